@@ -1,0 +1,46 @@
+# textrepair — the two commands a newcomer needs are `make test` and `make run`.
+# Both install what they need first (a .venv in the project; Debian packages only
+# for the optional glyph-table build).
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+TRAIN  := corpora/draft_province_shishi_yijian.txt corpora/draft_jining_shishi_fangan.txt corpora/draft_guizhou_shishi_fangan.txt
+ORDER  ?= 6
+
+.PHONY: install test run model confusion bench bench-lmplz clean
+
+install: $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "textrepair needs Python >= 3.11"'
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3 -m venv failed; installing Debian's python3-venv"; \
+	  apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+test: install
+	$(PY) -m pytest -q
+
+run: install
+	$(PY) -m textrepair.demo
+
+model: install
+	$(PY) -m textrepair train $(TRAIN) --order $(ORDER) -o models/default.arpa
+
+confusion: install
+	$(PY) -m textrepair.ocr.build_confusion --install-font
+
+bench: install
+	$(PY) benchmarks/bench_scoring.py
+	$(PY) benchmarks/accuracy.py
+	$(PY) benchmarks/bench_batch.py
+
+bench-lmplz: install
+	$(PY) benchmarks/compare_lmplz.py
+
+clean:
+	rm -rf out build dist *.egg-info .pytest_cache

@@ -1,0 +1,17 @@
+"""textrepair — restore damaged Chinese policy documents.
+
+Public API (small and typed)::
+
+    import textrepair
+    textrepair.restore(text)                 # -> str, kind detected
+    textrepair.repair(text, kind="ocr")      # -> Repair(text, kind, edits)
+    textrepair.detect(text)                  # -> Detection(kind, confidence)
+    textrepair.load_model(path=None)         # -> Model (numpy scorer)
+"""
+
+from .errors import InputError, ModelError, TextrepairError
+from .types import Edit, Kind, Repair
+
+__version__ = "0.1.0"
+
+__all__ = ["Edit", "Kind", "Repair", "InputError", "ModelError", "TextrepairError", "__version__"]
