@@ -5,12 +5,14 @@ longest n-gram present in the model gives the probability, and the back-off
 weights of the longer contexts that were not matched are added, exactly as
 ``kenlm.Model.score(" ".join(text), bos=True, eos=True)`` does.
 
-Layout: per order ``n`` a sorted ``uint64`` array of n-gram hashes with the
-matching log10 probabilities and back-offs. A batch of strings becomes a
-``(batch, length)`` id matrix; the hash of every n-gram ending at every position
-is computed with a rolling multiply-add over the whole matrix, looked up with
-one ``searchsorted`` per order, and the back-off sums come from a reverse
-cumulative sum over the order axis. Nothing loops over strings in Python.
+Layout: unigrams are plain arrays indexed by token id; each higher order is an
+open-addressing hash table (``uint64`` keys, linear probing, load <= 0.5) with
+the matching log10 probabilities and back-offs. A batch of strings becomes one
+flat token stream (``<s>``/``</s>`` around each string, no padding). The hash
+of the n-gram ending at each position is a rolling multiply-add of the
+(n-1)-gram hash ending one position earlier, and order ``n`` is only probed
+where both (n-1)-grams it contains were found (ARPA's prefix/suffix property),
+so the work shrinks with every order. Nothing loops over strings in Python.
 
 The surface mirrors kenlm's Python module: :meth:`Model.score`,
 :meth:`Model.full_scores`, :class:`State` with :meth:`Model.begin_state` /
@@ -31,7 +33,6 @@ from .arpa import read_arpa
 from .train import BOS, EOS, UNK, NgramModel
 
 UNK_ID, BOS_ID, EOS_ID = 0, 1, 2
-_PAD = -1
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant (golden ratio)
 
 
@@ -39,6 +40,67 @@ def _hash_step(h: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """Rolling hash: fold one more (newer) token into ``h``. Wraps mod 2**64."""
     with np.errstate(over="ignore"):
         return h * _MULT + (ids.astype(np.uint64) + np.uint64(1))
+
+
+def _hash_step_p1(h: np.ndarray, ids_p1: np.ndarray) -> np.ndarray:
+    """:func:`_hash_step` with ``ids + 1`` already computed as uint64."""
+    with np.errstate(over="ignore"):
+        return h * _MULT + ids_p1
+
+
+class _HashTable:
+    """Open addressing with linear probing: uint64 key -> row of value arrays.
+
+    Key 0 marks an empty slot (a real n-gram hash is never 0; checked on build).
+    The load factor is kept at or below 1/4 so that nearly every lookup ends at
+    its home slot; the home slot is Fibonacci hashing (top bits of ``key * C``).
+    """
+
+    _FIB = np.uint64(0x9E3779B97F4A7C15 ^ 0x5851F42D4C957F2D)
+
+    def __init__(self, keys: np.ndarray, prob: np.ndarray, bo: np.ndarray):
+        bits = max(4, int(np.ceil(np.log2(max(4 * len(keys), 2)))))
+        self.mask = np.int64((1 << bits) - 1)
+        self.shift = np.uint64(64 - bits)
+        self.keys = np.zeros(1 << bits, dtype=np.uint64)
+        self.prob = np.zeros(1 << bits, dtype=np.float64)
+        self.bo = np.zeros(1 << bits, dtype=np.float64)
+        if np.any(keys == 0):
+            raise ModelError("an n-gram hashes to 0; cannot load")
+        slots = self._home(keys)
+        pending = np.arange(len(keys))
+        while pending.size:
+            s = slots[pending]
+            free = self.keys[s] == 0
+            claim_slots, first = np.unique(s[free], return_index=True)
+            winners = pending[free][first]
+            self.keys[claim_slots] = keys[winners]
+            self.prob[claim_slots] = prob[winners]
+            self.bo[claim_slots] = bo[winners]
+            placed = np.zeros(len(keys), dtype=bool)
+            placed[winners] = True
+            pending = pending[~placed[pending]]
+            slots[pending] = (slots[pending] + 1) & self.mask
+
+    def _home(self, h: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return ((h * self._FIB) >> self.shift).astype(np.int64)
+
+    def find(self, h: np.ndarray) -> np.ndarray:
+        """Slot of each key, or -1 where absent."""
+        s = self._home(h)
+        k = self.keys[s]
+        hit = k == h
+        out = np.where(hit, s, -1)
+        act = np.flatnonzero(~hit & (k != 0))  # collided at home: probe on
+        s = (s[act] + 1) & self.mask
+        while act.size:
+            k = self.keys[s]
+            hit = k == h[act]
+            out[act[hit]] = s[hit]
+            go_on = ~hit & (k != 0)
+            act, s = act[go_on], (s[go_on] + 1) & self.mask
+        return out
 
 
 @dataclass(frozen=True)
@@ -84,9 +146,9 @@ class Model:
         for w, i in vocab.items():
             if len(w) == 1:
                 self._cp_table[ord(w)] = i
-        self._keys: list[np.ndarray] = []
-        self._prob: list[np.ndarray] = []
-        self._bo: list[np.ndarray] = []
+        self._uni_prob = np.zeros(len(vocab), dtype=np.float64)
+        self._uni_bo = np.zeros(len(vocab), dtype=np.float64)
+        self._tables: list[_HashTable] = []
         for n, table in enumerate(m.ngrams, start=1):
             ids = np.empty((len(table), n), dtype=np.int64)
             prob = np.empty(len(table), dtype=np.float64)
@@ -98,16 +160,16 @@ class Model:
                     raise ModelError(f"{self.path}: {n}-gram {' '.join(g)!r} uses {exc} missing from the unigrams") from None
                 prob[k] = lp
                 bo[k] = b
+            if n == 1:
+                self._uni_prob[ids[:, 0]] = prob
+                self._uni_bo[ids[:, 0]] = bo
+                continue
             h = np.zeros(len(table), dtype=np.uint64)
             for j in range(n):
                 h = _hash_step(h, ids[:, j])
-            order_idx = np.argsort(h)
-            h = h[order_idx]
-            if len(h) > 1 and np.any(h[1:] == h[:-1]):
+            if len(np.unique(h)) != len(h):
                 raise ModelError(f"hash collision among the {n}-grams of {self.path}; cannot load")
-            self._keys.append(h)
-            self._prob.append(prob[order_idx])
-            self._bo.append(bo[order_idx])
+            self._tables.append(_HashTable(h, prob, bo))
         self.unk_logprob = float(m.ngrams[0][(UNK,)][0])
 
     # ------------------------------------------------------------------ ids
@@ -120,68 +182,84 @@ class Model:
     def __contains__(self, ch: str) -> bool:
         return ch in self.vocab
 
-    def _matrix(self, rows: Sequence[str], prefix_bos: Sequence[bool], eos: bool) -> tuple[np.ndarray, np.ndarray]:
-        lens = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
-        pre = np.asarray(prefix_bos, dtype=np.int64)
+    def _stream(self, rows: Sequence[str], bos: Sequence[bool], eos: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Flat token stream of all rows: ``(tokens, row_start_offsets, row_lengths)``.
+
+        Rows are joined into one string with a placeholder character where
+        ``<s>``/``</s>`` go; the placeholders are then overwritten by position,
+        so any character a row itself contains is harmless.
+        """
+        pre = np.asarray(bos, dtype=np.int64)
+        end = "\x00" if eos else ""
+        if pre.all():
+            joined = "\x00" + (end + "\x00").join(rows) + end
+        else:
+            joined = "".join(("\x00" if b else "") + r + end for b, r in zip(bos, rows))
+        lens = np.array(list(map(len, rows)), dtype=np.int64)
         total = lens + pre + (1 if eos else 0)
-        width = int(total.max(initial=1))
-        X = np.full((len(rows), width), _PAD, dtype=np.int64)
-        X[pre.astype(bool), 0] = BOS_ID
+        offs = np.zeros(len(rows), dtype=np.int64)
+        np.cumsum(total[:-1], out=offs[1:])
+        tok = self.ids(joined)
+        tok[offs[pre == 1]] = BOS_ID
         if eos:
-            X[np.arange(len(rows)), total - 1] = EOS_ID
-        cols = np.arange(width)
-        body = (cols[None, :] >= pre[:, None]) & (cols[None, :] < (pre + lens)[:, None])
-        X[body] = self.ids("".join(rows))
-        return X, total
+            tok[offs + total - 1] = EOS_ID
+        return tok, offs, total
 
     # ------------------------------------------------------------------ scoring
-    def _position_scores(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per cell of *X*: log10 p(token | context) and the matched n-gram order.
+    def _position_scores(self, tok: np.ndarray, rowpos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per stream position: log10 p(token | context) and the matched n-gram order.
 
-        Pad cells hold garbage; callers mask them.
+        ``rowpos`` is each position's index within its own row; contexts never
+        reach across rows. Orders >= 2 work on compacted arrays: ``found`` holds
+        the sorted positions where an n-gram was found and ``hashes`` their hashes.
         """
-        B, T = X.shape
         N = self.order
-        valid_tok = X != _PAD
-        tok = np.where(valid_tok, X, 0)
-        h = np.zeros((B, T), dtype=np.uint64)
-        ok = valid_tok.copy()
-        prob = np.zeros((B, T), dtype=np.float64)
-        longest = np.zeros((B, T), dtype=np.int64)
-        bo = np.zeros((N, B, T), dtype=np.float64)  # bo[n]: back-off of the n-gram ending here
-        for n in range(1, N + 1):
-            if n > 1:
-                # extend every (n-1)-gram ending at t-1 by the token at t
-                h[:, 1:] = h[:, :-1]
-                h[:, 0] = 0
-                ok[:, 1:] &= ok[:, :-1].copy()
-                ok[:, 0] = False
-            h = _hash_step(h, tok)
-            keys = self._keys[n - 1]
-            if len(keys) == 0 or not ok.any():
+        prob = self._uni_prob[tok]  # unigrams are always found (<unk> included)
+        longest = np.ones(len(tok), dtype=np.int64)
+        tok_p1 = tok.astype(np.uint64) + np.uint64(1)
+        # (found positions, their back-offs) per order, for the back-off pass
+        found_bo: list[tuple[np.ndarray, np.ndarray]] = []
+        found = np.flatnonzero(rowpos >= 1)  # bigram candidates: every position with a left neighbour
+        hashes = tok_p1[found - 1]
+        for n in range(2, N + 1):
+            if n > 2:
+                # an n-gram ending at p needs the (n-1)-grams ending at p and p-1
+                nxt = np.flatnonzero(found[1:] - found[:-1] == 1)
+                hashes = hashes[nxt]
+                found = found[nxt + 1]
+            if found.size == 0:
                 break
-            idx = np.minimum(np.searchsorted(keys, h), len(keys) - 1)
-            found = ok & (keys[idx] == h)
-            if not found.any():
-                break
-            prob = np.where(found, self._prob[n - 1][idx], prob)  # longest match wins
-            longest = np.where(found, n, longest)
+            hk = _hash_step_p1(hashes, tok_p1[found])
+            table = self._tables[n - 2]
+            slot = table.find(hk)
+            hit = np.flatnonzero(slot >= 0)
+            found, hashes, slot = found[hit], hk[hit], slot[hit]
+            prob[found] = table.prob[slot]
+            longest[found] = n
             if n < N:
-                bo[n] = np.where(found, self._bo[n - 1][idx], 0.0)
-        # back-offs of the contexts longer than the match: contexts end at t-1 and
-        # have lengths longest..N-1, so add S[longest][t-1], S[j] = sum_{k>=j} bo[k]
-        S = np.cumsum(bo[::-1], axis=0)[::-1]
-        Sprev = np.zeros_like(S)
-        Sprev[:, :, 1:] = S[:, :, :-1]
-        add = np.take_along_axis(Sprev, np.minimum(longest, N - 1)[None], axis=0)[0]
-        add = np.where(longest >= N, 0.0, add)
+                found_bo.append((found, table.bo[slot]))
+        # back-offs of the unmatched contexts: the j-gram ending at p-1 counts
+        # for position p when the match at p is no longer than j (j < N)
+        add = np.zeros(len(tok), dtype=np.float64)
+        uni = np.flatnonzero(longest[1:] == 1) + 1
+        uni = uni[rowpos[uni] >= 1]
+        add[uni] = self._uni_bo[tok[uni - 1]]
+        for j, (pos, bo) in enumerate(found_bo, start=2):
+            nxt = pos + 1
+            ok = nxt < len(tok)
+            nxt, bo = nxt[ok], bo[ok]
+            use = (longest[nxt] <= j) & (rowpos[nxt] >= j)
+            add[nxt[use]] += bo[use]
         return prob + add, longest
 
-    def _sum_scores(self, X: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
-        pos, _ = self._position_scores(X)
-        cols = np.arange(X.shape[1])[None, :]
-        mask = (cols >= start[:, None]) & (cols < stop[:, None])
-        return np.where(mask, pos, 0.0).sum(axis=1)
+    def _score_rows(self, rows: Sequence[str], bos: Sequence[bool], eos: bool, skip: np.ndarray) -> np.ndarray:
+        """Sum of position scores per row, skipping the first ``skip[r]`` positions of row r."""
+        tok, offs, total = self._stream(rows, bos, eos)
+        rowpos = np.arange(len(tok)) - np.repeat(offs, total)
+        row_id = np.repeat(np.arange(len(rows)), total)
+        pos, _ = self._position_scores(tok, rowpos)
+        keep = rowpos >= skip[row_id]
+        return np.bincount(row_id[keep], weights=pos[keep], minlength=len(rows))
 
     def score(self, texts: Sequence[str], bos: bool = True, eos: bool = True) -> np.ndarray:
         """Total log10 probability of each text (every character a token)."""
@@ -189,21 +267,16 @@ class Model:
             raise TypeError("Model.score takes a sequence of strings; use score_one() for a single string")
         if len(texts) == 0:
             return np.zeros(0)
-        X, total = self._matrix(texts, [bos] * len(texts), eos)
-        start = np.full(len(texts), 1 if bos else 0)
-        return self._sum_scores(X, start, total)
+        return self._score_rows(texts, [bos] * len(texts), eos, np.full(len(texts), int(bos)))
 
     def score_one(self, text: str, bos: bool = True, eos: bool = True) -> float:
         return float(self.score([text], bos=bos, eos=eos)[0])
 
     def full_scores(self, text: str, bos: bool = True, eos: bool = True) -> list[tuple[float, int, bool]]:
         """Per-token ``(log10 prob, matched n-gram length, is_oov)`` like kenlm's."""
-        X, total = self._matrix([text], [bos], eos)
-        pos, longest = self._position_scores(X)
-        start, stop = (1 if bos else 0), int(total[0])
-        return [
-            (float(pos[0, t]), int(longest[0, t]), bool(X[0, t] == UNK_ID)) for t in range(start, stop)
-        ]
+        tok, _, total = self._stream([text], [bos], eos)
+        pos, longest = self._position_scores(tok, np.arange(len(tok)))
+        return [(float(pos[t]), int(longest[t]), bool(tok[t] == UNK_ID)) for t in range(int(bos), int(total[0]))]
 
     # ------------------------------------------------------------------ decoder API
     def begin_state(self) -> State:
@@ -227,10 +300,8 @@ class Model:
         if len(states) == 0:
             return np.zeros(0)
         rows = [s.context + c for s, c in zip(states, continuations)]
-        pre = [s.bos for s in states]
-        X, total = self._matrix(rows, pre, eos)
-        start = np.fromiter((int(s.bos) + len(s.context) for s in states), dtype=np.int64, count=len(states))
-        return self._sum_scores(X, start, total)
+        skip = np.fromiter((int(s.bos) + len(s.context) for s in states), dtype=np.int64, count=len(states))
+        return self._score_rows(rows, [s.bos for s in states], eos, skip)
 
     def perplexity(self, units: Sequence[str]) -> float:
         """Per-token perplexity over *units* (``</s>`` counted, ``<s>`` not)."""
