@@ -1,0 +1,431 @@
+"""Layout repair for OCR'd Chinese text: column joins, wrapped lines, punctuation width.
+
+Small pure functions in the spirit of ftfy. Each *fix* takes a text and returns the
+:class:`~textrepair.types.Edit` list it would make to that text; it never touches a
+Han character. :func:`fix_layout` runs the fixes in order and maps every edit back to
+an offset in the *input*, so ``apply_edits(text, edits)`` reproduces the output.
+
+The fixes (in the order they run):
+
+* :func:`normalize_quotes` — ASCII ``"`` pairs in Chinese text -> ``“ ”``;
+* :func:`complete_heading_parens` — ``一)`` at a line start -> ``（一)`` (lost open paren);
+* :func:`fullwidth_punctuation` — ``,;:?!()`` and a sentence-final ``.`` in Chinese
+  context -> full width, keeping numbers, Latin text and URLs;
+* :func:`join_wrapped_lines` — a newline inside a paragraph, when the evidence is clear;
+* :func:`remove_column_wrap_spaces` — spaces a newspaper column left between Chinese
+  characters, only in a text that shows the column pattern.
+
+Clean, correctly formatted text gets no edits: every rule needs positive evidence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+import regex
+
+from ..normalize import CJK_PUNCT, HALF_TO_FULL_PUNCT
+from ..types import Edit
+
+__all__ = [
+    "apply_edits",
+    "complete_heading_parens",
+    "fix_layout",
+    "fullwidth_punctuation",
+    "join_wrapped_lines",
+    "normalize_quotes",
+    "remove_column_wrap_spaces",
+]
+
+Fix = Callable[[str], list[Edit]]
+
+_HAN = regex.compile(r"\p{Han}")
+_HSPACE = " \t\u3000"
+_SPACE_RUN = regex.compile(r"[ \t\u3000]+")
+_FULL_PUNCT = frozenset(CJK_PUNCT + "「」『』〔〕")
+#: Full-width punctuation that may not start a line (kinsoku): a line starting with one
+#: of these continues the previous line.
+_NO_LINE_START = frozenset("，。、；：？！）》〉】」』”’…")
+_OPENERS = frozenset("“‘（《〈【「『")
+_CLOSERS = frozenset("”’）》〉】」』")
+_NUMERALS = "一二三四五六七八九十百零〇"
+#: Markers that start a heading or list item: such a line is never joined to the previous one.
+_HEADING = regex.compile(
+    rf"""^(?:[{_NUMERALS}]+[、.．]
+        |[（(][{_NUMERALS}]+[）)]
+        |[（(]\d+[）)]
+        |\d+[.．、](?!\d)
+        |第[{_NUMERALS}\d]+[章节条款部分]
+        |[①-⑳]
+        |附件)""",
+    regex.VERBOSE,
+)
+_HEADING_CLOSE_PAREN = regex.compile(rf"(?m)^[{_HSPACE}]*([{_NUMERALS}]+)[)）]")
+_SENTENCE_PUNCT = frozenset("，。；")
+#: Column-join evidence: at least this many space runs between Chinese characters, and
+#: at least one per this many Han characters (newspaper columns wrap every ~10–20).
+_MIN_JOINS = 2
+_HAN_PER_JOIN = 200
+
+
+def _is_han(ch: str) -> bool:
+    return bool(_HAN.fullmatch(ch))
+
+
+def _is_cjk(ch: str) -> bool:
+    """Han or full-width (Chinese) punctuation."""
+    return ch in _FULL_PUNCT or _is_han(ch)
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _left(text: str, i: int) -> str:
+    """The nearest non-whitespace character before index *i* ('' if none)."""
+    j = i - 1
+    while j >= 0 and text[j].isspace():
+        j -= 1
+    return text[j] if j >= 0 else ""
+
+
+def _right(text: str, i: int) -> str:
+    """The nearest non-whitespace character after index *i* ('' if none)."""
+    j = i + 1
+    while j < len(text) and text[j].isspace():
+        j += 1
+    return text[j] if j < len(text) else ""
+
+
+def _substitute(text: str, edits: Sequence[Edit]) -> str:
+    """Apply same-length substitutions (offsets do not move)."""
+    chars = list(text)
+    for e in edits:
+        chars[e.offset : e.offset + len(e.old)] = e.new
+    return "".join(chars)
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each paragraph block: text between blank lines."""
+    bounds = [0]
+    for m in regex.finditer(r"\n[ \t\u3000]*\n", text):
+        bounds += [m.start(), m.end()]
+    bounds.append(len(text))
+    return list(zip(bounds[::2], bounds[1::2], strict=True))
+
+
+# --- quotes -----------------------------------------------------------------------------
+
+
+def normalize_quotes(text: str) -> list[Edit]:
+    """ASCII ``"`` pairs -> ``“…”`` where the quoted text or its neighbour is Han.
+
+    Quotes are paired left to right inside a paragraph block; a block with an odd
+    number of ``"`` is left alone, since its pairing cannot be known.
+    """
+    edits: list[Edit] = []
+    for start, end in _blocks(text):
+        quotes = [i for i in range(start, end) if text[i] == '"']
+        if len(quotes) % 2:
+            continue
+        for i, j in zip(quotes[::2], quotes[1::2], strict=True):
+            inner = text[i + 1 : j]
+            if any(map(_is_han, inner)) or _is_han(_left(text, i)) or _is_han(_right(text, j)):
+                edits.append(Edit(i, '"', "“", 0.85, "punctuation"))
+                edits.append(Edit(j, '"', "”", 0.85, "punctuation"))
+    return edits
+
+
+# --- punctuation ------------------------------------------------------------------------
+
+
+def complete_heading_parens(text: str) -> list[Edit]:
+    """A line starting ``一)`` lost its opening parenthesis: insert ``（``.
+
+    Only when that close parenthesis has no opener earlier on the line.
+    """
+    return [
+        Edit(m.start(1), "", "（", 0.8, "punctuation")
+        for m in _HEADING_CLOSE_PAREN.finditer(text)
+    ]
+
+
+def _paren_pairs(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Matched ``(``/``（`` … ``)``/``）`` pairs per block, and unmatched positions."""
+    pairs: list[tuple[int, int]] = []
+    unmatched: list[int] = []
+    for start, end in _blocks(text):
+        stack: list[int] = []
+        for i in range(start, end):
+            if text[i] in "(（":
+                stack.append(i)
+            elif text[i] in ")）":
+                if stack:
+                    pairs.append((stack.pop(), i))
+                else:
+                    unmatched.append(i)
+        unmatched += stack
+    return pairs, unmatched
+
+
+def _paren_edits(text: str) -> list[Edit]:
+    """Half-width parentheses whose pair is Chinese -> full width.
+
+    A pair is Chinese when its content holds Han or full-width punctuation, or a
+    neighbour outside it is Han; ``(a)`` in Latin text stays. An unmatched one is
+    converted when a neighbour is Han and neither is an ASCII letter or digit.
+    """
+    pairs, unmatched = _paren_pairs(text)
+    edits: list[Edit] = []
+    for i, j in pairs:
+        inner = text[i + 1 : j]
+        if any(map(_is_cjk, inner)) or _is_han(_left(text, i)) or _is_han(_right(text, j)):
+            edits += [
+                Edit(k, text[k], HALF_TO_FULL_PUNCT[text[k]], 0.9, "punctuation")
+                for k in (i, j)
+                if text[k] in "()"
+            ]
+    for k in unmatched:
+        around = (_left(text, k), _right(text, k))
+        if text[k] in "()" and any(map(_is_han, around)) and not any(map(_is_ascii_alnum, around)):
+            edits.append(Edit(k, text[k], HALF_TO_FULL_PUNCT[text[k]], 0.8, "punctuation"))
+    return edits
+
+
+def _clause_punct_edits(text: str) -> list[Edit]:
+    """``,;:?!`` with a Chinese neighbour -> full width, repeated to a fixed point.
+
+    A neighbour is the nearest non-space character on either side; ``1,000`` and
+    ``10:30`` (digits on both sides) stay.
+    """
+    edits: list[Edit] = []
+    while True:
+        new = [
+            Edit(i, c, HALF_TO_FULL_PUNCT[c], 0.9, "punctuation")
+            for i, c in enumerate(text)
+            if c in ",;:?!"
+            and (_is_cjk(_left(text, i)) or _is_cjk(_right(text, i)))
+            and not (_left(text, i).isdigit() and _right(text, i).isdigit())
+        ]
+        if not new:
+            return edits
+        edits += new
+        text = _substitute(text, new)
+
+
+def _full_stop_edits(text: str) -> list[Edit]:
+    """A ``.`` right after Han that ends a sentence -> ``。``.
+
+    It ends a sentence when what follows (past spaces) is the end of the text, Han,
+    or Chinese quote/bracket punctuation; ``一.`` heading numbers and ``...`` stay.
+    """
+    edits: list[Edit] = []
+    for m in regex.finditer(r"(?<=\p{Han})\.", text):
+        i = m.start()
+        nxt = _right(text, i)
+        if not (nxt == "" or _is_han(nxt) or nxt in _OPENERS or nxt in _CLOSERS):
+            continue
+        line_start = text.rfind("\n", 0, i) + 1
+        if not text[line_start:i].strip(_HSPACE + _NUMERALS):
+            continue
+        edits.append(Edit(i, ".", "。", 0.8, "punctuation"))
+    return edits
+
+
+def fullwidth_punctuation(text: str) -> list[Edit]:
+    """Half-width punctuation in Chinese context -> full width.
+
+    Parentheses first (pairs decide together), then ``,;:?!``, then the full stop;
+    each step sees the previous one's result. All edits are one-character swaps.
+    """
+    edits: list[Edit] = []
+    for step in (_paren_edits, _clause_punct_edits, _full_stop_edits):
+        new = step(text)
+        edits += new
+        text = _substitute(text, new)
+    return edits
+
+
+# --- lines ------------------------------------------------------------------------------
+
+
+def _column_width(lines: Sequence[str]) -> int | None:
+    """The wrap width, if most lines followed by another non-blank line share one length.
+
+    Lines that end because the column ended are all (about) this long; clean text,
+    one paragraph per line, has no such mode.
+    """
+    lengths = [
+        len(a.strip()) for a, b in zip(lines, lines[1:], strict=False) if a.strip() and b.strip()
+    ]
+    if len(lengths) < 3:
+        return None
+    width, count = Counter(lengths).most_common(1)[0]
+    near = sum(abs(n - width) <= 1 for n in lengths)
+    return width if count >= 3 and near * 2 > len(lengths) else None
+
+
+def _is_running_text(logical: str) -> bool:
+    """A sentence in progress, not a title or a bare heading."""
+    if not any(c in _SENTENCE_PUNCT for c in logical):
+        return False
+    return not _HEADING.match(logical.lstrip(_HSPACE)) or "。" in logical
+
+
+def _should_join(logical: str, prev: str, nxt: str, width: int | None) -> bool:
+    """Whether the newline between line *prev* and line *nxt* is a wrap inside a paragraph.
+
+    *logical* is the paragraph so far (ending with *prev*). Evidence, any of: *nxt*
+    starts with punctuation that cannot start a line; *prev* ends with ``，`` or ``、``;
+    *prev* ends with Han or a digit and is a full column line or part of running text.
+    Never when *nxt* is indented, blank, or a heading.
+    """
+    body = prev.rstrip(_HSPACE)
+    if not body or not nxt or nxt[0] in _HSPACE or _HEADING.match(nxt):
+        return False
+    last, first = body[-1], nxt[0]
+    if not (_is_cjk(last) or last.isdigit()):
+        return False
+    if first in _NO_LINE_START:
+        return True
+    if not (_is_han(first) or first.isdigit() or first in _OPENERS):
+        return False
+    if last in "，、":
+        return True
+    if last in _FULL_PUNCT or (last.isdigit() and first.isdigit()):
+        return False
+    full_line = width is not None and len(body.strip(_HSPACE)) >= width - 1
+    return full_line or _is_running_text(logical)
+
+
+def join_wrapped_lines(text: str) -> list[Edit]:
+    """Remove newlines (and trailing spaces) that wrap a paragraph; keep paragraph breaks."""
+    lines = text.split("\n")
+    width = _column_width(lines)
+    edits: list[Edit] = []
+    offset = 0
+    logical = ""
+    for prev, nxt in zip(lines, lines[1:], strict=False):
+        logical += prev
+        end = offset + len(prev)
+        if _should_join(logical, prev, nxt, width):
+            body_end = offset + len(prev.rstrip(_HSPACE))
+            edits.append(Edit(body_end, text[body_end : end + 1], "", 0.85, "layout"))
+        else:
+            logical = ""
+        offset = end + 1
+    return edits
+
+
+# --- spaces -----------------------------------------------------------------------------
+
+
+def _is_join_space(text: str, start: int, end: int) -> bool:
+    """A space run between two Chinese characters, or between Han and a digit."""
+    if start == 0 or end == len(text):
+        return False
+    a, b = text[start - 1], text[end]
+    if _is_cjk(a) and _is_cjk(b):
+        return True
+    return (_is_han(a) and b.isdigit()) or (a.isdigit() and _is_han(b))
+
+
+def remove_column_wrap_spaces(text: str) -> list[Edit]:
+    """Delete space runs that joined newspaper column lines inside Chinese text.
+
+    Only when the text shows the column pattern (at least :data:`_MIN_JOINS` such runs
+    and one per :data:`_HAN_PER_JOIN` Han characters): a lone space between Chinese
+    words in clean text (``中共中央办公厅 国务院办公厅``) is a deliberate separator.
+    Spaces at line edges, between Latin words, and between Han and Latin stay.
+    """
+    runs = [m for m in _SPACE_RUN.finditer(text) if _is_join_space(text, m.start(), m.end())]
+    han = len(_HAN.findall(text))
+    if len(runs) < _MIN_JOINS or len(runs) * _HAN_PER_JOIN < han:
+        return []
+    return [Edit(m.start(), m.group(), "", 0.95, "layout") for m in runs]
+
+
+# --- composition ------------------------------------------------------------------------
+
+#: The fixes, in the order :func:`fix_layout` runs them.
+FIXES: tuple[Fix, ...] = (
+    normalize_quotes,
+    complete_heading_parens,
+    fullwidth_punctuation,
+    join_wrapped_lines,
+    remove_column_wrap_spaces,
+)
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """Apply *edits* (offsets into *text*, non-overlapping) and return the new text.
+
+    Raises ``ValueError`` when an edit's ``old`` is not at its offset or edits overlap.
+    """
+    ordered = sorted(edits, key=lambda e: (e.offset, len(e.old) > 0), reverse=True)
+    limit = len(text)
+    for e in ordered:
+        stop = e.offset + len(e.old)
+        if stop > limit or text[e.offset : stop] != e.old:
+            raise ValueError(f"edit does not match the text: {e}")
+        text = text[: e.offset] + e.new + text[stop:]
+        limit = e.offset
+    return text
+
+
+def _lift(edit: Edit, origin: Sequence[int], source: str) -> list[Edit]:
+    """Map an edit on an intermediate text to edits on *source*.
+
+    ``origin[i]`` is the source index of intermediate character ``i`` (with a final
+    entry for the end). A deletion spanning characters removed earlier splits into
+    one edit per contiguous source run.
+    """
+    if not edit.old:
+        return [Edit(origin[edit.offset], "", edit.new, edit.confidence, edit.reason)]
+    if edit.new:
+        src = origin[edit.offset]
+        if len(edit.old) != 1 or source[src] != edit.old:
+            raise ValueError(f"a fix rewrote text changed by an earlier fix: {edit}")
+        return [Edit(src, edit.old, edit.new, edit.confidence, edit.reason)]
+    positions = origin[edit.offset : edit.offset + len(edit.old)]
+    pieces: list[list[int]] = []
+    for p in positions:
+        if pieces and pieces[-1][-1] + 1 == p:
+            pieces[-1].append(p)
+        else:
+            pieces.append([p])
+    return [
+        Edit(run[0], source[run[0] : run[-1] + 1], "", edit.confidence, edit.reason)
+        for run in pieces
+    ]
+
+
+def _track(text: str, origin: list[int], edits: Sequence[Edit]) -> tuple[str, list[int]]:
+    """Apply *edits* to *text* and carry the source index of each surviving character.
+
+    Inserted characters take the source index of the character they precede.
+    """
+    chars = list(text)
+    carried = list(origin)
+    for e in sorted(edits, key=lambda e: (e.offset, len(e.old) > 0), reverse=True):
+        stop = e.offset + len(e.old)
+        kept = carried[e.offset] if e.new and e.old else carried[stop]
+        chars[e.offset : stop] = e.new
+        carried[e.offset : stop] = [kept] * len(e.new)
+    return "".join(chars), carried
+
+
+def fix_layout(text: str, fixes: Sequence[Fix] = FIXES) -> tuple[str, list[Edit]]:
+    """Run *fixes* in order; return the repaired text and its edits on *text*.
+
+    Edits are sorted by offset; ``apply_edits(text, edits)`` equals the repaired text.
+    """
+    current, origin = text, list(range(len(text) + 1))
+    edits: list[Edit] = []
+    for fix in fixes:
+        step = fix(current)
+        edits += [lifted for e in step for lifted in _lift(e, origin, text)]
+        current, origin = _track(current, origin, step)
+    edits.sort(key=lambda e: (e.offset, len(e.old) > 0))
+    return current, edits
