@@ -1,0 +1,263 @@
+"""Reading and writing text files: encoding detection, atomic writes, bounded-memory streaming.
+
+Encoding detection follows one rule: *detect, do not guess blindly*.
+
+1. A byte-order mark decides: UTF-8 BOM -> ``utf-8-sig``, UTF-16 LE/BE BOM -> ``utf-16``.
+2. Otherwise valid UTF-8 is UTF-8 (pure ASCII included).
+3. Otherwise the bytes must decode strictly as GB18030 (a superset of GBK) *and* look
+   like Chinese text: no control characters, and at least :data:`MIN_CJK_SHARE` of the
+   non-ASCII characters are Han characters or CJK punctuation. Random bytes usually
+   fail the strict decode; the share test rejects Latin-1/Shift-JIS text and the like.
+4. Anything else is refused with :class:`~textrepair.errors.InputError`: NUL bytes
+   without a UTF-16 BOM (binary, or UTF-16 without a BOM), more than
+   :data:`MAX_CONTROL_SHARE` control characters, or bytes no candidate decodes.
+
+:class:`EncodingDetector` works incrementally so a file of any size is classified
+while it is read once in fixed-size blocks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+import regex
+
+from .errors import InputError
+
+#: Bytes read per block when scanning a file.
+BLOCK_BYTES = 1 << 20
+#: Minimum share of Han/CJK punctuation among non-ASCII characters for GB18030.
+MIN_CJK_SHARE = 0.85
+#: Share of control characters above which a decoded text is treated as binary.
+MAX_CONTROL_SHARE = 0.01
+#: Longest line :func:`iter_paragraphs` accepts, in characters (~3 MB of UTF-8 Chinese).
+MAX_LINE_CHARS = 1_000_000
+#: Suffix of the temporary files :class:`AtomicWriter` leaves behind only if killed.
+TEMP_SUFFIX = ".textrepair-tmp"
+#: Target size of the pieces :func:`iter_chunks` yields, in characters.
+CHUNK_CHARS = 200_000
+
+# The process umask, read once: temporary files are created 0600, outputs get the usual mode.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Tab, LF, VT, FF and CR are layout, not control characters.
+_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CJK = regex.compile(r"[\p{Han}\u3000-\u303f\uff00-\uffef\u2014\u2018-\u201d\u2026\u00b7]")
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
+
+
+class _Candidate:
+    """One encoding being tried incrementally, with the statistics it needs."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self.alive = True
+        self.chars = self.controls = self.non_ascii = self.cjk = 0
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+
+    def feed(self, block: bytes, final: bool = False) -> None:
+        """Decode *block*; on invalid bytes the candidate is dead."""
+        if not self.alive:
+            return
+        try:
+            text = self._decoder.decode(block, final)
+        except UnicodeDecodeError:
+            self.alive = False
+            return
+        self.chars += len(text)
+        self.controls += len(_CONTROL.findall(text))
+        self.non_ascii += len(_NON_ASCII.findall(text))
+        self.cjk += len(_CJK.findall(text))
+
+    def looks_chinese(self) -> bool:
+        """No control characters and mostly Han/CJK punctuation beyond ASCII."""
+        return self.controls == 0 and self.cjk > 0 and self.cjk >= MIN_CJK_SHARE * self.non_ascii
+
+    def too_many_controls(self) -> bool:
+        return self.controls > MAX_CONTROL_SHARE * max(self.chars, 1)
+
+
+class EncodingDetector:
+    """Classify a byte stream fed block by block; :meth:`finish` names its encoding."""
+
+    def __init__(self, name: str = "") -> None:
+        """*name* (a path) prefixes error messages when given."""
+        self._prefix = f"{name}: " if name else ""
+        self._head = b""
+        self._candidates: list[_Candidate] | None = None
+        self._nul = False
+
+    def feed(self, block: bytes) -> None:
+        """Feed the next block of the stream."""
+        if self._candidates is None:
+            self._head += block
+            if len(self._head) < 4:
+                return  # wait for enough bytes to see a BOM
+            block, self._head = self._head, b""
+            self._candidates = self._start(block)
+        self._feed_candidates(block)
+
+    def finish(self) -> str:
+        """The detected encoding, or raise :class:`InputError` saying why there is none."""
+        if self._candidates is None:
+            self._candidates = self._start(self._head)
+            self._feed_candidates(self._head)
+        for cand in self._candidates:
+            cand.feed(b"", final=True)
+        if self._nul:
+            raise InputError(
+                f"{self._prefix}binary file (contains NUL bytes; UTF-16 text needs a byte-order mark)"
+            )
+        for cand in self._candidates:
+            if not cand.alive:
+                continue
+            if cand.too_many_controls():
+                raise InputError(f"{self._prefix}binary file ({cand.controls} control characters)")
+            if cand.encoding != "gb18030" or cand.looks_chinese():
+                return cand.encoding
+        if len(self._candidates) == 1:
+            what = f"invalid {self._candidates[0].encoding.upper()} despite its byte-order mark"
+        else:
+            what = "neither UTF-8 nor Chinese GB18030/GBK text"
+        raise InputError(f"{self._prefix}{what}; convert it to UTF-8")
+
+    def _feed_candidates(self, block: bytes) -> None:
+        assert self._candidates is not None
+        for cand in self._candidates:
+            cand.feed(block)
+        if self._candidates[0].encoding != "utf-16" and b"\x00" in block:
+            self._nul = True
+
+    @staticmethod
+    def _start(head: bytes) -> list[_Candidate]:
+        for bom, encoding in _BOMS:
+            if head.startswith(bom):
+                return [_Candidate(encoding)]
+        return [_Candidate("utf-8"), _Candidate("gb18030")]
+
+
+def decode_bytes(raw: bytes, name: str = "") -> tuple[str, str]:
+    """Decode *raw* as described in the module docstring; return ``(text, encoding)``.
+
+    Raises :class:`InputError` (one line, naming *name*) for binary or undecodable bytes.
+    """
+    detector = EncodingDetector(name)
+    detector.feed(raw)
+    encoding = detector.finish()
+    return raw.decode(encoding), encoding
+
+
+def read_text_file(path: str | os.PathLike[str]) -> tuple[str, str]:
+    """Read and decode a whole file; return ``(text, encoding)`` or raise :class:`InputError`."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
+    return decode_bytes(raw, str(p))
+
+
+def open_decoded(stream: BinaryIO, encoding: str) -> TextIO:
+    """A text view of a binary *stream* in *encoding*, keeping line endings as they are."""
+    return io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write *text* as UTF-8 to *path* atomically (temp file in the same folder, fsync, rename)."""
+    with AtomicWriter(path) as out:
+        out.write(text)
+
+
+class AtomicWriter:
+    """Context manager: a UTF-8 text file that appears at *path* only when complete.
+
+    Writes go to a hidden temporary file next to *path*; on a clean exit it is
+    flushed, fsynced and renamed over *path*; on an exception it is removed.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._file: TextIO | None = None
+        self._tmp = ""
+
+    def __enter__(self) -> TextIO:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX
+        )
+        os.chmod(fd, 0o666 & ~_UMASK)
+        self._file = open(fd, "w", encoding="utf-8", newline="")
+        return self._file
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        assert self._file is not None
+        try:
+            if exc_type is None:
+                self._file.flush()
+                os.fsync(self._file.fileno())
+            self._file.close()
+            if exc_type is None:
+                os.replace(self._tmp, self.path)
+        finally:
+            if os.path.exists(self._tmp):
+                os.unlink(self._tmp)
+
+
+def iter_paragraphs(stream: TextIO, max_chars: int = MAX_LINE_CHARS) -> Iterator[str]:
+    """Yield the lines of a text *stream* (line endings kept), holding one line at a time.
+
+    A line longer than *max_chars* raises :class:`InputError` giving its number and
+    length (measured by reading on in bounded pieces), so memory stays bounded even
+    for a 50 MB file with no line breaks.
+    """
+    for number, line in enumerate(iter(lambda: stream.readline(max_chars + 1), ""), start=1):
+        if len(line) > max_chars and not line.endswith(("\n", "\r")):
+            length = len(line) + _rest_of_line_length(stream, max_chars)
+            raise InputError(
+                f"line {number} too long ({length / 1e6:.1f} M characters > limit "
+                f"{max_chars / 1e6:.1f} M); split it into paragraphs"
+            )
+        yield line
+
+
+def _rest_of_line_length(stream: TextIO, piece: int) -> int:
+    """Consume the rest of the current line in pieces of *piece* chars; return its length."""
+    total = 0
+    while part := stream.readline(piece):
+        total += len(part)
+        if part.endswith(("\n", "\r")):
+            break
+    return total
+
+
+def iter_chunks(
+    stream: TextIO, chunk_chars: int = CHUNK_CHARS, max_line_chars: int = MAX_LINE_CHARS
+) -> Iterator[str]:
+    """Yield whole lines of *stream* grouped into pieces of about *chunk_chars*.
+
+    A text shorter than *chunk_chars* comes out as one piece equal to the whole text;
+    longer texts are cut only at line ends. Memory is bounded by
+    ``chunk_chars + max_line_chars``.
+    """
+    lines: list[str] = []
+    size = 0
+    for line in iter_paragraphs(stream, max_line_chars):
+        if lines and size + len(line) > chunk_chars:
+            yield "".join(lines)
+            lines, size = [], 0
+        lines.append(line)
+        size += len(line)
+    if lines:
+        yield "".join(lines)
