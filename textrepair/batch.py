@@ -550,8 +550,11 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     return p
 
 
-def batch_main(args: argparse.Namespace) -> int:
-    """Run ``textrepair batch`` from parsed *args*; return the exit status."""
+def batch_main(args: argparse.Namespace, repair_fn: RepairFn | None = None) -> int:
+    """Run ``textrepair batch`` from parsed *args*; return the exit status.
+
+    *repair_fn* replaces :func:`textrepair.repair` (for tests and embedding).
+    """
     try:
         summary = run_batch(
             args.in_dir,
@@ -562,6 +565,7 @@ def batch_main(args: argparse.Namespace) -> int:
             report=args.report,
             engine=args.engine,
             scheduler=args.scheduler,
+            repair_fn=repair_fn,
         )
     except TextrepairError as exc:  # usage errors, a missing model, no dask
         print(f"textrepair batch: error: {exc}", file=sys.stderr)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,9 +54,11 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # Tab, LF, VT, FF and CR are layout, not control characters.
-_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_CJK = regex.compile(r"[\p{Han}\u3000-\u303f\uff00-\uffef\u2014\u2018-\u201d\u2026\u00b7]")
-_NON_ASCII = regex.compile(r"[^\x00-\x7f]")
+# (Patterns that rarely match in real text, so counting matches stays fast on big files.)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_NOT_ASCII_OR_CJK = regex.compile(
+    r"[^\x00-\x7f\p{Han}\u3000-\u303f\uff00-\uffef\u2014\u2018-\u201d\u2026\u00b7]"
+)
 
 
 class _Candidate:
@@ -64,7 +67,7 @@ class _Candidate:
     def __init__(self, encoding: str) -> None:
         self.encoding = encoding
         self.alive = True
-        self.chars = self.controls = self.non_ascii = self.cjk = 0
+        self.chars = self.controls = self.non_ascii = self.other = 0
         self._decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
 
     def feed(self, block: bytes, final: bool = False) -> None:
@@ -78,12 +81,13 @@ class _Candidate:
             return
         self.chars += len(text)
         self.controls += len(_CONTROL.findall(text))
-        self.non_ascii += len(_NON_ASCII.findall(text))
-        self.cjk += len(_CJK.findall(text))
+        self.non_ascii += len(text) - len(text.encode("ascii", "ignore"))
+        self.other += len(_NOT_ASCII_OR_CJK.findall(text))
 
     def looks_chinese(self) -> bool:
         """No control characters and mostly Han/CJK punctuation beyond ASCII."""
-        return self.controls == 0 and self.cjk > 0 and self.cjk >= MIN_CJK_SHARE * self.non_ascii
+        cjk = self.non_ascii - self.other
+        return self.controls == 0 and cjk > 0 and cjk >= MIN_CJK_SHARE * self.non_ascii
 
     def too_many_controls(self) -> bool:
         return self.controls > MAX_CONTROL_SHARE * max(self.chars, 1)
