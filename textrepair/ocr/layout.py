@@ -61,8 +61,12 @@ _HEADING = regex.compile(
         |附件)""",
     regex.VERBOSE,
 )
-_HEADING_CLOSE_PAREN = regex.compile(rf"(?m)^[{_HSPACE}]*([{_NUMERALS}]+)[)）]")
+_HEADING_CLOSE_PAREN = regex.compile(
+    rf"(?m)^[{_HSPACE}]*([{_NUMERALS}]+)[{_HSPACE}]*\n?[{_HSPACE}]*[)）]"
+)
 _SENTENCE_PUNCT = frozenset("，。；")
+_SENTENCE_END = frozenset("。！？；：")
+_NUMBER = frozenset("0123456789.%")
 #: Column-join evidence: at least this many space runs between Chinese characters, and
 #: at least one per this many Han characters (newspaper columns wrap every ~10–20).
 _MIN_JOINS = 2
@@ -172,15 +176,21 @@ def _paren_pairs(text: str) -> tuple[list[tuple[int, int]], list[int]]:
 def _paren_edits(text: str) -> list[Edit]:
     """Half-width parentheses whose pair is Chinese -> full width.
 
-    A pair is Chinese when its content holds Han or full-width punctuation, or a
-    neighbour outside it is Han; ``(a)`` in Latin text stays. An unmatched one is
-    converted when a neighbour is Han and neither is an ASCII letter or digit.
+    A pair is Chinese when one half is already full width, its content holds Han, or
+    a neighbour outside it is Han; ``(a)`` in Latin text stays. An unmatched one is
+    converted when a neighbour is Han and neither is an ASCII letter or digit. (Only
+    Han and the pair itself decide, so later fixes cannot change the decision.)
     """
     pairs, unmatched = _paren_pairs(text)
     edits: list[Edit] = []
     for i, j in pairs:
         inner = text[i + 1 : j]
-        if any(map(_is_cjk, inner)) or _is_han(_left(text, i)) or _is_han(_right(text, j)):
+        if (
+            text[i] + text[j] != "()"
+            or any(map(_is_han, inner))
+            or _is_han(_left(text, i))
+            or _is_han(_right(text, j))
+        ):
             edits += [
                 Edit(k, text[k], HALF_TO_FULL_PUNCT[text[k]], 0.9, "punctuation")
                 for k in (i, j)
@@ -215,16 +225,20 @@ def _clause_punct_edits(text: str) -> list[Edit]:
 
 
 def _full_stop_edits(text: str) -> list[Edit]:
-    """A ``.`` right after Han that ends a sentence -> ``。``.
+    """A ``.`` that ends a Chinese sentence -> ``。``.
 
-    It ends a sentence when what follows (past spaces) is the end of the text, Han,
-    or Chinese quote/bracket punctuation; ``一.`` heading numbers and ``...`` stay.
+    Before it (past spaces) is Han, a closing Chinese bracket/quote or ``%``; after
+    it (past spaces) is the end of the text, Han, or Chinese quote/bracket punctuation.
+    ``一.`` heading numbers, ``3.5`` and ``...`` stay.
     """
     edits: list[Edit] = []
-    for m in regex.finditer(r"(?<=\p{Han})\.", text):
-        i = m.start()
-        nxt = _right(text, i)
-        if not (nxt == "" or _is_han(nxt) or nxt in _OPENERS or nxt in _CLOSERS):
+    for i, c in enumerate(text):
+        if c != ".":
+            continue
+        before, after = _left(text, i), text[i + 1 :].lstrip(_HSPACE)[:1].strip()
+        if not (_is_han(before) or before in _CLOSERS or before == "%"):
+            continue
+        if not (after == "" or _is_han(after) or after in _OPENERS or after in _CLOSERS):
             continue
         line_start = text.rfind("\n", 0, i) + 1
         if not text[line_start:i].strip(_HSPACE + _NUMERALS):
@@ -236,11 +250,11 @@ def _full_stop_edits(text: str) -> list[Edit]:
 def fullwidth_punctuation(text: str) -> list[Edit]:
     """Half-width punctuation in Chinese context -> full width.
 
-    Parentheses first (pairs decide together), then ``,;:?!``, then the full stop;
+    Parentheses first (pairs decide together), then the full stop, then ``,;:?!``;
     each step sees the previous one's result. All edits are one-character swaps.
     """
     edits: list[Edit] = []
-    for step in (_paren_edits, _clause_punct_edits, _full_stop_edits):
+    for step in (_paren_edits, _full_stop_edits, _clause_punct_edits):
         new = step(text)
         edits += new
         text = _substitute(text, new)
@@ -273,29 +287,39 @@ def _is_running_text(logical: str) -> bool:
     return not _HEADING.match(logical.lstrip(_HSPACE)) or "。" in logical
 
 
-def _should_join(logical: str, prev: str, nxt: str, width: int | None) -> bool:
+def _is_join_char(ch: str) -> bool:
+    """A character a wrapped line can end or start with: Chinese or part of a number."""
+    return _is_cjk(ch) or ch in _NUMBER
+
+
+def _should_join(logical: str, prev: str, nxt: str, width: int | None, columns: bool) -> bool:
     """Whether the newline between line *prev* and line *nxt* is a wrap inside a paragraph.
 
-    *logical* is the paragraph so far (ending with *prev*). Evidence, any of: *nxt*
-    starts with punctuation that cannot start a line; *prev* ends with ``，`` or ``、``;
-    *prev* ends with Han or a digit and is a full column line or part of running text.
-    Never when *nxt* is indented, blank, or a heading.
+    *logical* is the paragraph so far (ending with *prev*). Never when *nxt* is blank or
+    indented, or either side is not Chinese or part of a number. With *columns*
+    (column-width lines and blank lines between paragraphs) every such newline is a
+    wrap, except before a heading unless *prev* is a full column line that does not
+    end a sentence. Otherwise the evidence must be one of: *nxt* starts with
+    punctuation that cannot start a line; *prev* ends with ``，`` or ``、``; *prev*
+    ends with Han or a digit and is a full column line or part of running text.
     """
     body = prev.rstrip(_HSPACE)
-    if not body or not nxt or nxt[0] in _HSPACE or _HEADING.match(nxt):
+    if not body or not nxt or nxt[0] in _HSPACE:
         return False
     last, first = body[-1], nxt[0]
-    if not (_is_cjk(last) or last.isdigit()):
+    if not (_is_join_char(last) and _is_join_char(first)):
         return False
-    if first in _NO_LINE_START:
+    full_line = width is not None and len(body.strip(_HSPACE)) >= width - 1
+    if _HEADING.match(nxt):
+        return columns and full_line and last not in _SENTENCE_END
+    if columns or first in _NO_LINE_START:
         return True
     if not (_is_han(first) or first.isdigit() or first in _OPENERS):
         return False
     if last in "，、":
         return True
-    if last in _FULL_PUNCT or (last.isdigit() and first.isdigit()):
+    if not (_is_han(last) or last.isdigit()) or (last.isdigit() and first.isdigit()):
         return False
-    full_line = width is not None and len(body.strip(_HSPACE)) >= width - 1
     return full_line or _is_running_text(logical)
 
 
@@ -303,13 +327,14 @@ def join_wrapped_lines(text: str) -> list[Edit]:
     """Remove newlines (and trailing spaces) that wrap a paragraph; keep paragraph breaks."""
     lines = text.split("\n")
     width = _column_width(lines)
+    columns = width is not None and sum(not ln.strip() for ln in lines) >= 2
     edits: list[Edit] = []
     offset = 0
     logical = ""
     for prev, nxt in zip(lines, lines[1:], strict=False):
         logical += prev
         end = offset + len(prev)
-        if _should_join(logical, prev, nxt, width):
+        if _should_join(logical, prev, nxt, width, columns):
             body_end = offset + len(prev.rstrip(_HSPACE))
             edits.append(Edit(body_end, text[body_end : end + 1], "", 0.85, "layout"))
         else:
@@ -321,14 +346,43 @@ def join_wrapped_lines(text: str) -> list[Edit]:
 # --- spaces -----------------------------------------------------------------------------
 
 
+def _number_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` over the number characters (digits, ``.``, ``%``) around it."""
+    while start > 0 and text[start - 1] in _NUMBER:
+        start -= 1
+    while end < len(text) and text[end] in _NUMBER:
+        end += 1
+    return start, end
+
+
 def _is_join_space(text: str, start: int, end: int) -> bool:
-    """A space run between two Chinese characters, or between Han and a digit."""
+    """A space run a column join left inside Chinese text.
+
+    Between two Chinese characters; between Chinese and a number (``到 2025年``,
+    ``20% 以上``); or splitting a number that Chinese encloses (``到20 25年``).
+    Dashes and ellipses do not count as Chinese next to a number (``— 18 —``) unless
+    they join two numbers (``1— 2``).
+    """
     if start == 0 or end == len(text):
         return False
     a, b = text[start - 1], text[end]
     if _is_cjk(a) and _is_cjk(b):
         return True
-    return (_is_han(a) and b.isdigit()) or (a.isdigit() and _is_han(b))
+    if _is_number_neighbour(a) and b in _NUMBER or a in _NUMBER and _is_number_neighbour(b):
+        return True
+    if a == "—" and b.isdigit() and start >= 2 and text[start - 2].isdigit():
+        return True
+    if a in _NUMBER and b in _NUMBER:
+        left, right = _number_span(text, start - 1, end + 1)
+        return 0 < left and right < len(text) and all(
+            map(_is_number_neighbour, (text[left - 1], text[right]))
+        )
+    return False
+
+
+def _is_number_neighbour(ch: str) -> bool:
+    """Chinese that sits right next to a number in running text."""
+    return _is_cjk(ch) and ch not in "—…·"
 
 
 def remove_column_wrap_spaces(text: str) -> list[Edit]:
