@@ -1,0 +1,241 @@
+"""Rebuilding character-dropped text.
+
+The format (see ``corpora/national_yijian_dropped.txt``): punctuation and digits
+removed, the text segmented into words, every character of a drop set ``D``
+deleted everywhere, characters of a word joined by one space and words by three;
+a word whose characters were all deleted leaves two more spaces (5, 7, 9 …).
+So every gap says whether it is inside a word or between words, and how many
+whole words vanished there.
+
+The restorer turns that into a lattice for :func:`textrepair.search.beam_search`:
+
+* each surviving word (its kept characters ``r``) is a slot whose options are
+  the words ``w`` that reduce to ``r`` once ``D`` is deleted (from the lexicon:
+  jieba's dictionary plus the training text's words), ``r`` itself included,
+  weighed by ``P(w | r)``;
+* each gap where ``k`` words vanished is a slot whose options are sequences of
+  ``k`` words made only of ``D`` characters, weighed by their probabilities;
+* the character LM scores the concatenation.
+
+Kept characters are never changed, dropped or reordered: every option of a
+word slot reduces to exactly its kept characters (checked), and insertions
+are made only of drop-set characters.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import warnings
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+import regex
+
+from .lexicon import ReductionIndex
+from .lm.scorer import Model
+from .search import Option, beam_search
+from .types import Edit
+
+#: Weight of log10 P(w | kept) against the character LM (tuned leave-one-out).
+WORD_WEIGHT = 0.6
+#: log10 bonus per inserted character: the LM charges every extra character,
+#: so without it the search prefers short strings (tuned leave-one-out).
+INSERT_BONUS = 0.5
+BEAM = 8
+MAX_EXPANSIONS = 12
+MAX_FILLERS = 40
+MAX_FILLER_SEQUENCES = 60
+
+_TOKEN = regex.compile(r" +|[^ ]")
+
+
+class FormatWarning(UserWarning):
+    """The text does not look like the character-dropped format; it was returned unchanged."""
+
+
+@dataclass
+class Word:
+    """A surviving word: its kept characters and their offsets in the input line."""
+
+    kept: str
+    offsets: list[int]
+
+
+@dataclass
+class Line:
+    """A parsed line: words, and between/around them the gaps (input spans).
+
+    ``vanished[i]`` is the number of whole words deleted before ``words[i]``
+    (``i == len(words)``: after the last word).
+    """
+
+    text: str
+    words: list[Word] = field(default_factory=list)
+    vanished: list[int] = field(default_factory=list)
+
+
+def parse_line(line: str) -> Line:
+    """Split one line of dropped text into words and vanished-word counts."""
+    out = Line(line)
+    current: Word | None = None
+    pending_vanished = 0
+    for m in _TOKEN.finditer(line):
+        tok = m.group()
+        if tok != " " * len(tok) or not tok:
+            if current is None:
+                current = Word("", [])
+                out.words.append(current)
+                out.vanished.append(pending_vanished)
+                pending_vanished = 0
+            current.kept += tok
+            current.offsets.append(m.start())
+            continue
+        n = len(tok)
+        at_edge = m.start() == 0 or m.end() == len(line)
+        if at_edge:
+            # a line-initial/-final run of 2k spaces: k vanished words
+            pending_vanished += n // 2
+            current = None
+        elif n == 1:
+            continue  # inside a word
+        else:
+            # 3 spaces between words, 2 more per vanished word; even runs are
+            # off-format and rounded down
+            pending_vanished += max(0, (n - 3 + (n % 2 == 0)) // 2)
+            current = None
+    out.vanished.append(pending_vanished)
+    return out
+
+
+def format_evidence(text: str) -> float:
+    """How much *text* looks like the dropped format, in [0, 1].
+
+    The share of adjacent non-space characters that are separated by an odd
+    run of spaces (every pair is, in the format).
+    """
+    pairs = separated = 0
+    for line in text.splitlines():
+        toks = [t for t in _TOKEN.findall(line.strip(" "))]
+        for a, b in zip(toks, toks[1:]):
+            if a[0] != " " and b[0] != " ":
+                pairs += 1
+            elif a[0] == " ":
+                pairs += 1
+                separated += len(a) % 2 == 1
+    return separated / pairs if pairs else 0.0
+
+
+def looks_dropped(text: str, threshold: float = 0.9) -> bool:
+    return format_evidence(text) >= threshold and sum(not c.isspace() for c in text) >= 2
+
+
+@dataclass
+class DroppedRestorer:
+    """Restores dropped text with a character LM and a word reduction index."""
+
+    model: Model
+    index: ReductionIndex
+    drop_set: frozenset[str]
+    word_weight: float = WORD_WEIGHT
+    insert_bonus: float = INSERT_BONUS
+    beam: int = BEAM
+
+    def restore_line(self, line: str) -> tuple[str, list[Edit]]:
+        parsed = parse_line(line)
+        if not parsed.words:
+            return line.strip(" "), _space_edits(line, parsed, [], [])
+        slots: list[list[Option]] = []
+        kinds: list[tuple[str, int]] = []  # ("word", i) or ("gap", i)
+        for i, word in enumerate(parsed.words):
+            if parsed.vanished[i]:
+                slots.append(self._filler_options(parsed.vanished[i]))
+                kinds.append(("gap", i))
+            slots.append(self._word_options(word.kept))
+            kinds.append(("word", i))
+        if parsed.vanished[-1]:
+            slots.append(self._filler_options(parsed.vanished[-1]))
+            kinds.append(("gap", len(parsed.words)))
+        best = beam_search(self.model, slots, beam=self.beam)
+        forms = [""] * len(parsed.words)
+        fillers = [""] * (len(parsed.words) + 1)
+        for (kind, i), slot, c in zip(kinds, slots, best.choices):
+            if kind == "word":
+                forms[i] = slot[c].text
+            else:
+                fillers[i] = slot[c].text
+        return "".join(f + w for f, w in zip(fillers, forms)) + fillers[-1], _space_edits(line, parsed, forms, fillers)
+
+    # ---------------------------------------------------------------- options
+    def _word_options(self, kept: str) -> list[Option]:
+        opts = []
+        for w, lp in self.index.expansions(kept, limit=MAX_EXPANSIONS):
+            if _reduce(w, self.drop_set) == kept:  # the invariant, checked
+                opts.append(Option(w, self.word_weight * lp + self.insert_bonus * (len(w) - len(kept))))
+        return opts or [Option(kept, 0.0)]
+
+    def _filler_options(self, k: int) -> list[Option]:
+        words = self.index.fillers(MAX_FILLERS)
+        if not words:
+            return [Option("", 0.0)]
+        seqs = _best_sequences(words, k, MAX_FILLER_SEQUENCES)
+        return [Option(text, self.word_weight * lp + self.insert_bonus * len(text)) for text, lp in seqs]
+
+
+def _reduce(w: str, drop_set: Collection[str]) -> str:
+    return "".join(c for c in w if c not in drop_set)
+
+
+def _best_sequences(words: Sequence[tuple[str, float]], k: int, limit: int) -> list[tuple[str, float]]:
+    """The ``limit`` most probable sequences of ``k`` words (independent choices)."""
+    seqs: list[tuple[str, float]] = [("", 0.0)]
+    for _ in range(k):
+        ext = ((s + w, ls + lw) for (s, ls), (w, lw) in itertools.product(seqs, words))
+        seqs = heapq.nlargest(limit, ext, key=lambda x: x[1])
+    return seqs
+
+
+def _space_edits(line: str, parsed: Line, forms: list[str], fillers: list[str]) -> list[Edit]:
+    """Edits turning the input line into the output, one per gap.
+
+    Each gap (the spaces before a kept character, and the tail of the line) is
+    replaced by what goes there: the previous word's final insertion, the
+    vanished words, then this word's initial insertion (or an inner one).
+    """
+    offsets: list[int] = []
+    before: list[str] = []
+    carry = ""  # the previous word's word-final insertion
+    for i, word in enumerate(parsed.words):
+        pieces = _split_form(forms[i] if forms else word.kept, word.kept)
+        for j, off in enumerate(word.offsets):
+            offsets.append(off)
+            before.append(carry + (fillers[i] if fillers else "") + pieces[0] if j == 0 else pieces[j])
+        carry = pieces[-1]
+    trailing = carry + (fillers[-1] if fillers else "")
+    edits: list[Edit] = []
+    prev_end = 0
+    for off, ins in zip(offsets, before):
+        _add_gap_edit(edits, line, prev_end, off, ins)
+        prev_end = off + 1
+    _add_gap_edit(edits, line, prev_end, len(line), trailing)
+    return edits
+
+
+def _add_gap_edit(edits: list[Edit], line: str, start: int, end: int, new: str) -> None:
+    old = line[start:end]
+    if old or new:
+        edits.append(Edit(start, old, new, 1.0, "insertion" if new else "layout"))
+
+
+def _split_form(form: str, kept: str) -> list[str]:
+    """Split *form* around the kept characters: ``len(kept) + 1`` inserted pieces."""
+    pieces = [""]
+    k = 0
+    for ch in form:
+        if k < len(kept) and ch == kept[k]:
+            pieces.append("")
+            k += 1
+        else:
+            pieces[-1] += ch
+    return pieces

@@ -1,0 +1,146 @@
+"""A word model from general and domain sources, for proposing and weighing words.
+
+Two sources, both general (nothing here is typed by hand):
+
+* jieba's bundled dictionary (~350 K words with frequencies), the general lexicon;
+* the word counts of the model's training text (jieba segmentation), shipped next
+  to the ARPA as ``<model>.words.tsv`` by ``make model`` (domain words and their
+  frequencies in policy text).
+
+``P(w)`` is an even mixture of the two relative frequencies. The restorer asks
+it one question: given the kept characters ``r`` of a damaged word, which words
+``w`` reduce to ``r`` once the drop-set characters are deleted, and how likely
+is each (``P(w | r) = P(w) / sum of P(w')`` over the words reducing to ``r``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from collections.abc import Collection, Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ModelError
+
+#: Weight of the domain (training-text) counts against the general dictionary.
+DOMAIN_WEIGHT = 0.5
+
+
+@lru_cache(maxsize=1)
+def jieba_dictionary() -> dict[str, int]:
+    """jieba's bundled dictionary as ``{word: frequency}`` (read once per process)."""
+    import jieba  # imported lazily: importing is cheap, the dictionary is not
+
+    path = Path(os.path.dirname(jieba.__file__)) / "dict.txt"
+    words: dict[str, int] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split(" ")
+            if len(parts) >= 2:
+                words[parts[0]] = int(parts[1])
+    return words
+
+
+def segment_counts(units: Iterable[str]) -> Counter[str]:
+    """Word counts of clean text units, segmented by jieba (no HMM new-word guessing)."""
+    import jieba
+
+    counts: Counter[str] = Counter()
+    for unit in units:
+        counts.update(jieba.lcut(unit, HMM=False))
+    return counts
+
+
+def write_word_counts(counts: Counter[str], path: str | Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("# word counts of the training text (jieba, HMM off); written by `textrepair train`\n")
+        for w, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            f.write(f"{w}\t{c}\n")
+
+
+def read_word_counts(path: str | Path) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if line.startswith("#") or not line.strip():
+                continue
+            try:
+                w, c = line.rstrip("\n").split("\t")
+                counts[w] = int(c)
+            except ValueError:
+                raise ModelError(f"{path}:{lineno}: expected 'word<TAB>count'") from None
+    return counts
+
+
+def words_path_for(arpa: str | Path) -> Path:
+    """Where the word counts of a model live: ``x.arpa`` -> ``x.words.tsv``."""
+    p = Path(arpa)
+    name = p.name.removesuffix(".gz").removesuffix(".arpa").removesuffix(".bin")
+    return p.with_name(name + ".words.tsv")
+
+
+class WordModel:
+    """``P(w)`` over the union of the general dictionary and the domain counts."""
+
+    def __init__(self, domain_counts: Counter[str] | None = None, *, general: dict[str, int] | None = None):
+        general = jieba_dictionary() if general is None else general
+        domain = domain_counts or Counter()
+        g_total = sum(general.values()) or 1
+        d_total = sum(domain.values()) or 1
+        dw = DOMAIN_WEIGHT if domain else 0.0
+        self.logp: dict[str, float] = {}
+        for w in set(general) | set(domain):
+            p = (1 - dw) * general.get(w, 0) / g_total + dw * domain.get(w, 0) / d_total
+            if p > 0:
+                self.logp[w] = math.log10(p)
+        self.floor = math.log10(0.5 / g_total)  # an unseen word: below any dictionary word
+        self.domain_chars: Counter[str] = Counter()
+        for w, c in domain.items():
+            for ch in w:
+                self.domain_chars[ch] += c
+
+    def __contains__(self, w: str) -> bool:
+        return w in self.logp
+
+    def reductions(self, drop_set: Collection[str]) -> "ReductionIndex":
+        return ReductionIndex(self, drop_set)
+
+
+class ReductionIndex:
+    """Words grouped by what is left of them after the drop set is deleted."""
+
+    def __init__(self, words: WordModel, drop_set: Collection[str]):
+        table = str.maketrans("", "", "".join(drop_set))
+        self.by_kept: dict[str, list[tuple[str, float]]] = {}
+        for w, lp in words.logp.items():
+            r = w.translate(table)
+            self.by_kept.setdefault(r, []).append((w, lp))
+        for lst in self.by_kept.values():
+            lst.sort(key=lambda x: -x[1])
+        self.words = words
+        self.drop_only = self.by_kept.get("", [])
+
+    def expansions(self, kept: str, limit: int = 12) -> list[tuple[str, float]]:
+        """Words that reduce to *kept*, with log10 P(w | kept), best first.
+
+        *kept* itself is always among them (as a word of its own, or at the
+        floor probability when the lexicon does not know it).
+        """
+        cands = list(self.by_kept.get(kept, [])[:limit])
+        if not any(w == kept for w, _ in cands):
+            cands.append((kept, self.words.logp.get(kept, self.words.floor)))
+        return _normalise(cands)
+
+    def fillers(self, limit: int = 40) -> list[tuple[str, float]]:
+        """Words made only of drop-set characters, log10 P(w | such a word), best first."""
+        return _normalise(self.drop_only[:limit])
+
+
+def _normalise(cands: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    if not cands:
+        return []
+    m = max(lp for _, lp in cands)
+    z = m + math.log10(sum(10 ** (lp - m) for _, lp in cands))
+    return sorted(((w, lp - z) for w, lp in cands), key=lambda x: -x[1])
