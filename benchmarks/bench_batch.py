@@ -33,7 +33,7 @@ DRAFTS = sorted(CORPORA.glob("draft_*.txt"))
 
 
 def standin_repair(text: str, kind: str | None = None, model: object = None) -> Repair:
-    """CPU-bound stand-in for the restorer: 40 pure-Python passes over the text."""
+    """CPU-bound stand-in for the restorer: 20 rounds of two pure-Python passes over the text."""
     out = text
     for _ in range(20):
         out = to_halfwidth_digits(to_fullwidth_punct(text))
