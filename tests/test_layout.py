@@ -81,6 +81,13 @@ def test_column_spaces_keep_latin_and_line_edges() -> None:
     assert "\n  下一段继续。" in out
 
 
+def test_column_spaces_inside_numbers_and_ranges() -> None:
+    text = "到20 30年，完成率达到80% 以上，提高1— 2个百分点。页脚：\n— 7 —"
+    assert apply_one(remove_column_wrap_spaces, text) == (
+        "到2030年，完成率达到80%以上，提高1—2个百分点。页脚：\n— 7 —"
+    )
+
+
 def test_lone_space_is_a_separator_not_a_column_join() -> None:
     text = "市教育局 市财政局关于做好秋季开学工作的通知"
     assert remove_column_wrap_spaces(text) == []
@@ -108,6 +115,14 @@ def test_join_full_column_lines() -> None:
     """Most lines share one length: those are column lines, wrapped wherever the column ended."""
     lines = ["东西南北上下左右前后内外", "春夏秋冬金木水火土日月星", "江河湖海山川草木鸟兽虫鱼", "风雨雷电。"]
     assert apply_one(join_wrapped_lines, "\n".join(lines)) == "".join(lines)
+
+
+def test_join_in_column_layout() -> None:
+    """Blank lines between paragraphs and lines of one width: every other newline wraps."""
+    paragraph = "推进“互联网+”教育，到2030年覆盖率达到95.5%。各校要落实。"
+    wrapped = "\n".join(paragraph[i : i + 8] for i in range(0, len(paragraph), 8))
+    text = f"{wrapped}\n\n{wrapped}\n\n二、保障措施"
+    assert fixed(text) == f"{paragraph}\n\n{paragraph}\n\n二、保障措施"
 
 
 @pytest.mark.parametrize(
@@ -140,6 +155,8 @@ def test_no_join_without_evidence(text: str) -> None:
         ("按(1)执行", "按（1）执行"),
         ("这是第一句.这是第二句.", "这是第一句。这是第二句。"),
         ("他说完了.”", "他说完了。”"),
+        ("任务完成.2031年继续", "任务完成。2031年继续"),
+        ("比例达到15% .（见附表）", "比例达到15% 。（见附表）"),
         ("到2030年,共有1,200所学校", "到2030年，共有1,200所学校"),
     ],
 )
@@ -217,7 +234,7 @@ def test_clean_text_has_no_edits(text: str) -> None:
 
 # --- properties -------------------------------------------------------------------------
 
-ALPHABET = "春夏秋冬山水一二三ab12 \u3000\n,.;:?!()\"，。、；：“”（）+"
+ALPHABET = "春夏秋冬山水一二三ab12 \u3000\n,.;:?!()\"，。、；：“”（）+%—"
 
 
 @settings(max_examples=400, deadline=None)
@@ -279,11 +296,16 @@ def test_restores_damaged_drafts(path: Path) -> None:
     assert damaged != reference
     out, edits = fix_layout(damaged)
     assert apply_edits(damaged, edits) == out
-    assert line_exact_rate(out, reference) >= 0.9
+    # Measured 0.95-0.98: the losses are a Latin word split by a column space, a
+    # deliberate space between two issuing bodies, the drafts' own stray spaces after
+    # list markers, and ASCII ``;``/``:`` between numbers (``40%;50%``, ``1:0.55``).
+    assert line_exact_rate(out, reference) >= 0.94
 
 
 @pytest.mark.parametrize("path", DRAFTS, ids=lambda p: p.stem)
 def test_joins_wrapped_drafts(path: Path) -> None:
     reference = reference_of(path)
     out = fixed(wrap(reference))
-    assert line_exact_rate(out, reference) >= 0.9
+    # Measured 0.98-1.0: only a newline between two Latin letters is left (a space
+    # may have been lost there).
+    assert line_exact_rate(out, reference) >= 0.97

@@ -86,6 +86,10 @@ def _is_ascii_alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+def _is_ascii_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
 def _left(text: str, i: int) -> str:
     """The nearest non-whitespace character before index *i* ('' if none)."""
     j = i - 1
@@ -228,7 +232,8 @@ def _full_stop_edits(text: str) -> list[Edit]:
     """A ``.`` that ends a Chinese sentence -> ``。``.
 
     Before it (past spaces) is Han, a closing Chinese bracket/quote or ``%``; after
-    it (past spaces) is the end of the text, Han, or Chinese quote/bracket punctuation.
+    it (past spaces) is the end of the line, Han, Chinese quote/bracket punctuation,
+    or a digit when Han is before it (``项目.2025年``).
     ``一.`` heading numbers, ``3.5`` and ``...`` stay.
     """
     edits: list[Edit] = []
@@ -239,7 +244,8 @@ def _full_stop_edits(text: str) -> list[Edit]:
         if not (_is_han(before) or before in _CLOSERS or before == "%"):
             continue
         if not (after == "" or _is_han(after) or after in _OPENERS or after in _CLOSERS):
-            continue
+            if not (_is_han(before) and after.isdigit()):
+                continue
         line_start = text.rfind("\n", 0, i) + 1
         if not text[line_start:i].strip(_HSPACE + _NUMERALS):
             continue
@@ -296,23 +302,26 @@ def _should_join(logical: str, prev: str, nxt: str, width: int | None, columns: 
     """Whether the newline between line *prev* and line *nxt* is a wrap inside a paragraph.
 
     *logical* is the paragraph so far (ending with *prev*). Never when *nxt* is blank or
-    indented, or either side is not Chinese or part of a number. With *columns*
-    (column-width lines and blank lines between paragraphs) every such newline is a
-    wrap, except before a heading unless *prev* is a full column line that does not
-    end a sentence. Otherwise the evidence must be one of: *nxt* starts with
-    punctuation that cannot start a line; *prev* ends with ``，`` or ``、``; *prev*
-    ends with Han or a digit and is a full column line or part of running text.
+    indented. With *columns* (column-width lines and blank lines between paragraphs)
+    every other newline is a wrap, except between two Latin letters (a space may be
+    lost) and before a heading unless *prev* is a full column line that does not end a
+    sentence. Otherwise both sides must be Chinese or part of a number, *nxt* not a
+    heading, and the evidence one of: *nxt* starts with punctuation that cannot start
+    a line; *prev* ends with ``，`` or ``、``; *prev* ends with Han or a digit and is a
+    full column line or part of running text.
     """
     body = prev.rstrip(_HSPACE)
     if not body or not nxt or nxt[0] in _HSPACE:
         return False
     last, first = body[-1], nxt[0]
-    if not (_is_join_char(last) and _is_join_char(first)):
-        return False
     full_line = width is not None and len(body.strip(_HSPACE)) >= width - 1
     if _HEADING.match(nxt):
         return columns and full_line and last not in _SENTENCE_END
-    if columns or first in _NO_LINE_START:
+    if columns:
+        return not (_is_ascii_letter(last) and _is_ascii_letter(first))
+    if not (_is_join_char(last) and _is_join_char(first)):
+        return False
+    if first in _NO_LINE_START:
         return True
     if not (_is_han(first) or first.isdigit() or first in _OPENERS):
         return False
