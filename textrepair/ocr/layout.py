@@ -50,7 +50,8 @@ _NO_LINE_START = frozenset("，。、；：？！）》〉】」』”’…")
 _OPENERS = frozenset("“‘（《〈【「『")
 _CLOSERS = frozenset("”’）》〉】」』")
 _NUMERALS = "一二三四五六七八九十百零〇"
-#: Markers that start a heading or list item: such a line is never joined to the previous one.
+#: Markers that start a heading or list item: such a line starts a new paragraph
+#: (joined only after a full column line that ends mid-sentence, see _should_join).
 _HEADING = regex.compile(
     rf"""^(?:[{_NUMERALS}]+[、.．]
         |[（(][{_NUMERALS}]+[）)]
@@ -64,8 +65,11 @@ _HEADING = regex.compile(
 _HEADING_CLOSE_PAREN = regex.compile(
     rf"(?m)^[{_HSPACE}]*([{_NUMERALS}]+)[{_HSPACE}]*\n?[{_HSPACE}]*[)）]"
 )
+#: Punctuation that shows a line is running text rather than a title.
 _SENTENCE_PUNCT = frozenset("，。；")
+#: Punctuation after which a heading may follow on the next line.
 _SENTENCE_END = frozenset("。！？；：")
+#: Characters of a number in running text (``95.5%``).
 _NUMBER = frozenset("0123456789.%")
 #: Column-join evidence: at least this many space runs between Chinese characters, and
 #: at least one per this many Han characters (newspaper columns wrap every ~10–20).
