@@ -9,9 +9,26 @@ Public API (small and typed)::
     textrepair.load_model(path=None)         # -> Model (numpy scorer)
 """
 
+from .api import Detection, detect, load_model, repair, restore
 from .errors import InputError, ModelError, TextrepairError
+from .lm.scorer import Model, State
 from .types import Edit, Kind, Repair
 
 __version__ = "0.1.0"
 
-__all__ = ["Edit", "Kind", "Repair", "InputError", "ModelError", "TextrepairError", "__version__"]
+__all__ = [
+    "restore",
+    "repair",
+    "detect",
+    "load_model",
+    "Detection",
+    "Edit",
+    "Kind",
+    "Repair",
+    "Model",
+    "State",
+    "InputError",
+    "ModelError",
+    "TextrepairError",
+    "__version__",
+]

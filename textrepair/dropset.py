@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from .corpus import read_text
@@ -122,6 +122,42 @@ def infer_drop_set(
             break
         found = grown
     return sorted(found, key=lambda c: (-reference[c], c))
+
+
+def infer_drop_set_from_counts(
+    damaged: str, references: Sequence[Mapping[str, int]], *, alpha: float = 0.05
+) -> list[str]:
+    """Union over several reference frequency tables of the characters whose absence is significant.
+
+    Unlike :func:`infer_drop_set` the test is per character at level *alpha*
+    (no multiple-comparison correction): for restoration a missed drop
+    character costs every one of its occurrences, while a spurious one only
+    offers the decoder a candidate the language model must accept. Typical
+    references: the training text's character counts (domain) and a general
+    lexicon's (jieba's dictionary), which knows frequent function characters a
+    small domain corpus sees too rarely to test.
+    """
+    if not 0.0 < alpha < 1.0:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+    kept = han_counts([damaged])
+    n = sum(kept.values())
+    found: set[str] = set()
+    if n == 0:
+        return []
+    for ref in references:
+        total = sum(ref.values())
+        if total == 0:
+            continue
+        candidates = {c: k / total for c, k in ref.items() if c not in kept and HAN.fullmatch(c)}
+        mine: set[str] = set()
+        while True:
+            mass = sum(candidates[c] for c in mine)
+            grown = significant_absentees(candidates, n, mass, math.log(alpha))
+            if grown == mine:
+                break
+            mine = grown
+        found |= mine
+    return sorted(found)
 
 
 def parse_drop_set(text: str, source: str = "drop set") -> list[str]:

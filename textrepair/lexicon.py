@@ -43,6 +43,16 @@ def jieba_dictionary() -> dict[str, int]:
     return words
 
 
+@lru_cache(maxsize=1)
+def general_char_counts() -> Counter[str]:
+    """Character frequencies of jieba's dictionary (each word's frequency credited to its characters)."""
+    counts: Counter[str] = Counter()
+    for w, f in jieba_dictionary().items():
+        for ch in w:
+            counts[ch] += f
+    return counts
+
+
 def segment_counts(units: Iterable[str]) -> Counter[str]:
     """Word counts of clean text units, segmented by jieba (no HMM new-word guessing)."""
     import jieba

@@ -1,0 +1,180 @@
+"""The public API: :func:`load_model`, :func:`detect`, :func:`repair`, :func:`restore`.
+
+Models and the resources built from them (word model, reduction indexes,
+confusion table) are loaded once per process and shared; loading is guarded
+by a lock so concurrent first calls do not load twice. Decoding itself keeps
+no shared mutable state, so concurrent calls are safe.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .dropped import DroppedRestorer, FormatWarning, format_evidence, looks_dropped
+from .dropset import infer_drop_set_from_counts
+from .errors import InputError, ModelError
+from .lexicon import ReductionIndex, WordModel, general_char_counts, read_word_counts, words_path_for
+from .lm.scorer import Model
+from .normalize import HAN
+from .types import Edit, Kind, Repair
+
+#: The default model, built by ``make model`` from the training drafts in corpora/.
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default.arpa"
+#: Drop-set inference favours recall: a missed drop character loses every one of
+#: its occurrences, a spurious one only adds a candidate the LM must reject.
+DROP_SET_ALPHA = 0.05
+
+_lock = threading.RLock()
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What :func:`detect` decided, with a confidence in [0, 1]."""
+
+    kind: Kind
+    confidence: float
+
+
+def load_model(path: str | Path | None = None) -> Model:
+    """The character LM at *path* (default: the shipped model), loaded once per process."""
+    p = Path(path) if path is not None else DEFAULT_MODEL
+    if not p.exists():
+        hint = " (run `make model` to build it)" if path is None else ""
+        raise ModelError(f"model file not found: {p}{hint}")
+    return _load_model_cached(str(p.resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_model_cached(path: str) -> Model:
+    with _lock:
+        return Model(path)
+
+
+def _model(model: Model | str | Path | None) -> Model:
+    return model if isinstance(model, Model) else load_model(model)
+
+
+@lru_cache(maxsize=8)
+def _word_model(words_file: str) -> WordModel:
+    with _lock:
+        p = Path(words_file)
+        return WordModel(read_word_counts(p) if p.exists() else None)
+
+
+@lru_cache(maxsize=16)
+def _reduction_index(words_file: str, drop_set: frozenset[str]) -> ReductionIndex:
+    with _lock:
+        return _word_model(words_file).reductions(drop_set)
+
+
+def _words_file(model: Model) -> str:
+    return str(words_path_for(model.path)) if model.path is not None else ""
+
+
+# --------------------------------------------------------------------------- detect
+def detect(text: str) -> Detection:
+    """Which kind of damage *text* shows: ``"dropped"``, ``"ocr"`` or ``"clean"``.
+
+    From the text's own features: the spacing structure of the dropped format,
+    and the layout marks of OCR (spaces inside Chinese text, half-width
+    punctuation next to Han characters). When unsure it answers ``"clean"``:
+    no change beats a wrong change.
+    """
+    han = len(HAN.findall(text))
+    if han == 0:
+        return Detection("clean", 1.0)
+    evidence = format_evidence(text)
+    if looks_dropped(text):
+        return Detection("dropped", evidence)
+    marks = ocr_marks(text)
+    rate = marks / han
+    if marks >= 1 and rate >= 0.002:
+        return Detection("ocr", min(1.0, 0.5 + rate * 25))
+    return Detection("clean", 1.0 - min(1.0, rate * 25))
+
+
+def ocr_marks(text: str) -> int:
+    """Layout marks typical of OCR'd Chinese: the edits the layout repair would make.
+
+    Clean text gets none (the layout repair passes it through unchanged).
+    """
+    from .ocr.layout import fix_layout
+
+    return len(fix_layout(text)[1])
+
+
+# --------------------------------------------------------------------------- repair
+def repair(
+    text: str,
+    kind: Kind | None = None,
+    model: Model | str | Path | None = None,
+    *,
+    drop_set: Collection[str] | None = None,
+) -> Repair:
+    """Repair *text* and say what was done: ``Repair(text, kind, edits)``.
+
+    *kind* ``None`` detects it (:func:`detect`). ``"clean"`` returns the text
+    unchanged. *drop_set* overrides the inferred drop set of dropped text.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    if kind is None:
+        kind = detect(text).kind
+    if kind == "clean":
+        return Repair(text, "clean", [])
+    if kind == "dropped":
+        return _repair_dropped(text, _model(model), drop_set)
+    if kind == "ocr":
+        from .ocr.repair import repair_ocr
+
+        return repair_ocr(text, _model(model))
+    raise InputError(f"unknown kind {kind!r}: use 'dropped', 'ocr', 'clean' or None (detect)")
+
+
+def restore(text: str, kind: Kind | None = None, model: Model | str | Path | None = None, **options: object) -> str:
+    """The repaired text only (see :func:`repair`)."""
+    return repair(text, kind, model, **options).text  # type: ignore[arg-type]
+
+
+def dropped_restorer(model: Model, drop_set: Collection[str]) -> DroppedRestorer:
+    """A restorer for dropped text with *drop_set*, sharing cached resources."""
+    ds = frozenset(drop_set)
+    return DroppedRestorer(model, _reduction_index(_words_file(model), ds), ds)
+
+
+def infer_drop_set_for(text: str, model: Model) -> list[str]:
+    """The drop set of *text*, inferred against the model's training-text characters."""
+    counts = _word_model(_words_file(model)).domain_chars
+    if not counts:
+        raise ModelError(
+            f"no word counts next to {model.path} ({words_path_for(model.path or 'model')}); "
+            "train the model with `textrepair train` or pass a drop set"
+        )
+    return infer_drop_set_from_counts(text, [counts, general_char_counts()], alpha=DROP_SET_ALPHA)
+
+
+def _repair_dropped(text: str, model: Model, drop_set: Collection[str] | None) -> Repair:
+    if not looks_dropped(text):
+        warnings.warn(
+            f"text does not look character-dropped (spacing evidence {format_evidence(text):.2f} < 0.90); "
+            "returned unchanged",
+            FormatWarning,
+            stacklevel=3,
+        )
+        return Repair(text, "dropped", [])
+    ds = list(drop_set) if drop_set is not None else infer_drop_set_for(text, model)
+    restorer = dropped_restorer(model, ds)
+    out_lines: list[str] = []
+    edits: list[Edit] = []
+    base = 0
+    for line in text.split("\n"):
+        restored, line_edits = restorer.restore_line(line)
+        out_lines.append(restored)
+        edits.extend(Edit(e.offset + base, e.old, e.new, e.confidence, e.reason) for e in line_edits)
+        base += len(line) + 1
+    return Repair("\n".join(out_lines), "dropped", edits)

@@ -1,0 +1,181 @@
+"""``textrepair`` command line; each subcommand mirrors one API function.
+
+=================  ==========================================
+command            API
+=================  ==========================================
+restore            :func:`textrepair.restore` / :func:`textrepair.repair`
+detect             :func:`textrepair.detect`
+train              :func:`textrepair.lm.estimate` + :func:`textrepair.lm.write_arpa`
+score              :meth:`textrepair.lm.Model.score`
+drop-set           :func:`textrepair.api.infer_drop_set_for`
+batch              :func:`textrepair.batch.run_batch`
+=================  ==========================================
+
+Errors are one line on stderr (``textrepair: error: …``) with a non-zero exit
+status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import InputError, TextrepairError
+
+EXIT_ERROR = 1
+#: The input is not in the format asked for; it was passed through unchanged.
+EXIT_FORMAT = 3
+
+
+def _read_input(name: str) -> str:
+    from .textio import decode_bytes
+
+    if name == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        try:
+            raw = Path(name).read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
+    return decode_bytes(raw, name)[0]
+
+
+def _write_output(text: str) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    if text and not text.endswith("\n"):
+        sys.stdout.buffer.write(b"\n")
+    sys.stdout.buffer.flush()
+
+
+# --------------------------------------------------------------------------- commands
+def cmd_restore(args: argparse.Namespace) -> int:
+    from . import api
+    from .dropped import FormatWarning
+    from .dropset import read_drop_set
+
+    text = _read_input(args.input)
+    kind = None if args.kind == "auto" else args.kind
+    drop_set = read_drop_set(args.drop_set) if args.drop_set else None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FormatWarning)
+        result = api.repair(text, kind, args.model, drop_set=drop_set)
+    _write_output(result.text)
+    if args.explain:
+        from .explain import format_edits
+
+        sys.stderr.write(format_edits(text, result))
+    for w in caught:
+        print(f"textrepair: warning: {w.message}", file=sys.stderr)
+    return EXIT_FORMAT if any(issubclass(w.category, FormatWarning) for w in caught) else 0
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    from . import api
+
+    d = api.detect(_read_input(args.input))
+    print(f"{d.kind}\t{d.confidence:.3f}")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .corpus import units_from_files
+    from .lexicon import segment_counts, words_path_for, write_word_counts
+    from .lm import estimate, write_arpa
+
+    if args.order < 1:
+        raise InputError(f"--order must be at least 1 (got {args.order})")
+    units = list(units_from_files(args.corpus))
+    model = estimate(units, args.order)
+    write_arpa(model, args.output)
+    write_word_counts(segment_counts(units), words_path_for(args.output))
+    sizes = " ".join(f"{n}-grams={len(t)}" for n, t in enumerate(model.ngrams, 1))
+    print(f"wrote {args.output} (order {args.order}; {sizes}) and {words_path_for(args.output)}", file=sys.stderr)
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from . import api
+
+    model = api.load_model(args.model)
+    lines = _read_input(args.input).splitlines()
+    for s in model.score(lines):
+        print(f"{s:.6f}")
+    return 0
+
+
+def cmd_drop_set(args: argparse.Namespace) -> int:
+    from . import api
+
+    for ch in api.infer_drop_set_for(_read_input(args.input), api.load_model(args.model)):
+        print(ch)
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    from .batch import add_batch_parser
+
+    parser = argparse.ArgumentParser(
+        prog="textrepair",
+        description="Restore damaged Chinese policy documents: character-dropped text "
+        "(deleted characters put back) and OCR'd reprints (glyph confusions, column joins, "
+        "punctuation), with a character n-gram language model.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("restore", help="repair one text and print it", description="Repair a text (FILE or - for stdin) and print the result as UTF-8 on stdout.")
+    p.add_argument("input", nargs="?", default="-", metavar="FILE", help="input file (UTF-8, GB18030, UTF-16 with BOM); - or nothing for stdin")
+    p.add_argument("--kind", choices=["auto", "dropped", "ocr", "clean"], default="auto", help="the damage to repair; auto detects it (default)")
+    p.add_argument("--model", metavar="PATH", help="ARPA model (default: models/default.arpa)")
+    p.add_argument("--drop-set", metavar="FILE", help="dropped text: the deleted characters, one per line (default: inferred)")
+    p.add_argument("--explain", action="store_true", help="also print the edits, as a readable diff, on stderr")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("detect", help="say which kind of damage a text shows", description="Print the detected kind (dropped, ocr, clean) and a confidence.")
+    p.add_argument("input", nargs="?", default="-", metavar="FILE")
+    p.set_defaults(func=cmd_detect)
+
+    p = sub.add_parser("train", help="train a character n-gram model (ARPA)", description="Estimate an interpolated modified Kneser-Ney character model from clean UTF-8 text files; writes MODEL (ARPA) and the word counts beside it (MODEL stem + .words.tsv).")
+    p.add_argument("corpus", nargs="+", metavar="CORPUS", help="clean UTF-8 text files")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL", help="ARPA file to write")
+    p.add_argument("--order", type=int, default=6, help="n-gram order (default 6)")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("score", help="log10 probability of each line", description="Print one total log10 probability per input line (each character a token, with <s> and </s>), as kenlm's Model.score does.")
+    p.add_argument("input", nargs="?", default="-", metavar="FILE")
+    p.add_argument("--model", metavar="PATH")
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("drop-set", help="infer the deleted characters of a dropped text", description="Print the characters inferred to have been deleted from a character-dropped text, one per line (usable as --drop-set).")
+    p.add_argument("input", nargs="?", default="-", metavar="FILE")
+    p.add_argument("--model", metavar="PATH")
+    p.set_defaults(func=cmd_drop_set)
+
+    add_batch_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "batch":
+            from .batch import batch_main
+
+            return batch_main(args)
+        return int(args.func(args))
+    except TextrepairError as exc:
+        print(f"textrepair: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("textrepair: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
