@@ -19,6 +19,7 @@ models at the same order and prints
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import shutil
@@ -26,7 +27,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,11 +167,25 @@ def compare_models(ours: NgramModel, theirs: NgramModel) -> Comparison:
     return cmp
 
 
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence file descriptor 2 (kenlm's C++ progress bar while loading)."""
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def kenlm_perplexity(arpa: Path, units: Sequence[str]) -> float:
     """Per-token perplexity (``</s>`` counted) of *units* under ``kenlm.Model``."""
     import kenlm
 
-    model = kenlm.Model(str(arpa))
+    with _quiet_stderr():
+        model = kenlm.Model(str(arpa))
     total = sum(model.score(" ".join(u), bos=True, eos=True) for u in units)
     tokens = sum(len(u) + 1 for u in units)
     return 10 ** (-total / tokens)
@@ -223,6 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not 1 <= args.order <= MAX_ORDER:
         ap.error(f"--order must be in 1..{MAX_ORDER}")
+    # the kenlm Python module is usually compiled for orders up to 6
+    if args.order > 6:
+        print(f"note: kenlm.Model must support order {args.order} for the perplexities", file=sys.stderr)
     if shutil.which("dpkg-query") is None and not LMPLZ.exists():
         raise SystemExit("lmplz is not built and this is not a Debian system; build it by hand into third_party/build")
     lmplz = ensure_lmplz(args.rebuild)
