@@ -191,7 +191,7 @@ def _log10(x: float) -> float:
     """log10 clipped to the ARPA range: at most 0 (float rounding), -99 for 0.
 
     A back-off can be exactly 0 when every continuation of a context has a
-    zero discount (lmplz allows D2 = 0 or D3+ = 0 and then writes -inf).
+    zero discount (lmplz allows D2 = 0 and D3+ = 0; its log10 would be -inf).
     """
     return min(0.0, math.log10(x)) if x > 0 else BOS_LOGPROB
 
