@@ -13,7 +13,7 @@ from textrepair.normalize import han_only
 from textrepair.ocr.confusion import MODELS_DIR, ConfusionTable, load_confusions, read_table
 
 # Measured on the shipped tables (see test output); asserted a little below.
-MIN_RECALL = {"whole": 0.53, "part": 0.38}
+MIN_RECALL = {"whole": 0.55, "part": 0.40}
 N_ERRORS = 2000
 
 
