@@ -172,8 +172,8 @@ def _repair_dropped(text: str, model: Model, drop_set: Collection[str] | None) -
     out_lines: list[str] = []
     edits: list[Edit] = []
     base = 0
-    for line in text.split("\n"):
-        restored, line_edits = restorer.restore_line(line)
+    lines = text.split("\n")
+    for line, (restored, line_edits) in zip(lines, restorer.restore_lines(lines)):
         out_lines.append(restored)
         edits.extend(Edit(e.offset + base, e.old, e.new, e.confidence, e.reason) for e in line_edits)
         base += len(line) + 1

@@ -35,7 +35,8 @@ import regex
 
 from .lexicon import ReductionIndex
 from .lm.scorer import Model
-from .search import Option, beam_search
+from .lm.scorer import State
+from .search import Option, Problem, beam_search_many
 from .types import Edit
 
 #: Weight of log10 P(w | kept) against the character LM (tuned leave-one-out).
@@ -44,9 +45,11 @@ WORD_WEIGHT = 0.6
 #: so without it the search prefers short strings (tuned leave-one-out).
 INSERT_BONUS = 0.5
 BEAM = 8
-MAX_EXPANSIONS = 12
-MAX_FILLERS = 40
+MAX_EXPANSIONS = 30
+MAX_FILLERS = 100
 MAX_FILLER_SEQUENCES = 60
+#: Slots per independently decoded chunk of a long line.
+CHUNK_SLOTS = 64
 
 _TOKEN = regex.compile(r" +|[^ ]")
 
@@ -143,9 +146,35 @@ class DroppedRestorer:
     beam: int = BEAM
 
     def restore_line(self, line: str) -> tuple[str, list[Edit]]:
-        parsed = parse_line(line)
-        if not parsed.words:
-            return line.strip(" "), _space_edits(line, parsed, [], [])
+        """One restored line and its edits (offsets into *line*)."""
+        return self.restore_lines([line])[0]
+
+    def restore_lines(self, lines: Sequence[str]) -> list[tuple[str, list[Edit]]]:
+        """Restore several lines, decoded together in lockstep (see :func:`beam_search_many`).
+
+        A long line is cut into chunks of :data:`CHUNK_SLOTS` slots decoded side by
+        side; a chunk starts from the previous chunk's text as damaged (its
+        insertions are not known yet), which only blurs the LM context of the
+        first slot after each cut.
+        """
+        lattices = [self._lattice(parse_line(line)) for line in lines]
+        problems: list[Problem] = []
+        owners: list[tuple[int, int]] = []  # (line index, first slot index) of each problem
+        for li, (_, slots, _) in enumerate(lattices):
+            for first in range(0, max(len(slots), 1), CHUNK_SLOTS):
+                chunk = slots[first : first + CHUNK_SLOTS]
+                context = "".join(s[0].text for s in slots[max(0, first - self.model.order) : first])
+                start = self.model.begin_state() if first == 0 else State(context[-(self.model.order - 1) :], False)
+                problems.append(Problem(chunk, start, eos=first + CHUNK_SLOTS >= len(slots)))
+                owners.append((li, first))
+        decoded = beam_search_many(self.model, problems, beam=self.beam)
+        choices: list[list[int]] = [[0] * len(slots) for _, slots, _ in lattices]
+        for (li, first), d in zip(owners, decoded):
+            choices[li][first : first + len(d.choices)] = d.choices
+        return [self._assemble(line, lat, ch) for line, lat, ch in zip(lines, lattices, choices)]
+
+    def _lattice(self, parsed: Line) -> tuple[Line, list[list[Option]], list[tuple[str, int]]]:
+        """Slots of a parsed line: vanished-word gaps and words, in text order."""
         slots: list[list[Option]] = []
         kinds: list[tuple[str, int]] = []  # ("word", i) or ("gap", i)
         for i, word in enumerate(parsed.words):
@@ -154,18 +183,26 @@ class DroppedRestorer:
                 kinds.append(("gap", i))
             slots.append(self._word_options(word.kept))
             kinds.append(("word", i))
-        if parsed.vanished[-1]:
+        if parsed.words and parsed.vanished[-1]:
             slots.append(self._filler_options(parsed.vanished[-1]))
             kinds.append(("gap", len(parsed.words)))
-        best = beam_search(self.model, slots, beam=self.beam)
-        forms = [""] * len(parsed.words)
+        return parsed, slots, kinds
+
+    def _assemble(
+        self, line: str, lattice: tuple[Line, list[list[Option]], list[tuple[str, int]]], choices: list[int]
+    ) -> tuple[str, list[Edit]]:
+        parsed, slots, kinds = lattice
+        if not parsed.words:
+            return line.strip(" "), _space_edits(line, parsed, [], [])
+        forms = [w.kept for w in parsed.words]
         fillers = [""] * (len(parsed.words) + 1)
-        for (kind, i), slot, c in zip(kinds, slots, best.choices):
+        for (kind, i), slot, c in zip(kinds, slots, choices):
             if kind == "word":
                 forms[i] = slot[c].text
             else:
                 fillers[i] = slot[c].text
-        return "".join(f + w for f, w in zip(fillers, forms)) + fillers[-1], _space_edits(line, parsed, forms, fillers)
+        text = "".join(f + w for f, w in zip(fillers, forms)) + fillers[-1]
+        return text, _space_edits(line, parsed, forms, fillers)
 
     # ---------------------------------------------------------------- options
     def _word_options(self, kept: str) -> list[Option]:

@@ -25,7 +25,7 @@ from pathlib import Path
 from .errors import ModelError
 
 #: Weight of the domain (training-text) counts against the general dictionary.
-DOMAIN_WEIGHT = 0.5
+DOMAIN_WEIGHT = 0.9
 
 
 @lru_cache(maxsize=1)

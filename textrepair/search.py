@@ -51,6 +51,47 @@ class _Hyp:
     option: int  # option chosen at this step's slot
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One sequence to decode: its slots and the LM context it starts from."""
+
+    slots: Sequence[Sequence[Option]]
+    start: State | None = None  # default: the beginning of a text (after <s>)
+    eos: bool = True
+
+
+class _Run:
+    """Decoding progress of one problem inside :func:`beam_search_many`."""
+
+    def __init__(self, problem: Problem, start: State):
+        self.slots = problem.slots
+        self.eos = problem.eos
+        self.hyps = [_Hyp(0.0, start, -1, -1)]
+        self.history: list[tuple[int, list[_Hyp]]] = []
+        self.k = 0  # next slot
+        self.fixed = ""  # text of single-option slots not yet scored
+        self.fixed_cost = 0.0
+
+    def advance(self) -> Sequence[Option] | None:
+        """Absorb single-option slots; return the next decision's options, or None at the end."""
+        while self.k < len(self.slots):
+            slot = self.slots[self.k]
+            if len(slot) > 1:
+                return slot
+            self.fixed += slot[0].text
+            self.fixed_cost += slot[0].cost
+            self.k += 1
+        return None
+
+    def backtrace(self, best: int) -> list[int]:
+        choices = [0] * len(self.slots)
+        for k, step in reversed(self.history):
+            h = step[best]
+            choices[k] = h.option
+            best = h.parent
+        return choices
+
+
 def beam_search(
     model: Model,
     slots: Sequence[Sequence[Option]],
@@ -61,36 +102,68 @@ def beam_search(
     eos: bool = True,
 ) -> Decoded:
     """Best option per slot under the LM plus option costs (see module doc)."""
-    if any(len(s) == 0 for s in slots):
-        raise ValueError("every slot needs at least one option")
+    start = model.begin_state() if bos else model.null_state()
+    return beam_search_many(model, [Problem(slots, start, eos)], beam=beam, lm_weight=lm_weight)[0]
+
+
+def beam_search_many(model: Model, problems: Sequence[Problem], *, beam: int = 8, lm_weight: float = 1.0) -> list[Decoded]:
+    """Decode independent problems in lockstep: one batched LM call per step for all of them.
+
+    The result is the same as decoding each problem alone; batching only
+    amortises the scorer's fixed cost per call over many small problems.
+    """
+    for p in problems:
+        if any(len(s) == 0 for s in p.slots):
+            raise ValueError("every slot needs at least one option")
+    runs = [_Run(p, p.start or model.begin_state()) for p in problems]
     order = model.order
-    hyps = [_Hyp(0.0, model.begin_state() if bos else model.null_state(), -1, -1)]
-    history: list[tuple[int, list[_Hyp]]] = []  # (slot index, hypotheses after it)
-    fixed = ""  # text of single-option slots not yet scored
-    fixed_cost = 0.0
-    for k, slot in enumerate(slots):
-        if len(slot) == 1:
-            fixed += slot[0].text
-            fixed_cost += slot[0].cost
-            continue
-        rows_states = [h.state for h in hyps for _ in slot]
-        rows_text = [fixed + o.text for _ in hyps for o in slot]
-        lm = model.score_continuations(rows_states, rows_text)
-        costs = np.array([o.cost for o in slot]) + fixed_cost
-        total = (np.array([h.score for h in hyps])[:, None] + lm_weight * lm.reshape(len(hyps), len(slot)) + costs)
-        hyps = _prune(total, hyps, slot, fixed, order, beam)
-        history.append((k, hyps))
-        fixed, fixed_cost = "", 0.0
-    # close: remaining fixed text and </s>
-    tail = model.score_continuations([h.state for h in hyps], [fixed] * len(hyps), eos=eos)
-    finals = np.array([h.score for h in hyps]) + lm_weight * tail + fixed_cost
-    best = int(np.argmax(finals))
-    choices = [0] * len(slots)
-    for k, step in reversed(history):
-        h = step[best]
-        choices[k] = h.option
-        best = h.parent
-    return Decoded(choices, float(finals.max()))
+    active = runs
+    while active:
+        steps = [(r, opts) for r in active if (opts := r.advance()) is not None]
+        if not steps:
+            break
+        states = [h.state for r, opts in steps for h in r.hyps for _ in opts]
+        texts = [r.fixed + o.text for r, opts in steps for _ in r.hyps for o in opts]
+        lm = model.score_continuations(states, texts)
+        at = 0
+        for r, opts in steps:
+            n = len(r.hyps) * len(opts)
+            costs = np.fromiter((o.cost for o in opts), dtype=np.float64, count=len(opts)) + r.fixed_cost
+            prev = np.fromiter((h.score for h in r.hyps), dtype=np.float64, count=len(r.hyps))
+            total = prev[:, None] + lm_weight * lm[at : at + n].reshape(len(r.hyps), len(opts)) + costs
+            at += n
+            r.hyps = _prune(total, r.hyps, opts, r.fixed, order, beam)
+            r.history.append((r.k, r.hyps))
+            r.k += 1
+            r.fixed, r.fixed_cost = "", 0.0
+        active = [r for r, _ in steps]
+    # close every problem: remaining fixed text and </s>
+    out = []
+    tails = model.score_continuations(
+        [h.state for r in runs for h in r.hyps], [r.fixed for r in runs for _ in r.hyps], eos=False
+    ) if runs else np.zeros(0)
+    ends = _eos_scores(model, runs)
+    at = 0
+    for r, end in zip(runs, ends):
+        n = len(r.hyps)
+        finals = np.array([h.score for h in r.hyps]) + lm_weight * (tails[at : at + n] + end) + r.fixed_cost
+        at += n
+        best = int(np.argmax(finals))
+        out.append(Decoded(r.backtrace(best), float(finals.max())))
+    return out
+
+
+def _eos_scores(model: Model, runs: Sequence[_Run]) -> list[np.ndarray]:
+    """log10 p(</s> | state after the remaining fixed text), per hypothesis of each run."""
+    order = model.order
+    states = [h.state.extend(r.fixed, order) for r in runs for h in r.hyps]
+    ends = model.score_continuations(states, [""] * len(states), eos=True) if states else np.zeros(0)
+    out, at = [], 0
+    for r in runs:
+        n = len(r.hyps)
+        out.append(ends[at : at + n] if r.eos else np.zeros(n))
+        at += n
+    return out
 
 
 def _prune(total: np.ndarray, hyps: list[_Hyp], slot: Sequence[Option], fixed: str, order: int, beam: int) -> list[_Hyp]:

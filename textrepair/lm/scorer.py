@@ -23,7 +23,7 @@ that extend many hypotheses at once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 import numpy as np
@@ -103,12 +103,12 @@ class _HashTable:
         return out
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):
     """Decoder state: the last ``order - 1`` characters, and whether ``<s>`` precedes them.
 
     Two hypotheses with equal states score every continuation identically, so
-    a decoder may recombine them.
+    a decoder may recombine them. (A named tuple: hashing and equality run in C,
+    which matters when a decoder makes hundreds of thousands of them.)
     """
 
     context: str = ""
@@ -116,9 +116,8 @@ class State:
 
     def extend(self, text: str, order: int) -> "State":
         keep = order - 1
-        ctx = (self.context + text)[-keep:] if keep > 0 else ""
-        bos = self.bos and len(self.context) + len(text) < keep
-        return State(ctx, bos)
+        joined = self.context + text
+        return State(joined[-keep:] if keep > 0 else "", self.bos and len(joined) < keep)
 
 
 class Model:
@@ -299,9 +298,11 @@ class Model:
             raise ValueError("states and continuations must have the same length")
         if len(states) == 0:
             return np.zeros(0)
-        rows = [s.context + c for s, c in zip(states, continuations)]
-        skip = np.fromiter((int(s.bos) + len(s.context) for s in states), dtype=np.int64, count=len(states))
-        return self._score_rows(rows, [s.bos for s in states], eos, skip)
+        contexts = [s[0] for s in states]
+        bos = [s[1] for s in states]
+        rows = list(map(str.__add__, contexts, continuations))
+        skip = np.array(list(map(len, contexts)), dtype=np.int64) + np.array(bos, dtype=np.int64)
+        return self._score_rows(rows, bos, eos, skip)
 
     def perplexity(self, units: Sequence[str]) -> float:
         """Per-token perplexity over *units* (``</s>`` counted, ``<s>`` not)."""
