@@ -29,19 +29,19 @@ from dataclasses import dataclass
 import regex
 
 from ..lm.scorer import Model
-from ..search import Option, beam_search
+from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
 from .confusion import ConfusionTable, load_confusions
 from .layout import apply_edits, fix_layout
 
 #: Prior log10 probability that a given character was misread (calibrated).
-LOG_ERROR_RATE = -4.0
+LOG_ERROR_RATE = -3.0
 #: Extra log10 prior for a partial-glyph confusion (a component read alone).
 LOG_PART_PRIOR = -0.5
 #: Exponent on the glyph similarity in the channel probability.
-SIMILARITY_WEIGHT = 4.0
+SIMILARITY_WEIGHT = 2.0
 #: Candidates considered per character (best similarity first).
-MAX_CANDIDATES = 6
+MAX_CANDIDATES = 12
 BEAM = 4
 
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
@@ -71,29 +71,24 @@ class GlyphCorrector:
         return opts
 
     def correct(self, text: str) -> list[Edit]:
-        """Glyph edits (offsets into *text*) for every paragraph of *text*."""
-        edits: list[Edit] = []
+        """Glyph edits (offsets into *text*), all paragraphs decoded together in lockstep."""
+        blocks = []  # (Han positions, slots) of each paragraph that has a decision to make
         start = 0
         for m in [*_BLOCK_BREAK.finditer(text), None]:
             end = m.start() if m else len(text)
-            edits.extend(self._correct_block(text, start, end))
+            positions = [h.start() for h in _HAN.finditer(text, start, end)]
+            slots = [self.options(text[p]) for p in positions]
+            if any(len(s) > 1 for s in slots):
+                blocks.append((positions, slots))
             start = m.end() if m else end
-        return edits
-
-    def _correct_block(self, text: str, start: int, end: int) -> list[Edit]:
-        positions = [m.start() for m in _HAN.finditer(text, start, end)]
-        if not positions:
-            return []
-        slots = [self.options(text[p]) for p in positions]
-        if all(len(s) == 1 for s in slots):
-            return []
-        best = beam_search(self.model, slots, beam=self.beam)
-        chosen = [slot[c].text for slot, c in zip(slots, best.choices)]
+        decoded = beam_search_many(self.model, [Problem(slots) for _, slots in blocks], beam=self.beam)
         edits = []
-        for k, (p, new) in enumerate(zip(positions, chosen)):
-            if new != text[p]:
-                conf = self._confidence(chosen, k, text[p], slots[k][best.choices[k]].cost)
-                edits.append(Edit(p, text[p], new, conf, "glyph"))
+        for (positions, slots), best in zip(blocks, decoded):
+            chosen = [slot[c].text for slot, c in zip(slots, best.choices)]
+            for k, p in enumerate(positions):
+                if chosen[k] != text[p]:
+                    conf = self._confidence(chosen, k, text[p], slots[k][best.choices[k]].cost)
+                    edits.append(Edit(p, text[p], chosen[k], conf, "glyph"))
         return edits
 
     def _confidence(self, chosen: list[str], k: int, observed: str, cost: float) -> float:
