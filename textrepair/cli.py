@@ -18,6 +18,7 @@ status, never a traceback.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 import warnings
 from collections.abc import Sequence
@@ -56,20 +57,72 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from .dropped import FormatWarning
     from .dropset import read_drop_set
 
-    text = _read_input(args.input)
     kind = None if args.kind == "auto" else args.kind
     drop_set = read_drop_set(args.drop_set) if args.drop_set else None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FormatWarning)
-        result = api.repair(text, kind, args.model, drop_set=drop_set)
-    _write_output(result.text)
-    if args.explain:
-        from .explain import format_edits
+        if args.explain:
+            # the edits index the whole input, so it is read at once
+            text = _read_input(args.input)
+            result = api.repair(text, kind, args.model, drop_set=drop_set)
+            _write_output(result.text)
+            from .explain import format_edits
 
-        sys.stderr.write(format_edits(text, result))
-    for w in caught:
-        print(f"textrepair: warning: {w.message}", file=sys.stderr)
+            sys.stderr.write(format_edits(text, result))
+        else:
+            _restore_streaming(args.input, kind, args.model, drop_set)
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        print(f"textrepair: warning: {message}", file=sys.stderr)
     return EXIT_FORMAT if any(issubclass(w.category, FormatWarning) for w in caught) else 0
+
+
+def _restore_streaming(name: str, kind: str | None, model: str | None, drop_set: list[str] | None) -> None:
+    """Repair piece by piece (whole lines), so memory is bounded whatever the input size.
+
+    A file's encoding is detected in a first pass over its bytes; stdin must be UTF-8.
+    """
+    from . import api
+    from .batch import repair_stream
+    from .textio import iter_chunks
+
+    def repair(piece: str, k: str | None):  # type: ignore[no-untyped-def]
+        return api.repair(piece, k, model, drop_set=drop_set)  # type: ignore[arg-type]
+
+    out = _TrackingWriter(io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True))
+    try:
+        with _open_decoded(name) as stream:
+            repair_stream(iter_chunks(stream), out, kind, repair)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not valid {exc.encoding} text (byte {exc.start} of a block)") from None
+    finally:
+        if out.last and out.last != "\n":
+            out.write("\n")
+        out.inner.detach()
+
+
+class _TrackingWriter:
+    """A text sink that remembers the last character written (to end output with one newline)."""
+
+    def __init__(self, inner: io.TextIOWrapper) -> None:
+        self.inner = inner
+        self.last = ""
+
+    def write(self, text: str) -> int:
+        if text:
+            self.last = text[-1]
+        return self.inner.write(text)
+
+
+def _open_decoded(name: str) -> io.TextIOBase:
+    if name == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict")
+    from .batch import _scan
+
+    try:
+        encoding = _scan(name)[1].finish()
+        return open(name, encoding=encoding, errors="strict", newline="")
+    except OSError as exc:
+        raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
