@@ -42,6 +42,10 @@ LOG_PART_PRIOR = -0.5
 SIMILARITY_WEIGHT = 2.0
 #: Candidates considered per character (best similarity first).
 MAX_CANDIDATES = 12
+#: A replacement is searched only if, alone in its window, LM gain + channel cost exceeds this.
+SCREEN_MARGIN = -3.0
+#: Characters within this distance of a flagged one keep all their candidates.
+RUN_RADIUS = 2
 BEAM = 4
 
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
@@ -63,7 +67,17 @@ class GlyphCorrector:
         cost = self.log_error_rate + self.similarity_weight * math.log10(max(similarity, 1e-6))
         return cost + (self.log_part_prior if kind == "part" else 0.0)
 
+    def __post_init__(self) -> None:
+        self._options: dict[str, list[Option]] = {}
+
     def options(self, observed: str) -> list[Option]:
+        """Keep *observed* (free) or replace it by a confusable the LM knows (channel cost); cached."""
+        cached = self._options.get(observed)
+        if cached is None:
+            cached = self._options[observed] = self._make_options(observed)
+        return cached
+
+    def _make_options(self, observed: str) -> list[Option]:
         opts = [Option(observed, 0.0)]
         for true, sim, kind in self.table.candidates(observed)[:MAX_CANDIDATES]:
             if true != observed and true in self.model:
@@ -77,7 +91,7 @@ class GlyphCorrector:
         for m in [*_BLOCK_BREAK.finditer(text), None]:
             end = m.start() if m else len(text)
             positions = [h.start() for h in _HAN.finditer(text, start, end)]
-            slots = [self.options(text[p]) for p in positions]
+            slots = self._screen("".join(text[p] for p in positions))
             if any(len(s) > 1 for s in slots):
                 blocks.append((positions, slots))
             start = m.end() if m else end
@@ -90,6 +104,40 @@ class GlyphCorrector:
                     conf = self._confidence(chosen, k, text[p], slots[k][best.choices[k]].cost)
                     edits.append(Edit(p, text[p], chosen[k], conf, "glyph"))
         return edits
+
+    def _screen(self, han: str) -> list[list[Option]]:
+        """Slots for a paragraph's Han characters, keeping only replacements that could win.
+
+        Each replacement is first scored alone in its local window (``order - 1``
+        characters either side, as read); one whose LM gain plus channel cost
+        is below :data:`SCREEN_MARGIN` is dropped, so most characters become
+        fixed text and the joint search only decides where it matters. The
+        margin leaves room for runs of errors, where a single swap gains less
+        than the whole run.
+        """
+        n = self.model.order - 1
+        slots = [self.options(ch) for ch in han]
+        rows: list[str] = []
+        where: list[tuple[int, int]] = []
+        for k, opts in enumerate(slots):
+            if len(opts) > 1:
+                left, right = han[max(0, k - n) : k], han[k + 1 : k + 1 + n]
+                rows.extend(left + o.text + right for o in opts)
+                where.extend((k, j) for j in range(len(opts)))
+        if not rows:
+            return slots
+        scores = self.model.score(rows, bos=False, eos=False)
+        base = {k: scores[i] for i, (k, j) in enumerate(where) if j == 0}
+        keep: dict[int, list[Option]] = {}
+        for (k, j), sc in zip(where, scores):
+            opt = slots[k][j]
+            if j == 0 or sc - base[k] + opt.cost > SCREEN_MARGIN:
+                keep.setdefault(k, []).append(opt)
+        flagged = [k for k, opts in keep.items() if len(opts) > 1]
+        # errors come in runs: next to a flagged character a swap is judged
+        # against a context that is itself wrong, so its neighbours keep all options
+        near = {i for k in flagged for i in range(k - RUN_RADIUS, k + RUN_RADIUS + 1)}
+        return [opts if k in near else keep.get(k, opts) for k, opts in enumerate(slots)]
 
     def _confidence(self, chosen: list[str], k: int, observed: str, cost: float) -> float:
         """How much better the correction is than keeping the character, locally, as a probability."""
