@@ -44,3 +44,21 @@ bench-lmplz: install
 
 clean:
 	rm -rf out build dist *.egg-info .pytest_cache
+
+# Our OCR glyph correction next to pycorrector's kenlm Corrector on the same LM file.
+# pycorrector's import pulls torch + transformers, so it lives in its own venv (.venv-bench),
+# never in the project's: the local CPU torch wheel first (the +cpu pin cannot match a CUDA
+# build), then pycorrector without its declared deps (datasets etc.) plus what its import needs.
+BENCH_PY := .venv-bench/bin/python
+.PHONY: bench-pycorrector
+bench-pycorrector:
+	@test -f .venv-bench/.installed-stamp || { set -e; \
+	  $(PYTHON) -m venv .venv-bench; \
+	  $(BENCH_PY) -m pip install -q --upgrade pip; \
+	  $(BENCH_PY) -m pip install -q 'torch==2.13.0+cpu'; \
+	  $(BENCH_PY) -c 'import torch; assert torch.version.cuda is None, "expected the CPU torch"'; \
+	  $(BENCH_PY) -m pip install -q --no-deps 'pycorrector==1.1.4'; \
+	  $(BENCH_PY) -m pip install -q 'loguru>=0.7' 'pypinyin>=0.50' 'pyahocorasick>=2.0' six pandas 'transformers>=4.40,<6'; \
+	  $(BENCH_PY) -m pip install -q -e .; \
+	  touch .venv-bench/.installed-stamp; }
+	$(BENCH_PY) benchmarks/compare_pycorrector.py
