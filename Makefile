@@ -38,6 +38,8 @@ bench: install
 	$(PY) benchmarks/bench_scoring.py
 	$(PY) benchmarks/accuracy.py
 	$(PY) benchmarks/bench_batch.py
+	$(PY) benchmarks/bench_restore.py
+	$(PY) benchmarks/perplexity.py
 
 bench-lmplz: install
 	$(PY) benchmarks/compare_lmplz.py
