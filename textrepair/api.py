@@ -142,9 +142,14 @@ def restore(text: str, kind: Kind | None = None, model: Model | str | Path | Non
 
 
 def dropped_restorer(model: Model, drop_set: Collection[str]) -> DroppedRestorer:
-    """A restorer for dropped text with *drop_set*, sharing cached resources."""
-    ds = frozenset(drop_set)
-    return DroppedRestorer(model, _reduction_index(_words_file(model), ds), ds)
+    """A restorer for dropped text with *drop_set* (cached per model and drop set)."""
+    return _dropped_restorer(model, frozenset(drop_set))
+
+
+@lru_cache(maxsize=16)
+def _dropped_restorer(model: Model, drop_set: frozenset[str]) -> DroppedRestorer:
+    with _lock:
+        return DroppedRestorer(model, _reduction_index(_words_file(model), drop_set), drop_set)
 
 
 def infer_drop_set_for(text: str, model: Model) -> list[str]:

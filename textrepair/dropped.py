@@ -14,7 +14,10 @@ The restorer turns that into a lattice for :func:`textrepair.search.beam_search`
   jieba's dictionary plus the training text's words), ``r`` itself included,
   weighed by ``P(w | r)``;
 * each gap where ``k`` words vanished is a slot whose options are sequences of
-  ``k`` words made only of ``D`` characters, weighed by their probabilities;
+  ``k`` words made only of ``D`` characters: the most probable ones overall, and
+  every run of ``D`` characters the training text showed between the same two
+  kept characters (read off the LM's n-grams), weighed by their best split into
+  ``k`` lexicon words;
 * the character LM scores the concatenation.
 
 Kept characters are never changed, dropped or reordered: every option of a
@@ -28,14 +31,13 @@ import heapq
 import itertools
 import math
 import warnings
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import regex
 
 from .lexicon import ReductionIndex
-from .lm.scorer import Model
-from .lm.scorer import State
+from .lm.scorer import Model, State
 from .search import Option, Problem, beam_search_many
 from .types import Edit
 
@@ -145,6 +147,11 @@ class DroppedRestorer:
     insert_bonus: float = INSERT_BONUS
     beam: int = BEAM
 
+    def __post_init__(self) -> None:
+        self.fillers = FillerModel(self.index.drop_only)
+        self.runs = context_runs(self.model.long_ngrams, self.drop_set)
+        self._filler_cache: dict[tuple[int, str, str], list[Option]] = {}
+
     def restore_line(self, line: str) -> tuple[str, list[Edit]]:
         """One restored line and its edits (offsets into *line*)."""
         return self.restore_lines([line])[0]
@@ -177,15 +184,17 @@ class DroppedRestorer:
         """Slots of a parsed line: vanished-word gaps and words, in text order."""
         slots: list[list[Option]] = []
         kinds: list[tuple[str, int]] = []  # ("word", i) or ("gap", i)
-        for i, word in enumerate(parsed.words):
+        words = parsed.words
+        for i, word in enumerate(words):
             if parsed.vanished[i]:
-                slots.append(self._filler_options(parsed.vanished[i]))
+                left = words[i - 1].kept[-1] if i else ""
+                slots.append(self._filler_options(parsed.vanished[i], left, word.kept[0]))
                 kinds.append(("gap", i))
             slots.append(self._word_options(word.kept))
             kinds.append(("word", i))
-        if parsed.words and parsed.vanished[-1]:
-            slots.append(self._filler_options(parsed.vanished[-1]))
-            kinds.append(("gap", len(parsed.words)))
+        if words and parsed.vanished[-1]:
+            slots.append(self._filler_options(parsed.vanished[-1], words[-1].kept[-1], ""))
+            kinds.append(("gap", len(words)))
         return parsed, slots, kinds
 
     def _assemble(
@@ -212,25 +221,84 @@ class DroppedRestorer:
                 opts.append(Option(w, self.word_weight * lp + self.insert_bonus * (len(w) - len(kept))))
         return opts or [Option(kept, 0.0)]
 
-    def _filler_options(self, k: int) -> list[Option]:
-        words = self.index.fillers(MAX_FILLERS)
-        if not words:
-            return [Option("", 0.0)]
-        seqs = _best_sequences(words, k, MAX_FILLER_SEQUENCES)
-        return [Option(text, self.word_weight * lp + self.insert_bonus * len(text)) for text, lp in seqs]
+    def _filler_options(self, k: int, left: str, right: str) -> list[Option]:
+        """Sequences of *k* words made of drop-set characters for a gap between *left* and *right*.
+
+        Two sources: the most probable sequences overall, and every run of
+        drop-set characters the training text showed between these two kept
+        characters (from the LM's n-grams), each weighed by its best split
+        into *k* lexicon words.
+        """
+        key = (k, left, right)
+        cached = self._filler_cache.get(key)
+        if cached is not None:
+            return cached
+        cands = dict(self.fillers.sequences(k, MAX_FILLERS, MAX_FILLER_SEQUENCES))
+        for run in self.runs.get((left, right), ()):
+            if run not in cands and (lp := self.fillers.split(run, k)) is not None:
+                cands[run] = lp
+        opts = [Option(t, self.word_weight * lp + self.insert_bonus * len(t)) for t, lp in cands.items()]
+        self._filler_cache[key] = opts = opts or [Option("", 0.0)]
+        return opts
 
 
 def _reduce(w: str, drop_set: Collection[str]) -> str:
     return "".join(c for c in w if c not in drop_set)
 
 
-def _best_sequences(words: Sequence[tuple[str, float]], k: int, limit: int) -> list[tuple[str, float]]:
-    """The ``limit`` most probable sequences of ``k`` words (independent choices)."""
-    seqs: list[tuple[str, float]] = [("", 0.0)]
-    for _ in range(k):
-        ext = ((s + w, ls + lw) for (s, ls), (w, lw) in itertools.product(seqs, words))
-        seqs = heapq.nlargest(limit, ext, key=lambda x: x[1])
-    return seqs
+class FillerModel:
+    """Words made only of drop-set characters, ``log10 P(w | such a word)``."""
+
+    def __init__(self, drop_only: Sequence[tuple[str, float]]):
+        z = _log10_sum(lp for _, lp in drop_only) if drop_only else 0.0
+        self.logp = {w: lp - z for w, lp in drop_only}
+        self.ranked = sorted(self.logp.items(), key=lambda x: -x[1])
+        self.max_len = max(map(len, self.logp), default=0)
+
+    def sequences(self, k: int, vocabulary: int, limit: int) -> list[tuple[str, float]]:
+        """The ``limit`` most probable sequences of ``k`` of the ``vocabulary`` best words."""
+        words = self.ranked[:vocabulary]
+        seqs: list[tuple[str, float]] = [("", 0.0)] if words else []
+        for _ in range(k):
+            ext = ((s + w, ls + lw) for (s, ls), (w, lw) in itertools.product(seqs, words))
+            seqs = heapq.nlargest(limit, ext, key=lambda x: x[1])
+        return seqs
+
+    def split(self, text: str, k: int) -> float | None:
+        """Best log10 probability of *text* as exactly *k* words, or None if it cannot be split so."""
+        n = len(text)
+        best: list[dict[int, float]] = [{} for _ in range(n + 1)]  # best[i][j]: text[:i] in j words
+        best[0][0] = 0.0
+        for i in range(n):
+            for j, lp in best[i].items():
+                if j == k:
+                    continue
+                for e in range(i + 1, min(n, i + self.max_len) + 1):
+                    w = self.logp.get(text[i:e])
+                    if w is not None and lp + w > best[e].get(j + 1, -math.inf):
+                        best[e][j + 1] = lp + w
+        return best[n].get(k)
+
+
+def context_runs(ngrams: Sequence[str], drop_set: Collection[str]) -> dict[tuple[str, str], set[str]]:
+    """Runs of drop-set characters seen between two kept characters, keyed by those two.
+
+    *ngrams* are the model's n-grams (orders >= 3): every ``a r b`` with ``a`` and
+    ``b`` kept and ``r`` made only of drop-set characters is a run the training
+    text showed in that context.
+    """
+    runs: dict[tuple[str, str], set[str]] = {}
+    for g in ngrams:
+        a, mid, b = g[0], g[1:-1], g[-1]
+        if a not in drop_set and b not in drop_set and all(c in drop_set for c in mid):
+            runs.setdefault((a, b), set()).add(mid)
+    return runs
+
+
+def _log10_sum(values: Iterable[float]) -> float:
+    vals = list(values)
+    m = max(vals)
+    return m + math.log10(sum(10 ** (v - m) for v in vals))
 
 
 def _space_edits(line: str, parsed: Line, forms: list[str], fillers: list[str]) -> list[Edit]:

@@ -143,10 +143,6 @@ class ReductionIndex:
             cands.append((kept, self.words.logp.get(kept, self.words.floor)))
         return _normalise(cands)
 
-    def fillers(self, limit: int = 40) -> list[tuple[str, float]]:
-        """Words made only of drop-set characters, log10 P(w | such a word), best first."""
-        return _normalise(self.drop_only[:limit])
-
 
 def _normalise(cands: list[tuple[str, float]]) -> list[tuple[str, float]]:
     if not cands:

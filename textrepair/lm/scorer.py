@@ -130,6 +130,10 @@ class Model:
             ngram_model = read_arpa(path)
         self.path: Path | None = Path(path) if path is not None else None
         self.order: int = ngram_model.order
+        #: the n-grams of order >= 3 as strings (every context the training text showed)
+        self.long_ngrams: list[str] = [
+            "".join(g) for table in ngram_model.ngrams[2:] for g in table if all(len(w) == 1 for w in g)
+        ]
         self._build(ngram_model)
 
     # ------------------------------------------------------------------ loading
