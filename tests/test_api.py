@@ -193,11 +193,6 @@ def tiny_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api._load_model_cached takes the lock inside the lru_cache wrapper: concurrent first "
-    "calls all miss the cache, then load one after another and return different Model objects",
-)
 def test_model_loads_once_under_concurrent_first_calls(
     monkeypatch: pytest.MonkeyPatch, tiny_model_path: Path
 ) -> None:

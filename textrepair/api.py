@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .dropped import DroppedRestorer, FormatWarning, format_evidence, looks_dropped
 from .dropset import infer_drop_set_from_counts
@@ -29,7 +29,21 @@ DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default.arp
 #: its occurrences, a spurious one only adds a candidate the LM must reject.
 DROP_SET_ALPHA = 0.05
 
+T = TypeVar("T")
 _lock = threading.RLock()
+_shared: dict[tuple[object, ...], Any] = {}
+
+
+def _once(key: tuple[object, ...], build: Callable[[], T]) -> T:
+    """The process-wide resource for *key*, built by the first caller only (even under threads)."""
+    try:
+        return _shared[key]  # type: ignore[no-any-return]
+    except KeyError:
+        pass
+    with _lock:
+        if key not in _shared:
+            _shared[key] = build()
+        return _shared[key]  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -46,30 +60,21 @@ def load_model(path: str | Path | None = None) -> Model:
     if not p.exists():
         hint = " (run `make model` to build it)" if path is None else ""
         raise ModelError(f"model file not found: {p}{hint}")
-    return _load_model_cached(str(p.resolve()))
-
-
-@lru_cache(maxsize=8)
-def _load_model_cached(path: str) -> Model:
-    with _lock:
-        return Model(path)
+    key = str(p.resolve())
+    return _once(("model", key), lambda: Model(key))
 
 
 def _model(model: Model | str | Path | None) -> Model:
     return model if isinstance(model, Model) else load_model(model)
 
 
-@lru_cache(maxsize=8)
 def _word_model(words_file: str) -> WordModel:
-    with _lock:
-        p = Path(words_file)
-        return WordModel(read_word_counts(p) if p.exists() else None)
+    p = Path(words_file)
+    return _once(("words", words_file), lambda: WordModel(read_word_counts(p) if p.exists() else None))
 
 
-@lru_cache(maxsize=16)
 def _reduction_index(words_file: str, drop_set: frozenset[str]) -> ReductionIndex:
-    with _lock:
-        return _word_model(words_file).reductions(drop_set)
+    return _once(("index", words_file, drop_set), lambda: _word_model(words_file).reductions(drop_set))
 
 
 def _words_file(model: Model) -> str:
@@ -146,10 +151,9 @@ def dropped_restorer(model: Model, drop_set: Collection[str]) -> DroppedRestorer
     return _dropped_restorer(model, frozenset(drop_set))
 
 
-@lru_cache(maxsize=16)
 def _dropped_restorer(model: Model, drop_set: frozenset[str]) -> DroppedRestorer:
-    with _lock:
-        return DroppedRestorer(model, _reduction_index(_words_file(model), drop_set), drop_set)
+    index = _reduction_index(_words_file(model), drop_set)
+    return _once(("restorer", model, drop_set), lambda: DroppedRestorer(model, index, drop_set))
 
 
 def infer_drop_set_for(text: str, model: Model) -> list[str]:
