@@ -11,9 +11,12 @@ from textrepair.corpus import files_with_role, read_text
 from textrepair.errors import ModelError
 from textrepair.normalize import han_only
 from textrepair.ocr.confusion import MODELS_DIR, ConfusionTable, load_confusions, read_table
+from textrepair.ocr.repair import MAX_CANDIDATES
 
-# Measured on the shipped tables (see test output); asserted a little below.
-MIN_RECALL = {"whole": 0.55, "part": 0.40}
+# Share of errors whose true char is among the first MAX_CANDIDATES candidates of the
+# observed char (what the repairer considers). Measured on the shipped tables (see test
+# output); asserted a little below.
+MIN_RECALL = {"whole": 0.82, "part": 0.22}
 N_ERRORS = 2000
 
 
@@ -104,9 +107,9 @@ def draw_errors(sim: ConfusionTable, counts: Counter[str], kind: str, n: int, se
 @pytest.mark.parametrize("kind", ["whole", "part"])
 def test_candidate_recall_on_errors_from_other_mechanism(confusion, ocr_sim, kind):
     errors = draw_errors(ocr_sim, training_char_counts(), kind, N_ERRORS)
-    hits = sum(any(t == true for t, _, _ in confusion.candidates(observed)) for true, observed in errors)
+    hits = sum(any(t == true for t, _, _ in confusion.candidates(observed)[:MAX_CANDIDATES]) for true, observed in errors)
     recall = hits / len(errors)
-    print(f"\ncandidate recall ({kind}, {len(errors)} errors drawn from ocr_sim.tsv): {recall:.1%}")
+    print(f"\ncandidate recall@{MAX_CANDIDATES} ({kind}, {len(errors)} errors drawn from ocr_sim.tsv): {recall:.1%}")
     assert recall >= MIN_RECALL[kind]
 
 

@@ -4,12 +4,17 @@
 tables, each row ``observed<TAB>true<TAB>similarity<TAB>kind`` (kind ``whole`` or ``part``):
 
 ``confusion.tsv`` — what the OCR repairer is tuned on.
-    Noto Serif CJK SC, glyphs rendered in the em box and Gaussian-blurred; *whole*
-    confusions by correlation (mean-centred cosine) of the blurred bitmaps; *part* confusions by
-    rendering containment: each true glyph is cut into parts at its emptiest columns
-    and rows (two levels, so an enclosing component such as 辶 is peeled off), each
-    part is cropped to its ink, rescaled, and compared with every observed glyph
-    cropped the same way.
+    Noto Serif CJK SC, glyphs rendered in the em box, strokes thickened by one pixel
+    each side (so a bolder or thinner font's strokes still overlap) and Gaussian-blurred;
+    *whole* confusions by correlation (mean-centred cosine) of these bitmaps, nearest
+    neighbours taken in both directions; *part* confusions by rendering containment: each
+    true glyph is cut into parts at its emptiest columns and rows (two levels, so an
+    enclosing component such as 辶 is peeled off), each part is cropped to its ink,
+    rescaled, and compared with every observed glyph cropped the same way. Each observed
+    character then keeps the :data:`KEEP` candidates with the best similarity plus a
+    prior on the true character's frequency (jieba's dictionary): the repairer considers
+    only the first few candidates of a character, and among glyphs nearly as similar the
+    frequent character is the likelier reading.
 
 ``ocr_sim.tsv`` — what the OCR simulator draws from and what the recall test scores.
     A deliberately different mechanism: Noto Sans CJK SC, degraded like a poor scan
@@ -55,9 +60,13 @@ MODELS_DIR = Path(__file__).resolve().parent.parent.parent / "models"
 RENDER_PX = 48  # glyph size; the em box is RENDER_PX square
 VEC_PX = 24  # side of the compared feature images
 BLUR_PX = 1.5
-WHOLE_MIN, WHOLE_K = 0.60, 8  # serif whole-glyph correlation threshold, neighbours kept per char
-PART_MIN, PART_K = 0.60, 3  # serif part correlation threshold, observed glyphs kept per part
+THICKEN_PX = 3  # max-filter size: strokes widened before blurring (tolerates stroke-weight changes)
+WHOLE_MIN, WHOLE_K = 0.40, 24  # serif whole-glyph correlation threshold, neighbours kept per char (each way)
+PART_MIN, PART_K = 0.50, 8  # serif part correlation threshold, observed glyphs kept per part
 CUTS = 2  # cut positions tried per axis
+KEEP = 12  # candidates kept per observed char (the repairer's MAX_CANDIDATES)
+PRIOR_WEIGHT = 0.05  # ranking score = similarity + PRIOR_WEIGHT * log10(relative frequency of the true char)
+PART_RANK_PENALTY = 0.05  # ... minus this for a part confusion (a lost component is rarer than a look-alike)
 PART_ASPECT_EXP = 0.25  # how much a part's aspect ratio may differ from the standalone glyph's
 MIN_PART_GLYPH_INK = 0.25  # observed glyphs lighter than this share of the median ink are no parts
 PART_ASPECTS = (0.3, 3.3)  # ... nor are slivers (single strokes such as a lone hook) outside these aspects
@@ -191,7 +200,8 @@ def blurred(glyph: np.ndarray, side: int = VEC_PX) -> np.ndarray:
     """A glyph image Gaussian-blurred and resized to *side* pixels, flattened."""
     from PIL import Image, ImageFilter
 
-    img = Image.fromarray(glyph).filter(ImageFilter.GaussianBlur(BLUR_PX * glyph.shape[0] / RENDER_PX))
+    img = Image.fromarray(glyph).filter(ImageFilter.MaxFilter(THICKEN_PX))
+    img = img.filter(ImageFilter.GaussianBlur(BLUR_PX * glyph.shape[0] / RENDER_PX))
     return np.asarray(img.resize((side, side), Image.Resampling.BILINEAR), dtype=np.float32).ravel()
 
 
@@ -365,10 +375,29 @@ def serif_parts(face, true: Sequence[str], observed: Sequence[str]) -> list[Row]
     return rows
 
 
+def ranked(rows: Sequence[Row], freq: Counter[str], keep: int = KEEP) -> list[Row]:
+    """Each observed char's *keep* best rows by similarity plus a frequency prior on the true char.
+
+    The similarity written stays the glyph similarity; the prior only chooses which rows are kept.
+    """
+    total = sum(freq.values()) or 1
+    by_observed: dict[str, list[tuple[float, Row]]] = {}
+    for row in rows:
+        prior = float(np.log10((freq.get(row.true, 0) + 1) / total))
+        score = round(row.sim, 3) + PRIOR_WEIGHT * prior - (PART_RANK_PENALTY if row.kind == "part" else 0.0)
+        by_observed.setdefault(row.observed, []).append((score, row))
+    out = []
+    for scored in by_observed.values():
+        scored.sort(key=lambda sr: (-sr[0], sr[1].true))
+        out.extend(row for _, row in scored[:keep])
+    return sorted(out, key=lambda r: (r.observed, -round(r.sim, 3), r.true, r.kind))
+
+
 def build_confusion(serif: Path, true: Sequence[str], observed: Sequence[str]) -> list[Row]:
     """Rows of ``confusion.tsv``."""
     face = load_face(serif)
-    return keep_best(serif_whole(face, true, observed) + serif_parts(face, true, observed))
+    rows = keep_best(serif_whole(face, true, observed) + serif_parts(face, true, observed))
+    return ranked(rows, jieba_char_freq())
 
 
 # --- table 2: sans, degraded scan, IoU, decomposition table ------------------------------
@@ -456,8 +485,9 @@ def build_all(out_dir: Path, true: Sequence[str] | None = None, observed: Sequen
     confusion = build_confusion(serif, true, observed)
     write_table(
         out_dir / "confusion.tsv",
-        f"textrepair.ocr.build_confusion: {serif.name} {FACE} {RENDER_PX}px; whole = blurred correlation >= {WHOLE_MIN} "
-        f"(top {WHOLE_K} each way); part = halves of halves cropped+rescaled, correlation >= {PART_MIN}; {inventory}",
+        f"textrepair.ocr.build_confusion: {serif.name} {FACE} {RENDER_PX}px; whole = thickened+blurred correlation >= {WHOLE_MIN} "
+        f"(top {WHOLE_K} each way); part = halves of halves cropped+rescaled, correlation >= {PART_MIN} (top {PART_K}); "
+        f"{KEEP} per observed char by similarity + {PRIOR_WEIGHT} log10 jieba frequency; {inventory}",
         confusion,
     )
     ocr_sim = build_ocr_sim(sans, true, observed)
