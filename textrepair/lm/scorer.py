@@ -86,21 +86,27 @@ class _HashTable:
         with np.errstate(over="ignore"):
             return ((h * self._FIB) >> self.shift).astype(np.int64)
 
-    def find(self, h: np.ndarray) -> np.ndarray:
-        """Slot of each key, or -1 where absent."""
+    def find(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(indices into h that are present, their slots)``, indices ascending."""
         s = self._home(h)
         k = self.keys[s]
         hit = k == h
-        out = np.where(hit, s, -1)
-        act = np.flatnonzero(~hit & (k != 0))  # collided at home: probe on
-        s = (s[act] + 1) & self.mask
-        while act.size:
+        probe = np.flatnonzero((k != 0) & ~hit)  # collided at home: probe on
+        idx, slot = np.flatnonzero(hit), s[hit]
+        if probe.size == 0:
+            return idx, slot
+        found_idx, found_slot = [idx], [slot]
+        s = (s[probe] + 1) & self.mask
+        while probe.size:
             k = self.keys[s]
-            hit = k == h[act]
-            out[act[hit]] = s[hit]
+            hit = k == h[probe]
+            found_idx.append(probe[hit])
+            found_slot.append(s[hit])
             go_on = ~hit & (k != 0)
-            act, s = act[go_on], (s[go_on] + 1) & self.mask
-        return out
+            probe, s = probe[go_on], (s[go_on] + 1) & self.mask
+        idx, slot = np.concatenate(found_idx), np.concatenate(found_slot)
+        order = np.argsort(idx, kind="stable")
+        return idx[order], slot[order]
 
 
 class State(NamedTuple):
@@ -145,7 +151,7 @@ class Model:
         self.vocab = vocab
         # dense code point -> id table for single-character tokens
         cps = [ord(w) for w in vocab if len(w) == 1]
-        self._cp_table = np.zeros(max(cps, default=0) + 2, dtype=np.int32)
+        self._cp_table = np.zeros(max(cps, default=0) + 2, dtype=np.int64)
         for w, i in vocab.items():
             if len(w) == 1:
                 self._cp_table[ord(w)] = i
@@ -178,9 +184,8 @@ class Model:
     # ------------------------------------------------------------------ ids
     def ids(self, text: str) -> np.ndarray:
         """Token ids of the characters of *text* (unknown characters -> ``<unk>``)."""
-        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        cp = np.minimum(cp, len(self._cp_table) - 1)
-        return self._cp_table[cp].astype(np.int64)
+        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        return self._cp_table[np.minimum(cp, np.uint32(len(self._cp_table) - 1))]
 
     def __contains__(self, ch: str) -> bool:
         return ch in self.vocab
@@ -209,12 +214,14 @@ class Model:
         return tok, offs, total
 
     # ------------------------------------------------------------------ scoring
-    def _position_scores(self, tok: np.ndarray, rowpos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _position_scores(self, tok: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per stream position: log10 p(token | context) and the matched n-gram order.
 
-        ``rowpos`` is each position's index within its own row; contexts never
-        reach across rows. Orders >= 2 work on compacted arrays: ``found`` holds
-        the sorted positions where an n-gram was found and ``hashes`` their hashes.
+        ``start`` marks the first position of each row; contexts never reach
+        across rows. Orders >= 2 work on compacted arrays: ``found`` holds the
+        sorted positions where an n-gram was found and ``hashes`` their hashes.
+        (An n-gram found at p and at p-1 lies within one row for n >= 2, so only
+        the bigram step needs the row starts.)
         """
         N = self.order
         prob = self._uni_prob[tok]  # unigrams are always found (<unk> included)
@@ -222,7 +229,7 @@ class Model:
         tok_p1 = tok.astype(np.uint64) + np.uint64(1)
         # (found positions, their back-offs) per order, for the back-off pass
         found_bo: list[tuple[np.ndarray, np.ndarray]] = []
-        found = np.flatnonzero(rowpos >= 1)  # bigram candidates: every position with a left neighbour
+        found = np.flatnonzero(~start)  # bigram candidates: every position with a left neighbour
         hashes = tok_p1[found - 1]
         for n in range(2, N + 1):
             if n > 2:
@@ -234,9 +241,8 @@ class Model:
                 break
             hk = _hash_step_p1(hashes, tok_p1[found])
             table = self._tables[n - 2]
-            slot = table.find(hk)
-            hit = np.flatnonzero(slot >= 0)
-            found, hashes, slot = found[hit], hk[hit], slot[hit]
+            hit, slot = table.find(hk)
+            found, hashes = found[hit], hk[hit]
             prob[found] = table.prob[slot]
             longest[found] = n
             if n < N:
@@ -244,25 +250,29 @@ class Model:
         # back-offs of the unmatched contexts: the j-gram ending at p-1 counts
         # for position p when the match at p is no longer than j (j < N)
         add = np.zeros(len(tok), dtype=np.float64)
-        uni = np.flatnonzero(longest[1:] == 1) + 1
-        uni = uni[rowpos[uni] >= 1]
+        uni = np.flatnonzero((longest[1:] == 1) & ~start[1:]) + 1
         add[uni] = self._uni_bo[tok[uni - 1]]
         for j, (pos, bo) in enumerate(found_bo, start=2):
             nxt = pos + 1
             ok = nxt < len(tok)
             nxt, bo = nxt[ok], bo[ok]
-            use = (longest[nxt] <= j) & (rowpos[nxt] >= j)
+            use = (longest[nxt] <= j) & ~start[nxt]
             add[nxt[use]] += bo[use]
         return prob + add, longest
 
     def _score_rows(self, rows: Sequence[str], bos: Sequence[bool], eos: bool, skip: np.ndarray) -> np.ndarray:
         """Sum of position scores per row, skipping the first ``skip[r]`` positions of row r."""
         tok, offs, total = self._stream(rows, bos, eos)
-        rowpos = np.arange(len(tok)) - np.repeat(offs, total)
-        row_id = np.repeat(np.arange(len(rows)), total)
-        pos, _ = self._position_scores(tok, rowpos)
-        keep = rowpos >= skip[row_id]
-        return np.bincount(row_id[keep], weights=pos[keep], minlength=len(rows))
+        pos, _ = self._position_scores(tok, self._starts(len(tok), offs))
+        cum = np.zeros(len(tok) + 1)
+        np.cumsum(pos, out=cum[1:])
+        return cum[offs + total] - cum[offs + np.minimum(skip, total)]
+
+    @staticmethod
+    def _starts(n: int, offs: np.ndarray) -> np.ndarray:
+        start = np.zeros(n, dtype=bool)
+        start[offs[offs < n]] = True
+        return start
 
     def score(self, texts: Sequence[str], bos: bool = True, eos: bool = True) -> np.ndarray:
         """Total log10 probability of each text (every character a token)."""
@@ -277,8 +287,8 @@ class Model:
 
     def full_scores(self, text: str, bos: bool = True, eos: bool = True) -> list[tuple[float, int, bool]]:
         """Per-token ``(log10 prob, matched n-gram length, is_oov)`` like kenlm's."""
-        tok, _, total = self._stream([text], [bos], eos)
-        pos, longest = self._position_scores(tok, np.arange(len(tok)))
+        tok, offs, total = self._stream([text], [bos], eos)
+        pos, longest = self._position_scores(tok, self._starts(len(tok), offs))
         return [(float(pos[t]), int(longest[t]), bool(tok[t] == UNK_ID)) for t in range(int(bos), int(total[0]))]
 
     # ------------------------------------------------------------------ decoder API

@@ -40,6 +40,8 @@ LOG_ERROR_RATE = -3.0
 LOG_PART_PRIOR = -0.5
 #: Exponent on the glyph similarity in the channel probability.
 SIMILARITY_WEIGHT = 2.0
+#: A correction is applied only when its local confidence reaches this (calibrated).
+MIN_CONFIDENCE = 0.5
 #: Candidates considered per character (best similarity first).
 MAX_CANDIDATES = 12
 #: A replacement is searched only if, alone in its window, LM gain + channel cost exceeds this.
@@ -61,6 +63,7 @@ class GlyphCorrector:
     log_error_rate: float = LOG_ERROR_RATE
     log_part_prior: float = LOG_PART_PRIOR
     similarity_weight: float = SIMILARITY_WEIGHT
+    min_confidence: float = MIN_CONFIDENCE
     beam: int = BEAM
 
     def channel_cost(self, similarity: float, kind: str) -> float:
@@ -102,7 +105,8 @@ class GlyphCorrector:
             for k, p in enumerate(positions):
                 if chosen[k] != text[p]:
                     conf = self._confidence(chosen, k, text[p], slots[k][best.choices[k]].cost)
-                    edits.append(Edit(p, text[p], chosen[k], conf, "glyph"))
+                    if conf >= self.min_confidence:
+                        edits.append(Edit(p, text[p], chosen[k], conf, "glyph"))
         return edits
 
     def _screen(self, han: str) -> list[list[Option]]:
