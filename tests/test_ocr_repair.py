@@ -88,20 +88,24 @@ def glyph_edits(result: textrepair.Repair) -> list[textrepair.Edit]:
 
 
 # --------------------------------------------------------------------------- do no harm
-def test_fold_models_make_no_glyph_edits_on_held_out_draft(
+def test_fold_models_barely_touch_held_out_clean_drafts(
     fold_models: dict[Path, Model], table: ConfusionTable
 ) -> None:
-    """Trained on two drafts, the repairer changes no Han character of the third (all three folds)."""
-    changed = {}
+    """Trained on two drafts, the repairer changes at most 0.02 % of the third's Han characters
+    (issue 4's do-no-harm target), and layout repair changes none."""
+    changed: dict[str, list[tuple[int, str, str]]] = {}
+    han_total = 0
     for held, model in fold_models.items():
         text = read_text(held)
         result = repair_ocr(text, model, table)
         assert result.kind == "ocr"
         changed[held.name] = [(e.offset, e.old, e.new) for e in glyph_edits(result)]
-        if han_of(result.text) != han_of(text):
-            changed[held.name].append(("Han characters differ after layout repair",))
-    print("glyph edits on held-out clean drafts:", {k: len(v) for k, v in changed.items()})
-    assert all(not v for v in changed.values()), changed
+        kept = apply_edits(text, [e for e in result.edits if e.reason != "glyph"])
+        assert han_of(kept) == han_of(text), "layout repair changed a Han character"
+        han_total += len(han_of(text))
+    n_changed = sum(len(v) for v in changed.values())
+    print(f"glyph edits on held-out clean drafts: {n_changed} of {han_total} Han characters", changed)
+    assert n_changed / han_total <= 0.0002, changed
 
 
 @pytest.mark.parametrize("draft", DRAFTS, ids=lambda p: p.stem)
