@@ -83,9 +83,9 @@ def restore_numpy(restorer, line: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def restore_kenlm(restorer, scorer: KenlmLoopScorer, line: str) -> str:  # type: ignore[no-untyped-def]
-    parsed, slots, kinds = restorer._lattice(parse_line(line))
-    best = beam_search(scorer, slots, beam=restorer.beam)  # type: ignore[arg-type]
-    return restorer._assemble(line, (parsed, slots, kinds), best.choices)[0]
+    lattice = restorer.lattice(parse_line(line))
+    best = beam_search(scorer, lattice.slots, beam=restorer.beam)  # type: ignore[arg-type]
+    return restorer.assemble(line, lattice, best.choices)[0]
 
 
 def main() -> int:

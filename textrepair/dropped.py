@@ -70,25 +70,24 @@ class Word:
 
 @dataclass
 class Line:
-    """A parsed line: words, and between/around them the gaps (input spans).
+    """A parsed line: the surviving words and how many words vanished around them.
 
     ``vanished[i]`` is the number of whole words deleted before ``words[i]``
     (``i == len(words)``: after the last word).
     """
 
-    text: str
     words: list[Word] = field(default_factory=list)
     vanished: list[int] = field(default_factory=list)
 
 
 def parse_line(line: str) -> Line:
     """Split one line of dropped text into words and vanished-word counts."""
-    out = Line(line)
+    out = Line()
     current: Word | None = None
     pending_vanished = 0
     for m in _TOKEN.finditer(line):
         tok = m.group()
-        if tok != " " * len(tok) or not tok:
+        if tok[0] != " ":
             if current is None:
                 current = Word("", [])
                 out.words.append(current)
@@ -106,9 +105,9 @@ def parse_line(line: str) -> Line:
         elif n == 1:
             continue  # inside a word
         else:
-            # 3 spaces between words, 2 more per vanished word; even runs are
-            # off-format and rounded down
-            pending_vanished += max(0, (n - 3 + (n % 2 == 0)) // 2)
+            # 3 spaces between words, 2 more per vanished word; an even run is
+            # off-format and read as one space longer (2 -> a word boundary)
+            pending_vanished += (n - 2) // 2 if n % 2 == 0 else (n - 3) // 2
             current = None
     out.vanished.append(pending_vanished)
     return out
@@ -122,7 +121,7 @@ def format_evidence(text: str) -> float:
     """
     pairs = separated = 0
     for line in text.splitlines():
-        toks = [t for t in _TOKEN.findall(line.strip(" "))]
+        toks = _TOKEN.findall(line.strip(" "))
         for a, b in zip(toks, toks[1:]):
             if a[0] != " " and b[0] != " ":
                 pairs += 1
@@ -133,7 +132,17 @@ def format_evidence(text: str) -> float:
 
 
 def looks_dropped(text: str, threshold: float = 0.9) -> bool:
+    """At least two characters, and spacing evidence (:func:`format_evidence`) >= *threshold*."""
     return format_evidence(text) >= threshold and sum(not c.isspace() for c in text) >= 2
+
+
+@dataclass
+class Lattice:
+    """The search problem of one line: its slots, and what each slot fills."""
+
+    parsed: Line
+    slots: list[list[Option]]
+    kinds: list[tuple[str, int]]  # ("word", i): words[i]; ("gap", i): the vanished words before words[i]
 
 
 @dataclass
@@ -160,14 +169,15 @@ class DroppedRestorer:
         """Restore several lines, decoded together in lockstep (see :func:`beam_search_many`).
 
         A long line is cut into chunks of :data:`CHUNK_SLOTS` slots decoded side by
-        side; a chunk starts from the previous chunk's text as damaged (its
-        insertions are not known yet), which only blurs the LM context of the
-        first slot after each cut.
+        side; a chunk starts from the most probable options (by prior) of the
+        slots before it, since their decisions are not known yet, which only
+        blurs the LM context of the first slot after each cut.
         """
-        lattices = [self._lattice(parse_line(line)) for line in lines]
+        lattices = [self.lattice(parse_line(line)) for line in lines]
         problems: list[Problem] = []
         owners: list[tuple[int, int]] = []  # (line index, first slot index) of each problem
-        for li, (_, slots, _) in enumerate(lattices):
+        for li, lattice in enumerate(lattices):
+            slots = lattice.slots
             for first in range(0, max(len(slots), 1), CHUNK_SLOTS):
                 chunk = slots[first : first + CHUNK_SLOTS]
                 context = "".join(s[0].text for s in slots[max(0, first - self.model.order) : first])
@@ -175,12 +185,12 @@ class DroppedRestorer:
                 problems.append(Problem(chunk, start, eos=first + CHUNK_SLOTS >= len(slots)))
                 owners.append((li, first))
         decoded = beam_search_many(self.model, problems, beam=self.beam)
-        choices: list[list[int]] = [[0] * len(slots) for _, slots, _ in lattices]
+        choices: list[list[int]] = [[0] * len(lat.slots) for lat in lattices]
         for (li, first), d in zip(owners, decoded):
             choices[li][first : first + len(d.choices)] = d.choices
-        return [self._assemble(line, lat, ch) for line, lat, ch in zip(lines, lattices, choices)]
+        return [self.assemble(line, lat, ch) for line, lat, ch in zip(lines, lattices, choices)]
 
-    def _lattice(self, parsed: Line) -> tuple[Line, list[list[Option]], list[tuple[str, int]]]:
+    def lattice(self, parsed: Line) -> Lattice:
         """Slots of a parsed line: vanished-word gaps and words, in text order."""
         slots: list[list[Option]] = []
         kinds: list[tuple[str, int]] = []  # ("word", i) or ("gap", i)
@@ -195,12 +205,11 @@ class DroppedRestorer:
         if words and parsed.vanished[-1]:
             slots.append(self._filler_options(parsed.vanished[-1], words[-1].kept[-1], ""))
             kinds.append(("gap", len(words)))
-        return parsed, slots, kinds
+        return Lattice(parsed, slots, kinds)
 
-    def _assemble(
-        self, line: str, lattice: tuple[Line, list[list[Option]], list[tuple[str, int]]], choices: list[int]
-    ) -> tuple[str, list[Edit]]:
-        parsed, slots, kinds = lattice
+    def assemble(self, line: str, lattice: Lattice, choices: list[int]) -> tuple[str, list[Edit]]:
+        """The restored line and its edits, given one chosen option per slot."""
+        parsed, slots, kinds = lattice.parsed, lattice.slots, lattice.kinds
         if not parsed.words:
             return line.strip(" "), _space_edits(line, parsed, [], [])
         forms = [w.kept for w in parsed.words]
