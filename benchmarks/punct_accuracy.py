@@ -211,6 +211,7 @@ def restored_rows(folds, penalty) -> dict[str, list[int]]:  # type: ignore[no-un
             _, _, gold_marks, _ = truth(text)
             gold = by_kept(_with_marks(han, truth(text)[1], gold_marks), kept)
             pred = by_kept(out, kept)
+            assert len(gold) == len(pred), "kept characters differ between truth and output"
             add(total, counts(gold, pred))
     return total
 
