@@ -183,17 +183,11 @@ def restored_rows(folds, penalty) -> dict[str, list[int]]:  # type: ignore[no-un
     from textrepair.dropped import DroppedRestorer
 
     class Recording(DroppedRestorer):
-        def _assemble(self, line, lattice, choices):  # type: ignore[no-untyped-def]
-            parsed, slots, kinds = lattice
-            forms = [w.kept for w in parsed.words]
-            fillers = [""] * (len(parsed.words) + 1)
-            for (kind, i), slot, c in zip(kinds, slots, choices):
-                if kind == "word":
-                    forms[i] = slot[c].text
-                else:
-                    fillers[i] = slot[c].text
-            self.ends = punct.word_ends(fillers, forms)
-            return super()._assemble(line, lattice, choices)
+        """The restorer, remembering the word ends of the line it assembled last."""
+
+        def assemble(self, line, lattice, choices):  # type: ignore[no-untyped-def]
+            self.ends = punct.word_ends_from_lattice(lattice, choices)
+            return super().assemble(line, lattice, choices)
 
     drafts = files_with_role("train")
     total: dict[str, list[int]] = {}

@@ -173,3 +173,25 @@ def test_leave_one_draft_out_quality() -> None:
     n, table = bench.train_stats(folds[0][2])
     han, ends, gold, _ = bench.truth(folds[0][3])
     assert bench.prf(*bench.counts(gold, bench.word_table(han, ends, table))["exact"])[2] < f
+
+
+def test_word_ends_from_the_restorers_lattice() -> None:
+    from textrepair import api, noise
+    from textrepair.dropped import DroppedRestorer
+
+    words = ["发展", "的", "医疗", "服务", "和", "体系", "建设"]
+    line = noise.drop_words(words, {"的", "和"})
+    base = api.dropped_restorer(api.load_model(), ["的", "和"])
+    seen: list[list[int]] = []
+
+    class Recording(DroppedRestorer):
+        def assemble(self, line, lattice, choices):  # type: ignore[no-untyped-def]
+            seen.append(punct.word_ends_from_lattice(lattice, choices))
+            return super().assemble(line, lattice, choices)
+
+    restored, _ = Recording(base.model, base.index, base.drop_set).restore_line(line)
+    (ends,) = seen
+    assert ends == sorted(set(ends)) and all(0 < e < len(restored) for e in ends)
+    assert len(ends) >= 4  # after each of the five surviving words but the last (and any filler)
+    out = punct.punctuate_restored(restored, ends)
+    assert _strip(out) == restored and out.endswith("。")

@@ -224,6 +224,23 @@ def word_ends(fillers: Sequence[str], forms: Sequence[str]) -> list[int]:
     return [e for e in ends if 0 < e < pos]
 
 
+def word_ends_from_lattice(lattice, choices: Sequence[int]) -> list[int]:  # type: ignore[no-untyped-def]
+    """:func:`word_ends` of the line :meth:`DroppedRestorer.assemble` builds from *lattice* and *choices*.
+
+    *lattice*: a :class:`textrepair.dropped.Lattice` (``parsed``, ``slots``,
+    ``kinds``); *choices*: the chosen option per slot. Mirrors ``assemble``.
+    """
+    parsed, slots, kinds = lattice.parsed, lattice.slots, lattice.kinds
+    forms = [w.kept for w in parsed.words]
+    fillers = [""] * (len(parsed.words) + 1)
+    for (kind, i), slot, c in zip(kinds, slots, choices):
+        if kind == "word":
+            forms[i] = slot[c].text
+        else:
+            fillers[i] = slot[c].text
+    return word_ends(fillers, forms)
+
+
 def punctuate_restored(restored: str, word_ends: Sequence[int], model: Model | str | Path | None = None) -> str:
     """*restored* (one restored line) with marks at the confident word ends.
 
