@@ -5,7 +5,8 @@ longest n-gram present in the model gives the probability, and the back-off
 weights of the longer contexts that were not matched are added, exactly as
 ``kenlm.Model.score(" ".join(text), bos=True, eos=True)`` does.
 
-Layout: unigrams are plain arrays indexed by token id; each higher order is an
+Layout: unigrams are plain arrays indexed by token id, bigrams a dense
+``V x V`` array when the vocabulary is small; each higher order is an
 open-addressing hash table (``uint64`` keys, linear probing, load <= 0.5) with
 the matching log10 probabilities and back-offs. A batch of strings becomes one
 flat token stream (``<s>``/``</s>`` around each string, no padding). The hash
@@ -34,6 +35,8 @@ from .train import BOS, EOS, UNK, NgramModel
 
 UNK_ID, BOS_ID, EOS_ID = 0, 1, 2
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant (golden ratio)
+#: Bigrams go into a dense V x V array when V**2 is at most this (~4 M cells, 68 MB).
+DENSE_BIGRAMS_MAX = 4_000_000
 
 
 def _hash_step(h: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -49,7 +52,7 @@ def _hash_step_p1(h: np.ndarray, ids_p1: np.ndarray) -> np.ndarray:
 
 
 class _HashTable:
-    """Open addressing with linear probing: uint64 key -> row of value arrays.
+    """Open addressing with linear probing: uint64 key -> ``q`` and ``b`` values (see :class:`Model`).
 
     Key 0 marks an empty slot (a real n-gram hash is never 0; checked on build).
     The load factor is kept at or below 1/4 so that nearly every lookup ends at
@@ -58,13 +61,13 @@ class _HashTable:
 
     _FIB = np.uint64(0x9E3779B97F4A7C15 ^ 0x5851F42D4C957F2D)
 
-    def __init__(self, keys: np.ndarray, prob: np.ndarray, bo: np.ndarray):
+    def __init__(self, keys: np.ndarray, q: np.ndarray, b: np.ndarray):
         bits = max(4, int(np.ceil(np.log2(max(4 * len(keys), 2)))))
         self.mask = np.int64((1 << bits) - 1)
         self.shift = np.uint64(64 - bits)
         self.keys = np.zeros(1 << bits, dtype=np.uint64)
-        self.prob = np.zeros(1 << bits, dtype=np.float64)
-        self.bo = np.zeros(1 << bits, dtype=np.float64)
+        self.q = np.zeros(1 << bits, dtype=np.float64)
+        self.b = np.zeros(1 << bits, dtype=np.float64)
         if np.any(keys == 0):
             raise ModelError("an n-gram hashes to 0; cannot load")
         slots = self._home(keys)
@@ -75,8 +78,8 @@ class _HashTable:
             claim_slots, first = np.unique(s[free], return_index=True)
             winners = pending[free][first]
             self.keys[claim_slots] = keys[winners]
-            self.prob[claim_slots] = prob[winners]
-            self.bo[claim_slots] = bo[winners]
+            self.q[claim_slots] = q[winners]
+            self.b[claim_slots] = b[winners]
             placed = np.zeros(len(keys), dtype=bool)
             placed[winners] = True
             pending = pending[~placed[pending]]
@@ -91,22 +94,54 @@ class _HashTable:
         s = self._home(h)
         k = self.keys[s]
         hit = k == h
-        probe = np.flatnonzero((k != 0) & ~hit)  # collided at home: probe on
-        idx, slot = np.flatnonzero(hit), s[hit]
-        if probe.size == 0:
-            return idx, slot
-        found_idx, found_slot = [idx], [slot]
-        s = (s[probe] + 1) & self.mask
+        probe = np.flatnonzero((k != 0) & ~hit)  # collided at home: probe on, in place
+        at = (s[probe] + 1) & self.mask
         while probe.size:
-            k = self.keys[s]
-            hit = k == h[probe]
-            found_idx.append(probe[hit])
-            found_slot.append(s[hit])
-            go_on = ~hit & (k != 0)
-            probe, s = probe[go_on], (s[go_on] + 1) & self.mask
-        idx, slot = np.concatenate(found_idx), np.concatenate(found_slot)
-        order = np.argsort(idx, kind="stable")
-        return idx[order], slot[order]
+            k = self.keys[at]
+            ok = k == h[probe]
+            s[probe[ok]] = at[ok]
+            hit[probe[ok]] = True
+            go_on = ~ok & (k != 0)
+            probe, at = probe[go_on], (at[go_on] + 1) & self.mask
+        idx = np.flatnonzero(hit)
+        return idx, s[idx]
+
+
+class _DenseBigrams:
+    """Bigrams as a dense ``V x V`` array (direct indexing) when the vocabulary is small."""
+
+    def __init__(self, vocab_size: int, ids: np.ndarray, q: np.ndarray, b: np.ndarray):
+        self.v = vocab_size
+        flat = ids[:, 0] * vocab_size + ids[:, 1]
+        self.present = np.zeros(vocab_size * vocab_size, dtype=bool)
+        self.q = np.zeros(vocab_size * vocab_size, dtype=np.float64)
+        self.b = np.zeros(vocab_size * vocab_size, dtype=np.float64)
+        self.present[flat] = True
+        self.q[flat] = q
+        self.b[flat] = b
+
+    def find(self, prev: np.ndarray, cur: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(indices of the pairs present, their cells)``, indices ascending."""
+        cell = prev * self.v + cur
+        idx = np.flatnonzero(self.present[cell])
+        return idx, cell[idx]
+
+
+def _fold_backoffs(m: NgramModel) -> tuple[dict[tuple[str, ...], float], dict[tuple[str, ...], float]]:
+    """Per n-gram ``q`` and ``b`` such that kenlm's score is one lookup of each.
+
+    ``b(g)`` is the sum of the back-offs of ``g`` and all its suffixes;
+    ``q(g) = log p(g) - b(prefix of g)``. For a position whose longest match is
+    ``g`` and whose longest found context is ``c``, kenlm adds to ``log p(g)``
+    the back-offs of the contexts longer than ``g``'s prefix up to ``c``, which
+    is ``b(c) - b(prefix of g)``: the score is ``q(g) + b(c)``.
+    """
+    b_of: dict[tuple[str, ...], float] = {(): 0.0}
+    for table in m.ngrams:
+        for g, (_, bo) in table.items():
+            b_of[g] = bo + b_of.get(g[1:], 0.0)
+    q_of = {g: lp - b_of.get(g[:-1], 0.0) for table in m.ngrams for g, (lp, _) in table.items()}
+    return q_of, b_of
 
 
 class State(NamedTuple):
@@ -155,30 +190,32 @@ class Model:
         for w, i in vocab.items():
             if len(w) == 1:
                 self._cp_table[ord(w)] = i
-        self._uni_prob = np.zeros(len(vocab), dtype=np.float64)
-        self._uni_bo = np.zeros(len(vocab), dtype=np.float64)
+        q_of, b_of = _fold_backoffs(m)
+        self._uni_q = np.zeros(len(vocab), dtype=np.float64)
+        self._uni_b = np.zeros(len(vocab), dtype=np.float64)
         self._tables: list[_HashTable] = []
+        self._dense2: _DenseBigrams | None = None
         for n, table in enumerate(m.ngrams, start=1):
             ids = np.empty((len(table), n), dtype=np.int64)
-            prob = np.empty(len(table), dtype=np.float64)
-            bo = np.empty(len(table), dtype=np.float64)
-            for k, (g, (lp, b)) in enumerate(table.items()):
+            for k, g in enumerate(table):
                 try:
                     ids[k] = [vocab[w] for w in g]
                 except KeyError as exc:
                     raise ModelError(f"{self.path}: {n}-gram {' '.join(g)!r} uses {exc} missing from the unigrams") from None
-                prob[k] = lp
-                bo[k] = b
+            q = np.fromiter((q_of[g] for g in table), dtype=np.float64, count=len(table))
+            b = np.fromiter((b_of[g] for g in table), dtype=np.float64, count=len(table))
             if n == 1:
-                self._uni_prob[ids[:, 0]] = prob
-                self._uni_bo[ids[:, 0]] = bo
+                self._uni_q[ids[:, 0]] = q
+                self._uni_b[ids[:, 0]] = b if self.order > 1 else 0.0
                 continue
+            if n == 2 and len(vocab) ** 2 <= DENSE_BIGRAMS_MAX:
+                self._dense2 = _DenseBigrams(len(vocab), ids, q, b)
             h = np.zeros(len(table), dtype=np.uint64)
             for j in range(n):
                 h = _hash_step(h, ids[:, j])
             if len(np.unique(h)) != len(h):
                 raise ModelError(f"hash collision among the {n}-grams of {self.path}; cannot load")
-            self._tables.append(_HashTable(h, prob, bo))
+            self._tables.append(_HashTable(h, q, b))
         self.unk_logprob = float(m.ngrams[0][(UNK,)][0])
 
     # ------------------------------------------------------------------ ids
@@ -218,47 +255,44 @@ class Model:
         """Per stream position: log10 p(token | context) and the matched n-gram order.
 
         ``start`` marks the first position of each row; contexts never reach
-        across rows. Orders >= 2 work on compacted arrays: ``found`` holds the
-        sorted positions where an n-gram was found and ``hashes`` their hashes.
-        (An n-gram found at p and at p-1 lies within one row for n >= 2, so only
-        the bigram step needs the row starts.)
+        across rows. With back-offs folded into the tables (:func:`_fold_backoffs`)
+        kenlm's score at ``t`` is ``q(longest n-gram found ending at t)`` plus
+        ``b(longest context found ending at t-1)``. Orders >= 2 work on
+        compacted arrays: ``found`` holds the sorted positions where an n-gram
+        was found and ``hashes`` their hashes. (An n-gram found at p and at p-1
+        lies within one row for n >= 2, so only the bigram step needs the row starts.)
         """
         N = self.order
-        prob = self._uni_prob[tok]  # unigrams are always found (<unk> included)
-        longest = np.ones(len(tok), dtype=np.int64)
+        q = self._uni_q[tok]  # unigrams are always found (<unk> included)
+        ctx = self._uni_b[tok]  # b of the longest n-gram (order < N) found ending here
+        longest = np.ones(len(tok), dtype=np.int8)
         tok_p1 = tok.astype(np.uint64) + np.uint64(1)
-        # (found positions, their back-offs) per order, for the back-off pass
-        found_bo: list[tuple[np.ndarray, np.ndarray]] = []
         found = np.flatnonzero(~start)  # bigram candidates: every position with a left neighbour
         hashes = tok_p1[found - 1]
         for n in range(2, N + 1):
             if n > 2:
                 # an n-gram ending at p needs the (n-1)-grams ending at p and p-1
-                nxt = np.flatnonzero(found[1:] - found[:-1] == 1)
+                nxt = np.flatnonzero(np.diff(found) == 1)
                 hashes = hashes[nxt]
                 found = found[nxt + 1]
             if found.size == 0:
                 break
-            hk = _hash_step_p1(hashes, tok_p1[found])
-            table = self._tables[n - 2]
-            hit, slot = table.find(hk)
-            found, hashes = found[hit], hk[hit]
-            prob[found] = table.prob[slot]
+            if n == 2 and self._dense2 is not None:
+                table = self._dense2
+                hit, slot = table.find(tok[found - 1], tok[found])
+                found = found[hit]
+                hashes = _hash_step_p1(hashes[hit], tok_p1[found])
+            else:
+                hk = _hash_step_p1(hashes, tok_p1[found])
+                table = self._tables[n - 2]
+                hit, slot = table.find(hk)
+                found, hashes = found[hit], hk[hit]
+            q[found] = table.q[slot]
             longest[found] = n
             if n < N:
-                found_bo.append((found, table.bo[slot]))
-        # back-offs of the unmatched contexts: the j-gram ending at p-1 counts
-        # for position p when the match at p is no longer than j (j < N)
-        add = np.zeros(len(tok), dtype=np.float64)
-        uni = np.flatnonzero((longest[1:] == 1) & ~start[1:]) + 1
-        add[uni] = self._uni_bo[tok[uni - 1]]
-        for j, (pos, bo) in enumerate(found_bo, start=2):
-            nxt = pos + 1
-            ok = nxt < len(tok)
-            nxt, bo = nxt[ok], bo[ok]
-            use = (longest[nxt] <= j) & ~start[nxt]
-            add[nxt[use]] += bo[use]
-        return prob + add, longest
+                ctx[found] = table.b[slot]
+        q[1:] += np.where(start[1:], 0.0, ctx[:-1])
+        return q, longest
 
     def _score_rows(self, rows: Sequence[str], bos: Sequence[bool], eos: bool, skip: np.ndarray) -> np.ndarray:
         """Sum of position scores per row, skipping the first ``skip[r]`` positions of row r."""
