@@ -180,14 +180,6 @@ def restored_rows(folds, penalty) -> dict[str, list[int]]:  # type: ignore[no-un
 
     from benchmarks.accuracy import fold_model, simulation_drop_set
     from textrepair import api
-    from textrepair.dropped import DroppedRestorer
-
-    class Recording(DroppedRestorer):
-        """The restorer, remembering the word ends of the line it assembled last."""
-
-        def assemble(self, line, lattice, choices):  # type: ignore[no-untyped-def]
-            self.ends = punct.word_ends_from_lattice(lattice, choices)
-            return super().assemble(line, lattice, choices)
 
     drafts = files_with_role("train")
     total: dict[str, list[int]] = {}
@@ -197,10 +189,8 @@ def restored_rows(folds, penalty) -> dict[str, list[int]]:  # type: ignore[no-un
             model = fold_model(train, Path(tmp), f"fold{held}")
             ds = simulation_drop_set(model)
             damaged, han = noise.drop_with_truth(text, ds)
-            base = api.dropped_restorer(model, ds)
-            rec = Recording(model, base.index, base.drop_set)
-            restored, _ = rec.restore_line(damaged)
-            out, _ = punct.punctuate(restored, rec.ends, pmodel, penalty=penalty)
+            (result,) = api.dropped_restorer(model, ds).restore_lines([damaged])
+            out, _ = punct.punctuate(result.text, result.word_ends, pmodel, penalty=penalty)
             kept = set(damaged) - {" "}
             _, _, gold_marks, _ = truth(text)
             gold = by_kept(_with_marks(han, truth(text)[1], gold_marks), kept)

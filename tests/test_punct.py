@@ -143,11 +143,13 @@ def test_property_only_marks_are_added(shipped: Model, text: str, data: st.DataO
 
 # --------------------------------------------------------------------------- integration helper
 def test_word_ends_from_restorer_pieces() -> None:
+    from textrepair.dropped import word_ends
+
     # fillers[0] forms[0] fillers[1] forms[1] fillers[2]
-    assert punct.word_ends(["", "的", ""], ["发展", "中心"]) == [2, 3]
-    assert punct.word_ends(["和", "", "是"], ["发展", "中心"]) == [1, 3, 5]
-    assert punct.word_ends([""], []) == []
-    assert punct.word_ends(["", ""], ["发展"]) == []
+    assert word_ends(["", "的", ""], ["发展", "中心"]) == [2, 3]
+    assert word_ends(["和", "", "是"], ["发展", "中心"]) == [1, 3, 5]
+    assert word_ends([""], []) == []
+    assert word_ends(["", ""], ["发展"]) == []
 
 
 # --------------------------------------------------------------------------- quality
@@ -177,21 +179,31 @@ def test_leave_one_draft_out_quality() -> None:
 
 def test_word_ends_from_the_restorers_lattice() -> None:
     from textrepair import api, noise
-    from textrepair.dropped import DroppedRestorer
 
     words = ["发展", "的", "医疗", "服务", "和", "体系", "建设"]
     line = noise.drop_words(words, {"的", "和"})
-    base = api.dropped_restorer(api.load_model(), ["的", "和"])
-    seen: list[list[int]] = []
-
-    class Recording(DroppedRestorer):
-        def assemble(self, line, lattice, choices):  # type: ignore[no-untyped-def]
-            seen.append(punct.word_ends_from_lattice(lattice, choices))
-            return super().assemble(line, lattice, choices)
-
-    restored, _ = Recording(base.model, base.index, base.drop_set).restore_line(line)
-    (ends,) = seen
+    (result,) = api.dropped_restorer(api.load_model(), ["的", "和"]).restore_lines([line])
+    restored, ends = result.text, result.word_ends
     assert ends == sorted(set(ends)) and all(0 < e < len(restored) for e in ends)
     assert len(ends) >= 4  # after each of the five surviving words but the last (and any filler)
     out = punct.punctuate_restored(restored, ends)
     assert _strip(out) == restored and out.endswith("。")
+
+
+def test_repair_with_punct_adds_only_marks_and_edits_stay_exact() -> None:
+    from collections import Counter
+
+    from textrepair import api, noise
+    from textrepair.corpus import files_with_role, read_text
+    from textrepair.normalize import han_only
+    from textrepair.ocr.layout import apply_edits
+
+    clean = read_text(files_with_role("train")[1])
+    drop_set = [c for c, _ in Counter(han_only(clean)).most_common(30)]
+    damaged = "\n".join(noise.drop(p, drop_set) for p in clean.split("\n")[5:25] if p.strip())
+    plain = api.repair(damaged, "dropped", drop_set=drop_set)
+    marked = api.repair(damaged, "dropped", drop_set=drop_set, punct=True)
+    assert _strip(marked.text) == plain.text
+    assert apply_edits(damaged, marked.edits) == marked.text
+    assert any(e.reason == "punctuation" for e in marked.edits)
+    assert all(line.endswith("。") for line in marked.text.split("\n") if line)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .dropped import DroppedRestorer, FormatWarning, format_evidence, looks_dropped
+from .dropped import DroppedRestorer, FormatWarning, RestoredLine, format_evidence, looks_dropped
 from .dropset import infer_drop_set_from_counts
 from .errors import InputError, ModelError
 from .lexicon import ReductionIndex, WordModel, general_char_counts, read_word_counts, words_path_for
@@ -120,11 +120,14 @@ def repair(
     model: Model | str | Path | None = None,
     *,
     drop_set: Collection[str] | None = None,
+    punct: bool = False,
 ) -> Repair:
     """Repair *text* and say what was done: ``Repair(text, kind, edits)``.
 
     *kind* ``None`` detects it (:func:`detect`). ``"clean"`` returns the text
-    unchanged. *drop_set* overrides the inferred drop set of dropped text.
+    unchanged. For dropped text, *drop_set* overrides the inferred drop set and
+    *punct* also puts punctuation (，。、；) back where the punctuation model is
+    confident (:mod:`textrepair.punct`).
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
@@ -133,7 +136,7 @@ def repair(
     if kind == "clean":
         return Repair(text, "clean", [])
     if kind == "dropped":
-        return _repair_dropped(text, _model(model), drop_set)
+        return _repair_dropped(text, _model(model), drop_set, punct)
     if kind == "ocr":
         from .ocr.repair import repair_ocr
 
@@ -167,7 +170,7 @@ def infer_drop_set_for(text: str, model: Model) -> list[str]:
     return infer_drop_set_from_counts(text, [counts, general_char_counts()], alpha=DROP_SET_ALPHA)
 
 
-def _repair_dropped(text: str, model: Model, drop_set: Collection[str] | None) -> Repair:
+def _repair_dropped(text: str, model: Model, drop_set: Collection[str] | None, punct: bool = False) -> Repair:
     if not looks_dropped(text):
         warnings.warn(
             f"text does not look character-dropped (spacing evidence {format_evidence(text):.2f} < 0.90); "
@@ -177,13 +180,35 @@ def _repair_dropped(text: str, model: Model, drop_set: Collection[str] | None) -
         )
         return Repair(text, "dropped", [])
     ds = list(drop_set) if drop_set is not None else infer_drop_set_for(text, model)
-    restorer = dropped_restorer(model, ds)
-    out_lines: list[str] = []
+    lines = text.split("\n")
+    restored = dropped_restorer(model, ds).restore_lines(lines)
+    if punct:
+        from .punct import load_punct_model, punctuate_many
+
+        marked = punctuate_many([(r.text, r.word_ends) for r in restored], load_punct_model())
+        restored = [_with_marks(r, t, marks) if r.text else r for r, (t, marks) in zip(restored, marked)]
     edits: list[Edit] = []
     base = 0
-    lines = text.split("\n")
-    for line, (restored, line_edits) in zip(lines, restorer.restore_lines(lines)):
-        out_lines.append(restored)
-        edits.extend(Edit(e.offset + base, e.old, e.new, e.confidence, e.reason) for e in line_edits)
+    for line, r in zip(lines, restored):
+        edits.extend(Edit(e.offset + base, e.old, e.new, e.confidence, e.reason) for e in r.edits)
         base += len(line) + 1
-    return Repair("\n".join(out_lines), "dropped", edits)
+    return Repair("\n".join(r.text for r in restored), "dropped", edits)
+
+
+def _with_marks(r: RestoredLine, marked: str, marks: list[str]) -> RestoredLine:
+    """*r* with punctuation: each mark joins the gap edit whose insertion span holds it."""
+    at = {e: m for e, m in zip(r.word_ends, marks) if m}
+    tail = marked[len(r.text) + sum(map(len, marks)) :]  # a closing 。 added at the end
+    if tail:
+        at[len(r.text)] = at.get(len(r.text), "") + tail
+    edits: list[Edit] = []
+    rpos = ipos = 0  # positions in the restored and the input line
+    for e in r.edits:
+        rpos += e.offset - ipos  # kept characters in between map one to one
+        new = "".join(at.pop(rpos + k, "") + ch for k, ch in enumerate(e.new)) + at.pop(rpos + len(e.new), "")
+        reason = e.reason if e.new or new == e.new else "punctuation"
+        edits.append(Edit(e.offset, e.old, new, e.confidence, reason))
+        rpos += len(e.new)
+        ipos = e.offset + len(e.old)
+    edits.extend(Edit(ipos + p - rpos, "", m, 1.0, "punctuation") for p, m in sorted(at.items()))
+    return RestoredLine(marked, edits, r.word_ends)

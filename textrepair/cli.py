@@ -64,19 +64,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if args.explain:
             # the edits index the whole input, so it is read at once
             text = _read_input(args.input)
-            result = api.repair(text, kind, args.model, drop_set=drop_set)
+            result = api.repair(text, kind, args.model, drop_set=drop_set, punct=args.punct)
             _write_output(result.text)
             from .explain import format_edits
 
             sys.stderr.write(format_edits(text, result))
         else:
-            _restore_streaming(args.input, kind, args.model, drop_set)
+            _restore_streaming(args.input, kind, args.model, drop_set, args.punct)
     for message in dict.fromkeys(str(w.message) for w in caught):
         print(f"textrepair: warning: {message}", file=sys.stderr)
     return EXIT_FORMAT if any(issubclass(w.category, FormatWarning) for w in caught) else 0
 
 
-def _restore_streaming(name: str, kind: str | None, model: str | None, drop_set: list[str] | None) -> None:
+def _restore_streaming(name: str, kind: str | None, model: str | None, drop_set: list[str] | None, punct: bool) -> None:
     """Repair piece by piece (whole lines), so memory is bounded whatever the input size.
 
     A file's encoding is detected in a first pass over its bytes; stdin must be UTF-8.
@@ -86,7 +86,7 @@ def _restore_streaming(name: str, kind: str | None, model: str | None, drop_set:
     from .textio import iter_chunks
 
     def repair(piece: str, k: str | None):  # type: ignore[no-untyped-def]
-        return api.repair(piece, k, model, drop_set=drop_set)  # type: ignore[arg-type]
+        return api.repair(piece, k, model, drop_set=drop_set, punct=punct)  # type: ignore[arg-type]
 
     out = _TrackingWriter(io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True))
     try:
@@ -184,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=["auto", "dropped", "ocr", "clean"], default="auto", help="the damage to repair; auto detects it (default)")
     p.add_argument("--model", metavar="PATH", help="ARPA model (default: models/default.arpa)")
     p.add_argument("--drop-set", metavar="FILE", help="dropped text: the deleted characters, one per line (default: inferred)")
+    p.add_argument("--punct", action="store_true", help="dropped text: also put punctuation (，。、；) back where confident")
     p.add_argument("--explain", action="store_true", help="also print the edits, as a readable diff, on stderr")
     p.set_defaults(func=cmd_restore)
 

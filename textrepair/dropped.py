@@ -33,6 +33,7 @@ import math
 import warnings
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import regex
 
@@ -54,6 +55,18 @@ MAX_FILLER_SEQUENCES = 60
 CHUNK_SLOTS = 64
 
 _TOKEN = regex.compile(r" +|[^ ]")
+
+
+class RestoredLine(NamedTuple):
+    """A restored line, its edits (offsets into the input line), and its word ends.
+
+    ``word_ends`` are offsets in ``text`` after which a word boundary lies (where
+    punctuation may go; see :mod:`textrepair.punct`).
+    """
+
+    text: str
+    edits: list[Edit]
+    word_ends: list[int]
 
 
 class FormatWarning(UserWarning):
@@ -163,9 +176,10 @@ class DroppedRestorer:
 
     def restore_line(self, line: str) -> tuple[str, list[Edit]]:
         """One restored line and its edits (offsets into *line*)."""
-        return self.restore_lines([line])[0]
+        restored = self.restore_lines([line])[0]
+        return restored.text, restored.edits
 
-    def restore_lines(self, lines: Sequence[str]) -> list[tuple[str, list[Edit]]]:
+    def restore_lines(self, lines: Sequence[str]) -> list[RestoredLine]:
         """Restore several lines, decoded together in lockstep (see :func:`beam_search_many`).
 
         A long line is cut into chunks of :data:`CHUNK_SLOTS` slots decoded side by
@@ -207,11 +221,11 @@ class DroppedRestorer:
             kinds.append(("gap", len(words)))
         return Lattice(parsed, slots, kinds)
 
-    def assemble(self, line: str, lattice: Lattice, choices: list[int]) -> tuple[str, list[Edit]]:
-        """The restored line and its edits, given one chosen option per slot."""
+    def assemble(self, line: str, lattice: Lattice, choices: list[int]) -> RestoredLine:
+        """The restored line, its edits and word ends, given one chosen option per slot."""
         parsed, slots, kinds = lattice.parsed, lattice.slots, lattice.kinds
         if not parsed.words:
-            return line.strip(" "), _space_edits(line, parsed, [], [])
+            return RestoredLine(line.strip(" "), _space_edits(line, parsed, [], []), [])
         forms = [w.kept for w in parsed.words]
         fillers = [""] * (len(parsed.words) + 1)
         for (kind, i), slot, c in zip(kinds, slots, choices):
@@ -220,7 +234,7 @@ class DroppedRestorer:
             else:
                 fillers[i] = slot[c].text
         text = "".join(f + w for f, w in zip(fillers, forms)) + fillers[-1]
-        return text, _space_edits(line, parsed, forms, fillers)
+        return RestoredLine(text, _space_edits(line, parsed, forms, fillers), word_ends(fillers, forms))
 
     # ---------------------------------------------------------------- options
     def _word_options(self, kept: str) -> list[Option]:
@@ -308,6 +322,24 @@ def _log10_sum(values: Iterable[float]) -> float:
     vals = list(values)
     m = max(vals)
     return m + math.log10(sum(10 ** (v - m) for v in vals))
+
+
+def word_ends(fillers: Sequence[str], forms: Sequence[str]) -> list[int]:
+    """Word boundaries of the line ``fillers[0] forms[0] fillers[1] … forms[-1] fillers[-1]``.
+
+    A boundary lies after every non-empty piece but the last. (A filler of
+    several vanished words counts as one word: its inner boundaries are not known.)
+    """
+    ends: list[int] = []
+    pos = 0
+    for i, form in enumerate(forms):
+        for piece in (fillers[i], form):
+            if piece:
+                pos += len(piece)
+                ends.append(pos)
+    if len(fillers) > len(forms):
+        pos += len(fillers[len(forms)])
+    return [e for e in ends if 0 < e < pos]
 
 
 def _space_edits(line: str, parsed: Line, forms: list[str], fillers: list[str]) -> list[Edit]:

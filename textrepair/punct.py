@@ -204,48 +204,11 @@ def load_punct_model(path: str | Path | None = None) -> Model:
     return load_model(p)
 
 
-def word_ends(fillers: Sequence[str], forms: Sequence[str]) -> list[int]:
-    """Word boundaries of a restored line from :meth:`DroppedRestorer._assemble`'s pieces.
-
-    The line is ``fillers[0] forms[0] fillers[1] forms[1] … forms[-1] fillers[-1]``
-    (``len(fillers) == len(forms) + 1``); a boundary lies after every non-empty
-    piece but the last. (A filler of several vanished words counts as one word:
-    its inner boundaries are not known.)
-    """
-    ends: list[int] = []
-    pos = 0
-    for i, form in enumerate(forms):
-        for piece in (fillers[i], form):
-            if piece:
-                pos += len(piece)
-                ends.append(pos)
-    if fillers and len(fillers) > len(forms):
-        pos += len(fillers[len(forms)])
-    return [e for e in ends if 0 < e < pos]
-
-
-def word_ends_from_lattice(lattice, choices: Sequence[int]) -> list[int]:  # type: ignore[no-untyped-def]
-    """:func:`word_ends` of the line :meth:`DroppedRestorer.assemble` builds from *lattice* and *choices*.
-
-    *lattice*: a :class:`textrepair.dropped.Lattice` (``parsed``, ``slots``,
-    ``kinds``); *choices*: the chosen option per slot. Mirrors ``assemble``.
-    """
-    parsed, slots, kinds = lattice.parsed, lattice.slots, lattice.kinds
-    forms = [w.kept for w in parsed.words]
-    fillers = [""] * (len(parsed.words) + 1)
-    for (kind, i), slot, c in zip(kinds, slots, choices):
-        if kind == "word":
-            forms[i] = slot[c].text
-        else:
-            fillers[i] = slot[c].text
-    return word_ends(fillers, forms)
-
-
 def punctuate_restored(restored: str, word_ends: Sequence[int], model: Model | str | Path | None = None) -> str:
     """*restored* (one restored line) with marks at the confident word ends.
 
     *word_ends*: offsets in *restored* after which a word boundary lies (see
-    :func:`word_ends`). *model*: a :class:`Model`, a path, or None for the shipped
+    :func:`textrepair.dropped.word_ends`). *model*: a :class:`Model`, a path, or None for the shipped
     ``models/punct.arpa``. Han characters are never changed.
     """
     if not restored.strip():
