@@ -19,7 +19,6 @@ models at the same order and prints
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
 import os
 import shutil
@@ -27,9 +26,11 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from _common import quiet_stderr
 
 from textrepair.corpus import files_with_role, units_from_files
 from textrepair.lm import NgramModel, estimate, read_arpa, write_arpa
@@ -167,24 +168,12 @@ def compare_models(ours: NgramModel, theirs: NgramModel) -> Comparison:
     return cmp
 
 
-@contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
-    """Silence file descriptor 2 (kenlm's C++ progress bar while loading)."""
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
 
 def kenlm_perplexity(arpa: Path, units: Sequence[str]) -> float:
     """Per-token perplexity (``</s>`` counted) of *units* under ``kenlm.Model``."""
     import kenlm
 
-    with _quiet_stderr():
+    with quiet_stderr():
         model = kenlm.Model(str(arpa))
     total = sum(model.score(" ".join(u), bos=True, eos=True) for u in units)
     tokens = sum(len(u) + 1 for u in units)

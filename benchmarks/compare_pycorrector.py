@@ -53,15 +53,15 @@ stream of each paragraph). Both counts are of Han characters changed.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import random
 import socket
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
+
+from _common import quiet_stderr
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -98,19 +98,6 @@ SYSTEMS = ("textrepair GlyphCorrector", "pycorrector Corrector (kenlm)")
 
 
 # --------------------------------------------------------------------------- pycorrector
-@contextlib.contextmanager
-def quiet_stderr() -> Iterator[None]:
-    """Silence file descriptor 2 (kenlm's C++ progress bar while it loads an ARPA)."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
 
 def load_pycorrector(arpa: Path):  # type: ignore[no-untyped-def]
     """pycorrector's statistical Corrector on *arpa*, made unable to download anything."""

@@ -18,12 +18,12 @@ This table chooses ``ORDER`` in the Makefile.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from _common import quiet_stderr
 
 from textrepair.corpus import files_with_role, units_from_files
 from textrepair.lm import Model, estimate, write_arpa
@@ -56,25 +56,13 @@ def arpa_size(units: Sequence[str], order: int, work: Path) -> int:
     return path.stat().st_size
 
 
-@contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
-    """Silence file descriptor 2 (kenlm's C++ progress bars and load errors)."""
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-
 
 def kenlm_max_order() -> int:
     """Largest order the installed ``kenlm`` module loads (probing 2..10)."""
     import kenlm
 
     best = 1
-    with tempfile.TemporaryDirectory() as tmp, _quiet_stderr():
+    with tempfile.TemporaryDirectory() as tmp, quiet_stderr():
         for order in range(2, 11):
             path = Path(tmp) / "probe.arpa"
             write_arpa(estimate(["一二三四五六七八九十"], order), path)

@@ -140,7 +140,7 @@ def fold_models(folds: list[int]) -> list[tuple[int, Model, list[str], str]]:
 
 def evaluate(folds, penalty) -> dict[str, list[int]]:  # type: ignore[no-untyped-def]
     total: dict[str, list[int]] = {}
-    for held, model, _, text in folds:
+    for _held, model, _, text in folds:
         han, ends, gold, _ = truth(text)
         _, pred = punct.punctuate(han, ends, model, penalty=penalty)
         add(total, counts(gold, pred))
@@ -244,7 +244,7 @@ def main() -> int:
     every: dict[str, list[int]] = {}
     table: dict[str, list[int]] = {}
     n_marks = n_bounds = off = 0
-    for held, _, train, text in folds:
+    for _held, _, train, text in folds:
         han, ends, gold, o = truth(text)
         n, words = train_stats(train)
         add(end_only, counts(gold, [""] * len(gold)))

@@ -30,7 +30,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-import warnings
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
