@@ -32,6 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from accuracy import gaps  # noqa: E402
 from textrepair import api  # noqa: E402
 from textrepair.corpus import files_with_role, read_text  # noqa: E402
 from textrepair.dropped import parse_line  # noqa: E402
@@ -88,19 +89,6 @@ def restore_kenlm(restorer, scorer: KenlmLoopScorer, line: str) -> str:  # type:
     return restorer.assemble(line, lattice, best.choices)[0]
 
 
-def gaps_of(restored: str, damaged: str) -> list[str]:
-    """What was inserted before each kept character of *damaged* (and after the last)."""
-    kept = set(damaged) - {" "}
-    out, cur = [], ""
-    for ch in restored:
-        if ch in kept:
-            out.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    return [*out, cur]
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5)
@@ -122,13 +110,14 @@ def main() -> int:
         b = restore_kenlm(restorer, scorer, text)
         theirs.append(time.perf_counter() - t)
     kept = sum(not c.isspace() for c in text)
+    kept_chars = set(text) - {" "}
     # the same unchunked search scored by numpy must give exactly the kenlm-loop result
     lattice = restorer.lattice(parse_line(text))
     unchunked = restorer.assemble(text, lattice, beam_search(model, lattice.slots, beam=restorer.beam).choices)[0]
     ratios = [k / o for o, k in zip(ours, theirs)]
     print(f"dropped witness: {kept} kept characters; cold first call (model, lexicon, index, drop set, restore) {cold:.2f}s")
     print(f"outputs: numpy lockstep == first call: {a == first}; unchunked search, numpy == kenlm loop: {unchunked == b}; "
-          f"lockstep chunks change {sum(x != y for x, y in zip(gaps_of(a, text), gaps_of(b, text)))} of {kept + 1} gaps\n")
+          f"lockstep chunks change {sum(x != y for x, y in zip(gaps(a, kept_chars), gaps(b, kept_chars)))} of {kept + 1} gaps\n")
     print("| decoder | median s | min s | max s | kept chars/s |")
     print("|---|---|---|---|---|")
     for name, ts in (("textrepair (numpy, lockstep)", ours), ("kenlm loop (BaseScore per token)", theirs)):
