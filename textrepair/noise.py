@@ -158,9 +158,11 @@ def default_confusions() -> ConfusionLookup:
 
 
 def as_lookup(confusions: Confusions | None) -> ConfusionLookup:
-    """A lookup function for a mapping, or the default table when *confusions* is None."""
+    """A lookup function for a mapping or a confusion table, or the default table when *confusions* is None."""
     if confusions is None:
         return default_confusions()
+    if hasattr(confusions, "substitutes"):
+        return _table_lookup(confusions)
     return lambda true: confusions.get(true, ())
 
 
