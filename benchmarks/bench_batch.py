@@ -66,7 +66,7 @@ def measure(in_dir: Path, out_dir: Path, workers: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=60)
+    parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--chars", type=int, default=6000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -64,6 +64,18 @@ def load_model(path: str | Path | None = None) -> Model:
     return _once(("model", key), lambda: Model(key))
 
 
+def preload(model: Model | str | Path | None = None) -> Model:
+    """Load what repairs share (the model and the glyph confusion table) now, not on first use.
+
+    Useful before forking worker processes, which then inherit them. The lexicon
+    for dropped text (jieba's dictionary) still loads on the first dropped text.
+    """
+    from .ocr.confusion import load_confusions
+
+    load_confusions()
+    return _model(model)
+
+
 def _model(model: Model | str | Path | None) -> Model:
     return model if isinstance(model, Model) else load_model(model)
 

@@ -185,7 +185,7 @@ def _bind(repair_fn: RepairFn | None) -> BoundRepair:
         return lambda text, kind: fn(text, kind=kind)
     import textrepair
 
-    model = textrepair.load_model()
+    model = textrepair.api.preload()
     return lambda text, kind: textrepair.repair(text, kind=kind, model=model)
 
 
