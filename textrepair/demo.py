@@ -1,7 +1,8 @@
 """``make run``: restore the two damaged national witnesses in corpora/ into out/.
 
 Prints a short summary per witness: what kind it was treated as, the edits by
-reason, the time taken, and where the result went. The witnesses are inputs
+reason, the time taken, and where the result went (for the dropped witness also a
+version with punctuation restored, ``*.punct.txt``). The witnesses are inputs
 only; nothing here knows their true text.
 """
 
@@ -42,6 +43,11 @@ def run(out_dir: Path = OUT_DIR) -> int:
             print("  edits: " + (", ".join(f"{n} {r}" for r, n in sorted(counts.items())) or "none"))
             if kind == "dropped":
                 print(f"  inserted characters: {inserted} in {sum(chars.values())} gaps; output {len(result.text)} characters")
+                marked = api.repair(text, kind, model, punct=True)
+                punct_target = out_dir / path.name.replace(".txt", ".punct.txt")
+                write_text_atomic(punct_target, marked.text + "\n")
+                marks = sum(e.reason == "punctuation" or any(m in e.new for m in "，。、；") for e in marked.edits)
+                print(f"  with --punct: {marks} gaps get punctuation -> {punct_target.relative_to(CORPORA_DIR.parent)}")
             print(f"  -> {target.relative_to(CORPORA_DIR.parent)}  (edits listed in {target.name.replace('.restored', '.edits')})")
             print("  " + result.text[:80].replace("\n", " ") + "…")
     return 0
