@@ -51,7 +51,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Literal, Protocol, TextIO
+from typing import IO, Any, BinaryIO, Literal, Protocol, TextIO, cast
 
 from .errors import InputError, TextrepairError
 from .textio import (
@@ -62,7 +62,7 @@ from .textio import (
     iter_chunks,
     open_decoded,
 )
-from .types import Repair
+from .types import Kind, Repair
 
 #: Report file name under OUT_DIR when ``--report`` is not given.
 REPORT_NAME = "textrepair-report.jsonl"
@@ -186,7 +186,7 @@ def _bind(repair_fn: RepairFn | None) -> BoundRepair:
     import textrepair
 
     model = textrepair.api.preload()
-    return lambda text, kind: textrepair.repair(text, kind=kind, model=model)
+    return lambda text, kind: textrepair.repair(text, kind=cast("Kind | None", kind), model=model)
 
 
 def _open_input(path: str) -> BinaryIO:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from typing import TextIO, cast
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -91,7 +92,7 @@ def _restore_streaming(name: str, kind: str | None, model: str | None, drop_set:
     out = _TrackingWriter(io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True))
     try:
         with _open_decoded(name) as stream:
-            repair_stream(iter_chunks(stream), out, kind, repair)
+            repair_stream(iter_chunks(stream), cast(TextIO, out), kind, repair)
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not valid {exc.encoding} text (byte {exc.start} of a block)") from None
     finally:
@@ -113,7 +114,7 @@ class _TrackingWriter:
         return self.inner.write(text)
 
 
-def _open_decoded(name: str) -> io.TextIOBase:
+def _open_decoded(name: str) -> TextIO:
     if name == "-":
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict")
     from .batch import _scan

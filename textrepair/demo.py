@@ -17,6 +17,7 @@ from . import api
 from .corpus import CORPORA_DIR, files_with_role, read_text
 from .explain import format_edits
 from .textio import write_text_atomic
+from .types import Kind
 
 OUT_DIR = CORPORA_DIR.parent / "out"
 
@@ -26,7 +27,8 @@ def run(out_dir: Path = OUT_DIR) -> int:
     t0 = time.perf_counter()
     model = api.load_model()
     print(f"model: {model.path} (order {model.order}, {len(model.vocab)} tokens), loaded in {time.perf_counter() - t0:.2f}s")
-    for role, kind in (("witness-dropped", "dropped"), ("witness-ocr", "ocr")):
+    jobs: tuple[tuple[str, Kind], ...] = (("witness-dropped", "dropped"), ("witness-ocr", "ocr"))
+    for role, kind in jobs:
         for path in files_with_role(role):
             text = read_text(path)
             detected = api.detect(text)

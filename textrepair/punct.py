@@ -181,7 +181,7 @@ def punctuate_many(
         prepared.append([text[a:b] for a, b in zip([0, *bounds], [*bounds, len(text)])] if text else [])
     choices = _decode_many(model, [p for p in prepared if p], penalty, beam)
     it = iter(choices)
-    out = []
+    out: list[tuple[str, list[str]]] = []
     for pieces in prepared:
         if not pieces:
             out.append(("", []))

@@ -277,6 +277,7 @@ class Model:
                 found = found[nxt + 1]
             if found.size == 0:
                 break
+            table: _HashTable | _DenseBigrams
             if n == 2 and self._dense2 is not None:
                 table = self._dense2
                 hit, slot = table.find(tok[found - 1], tok[found])
@@ -285,7 +286,7 @@ class Model:
             else:
                 hk = _hash_step_p1(hashes, tok_p1[found])
                 table = self._tables[n - 2]
-                hit, slot = table.find(hk)
+                hit, slot = table.find(hk)  # type: ignore[call-arg]
                 found, hashes = found[hit], hk[hit]
             q[found] = table.q[slot]
             longest[found] = n
