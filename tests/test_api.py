@@ -275,3 +275,14 @@ def test_py_typed_ships_in_package() -> None:
 
 def test_corpora_dir_is_the_repository_folder() -> None:
     assert CORPORA_DIR.is_dir() and api.DEFAULT_MODEL.is_file()
+
+
+def test_per_drop_set_resources_are_bounded() -> None:
+    """A batch over many dropped documents (each its own drop set) must not grow memory without bound."""
+    model = textrepair.load_model()
+    for k in range(api.PER_DROP_SET_CACHE + 3):
+        api.dropped_restorer(model, ["的", "和", chr(0x4E00 + k)])
+    assert len(api._per_drop_set) <= api.PER_DROP_SET_CACHE
+    # the most recent one is still cached
+    last = api.dropped_restorer(model, ["的", "和", chr(0x4E00 + api.PER_DROP_SET_CACHE + 2)])
+    assert last is api.dropped_restorer(model, ["的", "和", chr(0x4E00 + api.PER_DROP_SET_CACHE + 2)])

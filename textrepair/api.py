@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,21 +30,30 @@ DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default.arp
 #: its occurrences, a spurious one only adds a candidate the LM must reject.
 DROP_SET_ALPHA = 0.05
 
+#: Resources that depend on a document's drop set are kept for this many drop sets
+#: (a batch over many dropped documents must not grow without bound).
+PER_DROP_SET_CACHE = 4
+
 T = TypeVar("T")
 _lock = threading.RLock()
 _shared: dict[tuple[object, ...], Any] = {}
+_per_drop_set: OrderedDict[tuple[object, ...], Any] = OrderedDict()
 
 
-def _once(key: tuple[object, ...], build: Callable[[], T]) -> T:
-    """The process-wide resource for *key*, built by the first caller only (even under threads)."""
-    try:
-        return _shared[key]  # type: ignore[no-any-return]
-    except KeyError:
-        pass
+def _once(key: tuple[object, ...], build: Callable[[], T], *, per_drop_set: bool = False) -> T:
+    """The process-wide resource for *key*, built by the first caller only (even under threads).
+
+    With *per_drop_set* it lives in a small LRU cache instead of for the whole process.
+    """
+    cache = _per_drop_set if per_drop_set else _shared
     with _lock:
-        if key not in _shared:
-            _shared[key] = build()
-        return _shared[key]  # type: ignore[no-any-return]
+        if key not in cache:
+            cache[key] = build()
+            if per_drop_set and len(_per_drop_set) > PER_DROP_SET_CACHE:
+                _per_drop_set.popitem(last=False)
+        elif per_drop_set:
+            _per_drop_set.move_to_end(key)
+        return cache[key]  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,7 @@ def _word_model(words_file: str) -> WordModel:
 
 
 def _reduction_index(words_file: str, drop_set: frozenset[str]) -> ReductionIndex:
-    return _once(("index", words_file, drop_set), lambda: _word_model(words_file).reductions(drop_set))
+    return _once(("index", words_file, drop_set), lambda: _word_model(words_file).reductions(drop_set), per_drop_set=True)
 
 
 def _words_file(model: Model) -> str:
@@ -168,7 +178,7 @@ def dropped_restorer(model: Model, drop_set: Collection[str]) -> DroppedRestorer
 
 def _dropped_restorer(model: Model, drop_set: frozenset[str]) -> DroppedRestorer:
     index = _reduction_index(_words_file(model), drop_set)
-    return _once(("restorer", model, drop_set), lambda: DroppedRestorer(model, index, drop_set))
+    return _once(("restorer", model, drop_set), lambda: DroppedRestorer(model, index, drop_set), per_drop_set=True)
 
 
 def infer_drop_set_for(text: str, model: Model) -> list[str]:
