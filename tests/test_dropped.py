@@ -8,6 +8,7 @@ training drafts.
 
 from __future__ import annotations
 
+import bisect
 import random
 import warnings
 from collections import Counter
@@ -261,3 +262,29 @@ def test_leave_one_out_insertion_f1(tmp_path: Path, drop_set: frozenset[str]) ->
     exact = sum(a == b for a, b in zip(want, got)) / len(want)
     print(f"leave-one-out ({held.name}): P={precision:.3f} R={recall:.3f} F1={f1:.3f} exact-gap={exact:.3f}")
     assert f1 >= LOO_F1_FLOOR
+
+
+def test_edit_confidence_separates_right_from_wrong_gaps(tmp_path: Path, drop_set: frozenset[str]) -> None:
+    """Confidences are local posteriors, not a constant: held out, the gaps restored right
+    carry clearly higher confidence than the ones restored wrong."""
+    files = files_with_role("train")
+    held, train = files[2], files[:2]
+    units = list(units_from_files(train))
+    arpa = tmp_path / "loo.arpa"
+    write_arpa(estimate(units, 6), arpa)
+    write_word_counts(segment_counts(units), words_path_for(arpa))
+    restorer = api.dropped_restorer(Model(arpa), drop_set)
+    text = "".join(p for p in paragraphs(read_text(held)) if len(p) > 80)[:3000]
+    damaged, truth = noise.drop_with_truth(text, drop_set)
+    _, edits = restorer.restore_line(damaged)
+    want = gap_insertions(truth, drop_set)
+    kept_offsets = [i for i, c in enumerate(damaged) if c != " "]
+    right, wrong = [], []
+    for e in edits:
+        gap = bisect.bisect_left(kept_offsets, e.offset + len(e.old))
+        assert 0.0 <= e.confidence <= 1.0
+        (right if e.new == want[gap] else wrong).append(e.confidence)
+    assert wrong, "expected some errors held out"
+    mean_right, mean_wrong = sum(right) / len(right), sum(wrong) / len(wrong)
+    print(f"mean confidence: right {mean_right:.3f} ({len(right)}), wrong {mean_wrong:.3f} ({len(wrong)})")
+    assert mean_right > mean_wrong + 0.2

@@ -34,6 +34,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
 import regex
 
 from .lexicon import ReductionIndex
@@ -201,7 +202,38 @@ class DroppedRestorer:
         choices: list[list[int]] = [[0] * len(lat.slots) for lat in lattices]
         for (li, first), d in zip(owners, decoded):
             choices[li][first : first + len(d.choices)] = d.choices
-        return [self.assemble(line, lat, ch) for line, lat, ch in zip(lines, lattices, choices)]
+        confidences = self.confidences(lattices, choices)
+        return [self.assemble(line, lat, ch, cf) for line, lat, ch, cf in zip(lines, lattices, choices, confidences)]
+
+    def confidences(self, lattices: Sequence[Lattice], choices: Sequence[list[int]]) -> list[list[float]]:
+        """Per slot, the local posterior of its chosen option.
+
+        Every option of a slot is scored in the window of its chosen neighbours
+        (``order - 1`` characters either side) plus its prior cost; the chosen
+        option's share of ``10 ** score`` over the slot's options is its
+        confidence. One batched LM call for all slots of all lines.
+        """
+        n = self.model.order - 1
+        rows: list[str] = []
+        owners: list[tuple[int, int, int]] = []  # (line, slot, number of options)
+        for li, (lat, ch) in enumerate(zip(lattices, choices)):
+            texts = [slot[c].text for slot, c in zip(lat.slots, ch)]
+            for k, slot in enumerate(lat.slots):
+                if len(slot) > 1:
+                    left = "".join(texts[max(0, k - n) : k])[-n:]
+                    right = "".join(texts[k + 1 : k + 1 + n])[:n]
+                    rows.extend(left + o.text + right for o in slot)
+                    owners.append((li, k, len(slot)))
+        out = [[1.0] * len(lat.slots) for lat in lattices]
+        scores = self.model.score(rows, bos=False, eos=False) if rows else np.zeros(0)
+        at = 0
+        for li, k, m in owners:
+            slot = lattices[li].slots[k]
+            total = scores[at : at + m] + np.fromiter((o.cost for o in slot), dtype=np.float64, count=m)
+            at += m
+            p = 10.0 ** (total - total.max())
+            out[li][k] = float(p[choices[li][k]] / p.sum())
+        return out
 
     def lattice(self, parsed: Line) -> Lattice:
         """Slots of a parsed line: vanished-word gaps and words, in text order."""
@@ -220,20 +252,28 @@ class DroppedRestorer:
             kinds.append(("gap", len(words)))
         return Lattice(parsed, slots, kinds)
 
-    def assemble(self, line: str, lattice: Lattice, choices: list[int]) -> RestoredLine:
-        """The restored line, its edits and word ends, given one chosen option per slot."""
+    def assemble(
+        self, line: str, lattice: Lattice, choices: list[int], confidences: Sequence[float] | None = None
+    ) -> RestoredLine:
+        """The restored line, its edits and word ends, given one chosen option per slot.
+
+        *confidences* (per slot, see :meth:`confidences`) become the edits'
+        confidences; without them every edit says 1.0.
+        """
         parsed, slots, kinds = lattice.parsed, lattice.slots, lattice.kinds
-        if not parsed.words:
-            return RestoredLine(line.strip(" "), _space_edits(line, parsed, [], []), [])
-        forms = [w.kept for w in parsed.words]
-        fillers = [""] * (len(parsed.words) + 1)
-        for (kind, i), slot, c in zip(kinds, slots, choices):
+        pieces = Pieces([w.kept for w in parsed.words], [""] * (len(parsed.words) + 1))
+        pieces.form_conf = [1.0] * len(parsed.words)
+        pieces.filler_conf = [1.0] * (len(parsed.words) + 1)
+        for k, ((kind, i), slot, c) in enumerate(zip(kinds, slots, choices)):
+            conf = confidences[k] if confidences is not None else 1.0
             if kind == "word":
-                forms[i] = slot[c].text
+                pieces.forms[i], pieces.form_conf[i] = slot[c].text, conf
             else:
-                fillers[i] = slot[c].text
-        text = "".join(f + w for f, w in zip(fillers, forms)) + fillers[-1]
-        return RestoredLine(text, _space_edits(line, parsed, forms, fillers), word_ends(fillers, forms))
+                pieces.fillers[i], pieces.filler_conf[i] = slot[c].text, conf
+        if not parsed.words:
+            return RestoredLine(line.strip(" "), _space_edits(line, parsed, pieces), [])
+        text = "".join(f + w for f, w in zip(pieces.fillers, pieces.forms)) + pieces.fillers[-1]
+        return RestoredLine(text, _space_edits(line, parsed, pieces), word_ends(pieces.fillers, pieces.forms))
 
     # ---------------------------------------------------------------- options
     def _word_options(self, kept: str) -> list[Option]:
@@ -341,36 +381,52 @@ def word_ends(fillers: Sequence[str], forms: Sequence[str]) -> list[int]:
     return [e for e in ends if 0 < e < pos]
 
 
-def _space_edits(line: str, parsed: Line, forms: list[str], fillers: list[str]) -> list[Edit]:
+@dataclass
+class Pieces:
+    """A restored line as ``fillers[0] forms[0] fillers[1] … forms[-1] fillers[-1]``, with confidences."""
+
+    forms: list[str]
+    fillers: list[str]
+    form_conf: list[float] = field(default_factory=list)
+    filler_conf: list[float] = field(default_factory=list)
+
+
+def _space_edits(line: str, parsed: Line, pieces: Pieces) -> list[Edit]:
     """Edits turning the input line into the output, one per gap.
 
     Each gap (the spaces before a kept character, and the tail of the line) is
     replaced by what goes there: the previous word's final insertion, the
-    vanished words, then this word's initial insertion (or an inner one).
+    vanished words, then this word's initial insertion (or an inner one). Its
+    confidence is the lowest of the slots that decided it.
     """
     offsets: list[int] = []
-    before: list[str] = []
-    carry = ""  # the previous word's word-final insertion
+    before: list[tuple[str, float]] = []
+    carry, carry_conf = "", 1.0  # the previous word's word-final insertion
     for i, word in enumerate(parsed.words):
-        pieces = _split_form(forms[i] if forms else word.kept, word.kept)
+        split = _split_form(pieces.forms[i], word.kept)
+        conf = pieces.form_conf[i]
         for j, off in enumerate(word.offsets):
             offsets.append(off)
-            before.append(carry + (fillers[i] if fillers else "") + pieces[0] if j == 0 else pieces[j])
-        carry = pieces[-1]
-    trailing = carry + (fillers[-1] if fillers else "")
+            if j == 0:
+                gap_conf = min(carry_conf, pieces.filler_conf[i], conf)
+                before.append((carry + pieces.fillers[i] + split[0], gap_conf))
+            else:
+                before.append((split[j], conf))
+        carry, carry_conf = split[-1], conf
+    trailing = (carry + pieces.fillers[-1], min(carry_conf, pieces.filler_conf[-1]))
     edits: list[Edit] = []
     prev_end = 0
-    for off, ins in zip(offsets, before):
-        _add_gap_edit(edits, line, prev_end, off, ins)
+    for off, (ins, conf) in zip(offsets, before):
+        _add_gap_edit(edits, line, prev_end, off, ins, conf)
         prev_end = off + 1
-    _add_gap_edit(edits, line, prev_end, len(line), trailing)
+    _add_gap_edit(edits, line, prev_end, len(line), *trailing)
     return edits
 
 
-def _add_gap_edit(edits: list[Edit], line: str, start: int, end: int, new: str) -> None:
+def _add_gap_edit(edits: list[Edit], line: str, start: int, end: int, new: str, confidence: float) -> None:
     old = line[start:end]
     if old or new:
-        edits.append(Edit(start, old, new, 1.0, "insertion" if new else "layout"))
+        edits.append(Edit(start, old, new, round(confidence, 4), "insertion" if new else "layout"))
 
 
 def _split_form(form: str, kept: str) -> list[str]:
