@@ -301,3 +301,21 @@ def test_detect_prints_kind_and_confidence(
         assert got_kind == kind
         assert 0.0 <= float(conf) <= 1.0
         assert sha(path) == before
+
+
+def test_unexpected_exception_is_one_line_unless_debugging(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from textrepair import api
+
+    def broken(text: str) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(api, "detect", broken)
+    monkeypatch.delenv("TEXTREPAIR_DEBUG", raising=False)
+    draft = str(files_with_role("train")[1])
+    code = main(["detect", draft])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert err.strip().splitlines() == ["textrepair: internal error: RuntimeError: simulated bug (set TEXTREPAIR_DEBUG=1 for the traceback)"]
+    monkeypatch.setenv("TEXTREPAIR_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        main(["detect", draft])

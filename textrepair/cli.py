@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from typing import TextIO, cast
 import warnings
@@ -230,6 +231,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug, or an environment problem: still one line unless asked
+        if os.environ.get("TEXTREPAIR_DEBUG"):
+            raise
+        print(f"textrepair: internal error: {type(exc).__name__}: {exc} (set TEXTREPAIR_DEBUG=1 for the traceback)", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":
