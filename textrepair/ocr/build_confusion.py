@@ -14,7 +14,8 @@ tables, each row ``observed<TAB>true<TAB>similarity<TAB>kind`` (kind ``whole`` o
     character then keeps the :data:`KEEP` candidates with the best similarity plus a
     prior on the true character's frequency (jieba's dictionary): the repairer considers
     only the first few candidates of a character, and among glyphs nearly as similar the
-    frequent character is the likelier reading.
+    frequent character is the likelier reading. :data:`PART_SLOTS` of them go to the best
+    *part* rows first, which whole-glyph look-alikes would otherwise crowd out.
 
 ``ocr_sim.tsv`` — what the OCR simulator draws from and what the recall test scores.
     A deliberately different mechanism: Noto Sans CJK SC, degraded like a poor scan
@@ -65,6 +66,7 @@ WHOLE_MIN, WHOLE_K = 0.40, 24  # serif whole-glyph correlation threshold, neighb
 PART_MIN, PART_K = 0.50, 8  # serif part correlation threshold, observed glyphs kept per part
 CUTS = 2  # cut positions tried per axis
 KEEP = 12  # candidates kept per observed char (the repairer's MAX_CANDIDATES)
+PART_SLOTS = 1  # of those, reserved for the best part row (look-alikes crowd parts out; 2 or 4 cost whole recall)
 PRIOR_WEIGHT = 0.05  # ranking score = similarity + PRIOR_WEIGHT * log10(relative frequency of the true char)
 PART_RANK_PENALTY = 0.05  # ... minus this for a part confusion (a lost component is rarer than a look-alike)
 PART_ASPECT_EXP = 0.25  # how much a part's aspect ratio may differ from the standalone glyph's
@@ -375,10 +377,14 @@ def serif_parts(face, true: Sequence[str], observed: Sequence[str]) -> list[Row]
     return rows
 
 
-def ranked(rows: Sequence[Row], freq: Counter[str], keep: int = KEEP) -> list[Row]:
+def ranked(rows: Sequence[Row], freq: Counter[str], keep: int = KEEP, part_slots: int = PART_SLOTS) -> list[Row]:
     """Each observed char's *keep* best rows by similarity plus a frequency prior on the true char.
 
-    The similarity written stays the glyph similarity; the prior only chooses which rows are kept.
+    Up to *part_slots* of the *keep* go to the best ``part`` rows first: a component read
+    alone correlates less with its whole glyph than a look-alike does, so on score alone
+    the part readings are crowded out by whole-glyph neighbours. The remaining slots go
+    to the best of all other rows. The similarity written stays the glyph similarity;
+    the prior only chooses which rows are kept.
     """
     total = sum(freq.values()) or 1
     by_observed: dict[str, list[tuple[float, Row]]] = {}
@@ -389,7 +395,10 @@ def ranked(rows: Sequence[Row], freq: Counter[str], keep: int = KEEP) -> list[Ro
     out = []
     for scored in by_observed.values():
         scored.sort(key=lambda sr: (-sr[0], sr[1].true))
-        out.extend(row for _, row in scored[:keep])
+        reserved = [sr for sr in scored if sr[1].kind == "part"][: min(part_slots, keep)]
+        taken = {id(sr) for sr in reserved}
+        rest = [sr for sr in scored if id(sr) not in taken][: keep - len(reserved)]
+        out.extend(row for _, row in reserved + rest)
     return sorted(out, key=lambda r: (r.observed, -round(r.sim, 3), r.true, r.kind))
 
 
@@ -487,7 +496,7 @@ def build_all(out_dir: Path, true: Sequence[str] | None = None, observed: Sequen
         out_dir / "confusion.tsv",
         f"textrepair.ocr.build_confusion: {serif.name} {FACE} {RENDER_PX}px; whole = thickened+blurred correlation >= {WHOLE_MIN} "
         f"(top {WHOLE_K} each way); part = halves of halves cropped+rescaled, correlation >= {PART_MIN} (top {PART_K}); "
-        f"{KEEP} per observed char by similarity + {PRIOR_WEIGHT} log10 jieba frequency; {inventory}",
+        f"{KEEP} per observed char by similarity + {PRIOR_WEIGHT} log10 jieba frequency, up to {PART_SLOTS} of them reserved for part; {inventory}",
         confusion,
     )
     ocr_sim = build_ocr_sim(sans, true, observed)
