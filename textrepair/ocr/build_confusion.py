@@ -134,7 +134,7 @@ def load_face(path: Path, size: int = RENDER_PX):
             face = ImageFont.truetype(str(path), size, index=index)
         except OSError:
             break
-        if face.getname()[0].endswith(" " + FACE):
+        if (face.getname()[0] or "").endswith(" " + FACE):
             return face
     return ImageFont.truetype(str(path), size)
 
@@ -217,7 +217,10 @@ def ink_box(glyph: np.ndarray) -> tuple[int, int, int, int] | None:
 
 def fitted(glyph: np.ndarray) -> tuple[np.ndarray, float]:
     """Feature of a glyph cropped to its ink and stretched to the feature box, and its aspect ratio."""
-    top, bottom, left, right = ink_box(glyph)
+    box = ink_box(glyph)
+    if box is None:
+        raise ValueError("fitted() needs a glyph with ink")
+    top, bottom, left, right = box
     crop = np.pad(glyph[top:bottom, left:right], 2)
     return blurred(crop), (right - left) / (bottom - top)
 
@@ -227,7 +230,7 @@ def whole_features(glyphs: np.ndarray) -> np.ndarray:
     return np.stack([blurred(g) for g in glyphs])
 
 
-def fitted_features(glyphs: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def fitted_features(glyphs: Sequence[np.ndarray] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Raw feature vectors of ink-cropped glyphs and their aspect ratios."""
     feats = [fitted(g) for g in glyphs]
     return np.stack([f for f, _ in feats]), np.array([a for _, a in feats], dtype=np.float32)
@@ -302,7 +305,7 @@ def top_k(sims: np.ndarray, k: int, minimum: float) -> list[tuple[int, int, floa
     """``(row, column, value)`` of each row's *k* largest values that reach *minimum*."""
     k = min(k, sims.shape[1])
     idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-    out = []
+    out: list[tuple[int, int, float]] = []
     for r, cols in enumerate(idx):
         out.extend((r, int(c), float(sims[r, c])) for c in cols if sims[r, c] >= minimum)
     return out
@@ -310,7 +313,7 @@ def top_k(sims: np.ndarray, k: int, minimum: float) -> list[tuple[int, int, floa
 
 def blockwise(a: np.ndarray, b: np.ndarray, k: int, minimum: float, block: int = 2048) -> list[tuple[int, int, float]]:
     """:func:`top_k` of the dot-product matrix ``a @ b.T``, computed in row blocks to bound memory."""
-    out = []
+    out: list[tuple[int, int, float]] = []
     for start in range(0, len(a), block):
         sims = a[start : start + block] @ b.T
         out.extend((start + r, c, v) for r, c, v in top_k(sims, k, minimum))
@@ -392,7 +395,7 @@ def ranked(rows: Sequence[Row], freq: Counter[str], keep: int = KEEP, part_slots
         prior = float(np.log10((freq.get(row.true, 0) + 1) / total))
         score = round(row.sim, 3) + PRIOR_WEIGHT * prior - (PART_RANK_PENALTY if row.kind == "part" else 0.0)
         by_observed.setdefault(row.observed, []).append((score, row))
-    out = []
+    out: list[Row] = []
     for scored in by_observed.values():
         scored.sort(key=lambda sr: (-sr[0], sr[1].true))
         reserved = [sr for sr in scored if sr[1].kind == "part"][: min(part_slots, keep)]
@@ -425,7 +428,8 @@ def degraded(glyphs: np.ndarray) -> np.ndarray:
 
 def iou_top_k(a: np.ndarray, b: np.ndarray, k: int, minimum: float) -> list[tuple[int, int, float]]:
     """:func:`top_k` of the Jaccard matrix between binary rows of *a* and *b*, in row blocks."""
-    out, b_count = [], b.sum(axis=1)
+    out: list[tuple[int, int, float]] = []
+    b_count = b.sum(axis=1)
     for start in range(0, len(a), 1024):
         block = a[start : start + 1024]
         inter = block @ b.T
