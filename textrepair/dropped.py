@@ -38,8 +38,8 @@ import numpy as np
 import regex
 
 from .lexicon import ReductionIndex
-from .lm.scorer import Model, State
-from .search import Option, Problem, beam_search_many
+from .lm.scorer import Model
+from .search import Option, beam_search_chunked
 from .types import Edit
 
 #: Weight of log10 P(w | kept) against the character LM (tuned leave-one-out).
@@ -180,28 +180,14 @@ class DroppedRestorer:
         return restored.text, restored.edits
 
     def restore_lines(self, lines: Sequence[str]) -> list[RestoredLine]:
-        """Restore several lines, decoded together in lockstep (see :func:`beam_search_many`).
+        """Restore several lines, decoded together in lockstep (see :func:`beam_search_chunked`).
 
         A long line is cut into chunks of :data:`CHUNK_SLOTS` slots decoded side by
-        side; a chunk starts from the most probable options (by prior) of the
-        slots before it, since their decisions are not known yet, which only
-        blurs the LM context of the first slot after each cut.
+        side (:func:`beam_search_chunked`), which only blurs the LM context of the
+        first slot after each cut.
         """
         lattices = [self.lattice(parse_line(line)) for line in lines]
-        problems: list[Problem] = []
-        owners: list[tuple[int, int]] = []  # (line index, first slot index) of each problem
-        for li, lattice in enumerate(lattices):
-            slots = lattice.slots
-            for first in range(0, max(len(slots), 1), CHUNK_SLOTS):
-                chunk = slots[first : first + CHUNK_SLOTS]
-                context = "".join(s[0].text for s in slots[max(0, first - self.model.order) : first])
-                start = self.model.begin_state() if first == 0 else State(context[-(self.model.order - 1) :], False)
-                problems.append(Problem(chunk, start, eos=first + CHUNK_SLOTS >= len(slots)))
-                owners.append((li, first))
-        decoded = beam_search_many(self.model, problems, beam=self.beam)
-        choices: list[list[int]] = [[0] * len(lat.slots) for lat in lattices]
-        for (li, first), d in zip(owners, decoded):
-            choices[li][first : first + len(d.choices)] = d.choices
+        choices = beam_search_chunked(self.model, [lat.slots for lat in lattices], chunk=CHUNK_SLOTS, beam=self.beam)
         confidences = self.confidences(lattices, choices)
         return [self.assemble(line, lat, ch, cf) for line, lat, ch, cf in zip(lines, lattices, choices, confidences)]
 

@@ -12,7 +12,7 @@ spaces), where a punctuation-aware character LM is confident:
   brackets, digits, Latin) is removed. A unit is a whole document with its
   paragraphs run together, because that is how the dropped format presents
   them (a heading's end has no mark; a paragraph's final ``。`` stays);
-* :func:`punctuate` makes a lattice for :func:`textrepair.search.beam_search_many`:
+* :func:`punctuate` makes a lattice for :func:`textrepair.search.beam_search_chunked`:
   the text between two boundaries is fixed, each boundary offers ``""`` or one
   mark with a prior penalty (log10, per mark, :data:`PENALTY`, tuned
   leave-one-draft-out for precision: a wrong comma is worse than a missing one);
@@ -36,9 +36,9 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from .lm.scorer import Model, State
+from .lm.scorer import Model
 from .normalize import HAN, paragraphs
-from .search import Option, Problem, beam_search_many
+from .search import Option, beam_search_chunked
 
 #: The marks this pass inserts.
 MARKS = ("，", "。", "、", "；")
@@ -136,35 +136,14 @@ def _decode_many(
     """Chosen option per boundary of each document (given as its pieces between boundaries)."""
     opts = [Option("", 0.0)] + [Option(m, -penalty[m]) for m in MARKS]
     end = [Option("。", 0.0)]
-    keep = model.order - 1
-    problems: list[Problem] = []
-    owners: list[tuple[int, int, int]] = []  # (doc, first boundary kept, first boundary decoded)
-    for di, pieces in enumerate(docs):
-        nb = len(pieces) - 1
-        for first in range(0, max(nb, 1), CHUNK):
-            lo = max(0, first - OVERLAP)
-            hi = min(nb, first + CHUNK)
-            slots: list[list[Option]] = []
-            for k in range(lo, hi):
-                slots += [[Option(pieces[k])], opts]
-            last = hi == nb
-            if last:
-                slots += [[Option(pieces[nb])], end]
-            if lo == 0:
-                start = model.begin_state()
-            else:
-                start = State("".join(pieces[max(0, lo - keep) : lo])[-keep:], False)
-            problems.append(Problem(slots, start, eos=last))
-            owners.append((di, first, lo))
-    decoded = beam_search_many(model, problems, beam=beam)
-    out = [[0] * max(0, len(p) - 1) for p in docs]
-    for (di, first, lo), d in zip(owners, decoded):
-        ch = d.choices[1::2]  # boundary slots
-        for k, c in enumerate(ch):
-            b = lo + k
-            if b >= first and b < len(out[di]):
-                out[di][b] = c
-    return out
+    lattices = []
+    for pieces in docs:
+        slots: list[list[Option]] = []
+        for piece in pieces[:-1]:
+            slots += [[Option(piece)], opts]
+        lattices.append([*slots, [Option(pieces[-1])], end])
+    choices = beam_search_chunked(model, lattices, chunk=2 * CHUNK, overlap=2 * OVERLAP, beam=beam)
+    return [ch[1:-2:2] for ch in choices]  # the boundary slots
 
 
 def punctuate_many(

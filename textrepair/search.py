@@ -153,6 +153,48 @@ def beam_search_many(model: Model, problems: Sequence[Problem], *, beam: int = 8
     return out
 
 
+def beam_search_chunked(
+    model: Model,
+    lattices: Sequence[Sequence[Sequence[Option]]],
+    *,
+    chunk: int,
+    overlap: int = 0,
+    beam: int = 8,
+) -> list[list[int]]:
+    """Chosen option per slot for long slot sequences, cut into chunks decoded in lockstep.
+
+    A chunk starts after the most probable options (option 0) of the slots
+    before it, since their decisions are not known yet; with *overlap*, a chunk
+    also re-reads the last *overlap* slots of the previous one for context,
+    keeping the previous chunk's decisions there. Only the last chunk of a
+    sequence scores ``</s>``.
+    """
+    problems: list[Problem] = []
+    owners: list[tuple[int, int, int]] = []  # (sequence, first slot decided, first slot read)
+    for li, slots in enumerate(lattices):
+        for first in range(0, max(len(slots), 1), chunk):
+            lo = max(0, first - overlap)
+            start = model.begin_state() if lo == 0 else State(_text_before(slots, lo, model.order - 1), False)
+            problems.append(Problem(slots[lo : first + chunk], start, eos=first + chunk >= len(slots)))
+            owners.append((li, first, lo))
+    decoded = beam_search_many(model, problems, beam=beam)
+    choices = [[0] * len(slots) for slots in lattices]
+    for (li, first, lo), d in zip(owners, decoded):
+        kept = d.choices[first - lo :]
+        choices[li][first : first + len(kept)] = kept
+    return choices
+
+
+def _text_before(slots: Sequence[Sequence[Option]], end: int, n: int) -> str:
+    """The last *n* characters of the option-0 texts of ``slots[:end]``."""
+    text = ""
+    k = end
+    while k > 0 and len(text) < n:
+        k -= 1
+        text = slots[k][0].text + text
+    return text[-n:]
+
+
 def _eos_scores(model: Model, runs: Sequence[_Run]) -> list[np.ndarray]:
     """log10 p(</s> | state after the remaining fixed text), per hypothesis of each run."""
     order = model.order
