@@ -41,7 +41,6 @@ Design (each choice is what the command promises):
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -55,12 +54,12 @@ from typing import IO, Any, BinaryIO, Literal, Protocol, TextIO, cast
 
 from .errors import InputError, TextrepairError
 from .textio import (
-    BLOCK_BYTES,
     TEMP_SUFFIX,
     AtomicWriter,
     EncodingDetector,
     iter_chunks,
     open_decoded,
+    scan_file,
 )
 from .types import Kind, Repair
 
@@ -195,14 +194,8 @@ def _open_input(path: str) -> BinaryIO:
 
 
 def _scan(path: str) -> tuple[str, EncodingDetector]:
-    """Read *path* once in blocks: its sha256 and a fed encoding detector."""
-    digest = hashlib.sha256()
-    detector = EncodingDetector()
-    with _open_input(path) as stream:
-        while block := stream.read(BLOCK_BYTES):
-            digest.update(block)
-            detector.feed(block)
-    return digest.hexdigest(), detector
+    """:func:`~textrepair.textio.scan_file` through this module's opener (a seam for tests)."""
+    return scan_file(path, _open_input)
 
 
 def repair_stream(

@@ -118,10 +118,10 @@ class _TrackingWriter:
 def _open_decoded(name: str) -> TextIO:
     if name == "-":
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict")
-    from .batch import _scan
+    from .textio import scan_file
 
     try:
-        encoding = _scan(name)[1].finish()
+        encoding = scan_file(name)[1].finish()
         return open(name, encoding=encoding, errors="strict", newline="")
     except OSError as exc:
         raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None

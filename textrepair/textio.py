@@ -19,11 +19,12 @@ while it is read once in fixed-size blocks.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import io
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -171,6 +172,27 @@ def read_text_file(path: str | os.PathLike[str]) -> tuple[str, str]:
     except OSError as exc:
         raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
     return decode_bytes(raw, str(p))
+
+
+def scan_file(
+    path: str | os.PathLike[str], open_binary: Callable[[str], BinaryIO] | None = None
+) -> tuple[str, EncodingDetector]:
+    """Read a file once in blocks: its sha256 and an encoding detector fed with every byte.
+
+    Call ``finish()`` on the detector for the encoding (or the reason there is none).
+    Memory stays bounded by the block size whatever the file size.
+    """
+    digest = hashlib.sha256()
+    detector = EncodingDetector()
+    with (open_binary or _open_binary)(str(path)) as stream:
+        while block := stream.read(BLOCK_BYTES):
+            digest.update(block)
+            detector.feed(block)
+    return digest.hexdigest(), detector
+
+
+def _open_binary(path: str) -> BinaryIO:
+    return open(path, "rb")
 
 
 def open_decoded(stream: BinaryIO, encoding: str) -> TextIO:
