@@ -50,7 +50,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Literal, Protocol, TextIO, cast
+from typing import IO, Any, BinaryIO, Literal, Protocol, TextIO, cast, get_args
 
 from .errors import InputError, TextrepairError
 from .textio import (
@@ -65,7 +65,7 @@ from .types import Kind, Repair
 
 #: Report file name under OUT_DIR when ``--report`` is not given.
 REPORT_NAME = "textrepair-report.jsonl"
-KINDS = ("dropped", "ocr", "clean")
+KINDS: tuple[str, ...] = get_args(Kind)
 ENGINES = ("local", "dask")
 
 Status = Literal["ok", "failed", "skipped"]
