@@ -15,8 +15,6 @@ from collections.abc import Iterator
 import regex
 
 HAN = regex.compile(r"\p{Han}")
-HAN_RUN = regex.compile(r"\p{Han}+")
-NOT_HAN = regex.compile(r"[^\p{Han}]+")
 #: Chinese (full-width) punctuation that ends or splits a clause.
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】—…·"
 
