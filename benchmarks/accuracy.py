@@ -182,7 +182,7 @@ def run_dropped(folds: list[int], workdir: Path) -> list[dict[str, object]]:
 # --------------------------------------------------------------------------- ocr
 def run_ocr(folds: list[int], workdir: Path) -> list[dict[str, object]]:
     from textrepair.ocr.confusion import load_confusions
-    from textrepair.ocr.repair import GlyphCorrector
+    from textrepair.ocr.repair import make_corrector
 
     drafts = files_with_role("train")
     table = load_confusions()
@@ -190,7 +190,7 @@ def run_ocr(folds: list[int], workdir: Path) -> list[dict[str, object]]:
     for held in folds:
         train = [f for i, f in enumerate(drafts) if i != held]
         model = fold_model(train, workdir, f"fold{held}")
-        corrector = GlyphCorrector(model, table)
+        corrector = make_corrector(model, table)
         clean = read_text(drafts[held])
         n_han = len(han_only(clean))
         changed = len(corrector.correct(clean))

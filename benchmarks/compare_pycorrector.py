@@ -91,7 +91,7 @@ from textrepair.corpus import files_with_role, read_text  # noqa: E402
 from textrepair.normalize import HAN, han_only  # noqa: E402
 from textrepair.ocr.confusion import load_confusions  # noqa: E402
 from textrepair.ocr.layout import fix_layout  # noqa: E402
-from textrepair.ocr.repair import GlyphCorrector  # noqa: E402
+from textrepair.ocr.repair import make_corrector  # noqa: E402
 
 WITNESS = ROOT / "corpora" / "national_yijian_ocr_reprint.txt"
 SYSTEMS = ("textrepair GlyphCorrector", "pycorrector Corrector (kenlm)")
@@ -160,7 +160,7 @@ def run(folds: list[int], workdir: Path, py) -> tuple[list[dict[str, object]], d
         train = [f for i, f in enumerate(drafts) if i != held]
         model = fold_model(train, workdir, f"fold{held}")
         set_lm(py, workdir / f"fold{held}.arpa")
-        ours = GlyphCorrector(model, table)
+        ours = make_corrector(model, table)
         systems = {SYSTEMS[0]: lambda t: ours_changes(ours, t), SYSTEMS[1]: lambda t: pycorrector_changes(py, t)}
         clean = read_text(drafts[held])
         n_han = len(han_only(clean))
@@ -185,7 +185,7 @@ def witness_counts(py) -> dict[str, int]:  # type: ignore[no-untyped-def]
     raw = read_text(WITNESS)
     model = api.load_model()
     set_lm(py, api.DEFAULT_MODEL)
-    ours = len(GlyphCorrector(model, load_confusions()).correct(raw))
+    ours = len(make_corrector(model).correct(raw))
     laid_out, _ = fix_layout(raw)
     if han_only(laid_out) != han_only(raw):
         raise AssertionError("layout repair changed Han characters")

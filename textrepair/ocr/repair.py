@@ -8,7 +8,13 @@ be misread as ``o``::
 
 with ``log10 P(o | t) = log10(error_rate) + similarity_weight * log10(similarity)``
 (``part`` confusions, a component read for the whole glyph, with their own prior).
-Keeping a character costs nothing. The decision is a joint search over the
+Candidates are the best :data:`MAX_CANDIDATES` rows of ``confusion.tsv`` (rendered
+look-alikes and rendered parts) plus every character of ``parts.tsv`` (the IDS
+decomposition, :mod:`textrepair.ocr.components`) that *o* is a part of and that the
+LM has seen next to one of *o*'s neighbours.
+Keeping a character costs nothing, unless the LM never saw it and general usage
+hardly knows it (rarer than the :data:`RARE_RANK`-th character of jieba's
+dictionary): such a glyph pays ``log10(count / count at RARE_RANK)``. The decision is a joint search over the
 paragraph (:func:`textrepair.search.beam_search`), so runs of neighbouring
 errors are corrected together. ``error_rate`` is set low enough that clean
 text is (almost) never changed; it was calibrated leave-one-out on simulated
@@ -28,6 +34,7 @@ from dataclasses import dataclass
 
 import regex
 
+from ..lexicon import general_char_counts
 from ..lm.scorer import Model
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
@@ -37,7 +44,7 @@ from .layout import apply_edits, fix_layout
 #: Prior log10 probability that a given character was misread (calibrated).
 LOG_ERROR_RATE = -3.0
 #: Extra log10 prior for a partial-glyph confusion (a component read alone).
-LOG_PART_PRIOR = -0.5
+LOG_PART_PRIOR = 0.5
 #: Exponent on the glyph similarity in the channel probability.
 SIMILARITY_WEIGHT = 2.0
 #: A correction is applied only when its local confidence reaches this (calibrated).
@@ -48,7 +55,9 @@ MAX_CANDIDATES = 12
 SCREEN_MARGIN = -3.0
 #: Characters within this distance of a flagged one keep all their candidates.
 RUN_RADIUS = 2
-BEAM = 4
+BEAM = 8
+#: Characters less frequent than this rank of general usage, unseen in training, are suspicious.
+RARE_RANK = 1500
 
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
 _HAN = regex.compile(r"\p{Han}")
@@ -65,6 +74,8 @@ class GlyphCorrector:
     similarity_weight: float = SIMILARITY_WEIGHT
     min_confidence: float = MIN_CONFIDENCE
     beam: int = BEAM
+    rare_rank: int = RARE_RANK
+    parts: ConfusionTable | None = None
 
     def channel_cost(self, similarity: float, kind: str) -> float:
         cost = self.log_error_rate + self.similarity_weight * math.log10(max(similarity, 1e-6))
@@ -72,6 +83,38 @@ class GlyphCorrector:
 
     def __post_init__(self) -> None:
         self._options: dict[str, list[Option]] = {}
+        counts = general_char_counts()
+        ranked = sorted(counts.values(), reverse=True)
+        self._common_count = ranked[min(self.rare_rank, len(ranked)) - 1]
+        self._part_sets: dict[str, dict[str, float]] = {}
+        self._neighbours = _bigram_neighbours(self.model) if self.parts is not None else ({}, {})
+
+    def part_options(self, observed: str, left: str, right: str) -> list[Option]:
+        """Characters *observed* may be a lost-component reading of, that the LM has seen next to a neighbour."""
+        if self.parts is None:
+            return []
+        cands = self._part_sets.get(observed)
+        if cands is None:
+            cands = self._part_sets[observed] = {
+                t: sim for t, sim, _ in self.parts.candidates(observed) if t in self.model and t != observed
+            }
+        if not cands:
+            return []
+        succ, pred = self._neighbours
+        near = succ.get(left, set()) | pred.get(right, set())
+        return [Option(t, self.channel_cost(cands[t], "part")) for t in sorted(near.intersection(cands))]
+
+    def keep_cost(self, observed: str) -> float:
+        """log10 prior of reading *observed* as itself.
+
+        Free for a character the LM knows or one in common use. A glyph the
+        training text never has and general usage (jieba's dictionary) hardly
+        knows is more likely a misreading: it pays how much rarer it is than the
+        :data:`RARE_RANK`-th most frequent character.
+        """
+        if observed in self.model:
+            return 0.0
+        return min(0.0, math.log10((general_char_counts()[observed] + 1) / self._common_count))
 
     def options(self, observed: str) -> list[Option]:
         """Keep *observed* (free) or replace it by a confusable the LM knows (channel cost); cached."""
@@ -81,7 +124,7 @@ class GlyphCorrector:
         return cached
 
     def _make_options(self, observed: str) -> list[Option]:
-        opts = [Option(observed, 0.0)]
+        opts = [Option(observed, self.keep_cost(observed))]
         for true, sim, kind in self.table.candidates(observed)[:MAX_CANDIDATES]:
             if true != observed and true in self.model:
                 opts.append(Option(true, self.channel_cost(sim, kind)))
@@ -104,7 +147,7 @@ class GlyphCorrector:
             chosen = [slot[c].text for slot, c in zip(slots, best.choices)]
             for k, p in enumerate(positions):
                 if chosen[k] != text[p]:
-                    conf = self._confidence(chosen, k, text[p], slots[k][best.choices[k]].cost)
+                    conf = self._confidence(chosen, k, text[p], slots[k][best.choices[k]].cost - slots[k][0].cost)
                     if conf >= self.min_confidence:
                         edits.append(Edit(p, text[p], chosen[k], conf, "glyph"))
         return edits
@@ -121,6 +164,12 @@ class GlyphCorrector:
         """
         n = self.model.order - 1
         slots = [self.options(ch) for ch in han]
+        if self.parts is not None:
+            for k, ch in enumerate(han):
+                extra = self.part_options(ch, han[k - 1 : k], han[k + 1 : k + 2])
+                if extra:
+                    seen = {o.text for o in slots[k]}
+                    slots[k] = slots[k] + [o for o in extra if o.text not in seen]
         rows: list[str] = []
         where: list[tuple[int, int]] = []
         for k, opts in enumerate(slots):
@@ -135,7 +184,7 @@ class GlyphCorrector:
         keep: dict[int, list[Option]] = {}
         for (k, j), sc in zip(where, scores):
             opt = slots[k][j]
-            if j == 0 or sc - base[k] + opt.cost > SCREEN_MARGIN:
+            if j == 0 or sc - base[k] + opt.cost - slots[k][0].cost > SCREEN_MARGIN:
                 keep.setdefault(k, []).append(opt)
         flagged = [k for k, opts in keep.items() if len(opts) > 1]
         # errors come in runs: next to a flagged character a swap is judged
@@ -153,9 +202,25 @@ class GlyphCorrector:
         return 1.0 / (1.0 + 10.0 ** (-margin))
 
 
+def _bigram_neighbours(model: Model) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Characters seen after / before each character in the model's training text."""
+    succ: dict[str, set[str]] = {}
+    pred: dict[str, set[str]] = {}
+    for g in model.long_ngrams:
+        for a, b in zip(g, g[1:]):
+            succ.setdefault(a, set()).add(b)
+            pred.setdefault(b, set()).add(a)
+    return succ, pred
+
+
+def make_corrector(model: Model, table: ConfusionTable | None = None) -> GlyphCorrector:
+    """The corrector :func:`repair_ocr` uses: the shipped look-alike table and the IDS parts table."""
+    return GlyphCorrector(model, table or load_confusions(), parts=load_confusions(name="parts"))
+
+
 def repair_ocr(text: str, model: Model, table: ConfusionTable | None = None) -> Repair:
     """Glyph corrections, then layout and punctuation; edits index *text*."""
-    corrector = GlyphCorrector(model, table or load_confusions())
+    corrector = make_corrector(model, table)
     glyph = corrector.correct(text)
     corrected = apply_edits(text, glyph)
     repaired, layout = fix_layout(corrected)
