@@ -514,8 +514,8 @@ def build_all(out_dir: Path, true: Sequence[str] | None = None, observed: Sequen
 
 
 def build_parts(out_dir: Path, true: Sequence[str] | None = None) -> int:
-    """Build ``parts.tsv`` (IDS components, :mod:`textrepair.ocr.components`); needs no font."""
-    from .components import IdsMissing, ids_path, parse_ids, part_rows
+    """Build ``parts.tsv`` and ``splits.tsv`` (IDS, :mod:`textrepair.ocr.components`); needs no font."""
+    from .components import IdsMissing, ids_path, parse_ids, part_rows, top_splits
 
     try:
         path = ids_path()
@@ -532,6 +532,10 @@ def build_parts(out_dir: Path, true: Sequence[str] | None = None) -> int:
         f"{len(true)} true chars (jieba top {N_TRUE} + training drafts)",
         rows,
     )
+    splits = top_splits(ids)
+    body = "".join(f"{ch}\t{op}\t{' '.join(kids)}\n" for ch, (op, kids) in splits.items())
+    header = f"# textrepair.ocr.components: CJKVI IDS top-level split of {len(splits)} chars of U+4E00-9FFF: char, operator, children\n"
+    (out_dir / "splits.tsv").write_text(header + body, encoding="utf-8", newline="\n")
     return len(rows)
 
 

@@ -23,7 +23,11 @@ the candidate-recall test measures.
 
 The table, ``models/parts.tsv`` (rows ``observed<TAB>true<TAB>share<TAB>part``), is
 read by :class:`textrepair.ocr.repair.GlyphCorrector`, which considers all of an
-observed character's parts in context rather than a fixed top few.
+observed character's parts in context rather than a fixed top few. A second file,
+``models/splits.tsv`` (rows ``char<TAB>operator<TAB>child child …``), keeps the top
+level of every sequence: a rare glyph's structural siblings (same layout, one
+component changed, such as two characters sharing a radical side) are look-alike
+candidates the rendered table may have missed.
 """
 
 from __future__ import annotations
@@ -156,3 +160,18 @@ def part_rows(ids: dict[str, str], true: Sequence[str]) -> list[tuple[str, str, 
             if ord(part) in URO and share >= MIN_SHARE:
                 rows.append((part, t, round(share, 3)))
     return sorted(rows)
+
+
+def top_splits(ids: dict[str, str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """``{char: (operator, children)}``: the top level of each CJK Unified Ideograph's sequence."""
+    out = {}
+    for ch, seq in sorted(ids.items()):
+        if ord(ch) not in URO:
+            continue
+        try:
+            tree = parse_tree(seq)
+        except ValueError:
+            continue
+        if not isinstance(tree, str):
+            out[ch] = (tree[0], tuple(_spell(k) for k in tree[1]))
+    return out

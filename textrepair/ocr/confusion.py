@@ -4,7 +4,11 @@ The tables are built by :mod:`textrepair.ocr.build_confusion` and shipped in ``m
 
 * ``confusion.tsv`` (the default) — what the OCR repairer uses;
 * ``ocr_sim.tsv`` (``load_confusions(name="ocr_sim")``) — a table built by a different
-  mechanism, for the OCR simulator and for honest evaluation.
+  mechanism, for the OCR simulator and for honest evaluation;
+* ``parts.tsv`` (``load_confusions(name="parts")``) — component confusions from the IDS
+  decomposition, considered in context by the repairer;
+* ``splits.tsv`` (:func:`load_splits`, its own format) — the top-level IDS layout of each
+  character, for structural look-alikes of rare glyphs.
 
 Each data row is ``observed<TAB>true<TAB>similarity<TAB>kind``; lines starting with ``#``
 are comments. A malformed file raises :class:`~textrepair.errors.ModelError`. Loaded
@@ -119,3 +123,31 @@ def load_confusions(path: str | Path | None = None, *, name: str = "confusion") 
     else:
         resolved = Path(path)
     return _cached(resolved.resolve())
+
+
+Split = tuple[str, tuple[str, ...]]
+
+
+def read_splits(path: Path) -> dict[str, Split]:
+    """Parse ``splits.tsv`` (``char<TAB>operator<TAB>child child …``), or raise ModelError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ModelError(f"IDS split table {path} not found (build it with `make confusion`)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"cannot read IDS split table {path}: {exc}") from None
+    splits: dict[str, Split] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3 or len(fields[0]) != 1 or len(fields[1]) != 1 or not fields[2].strip():
+            raise ModelError(f"{path}:{n}: expected char, operator and children separated by tabs")
+        splits[fields[0]] = (fields[1], tuple(fields[2].split(" ")))
+    return splits
+
+
+@lru_cache(maxsize=None)
+def load_splits(path: Path | None = None) -> dict[str, Split]:
+    """The IDS split table (``models/splits.tsv`` by default); cached. Treat the result as read-only."""
+    return read_splits(path or MODELS_DIR / "splits.tsv")

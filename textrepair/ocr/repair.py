@@ -11,7 +11,9 @@ with ``log10 P(o | t) = log10(error_rate) + similarity_weight * log10(similarity
 Candidates are the best :data:`MAX_CANDIDATES` rows of ``confusion.tsv`` (rendered
 look-alikes and rendered parts) plus every character of ``parts.tsv`` (the IDS
 decomposition, :mod:`textrepair.ocr.components`) that *o* is a part of and that the
-LM has seen next to one of *o*'s neighbours.
+LM has seen next to one of *o*'s neighbours; for a rare glyph (below), also every
+known character of the same IDS layout with one component changed (``splits.tsv``),
+seen next to a neighbour.
 Keeping a character costs nothing, unless the LM never saw it and general usage
 hardly knows it (rarer than the :data:`RARE_RANK`-th character of jieba's
 dictionary): such a glyph pays ``log10(count / count at RARE_RANK)``. The decision is a joint search over the
@@ -38,7 +40,7 @@ from ..lexicon import general_char_counts
 from ..lm.scorer import Model
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
-from .confusion import ConfusionTable, load_confusions
+from .confusion import ConfusionTable, load_confusions, load_splits
 from .layout import apply_edits, fix_layout
 
 #: Prior log10 probability that a given character was misread (calibrated).
@@ -58,6 +60,8 @@ RUN_RADIUS = 2
 BEAM = 8
 #: Characters less frequent than this rank of general usage, unseen in training, are suspicious.
 RARE_RANK = 1500
+#: Glyph similarity assumed for a rare glyph's structural sibling (same layout, one component changed).
+SIBLING_SIMILARITY = 0.5
 
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
 _HAN = regex.compile(r"\p{Han}")
@@ -76,6 +80,9 @@ class GlyphCorrector:
     beam: int = BEAM
     rare_rank: int = RARE_RANK
     parts: ConfusionTable | None = None
+    #: top-level IDS split per character ``{char: (operator, children)}``, for look-alikes of rare glyphs
+    splits: dict[str, tuple[str, tuple[str, ...]]] | None = None
+    sibling_similarity: float = SIBLING_SIMILARITY
 
     def channel_cost(self, similarity: float, kind: str) -> float:
         cost = self.log_error_rate + self.similarity_weight * math.log10(max(similarity, 1e-6))
@@ -87,7 +94,27 @@ class GlyphCorrector:
         ranked = sorted(counts.values(), reverse=True)
         self._common_count = ranked[min(self.rare_rank, len(ranked)) - 1]
         self._part_sets: dict[str, dict[str, float]] = {}
-        self._neighbours = _bigram_neighbours(self.model) if self.parts is not None else ({}, {})
+        self._neighbours = _bigram_neighbours(self.model) if self.parts is not None or self.splits else ({}, {})
+        self._siblings: dict[tuple[str, int, tuple[str, ...]], set[str]] = {}
+        for ch, (op, kids) in (self.splits or {}).items():
+            if ch in self.model:
+                for i in range(len(kids)):
+                    self._siblings.setdefault((op, i, kids[:i] + kids[i + 1 :]), set()).add(ch)
+
+    def sibling_options(self, observed: str, left: str, right: str) -> list[Option]:
+        """For a rare glyph: known characters built like it with one component changed, seen in this context."""
+        split = (self.splits or {}).get(observed)
+        if split is None or self.keep_cost(observed) >= 0.0:
+            return []
+        op, kids = split
+        cands: set[str] = set()
+        for i in range(len(kids)):
+            cands |= self._siblings.get((op, i, kids[:i] + kids[i + 1 :]), set())
+        cands.discard(observed)
+        succ, pred = self._neighbours
+        near = succ.get(left, set()) | pred.get(right, set())
+        cost = self.channel_cost(self.sibling_similarity, "whole")
+        return [Option(t, cost) for t in sorted(near.intersection(cands))]
 
     def part_options(self, observed: str, left: str, right: str) -> list[Option]:
         """Characters *observed* may be a lost-component reading of, that the LM has seen next to a neighbour."""
@@ -164,9 +191,10 @@ class GlyphCorrector:
         """
         n = self.model.order - 1
         slots = [self.options(ch) for ch in han]
-        if self.parts is not None:
+        if self.parts is not None or self.splits:
             for k, ch in enumerate(han):
                 extra = self.part_options(ch, han[k - 1 : k], han[k + 1 : k + 2])
+                extra += self.sibling_options(ch, han[k - 1 : k], han[k + 1 : k + 2])
                 if extra:
                     seen = {o.text for o in slots[k]}
                     slots[k] = slots[k] + [o for o in extra if o.text not in seen]
@@ -215,7 +243,7 @@ def _bigram_neighbours(model: Model) -> tuple[dict[str, set[str]], dict[str, set
 
 def make_corrector(model: Model, table: ConfusionTable | None = None) -> GlyphCorrector:
     """The corrector :func:`repair_ocr` uses: the shipped look-alike table and the IDS parts table."""
-    return GlyphCorrector(model, table or load_confusions(), parts=load_confusions(name="parts"))
+    return GlyphCorrector(model, table or load_confusions(), parts=load_confusions(name="parts"), splits=load_splits())
 
 
 def repair_ocr(text: str, model: Model, table: ConfusionTable | None = None) -> Repair:
