@@ -175,6 +175,10 @@ class Model:
         self.long_ngrams: list[str] = [
             "".join(g) for table in ngram_model.ngrams[2:] for g in table if all(len(w) == 1 for w in g)
         ]
+        #: the character bigrams of the training text (both tokens single characters)
+        self.bigrams: list[str] = (
+            ["".join(g) for g in ngram_model.ngrams[1] if all(len(w) == 1 for w in g)] if ngram_model.order >= 2 else []
+        )
         self._build(ngram_model)
 
     # ------------------------------------------------------------------ loading

@@ -234,10 +234,9 @@ def _bigram_neighbours(model: Model) -> tuple[dict[str, set[str]], dict[str, set
     """Characters seen after / before each character in the model's training text."""
     succ: dict[str, set[str]] = {}
     pred: dict[str, set[str]] = {}
-    for g in model.long_ngrams:
-        for a, b in zip(g, g[1:]):
-            succ.setdefault(a, set()).add(b)
-            pred.setdefault(b, set()).add(a)
+    for a, b in model.bigrams:
+        succ.setdefault(a, set()).add(b)
+        pred.setdefault(b, set()).add(a)
     return succ, pred
 
 
