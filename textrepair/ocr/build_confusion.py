@@ -543,7 +543,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m textrepair.ocr.build_confusion", description=__doc__.split("\n")[0])
     parser.add_argument("--install-font", action="store_true", help=f"apt-get install {FONT_PACKAGE} if it is missing")
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="output directory (default: models/)")
-    parser.add_argument("--parts-only", action="store_true", help="rebuild only parts.tsv (needs no font)")
+    parser.add_argument("--parts-only", action="store_true", help="rebuild only the IDS tables parts.tsv and splits.tsv (needs no font)")
     args = parser.parse_args(argv)
     if args.parts_only:
         try:
@@ -551,7 +551,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except BuildError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        print(f"{args.out / 'parts.tsv'}: {n} rows")
+        print(f"{args.out / 'parts.tsv'}: {n} rows; {args.out / 'splits.tsv'} rewritten")
         return 0
     try:
         find_font(SERIF_FILE)

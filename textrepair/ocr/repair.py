@@ -102,7 +102,7 @@ class GlyphCorrector:
                     self._siblings.setdefault((op, i, kids[:i] + kids[i + 1 :]), set()).add(ch)
 
     def sibling_options(self, observed: str, left: str, right: str) -> list[Option]:
-        """For a rare glyph: known characters built like it with one component changed, seen in this context."""
+        """For a rare glyph: known characters built like it with at most one component changed, seen in this context."""
         split = (self.splits or {}).get(observed)
         if split is None or self.keep_cost(observed) >= 0.0:
             return []
