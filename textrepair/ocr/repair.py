@@ -234,7 +234,8 @@ def _bigram_neighbours(model: Model) -> tuple[dict[str, set[str]], dict[str, set
     """Characters seen after / before each character in the model's training text."""
     succ: dict[str, set[str]] = {}
     pred: dict[str, set[str]] = {}
-    for a, b in model.bigrams:
+    for pair in model.bigrams:
+        a, b = pair[0], pair[1]
         succ.setdefault(a, set()).add(b)
         pred.setdefault(b, set()).add(a)
     return succ, pred
