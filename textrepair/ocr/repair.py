@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -242,8 +243,17 @@ def _bigram_neighbours(model: Model) -> tuple[dict[str, set[str]], dict[str, set
 
 
 def make_corrector(model: Model, table: ConfusionTable | None = None) -> GlyphCorrector:
-    """The corrector :func:`repair_ocr` uses: the shipped look-alike table and the IDS parts table."""
-    return GlyphCorrector(model, table or load_confusions(), parts=load_confusions(name="parts"), splits=load_splits())
+    """The corrector :func:`repair_ocr` uses: the shipped look-alike table and the IDS tables.
+
+    Cached per (model, table), so its context indexes and option caches are built once;
+    its caches hold deterministic values only, so sharing it between threads is safe.
+    """
+    return _corrector(model, table or load_confusions())
+
+
+@lru_cache(maxsize=8)
+def _corrector(model: Model, table: ConfusionTable) -> GlyphCorrector:
+    return GlyphCorrector(model, table, parts=load_confusions(name="parts"), splits=load_splits())
 
 
 def repair_ocr(text: str, model: Model, table: ConfusionTable | None = None) -> Repair:
