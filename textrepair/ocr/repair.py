@@ -32,6 +32,7 @@ offsets and both edit lists index the input.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -112,10 +113,14 @@ class GlyphCorrector:
         for i in range(len(kids)):
             cands |= self._siblings.get((op, i, kids[:i] + kids[i + 1 :]), set())
         cands.discard(observed)
+        cost = self.channel_cost(self.sibling_similarity, "whole")
+        return [Option(t, cost) for t in self._seen_near(cands, left, right)]
+
+    def _seen_near(self, cands: Iterable[str], left: str, right: str) -> list[str]:
+        """Those of *cands* the LM has seen right after *left* or right before *right*, sorted."""
         succ, pred = self._neighbours
         near = succ.get(left, set()) | pred.get(right, set())
-        cost = self.channel_cost(self.sibling_similarity, "whole")
-        return [Option(t, cost) for t in sorted(near.intersection(cands))]
+        return sorted(near.intersection(cands))
 
     def part_options(self, observed: str, left: str, right: str) -> list[Option]:
         """Characters *observed* may be a lost-component reading of, that the LM has seen next to a neighbour."""
@@ -128,9 +133,7 @@ class GlyphCorrector:
             }
         if not cands:
             return []
-        succ, pred = self._neighbours
-        near = succ.get(left, set()) | pred.get(right, set())
-        return [Option(t, self.channel_cost(cands[t], "part")) for t in sorted(near.intersection(cands))]
+        return [Option(t, self.channel_cost(cands[t], "part")) for t in self._seen_near(cands, left, right)]
 
     def keep_cost(self, observed: str) -> float:
         """log10 prior of reading *observed* as itself.
