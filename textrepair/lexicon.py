@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,26 +28,33 @@ from .errors import ModelError
 DOMAIN_WEIGHT = 0.9
 
 
-@lru_cache(maxsize=1)
-def jieba_dictionary() -> dict[str, int]:
-    """jieba's bundled dictionary as ``{word: frequency}`` (read once per process)."""
+def _jieba_entries() -> Iterator[tuple[str, int]]:
+    """``(word, frequency)`` pairs of jieba's bundled dictionary, streamed from its file."""
     import jieba  # imported lazily: importing is cheap, the dictionary is not
 
     path = Path(os.path.dirname(jieba.__file__)) / "dict.txt"
-    words: dict[str, int] = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
             parts = line.split(" ")
             if len(parts) >= 2:
-                words[parts[0]] = int(parts[1])
-    return words
+                yield parts[0], int(parts[1])
+
+
+@lru_cache(maxsize=1)
+def jieba_dictionary() -> dict[str, int]:
+    """jieba's bundled dictionary as ``{word: frequency}`` (read once per process)."""
+    return dict(_jieba_entries())
 
 
 @lru_cache(maxsize=1)
 def general_char_counts() -> Counter[str]:
-    """Character frequencies of jieba's dictionary (each word's frequency credited to its characters)."""
+    """Character frequencies of jieba's dictionary (each word's frequency credited to its characters).
+
+    Streamed from the file rather than from :func:`jieba_dictionary`, so an OCR repair,
+    which needs only these counts, does not keep the 350 K-word dictionary in memory.
+    """
     counts: Counter[str] = Counter()
-    for w, f in jieba_dictionary().items():
+    for w, f in _jieba_entries():
         for ch in w:
             counts[ch] += f
     return counts
