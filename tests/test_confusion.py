@@ -10,7 +10,13 @@ import pytest
 from textrepair.corpus import files_with_role, read_text
 from textrepair.errors import ModelError
 from textrepair.normalize import han_only
-from textrepair.ocr.confusion import MODELS_DIR, ConfusionTable, load_confusions, read_table
+from textrepair.ocr.confusion import (
+    MODELS_DIR,
+    ConfusionTable,
+    load_confusions,
+    read_glyph_space,
+    read_table,
+)
 from textrepair.ocr.repair import MAX_CANDIDATES
 
 # Share of errors whose true char is among the first MAX_CANDIDATES candidates of the
@@ -134,6 +140,11 @@ def test_rebuild_small_inventory_is_deterministic(tmp_path):
     assert outputs[0] == outputs[1]
     table = read_table(tmp_path / "a" / "confusion.tsv")
     assert "已" in [t for t, _, k in table.candidates("己") if k == "whole"]
+    assert counts["glyphs.npz"] == len(chars)
+    space = read_glyph_space(tmp_path / "a" / "glyphs.npz")
+    others = [c for c in chars if c != "己"]
+    sims = dict(zip(others, space.similarities("己", others)))
+    assert max(sims, key=sims.__getitem__) in "已巳"
     assert "远" in [t for t, _, k in table.candidates("元") if k == "part"]
 
 

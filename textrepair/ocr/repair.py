@@ -43,7 +43,13 @@ from ..lexicon import general_char_counts
 from ..lm.scorer import Model
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
-from .confusion import ConfusionTable, load_confusions, load_splits
+from .confusion import (
+    ConfusionTable,
+    GlyphSpace,
+    load_confusions,
+    load_glyph_space,
+    load_splits,
+)
 from .layout import apply_edits, fix_layout
 
 #: Prior log10 probability that a given character was misread (calibrated).
@@ -65,6 +71,10 @@ BEAM = 8
 RARE_RANK = 1500
 #: Glyph similarity assumed for a rare glyph's structural sibling (same layout, one component changed).
 SIBLING_SIMILARITY = 0.5
+#: A rare glyph may stand for any character seen in its context at least this similar (glyphs.npz) ...
+LOOKALIKE_MIN_SIMILARITY = 0.1
+#: ... with this exponent on the similarity in the channel probability (calibrated).
+LOOKALIKE_SIMILARITY_WEIGHT = 6.0
 
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
 _HAN = regex.compile(r"\p{Han}")
@@ -87,6 +97,8 @@ class GlyphCorrector:
     #: top-level IDS split per character ``{char: (operator, children)}``, for look-alikes of rare glyphs
     splits: dict[str, tuple[str, tuple[str, ...]]] | None = None
     sibling_similarity: float = SIBLING_SIMILARITY
+    #: rendered glyph features, for look-alikes of rare glyphs beyond the table's
+    glyphs: GlyphSpace | None = None
 
     def __post_init__(self) -> None:
         self._options: dict[str, list[Option]] = {}
@@ -94,7 +106,8 @@ class GlyphCorrector:
         ranked = sorted(counts.values(), reverse=True)
         self._common_count = ranked[min(self.rare_rank, len(ranked)) - 1]
         self._part_sets: dict[str, dict[str, float]] = {}
-        self._neighbours = _bigram_neighbours(self.model) if self.parts is not None or self.splits else ({}, {})
+        in_context = self.parts is not None or self.splits or self.glyphs is not None
+        self._neighbours = _bigram_neighbours(self.model) if in_context else ({}, {})
         self._siblings: dict[tuple[str, int, tuple[str, ...]], set[str]] = {}
         for ch, (op, kids) in (self.splits or {}).items():
             if ch in self.model:
@@ -157,6 +170,18 @@ class GlyphCorrector:
         cost = self.channel_cost(self.sibling_similarity, "whole")
         return [Option(t, cost) for t in self._seen_near(cands, left, right)]
 
+    def lookalike_options(self, observed: str, left: str, right: str) -> list[Option]:
+        """For a rare glyph: every character seen in this context whose rendered glyph is like it."""
+        if self.glyphs is None or observed not in self.glyphs or self.keep_cost(observed) >= 0.0:
+            return []
+        succ, pred = self._neighbours
+        cands = sorted((succ.get(left, _NONE) | pred.get(right, _NONE)) - {observed})
+        out = []
+        for t, sim in zip(cands, self.glyphs.similarities(observed, cands)):
+            if sim >= LOOKALIKE_MIN_SIMILARITY:
+                out.append(Option(t, self.log_error_rate + LOOKALIKE_SIMILARITY_WEIGHT * math.log10(sim)))
+        return out
+
     def _seen_near(self, cands: Collection[str], left: str, right: str) -> list[str]:
         """Those of *cands* the LM has seen right after *left* or right before *right*, sorted."""
         succ, pred = self._neighbours
@@ -197,13 +222,18 @@ class GlyphCorrector:
         """
         n = self.model.order - 1
         slots = [self.options(ch) for ch in han]
-        if self.parts is not None or self.splits:
+        if self.parts is not None or self.splits or self.glyphs is not None:
             for k, ch in enumerate(han):
-                extra = self.part_options(ch, han[k - 1 : k], han[k + 1 : k + 2])
-                extra += self.sibling_options(ch, han[k - 1 : k], han[k + 1 : k + 2])
+                left, right = han[k - 1 : k], han[k + 1 : k + 2]
+                extra = self.part_options(ch, left, right) + self.sibling_options(ch, left, right)
+                extra += self.lookalike_options(ch, left, right)
                 if extra:
                     seen = {o.text for o in slots[k]}
-                    slots[k] = slots[k] + [o for o in extra if o.text not in seen]
+                    cheapest: dict[str, Option] = {}
+                    for o in extra:  # a character offered by more than one source keeps its cheapest channel
+                        if o.text not in seen and (o.text not in cheapest or o.cost > cheapest[o.text].cost):
+                            cheapest[o.text] = o
+                    slots[k] = slots[k] + list(cheapest.values())
         rows: list[str] = []
         where: list[tuple[int, int]] = []
         for k, opts in enumerate(slots):
@@ -258,7 +288,7 @@ def make_corrector(model: Model, table: ConfusionTable | None = None) -> GlyphCo
 
 @lru_cache(maxsize=8)
 def _corrector(model: Model, table: ConfusionTable) -> GlyphCorrector:
-    return GlyphCorrector(model, table, parts=load_confusions(name="parts"), splits=load_splits())
+    return GlyphCorrector(model, table, parts=load_confusions(name="parts"), splits=load_splits(), glyphs=load_glyph_space())
 
 
 def repair_ocr(text: str, model: Model, table: ConfusionTable | None = None) -> Repair:
