@@ -29,6 +29,7 @@ from textrepair.ocr.repair import (
     LOG_ERROR_RATE,
     LOOKALIKE_MIN_SIMILARITY,
     LOOKALIKE_SIMILARITY_WEIGHT,
+    UNSEEN_LOOKALIKE_MIN_SIMILARITY,
     GlyphCorrector,
 )
 
@@ -158,16 +159,26 @@ def test_the_look_alike_channel_is_steeper_than_the_table_channel(corrector: Gly
     assert cost_at(0.7) < corrector.channel_cost(0.7, "whole") < 0.0
 
 
-def test_known_or_common_glyphs_get_no_look_alikes(model: Model) -> None:
-    # 林 is known to the model, 的 common in general usage: neither is suspicious
-    space = space_of({"和": 0.9, "林": 0.9}, observed="的")
+def test_a_common_glyph_the_model_never_saw_gets_only_close_look_alikes(model: Model) -> None:
+    # 的 is common in general usage but not in the training phrases
+    space = space_of({"和": 0.6, "林": 0.45, "知": 0.9}, observed="的")
     plain = GlyphCorrector(model, ConfusionTable([("夭", "天", 0.8, "whole")]), glyphs=space)
-    assert plain.keep_cost("的") == 0.0
-    assert plain.lookalike_options("的", "他", "我") == []
+    assert "的" not in model and plain.keep_cost("的") == 0.0
+    assert LOOKALIKE_MIN_SIMILARITY < 0.45 < UNSEEN_LOOKALIKE_MIN_SIMILARITY < 0.6
+    assert lookalikes(plain, "的", "他", "我") == pytest.approx({"和": cost_at(0.6)})
+    assert lookalikes(plain, "的", "树", "里") == {}  # 林 is too unlike for a common glyph ...
     strict = GlyphCorrector(model, ConfusionTable([("夭", "天", 0.8, "whole")]), glyphs=space, rare_rank=10)
-    assert [o.text for o in strict.lookalike_options("的", "他", "我")] == ["和"]
-    known = space_of({"和": 0.9}, observed="林")
-    assert GlyphCorrector(model, ConfusionTable([("夭", "天", 0.8, "whole")]), glyphs=known).lookalike_options("林", "他", "我") == []
+    assert strict.keep_cost("的") < 0.0
+    assert lookalikes(strict, "的", "树", "里") == pytest.approx({"林": cost_at(0.45)})  # ... not for a rare one
+    assert lookalikes(plain, "的", "我", "道") == pytest.approx({"知": cost_at(0.9)})
+
+
+def test_a_glyph_the_model_knows_gets_no_look_alikes(model: Model) -> None:
+    known = space_of({"和": 0.9, "知": 0.9}, observed="林")
+    corrector = GlyphCorrector(model, ConfusionTable([("夭", "天", 0.8, "whole")]), glyphs=known)
+    assert "林" in model
+    assert corrector.lookalike_options("林", "他", "我") == []
+    assert corrector.lookalike_options("林", "我", "道") == []
 
 
 def test_no_look_alikes_without_a_space_or_for_a_glyph_it_lacks(model: Model, corrector: GlyphCorrector) -> None:

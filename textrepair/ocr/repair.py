@@ -73,6 +73,8 @@ RARE_RANK = 1500
 SIBLING_SIMILARITY = 0.5
 #: A rare glyph may stand for any character seen in its context at least this similar (glyphs.npz) ...
 LOOKALIKE_MIN_SIMILARITY = 0.1
+#: ... a glyph the LM never saw but general usage knows, only for one at least this similar ...
+UNSEEN_LOOKALIKE_MIN_SIMILARITY = 0.5
 #: ... with this exponent on the similarity in the channel probability (calibrated).
 LOOKALIKE_SIMILARITY_WEIGHT = 6.0
 
@@ -171,14 +173,20 @@ class GlyphCorrector:
         return [Option(t, cost) for t in self._seen_near(cands, left, right)]
 
     def lookalike_options(self, observed: str, left: str, right: str) -> list[Option]:
-        """For a rare glyph: every character seen in this context whose rendered glyph is like it."""
-        if self.glyphs is None or observed not in self.glyphs or self.keep_cost(observed) >= 0.0:
+        """For a glyph the LM never saw: every character seen in this context whose rendered glyph is like it.
+
+        A rare glyph (:meth:`keep_cost` below zero) takes any with similarity from
+        :data:`LOOKALIKE_MIN_SIMILARITY`; one in common use only close look-alikes
+        (:data:`UNSEEN_LOOKALIKE_MIN_SIMILARITY`).
+        """
+        if self.glyphs is None or observed not in self.glyphs or observed in self.model:
             return []
+        floor = LOOKALIKE_MIN_SIMILARITY if self.keep_cost(observed) < 0.0 else UNSEEN_LOOKALIKE_MIN_SIMILARITY
         succ, pred = self._neighbours
         cands = sorted((succ.get(left, _NONE) | pred.get(right, _NONE)) - {observed})
         out = []
         for t, sim in zip(cands, self.glyphs.similarities(observed, cands)):
-            if sim >= LOOKALIKE_MIN_SIMILARITY:
+            if sim >= floor:
                 out.append(Option(t, self.log_error_rate + LOOKALIKE_SIMILARITY_WEIGHT * math.log10(sim)))
         return out
 
