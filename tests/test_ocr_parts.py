@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from textrepair.lexicon import general_char_counts
+from textrepair.lexicon import GeneralWords, general_char_counts
 from textrepair.lm import Model, estimate
 from textrepair.ocr.confusion import ConfusionTable
 from textrepair.ocr.repair import LOG_ERROR_RATE, LOG_PART_PRIOR, SIMILARITY_WEIGHT, GlyphCorrector
@@ -43,6 +43,12 @@ def model() -> Model:
 @pytest.fixture(scope="module")
 def corrector(model: Model) -> GlyphCorrector:
     return GlyphCorrector(model, ConfusionTable(WHOLE_ROWS), parts=ConfusionTable(PART_ROWS))
+
+
+@pytest.fixture(scope="module")
+def usage(model: Model) -> GlyphCorrector:
+    """The corrector as shipped weighs general usage in: the tiny LM alone does not pay the prior."""
+    return GlyphCorrector(model, ConfusionTable(WHOLE_ROWS), parts=ConfusionTable(PART_ROWS), words=GeneralWords())
 
 
 @pytest.fixture(scope="module")
@@ -161,9 +167,9 @@ def test_part_options_are_empty_without_a_parts_table(plain: GlyphCorrector) -> 
     ],
 )
 def test_a_part_read_for_the_whole_is_corrected(
-    corrector: GlyphCorrector, clean: str, damaged: str, assert_one_glyph_fix: Callable[[GlyphCorrector, str, str], None]
+    usage: GlyphCorrector, clean: str, damaged: str, assert_one_glyph_fix: Callable[[GlyphCorrector, str, str], None]
 ) -> None:
-    assert_one_glyph_fix(corrector, clean, damaged)
+    assert_one_glyph_fix(usage, clean, damaged)
 
 
 def test_without_the_parts_table_the_part_is_left_alone(plain: GlyphCorrector) -> None:
@@ -181,8 +187,9 @@ def test_without_the_parts_table_the_part_is_left_alone(plain: GlyphCorrector) -
         "小河旁边有树木。\n\n我们在小河旁边散步。",
     ],
 )
-def test_clean_text_gets_no_edit(corrector: GlyphCorrector, clean: str) -> None:
+def test_clean_text_gets_no_edit(corrector: GlyphCorrector, usage: GlyphCorrector, clean: str) -> None:
     assert corrector.correct(clean) == []
+    assert usage.correct(clean) == []
 
 
 def test_the_clean_candidate_case_really_offers_a_part(corrector: GlyphCorrector) -> None:

@@ -62,6 +62,36 @@ def general_char_counts() -> Counter[str]:
     return counts
 
 
+class GeneralWords:
+    """A unigram word model of general usage: jieba's dictionary, scored over the best segmentation.
+
+    :meth:`logprob` is the log10 probability of the most probable split of a text into
+    dictionary words (jieba's own criterion), a character outside the dictionary counting
+    as a word of frequency 1. It knows which words people write, not this domain's
+    phrasing; the OCR repairer weighs it against the character LM.
+    """
+
+    def __init__(self, freq: dict[str, int] | None = None, max_word: int = 4) -> None:
+        self.freq = jieba_dictionary() if freq is None else freq
+        self.max_word = max_word
+        self._log_total = math.log10(max(sum(self.freq.values()), 1))
+
+    def logprob(self, text: str) -> float:
+        """log10 P of *text*'s best segmentation into words of at most :attr:`max_word` characters."""
+        best = [0.0] + [-math.inf] * len(text)
+        for end in range(1, len(text) + 1):
+            for start in range(max(0, end - self.max_word), end):
+                f = self.freq.get(text[start:end], 0)
+                if f <= 0:
+                    if end - start > 1:
+                        continue
+                    f = 1
+                score = best[start] + math.log10(f) - self._log_total
+                if score > best[end]:
+                    best[end] = score
+        return best[-1]
+
+
 def segment_counts(units: Iterable[str]) -> Counter[str]:
     """Word counts of clean text units, segmented by jieba (no HMM new-word guessing)."""
     import jieba

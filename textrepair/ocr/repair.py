@@ -39,7 +39,7 @@ from functools import lru_cache
 
 import regex
 
-from ..lexicon import general_char_counts
+from ..lexicon import GeneralWords, general_char_counts
 from ..lm.scorer import Model
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
@@ -53,7 +53,7 @@ from .confusion import (
 from .layout import apply_edits, fix_layout
 
 #: Prior log10 probability that a given character was misread (calibrated).
-LOG_ERROR_RATE = -3.0
+LOG_ERROR_RATE = -4.0
 #: Extra log10 prior for a partial-glyph confusion (a component read alone).
 LOG_PART_PRIOR = 0.5
 #: Exponent on the glyph similarity in the channel probability.
@@ -67,6 +67,10 @@ SCREEN_MARGIN = -3.0
 #: Characters within this distance of a flagged one keep all their candidates.
 RUN_RADIUS = 2
 BEAM = 8
+#: Weight of general usage (jieba's words, best segmentation) against the character LM (calibrated).
+LEXICON_WEIGHT = 0.5
+#: Characters either side of a decision that the general word model sees.
+LEXICON_WINDOW = 3
 #: Characters less frequent than this rank of general usage, unseen in training, are suspicious.
 RARE_RANK = 1500
 #: Glyph similarity assumed for a rare glyph's structural sibling (same layout, one component changed).
@@ -101,6 +105,9 @@ class GlyphCorrector:
     sibling_similarity: float = SIBLING_SIMILARITY
     #: rendered glyph features, for look-alikes of rare glyphs beyond the table's
     glyphs: GlyphSpace | None = None
+    #: general usage, weighed in for the replacements that survive screening
+    words: GeneralWords | None = None
+    lexicon_weight: float = LEXICON_WEIGHT
 
     def __post_init__(self) -> None:
         self._options: dict[str, list[Option]] = {}
@@ -262,7 +269,26 @@ class GlyphCorrector:
         # errors come in runs: next to a flagged character a swap is judged
         # against a context that is itself wrong, so its neighbours keep all options
         near = {i for k in flagged for i in range(k - RUN_RADIUS, k + RUN_RADIUS + 1)}
-        return [opts if k in near else keep.get(k, opts) for k, opts in enumerate(slots)]
+        return self._weigh_usage(han, [opts if k in near else keep.get(k, opts) for k, opts in enumerate(slots)])
+
+    def _weigh_usage(self, han: str, slots: list[list[Option]]) -> list[list[Option]]:
+        """Add to each remaining replacement how much likelier general usage finds it than the reading.
+
+        ``lexicon_weight * (log10 P_words(context with t) - log10 P_words(context as read))``
+        over :data:`LEXICON_WINDOW` characters either side, as read: the two-draft LM
+        knows the domain's phrasing but few of the words a reprint may use.
+        """
+        if self.words is None or not self.lexicon_weight:
+            return slots
+        out = []
+        for k, opts in enumerate(slots):
+            if len(opts) > 1:
+                left, right = han[max(0, k - LEXICON_WINDOW) : k], han[k + 1 : k + 1 + LEXICON_WINDOW]
+                base = self.words.logprob(left + han[k] + right)
+                gain = {o.text: self.words.logprob(left + o.text + right) - base for o in opts[1:]}
+                opts = [opts[0]] + [Option(o.text, o.cost + self.lexicon_weight * gain[o.text]) for o in opts[1:]]
+            out.append(opts)
+        return out
 
     def _confidence(self, chosen: list[str], k: int, observed: str, cost: float) -> float:
         """How much better the correction is than keeping the character, locally, as a probability."""
@@ -296,7 +322,9 @@ def make_corrector(model: Model, table: ConfusionTable | None = None) -> GlyphCo
 
 @lru_cache(maxsize=8)
 def _corrector(model: Model, table: ConfusionTable) -> GlyphCorrector:
-    return GlyphCorrector(model, table, parts=load_confusions(name="parts"), splits=load_splits(), glyphs=load_glyph_space())
+    return GlyphCorrector(
+        model, table, parts=load_confusions(name="parts"), splits=load_splits(), glyphs=load_glyph_space(), words=GeneralWords()
+    )
 
 
 def repair_ocr(text: str, model: Model, table: ConfusionTable | None = None) -> Repair:

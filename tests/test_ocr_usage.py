@@ -1,0 +1,86 @@
+"""General usage in the glyph decision: jieba's words over the best segmentation.
+
+``GeneralWords`` is tested on hand-made frequency tables (exact probabilities);
+the corrector tests use a tiny character model and tiny tables, and the shipped
+jieba dictionary only where a test says so.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from textrepair.lexicon import GeneralWords, jieba_dictionary
+from textrepair.lm import Model, estimate
+from textrepair.ocr.confusion import ConfusionTable
+from textrepair.ocr.repair import LEXICON_WEIGHT, LEXICON_WINDOW, GlyphCorrector
+from textrepair.search import Option
+
+FREQ = {"休息": 60, "休": 10, "息": 10, "木": 10, "木息休": 0, "树林里休息": 10}  # total 100
+
+
+def test_logprob_is_the_best_segmentation_under_word_frequencies() -> None:
+    words = GeneralWords(FREQ)
+    assert words.logprob("") == 0.0
+    assert words.logprob("休息") == pytest.approx(math.log10(0.6))  # one word beats 休+息 (0.01)
+    assert words.logprob("息休") == pytest.approx(2 * math.log10(0.1))
+    assert words.logprob("木息") == pytest.approx(2 * math.log10(0.1))
+    # a character outside the dictionary counts as a word of frequency 1
+    assert words.logprob("龘") == pytest.approx(math.log10(0.01))
+    assert words.logprob("龘休息") == pytest.approx(math.log10(0.01) + math.log10(0.6))
+    # a zero frequency is no word (jieba's prefix entries): 木息休 falls back to single characters
+    assert words.logprob("木息休") == pytest.approx(3 * math.log10(0.1))
+
+
+def test_words_longer_than_max_word_are_not_used() -> None:
+    assert GeneralWords(FREQ, max_word=5).logprob("树林里休息") == pytest.approx(math.log10(0.1))
+    short = GeneralWords(FREQ).logprob("树林里休息")  # default 4: 树 林 里 unknown, then 休息
+    assert short == pytest.approx(3 * math.log10(0.01) + math.log10(0.6))
+
+
+def test_the_default_is_jiebas_dictionary() -> None:
+    words = GeneralWords()
+    assert words.freq is jieba_dictionary()
+    assert words.logprob("发展改革") > words.logprob("又展改革") + 2
+    assert words.logprob("分布") > words.logprob("分巾")
+
+
+# --------------------------------------------------------------------------- in the corrector
+
+PHRASES = ["他在树林里休息", "树木旁边有小河"]
+MODEL = Model(ngram_model=estimate([p for _ in range(6) for p in PHRASES], 4))
+TABLE = ConfusionTable([("木", "休", 0.5, "whole"), ("木", "林", 0.6, "whole")])
+
+
+def test_each_remaining_replacement_gains_the_weighted_usage_difference() -> None:
+    words = GeneralWords(FREQ)
+    c = GlyphCorrector(MODEL, TABLE, words=words)
+    han = "他在树林里木息"
+    k = han.index("木")
+    slots = [[Option(ch, 0.0)] for ch in han]
+    slots[k] = [Option("木", 0.0), Option("休", -4.0), Option("林", -3.5)]
+    weighed = c._weigh_usage(han, slots)
+    left, right = han[max(0, k - LEXICON_WINDOW) : k], han[k + 1 : k + 1 + LEXICON_WINDOW]
+    base = words.logprob(left + "木" + right)
+    assert weighed[k][0] == Option("木", 0.0)  # keeping is never reweighed
+    assert weighed[k][1].cost == pytest.approx(-4.0 + LEXICON_WEIGHT * (words.logprob(left + "休" + right) - base))
+    assert weighed[k][2].cost == pytest.approx(-3.5 + LEXICON_WEIGHT * (words.logprob(left + "林" + right) - base))
+    assert weighed[k][1].cost > -4.0  # 休息 is a word, 木息 is not
+    assert [s for i, s in enumerate(weighed) if i != k] == [s for i, s in enumerate(slots) if i != k]
+
+
+def test_without_words_or_weight_nothing_is_reweighed() -> None:
+    slots = [[Option("木", 0.0), Option("休", -4.0)]]
+    assert GlyphCorrector(MODEL, TABLE)._weigh_usage("木", slots) == slots
+    assert GlyphCorrector(MODEL, TABLE, words=GeneralWords(FREQ), lexicon_weight=0.0)._weigh_usage("木", slots) == slots
+
+
+def test_usage_decides_where_the_tiny_model_alone_does_not() -> None:
+    damaged = "他在树林里木息。"
+    assert GlyphCorrector(MODEL, TABLE).correct(damaged) == []
+    (edit,) = GlyphCorrector(MODEL, TABLE, words=GeneralWords(FREQ)).correct(damaged)
+    assert (edit.offset, edit.old, edit.new, edit.reason) == (5, "木", "休", "glyph")
+    # and clean text stays as it is with either
+    for c in (GlyphCorrector(MODEL, TABLE), GlyphCorrector(MODEL, TABLE, words=GeneralWords())):
+        assert c.correct("他在树林里休息。树木旁边有小河。") == []
