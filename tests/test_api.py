@@ -286,3 +286,16 @@ def test_per_drop_set_resources_are_bounded() -> None:
     # the most recent one is still cached
     last = api.dropped_restorer(model, ["的", "和", chr(0x4E00 + api.PER_DROP_SET_CACHE + 2)])
     assert last is api.dropped_restorer(model, ["的", "和", chr(0x4E00 + api.PER_DROP_SET_CACHE + 2)])
+
+
+def test_preload_builds_the_glyph_corrector_that_ocr_repair_then_reuses() -> None:
+    from textrepair.ocr import repair as ocr_repair
+
+    ocr_repair._corrector.cache_clear()
+    model = api.preload()
+    assert ocr_repair._corrector.cache_info().currsize == 1
+    corrector = ocr_repair.make_corrector(model)
+    assert corrector.words is not None and corrector.glyphs is not None  # the tables forked workers inherit
+    textrepair.repair("我们在树林里散步，他在树下休息。", kind="ocr")
+    info = ocr_repair._corrector.cache_info()
+    assert info.currsize == 1 and info.misses == 1  # the repair found the preloaded corrector

@@ -75,15 +75,17 @@ def load_model(path: str | Path | None = None) -> Model:
 
 
 def preload(model: Model | str | Path | None = None) -> Model:
-    """Load what repairs share (the model and the glyph confusion table) now, not on first use.
+    """Load what repairs share (the model and the OCR glyph corrector with its tables) now, not on first use.
 
-    Useful before forking worker processes, which then inherit them. The lexicon
-    for dropped text (jieba's dictionary) still loads on the first dropped text.
+    Useful before forking worker processes, which then inherit them. The glyph
+    corrector holds jieba's dictionary too; the dropped restorer's reduction index
+    is still built on the first dropped text.
     """
-    from .ocr.confusion import load_confusions
+    from .ocr.repair import make_corrector
 
-    load_confusions()
-    return _model(model)
+    loaded = _model(model)
+    make_corrector(loaded)
+    return loaded
 
 
 def _model(model: Model | str | Path | None) -> Model:
