@@ -4,16 +4,23 @@ Glyph correction decides, for every Han character ``o`` of a paragraph, between
 keeping it and replacing it by a character ``t`` the confusion table says may
 be misread as ``o``::
 
-    score = lm_weight * log10 P_LM(paragraph) + sum over changed positions of log10 P(o | t)
+    score = log10 P_LM(paragraph) + sum over changed positions of [log10 P(o | t) + usage(t)]
 
 with ``log10 P(o | t) = log10(error_rate) + similarity_weight * log10(similarity)``
-(``part`` confusions, a component read for the whole glyph, with their own prior).
+(``part`` confusions, a component read for the whole glyph, with their own prior)
+and ``usage(t)`` what general usage says of the replacement: :data:`LEXICON_WEIGHT`
+times the gain in log10 probability of the best segmentation of the surrounding
+characters into jieba's words (:class:`textrepair.lexicon.GeneralWords`).
 Candidates are the best :data:`MAX_CANDIDATES` rows of ``confusion.tsv`` (rendered
 look-alikes and rendered parts) plus every character of ``parts.tsv`` (the IDS
 decomposition, :mod:`textrepair.ocr.components`) that *o* is a part of and that the
 LM has seen next to one of *o*'s neighbours; for a rare glyph (below), also every
 known character of the same IDS layout with one component changed (``splits.tsv``),
-seen next to a neighbour.
+seen next to a neighbour. For any glyph the LM never saw, also every character the
+LM has seen next to a neighbour whose rendered glyph is like it (``glyphs.npz``;
+similarity at least :data:`LOOKALIKE_MIN_SIMILARITY` for a rare glyph,
+:data:`UNSEEN_LOOKALIKE_MIN_SIMILARITY` otherwise), at a steeper
+:data:`LOOKALIKE_SIMILARITY_WEIGHT`, since the table's best twelve were passed over.
 Keeping a character costs nothing, unless the LM never saw it and general usage
 hardly knows it (rarer than the :data:`RARE_RANK`-th character of jieba's
 dictionary): such a glyph pays ``log10(count / count at RARE_RANK)``. The
