@@ -75,20 +75,31 @@ class GeneralWords:
         self.freq = jieba_dictionary() if freq is None else freq
         self.max_word = max_word
         self._log_total = math.log10(max(sum(self.freq.values()), 1))
+        #: log10 P of each dictionary word (or single character) met so far; non-words are not kept
+        self._logp: dict[str, float] = {}
+
+    def _word_logp(self, w: str) -> float:
+        lp = self._logp.get(w)
+        if lp is None:
+            f = self.freq.get(w, 0)
+            if f <= 0 and len(w) > 1:
+                return -math.inf  # not a word (jieba lists prefixes with frequency 0)
+            lp = self._logp[w] = math.log10(max(f, 1)) - self._log_total
+        return lp
 
     def logprob(self, text: str) -> float:
         """log10 P of *text*'s best segmentation into words of at most :attr:`max_word` characters."""
-        best = [0.0] + [-math.inf] * len(text)
+        best = [0.0]
+        logp, word_logp = self._logp, self._word_logp
         for end in range(1, len(text) + 1):
+            top = -math.inf
             for start in range(max(0, end - self.max_word), end):
-                f = self.freq.get(text[start:end], 0)
-                if f <= 0:
-                    if end - start > 1:
-                        continue
-                    f = 1
-                score = best[start] + math.log10(f) - self._log_total
-                if score > best[end]:
-                    best[end] = score
+                w = text[start:end]
+                lp = logp.get(w)
+                score = best[start] + (lp if lp is not None else word_logp(w))
+                if score > top:
+                    top = score
+            best.append(top)
         return best[-1]
 
 
