@@ -80,10 +80,18 @@ def test_read_glyph_space_round_trip_and_errors(tmp_path) -> None:
     np.savez_compressed(missing, chars=np.array(list("林和")))
     with pytest.raises(ModelError, match="^cannot read glyph space"):
         read_glyph_space(missing)
+    text = tmp_path / "text.npz"
+    np.savez_compressed(text, chars=np.array(list("林和")), vectors=np.array([["x", "y"], ["z", "w"]]))
+    with pytest.raises(ModelError, match="vectors must be floating point"):
+        read_glyph_space(text)
     long = tmp_path / "long.npz"
     np.savez_compressed(long, chars=np.array(["林", "和平"]), vectors=np.eye(2, dtype=np.float16))
     with pytest.raises(ModelError, match="single characters"):
         read_glyph_space(long)
+    numbers = tmp_path / "numbers.npz"
+    np.savez_compressed(numbers, chars=np.arange(2), vectors=np.eye(2, dtype=np.float16))
+    with pytest.raises(ModelError, match="single characters"):
+        read_glyph_space(numbers)
 
 
 def test_the_shipped_space_agrees_with_the_shipped_look_alike_table() -> None:

@@ -172,6 +172,8 @@ class GlyphSpace:
     def __init__(self, chars: Sequence[str], vectors: np.ndarray, source: str = "") -> None:
         if vectors.ndim != 2 or len(chars) != len(vectors):
             raise ModelError(f"glyph space {source}: {len(chars)} chars but vectors of shape {vectors.shape}")
+        if vectors.dtype.kind != "f":
+            raise ModelError(f"glyph space {source}: vectors must be floating point, not {vectors.dtype}")
         self.source = source
         self._index = {ch: i for i, ch in enumerate(chars)}
         self._vectors = vectors.astype(np.float32)
@@ -202,7 +204,7 @@ def read_glyph_space(path: Path) -> GlyphSpace:
         raise ModelError(f"glyph space {path} not found (build it with `make confusion`)") from None
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise ModelError(f"cannot read glyph space {path}: {exc}") from None
-    if chars.ndim != 1 or not all(len(c) == 1 for c in chars.tolist()):
+    if chars.dtype.kind != "U" or chars.ndim != 1 or not all(len(c) == 1 for c in chars.tolist()):
         raise ModelError(f"glyph space {path}: chars must be single characters")
     return GlyphSpace(chars.tolist(), vectors, source=str(path))
 
