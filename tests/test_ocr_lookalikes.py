@@ -146,7 +146,7 @@ def lookalikes(corrector: GlyphCorrector, observed: str, left: str, right: str) 
 
 
 def cost_at(sim: float) -> float:
-    return LOG_ERROR_RATE + LOOKALIKE_SIMILARITY_WEIGHT * math.log10(sim)
+    return LOG_ERROR_RATE + LOOKALIKE_SIMILARITY_WEIGHT * math.log10(sim)  # as channel_cost(sim, "lookalike")
 
 
 def test_characters_seen_in_context_and_similar_enough(corrector: GlyphCorrector, model: Model) -> None:
@@ -165,6 +165,7 @@ def test_characters_seen_in_context_and_similar_enough(corrector: GlyphCorrector
 def test_the_look_alike_channel_is_steeper_than_the_table_channel(corrector: GlyphCorrector) -> None:
     assert LOOKALIKE_SIMILARITY_WEIGHT > corrector.similarity_weight
     assert cost_at(0.7) < corrector.channel_cost(0.7, "whole") < 0.0
+    assert corrector.channel_cost(0.7, "lookalike") == pytest.approx(cost_at(0.7))
 
 
 def test_a_common_glyph_the_model_never_saw_gets_only_close_look_alikes(model: Model) -> None:

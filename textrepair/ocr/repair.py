@@ -131,7 +131,9 @@ class GlyphCorrector:
                     self._siblings.setdefault((op, i, kids[:i] + kids[i + 1 :]), set()).add(ch)
 
     def channel_cost(self, similarity: float, kind: str) -> float:
-        cost = self.log_error_rate + self.similarity_weight * math.log10(max(similarity, 1e-6))
+        """log10 P(read | true) for a ``whole``, ``part`` or (found in the glyph space) ``lookalike`` confusion."""
+        weight = LOOKALIKE_SIMILARITY_WEIGHT if kind == "lookalike" else self.similarity_weight
+        cost = self.log_error_rate + weight * math.log10(max(similarity, 1e-6))
         return cost + (self.log_part_prior if kind == "part" else 0.0)
 
     def keep_cost(self, observed: str) -> float:
@@ -198,11 +200,8 @@ class GlyphCorrector:
         floor = LOOKALIKE_MIN_SIMILARITY if self.keep_cost(observed) < 0.0 else UNSEEN_LOOKALIKE_MIN_SIMILARITY
         succ, pred = self._neighbours
         cands = sorted((succ.get(left, _NONE) | pred.get(right, _NONE)) - {observed})
-        out = []
-        for t, sim in zip(cands, self.glyphs.similarities(observed, cands)):
-            if sim >= floor:
-                out.append(Option(t, self.log_error_rate + LOOKALIKE_SIMILARITY_WEIGHT * math.log10(sim)))
-        return out
+        sims = self.glyphs.similarities(observed, cands)
+        return [Option(t, self.channel_cost(sim, "lookalike")) for t, sim in zip(cands, sims) if sim >= floor]
 
     def _seen_near(self, cands: Collection[str], left: str, right: str) -> list[str]:
         """Those of *cands* the LM has seen right after *left* or right before *right*, sorted."""
@@ -292,8 +291,8 @@ class GlyphCorrector:
             if len(opts) > 1:
                 left, right = han[max(0, k - LEXICON_WINDOW) : k], han[k + 1 : k + 1 + LEXICON_WINDOW]
                 base = self.words.logprob(left + han[k] + right)
-                gain = {o.text: self.words.logprob(left + o.text + right) - base for o in opts[1:]}
-                opts = [opts[0]] + [Option(o.text, o.cost + self.lexicon_weight * gain[o.text]) for o in opts[1:]]
+                weigh = self.lexicon_weight
+                opts = [opts[0]] + [Option(o.text, o.cost + weigh * (self.words.logprob(left + o.text + right) - base)) for o in opts[1:]]
             out.append(opts)
         return out
 
