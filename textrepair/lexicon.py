@@ -68,7 +68,10 @@ class GeneralWords:
     :meth:`logprob` is the log10 probability of the most probable split of a text into
     dictionary words (jieba's own criterion), a character outside the dictionary counting
     as a word of frequency 1. It knows which words people write, not this domain's
-    phrasing; the OCR repairer weighs it against the character LM.
+    phrasing; the OCR repairer weighs it against the character LM. (:class:`WordModel`
+    is the dropped restorer's lexicon: it mixes in the training text's words and
+    precomputes every word's probability; this one stays general and memoises only
+    the words it meets.)
     """
 
     def __init__(self, freq: dict[str, int] | None = None, max_word: int = 4) -> None:

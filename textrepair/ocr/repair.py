@@ -148,6 +148,10 @@ class GlyphCorrector:
             return 0.0
         return min(0.0, math.log10((general_char_counts()[observed] + 1) / self._common_count))
 
+    def _rare(self, observed: str) -> bool:
+        """True if keeping *observed* costs something (:meth:`keep_cost`, cached with its options)."""
+        return self.options(observed)[0].cost < 0.0
+
     def options(self, observed: str) -> list[Option]:
         """Keep *observed* (:meth:`keep_cost`) or replace it by a look-alike the LM knows (channel cost); cached."""
         cached = self._options.get(observed)
@@ -178,7 +182,7 @@ class GlyphCorrector:
     def sibling_options(self, observed: str, left: str, right: str) -> list[Option]:
         """For a rare glyph: known characters built like it with at most one component changed, seen in this context."""
         split = (self.splits or {}).get(observed)
-        if split is None or self.keep_cost(observed) >= 0.0:
+        if split is None or not self._rare(observed):
             return []
         op, kids = split
         cands: set[str] = set()
@@ -197,7 +201,7 @@ class GlyphCorrector:
         """
         if self.glyphs is None or observed not in self.glyphs or observed in self.model:
             return []
-        floor = LOOKALIKE_MIN_SIMILARITY if self.keep_cost(observed) < 0.0 else UNSEEN_LOOKALIKE_MIN_SIMILARITY
+        floor = LOOKALIKE_MIN_SIMILARITY if self._rare(observed) else UNSEEN_LOOKALIKE_MIN_SIMILARITY
         succ, pred = self._neighbours
         cands = sorted((succ.get(left, _NONE) | pred.get(right, _NONE)) - {observed})
         sims = self.glyphs.similarities(observed, cands)
