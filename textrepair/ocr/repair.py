@@ -47,7 +47,8 @@ from functools import lru_cache
 import regex
 
 from ..lexicon import GeneralWords, general_char_counts
-from ..lm.scorer import Model
+from ..lm.general import load_general_model
+from ..lm.scorer import Interpolated, Model, Scorer
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
 from .confusion import (
@@ -78,6 +79,8 @@ BEAM = 8
 LEXICON_WEIGHT = 0.5
 #: Characters either side of a decision that the general word model sees.
 LEXICON_WINDOW = 3
+#: share of the general newspaper model (:mod:`textrepair.lm.general`) in the interpolated LM
+GENERAL_WEIGHT = 0.3
 #: Characters less frequent than this rank of general usage, unseen in training, are suspicious.
 RARE_RANK = 1500
 #: Glyph similarity assumed for a rare glyph's structural sibling (same layout, one component changed).
@@ -115,8 +118,14 @@ class GlyphCorrector:
     #: general usage, weighed in for the replacements that survive screening
     words: GeneralWords | None = None
     lexicon_weight: float = LEXICON_WEIGHT
+    #: general-usage character model, interpolated with *model* for every score
+    #: and whose bigrams widen the contexts a lost-component reading is checked in
+    general: Model | None = None
+    general_weight: float = GENERAL_WEIGHT
 
     def __post_init__(self) -> None:
+        #: what scores: the domain model alone, or interpolated with the general one
+        self.lm: Scorer = self.model if self.general is None else Interpolated(self.model, self.general, self.general_weight)
         self._options: dict[str, list[Option]] = {}
         counts = general_char_counts()
         ranked = sorted(counts.values(), reverse=True)
@@ -124,6 +133,9 @@ class GlyphCorrector:
         self._part_sets: dict[str, dict[str, float]] = {}
         in_context = self.parts is not None or self.splits or self.glyphs is not None
         self._neighbours = _bigram_neighbours(self.model) if in_context else ({}, {})
+        self._part_neighbours = self._neighbours
+        if self.general is not None and self.parts is not None:
+            self._part_neighbours = _merge_neighbours(self._neighbours, _bigram_neighbours(self.general))
         self._siblings: dict[tuple[str, int, tuple[str, ...]], set[str]] = {}
         for ch, (op, kids) in (self.splits or {}).items():
             if ch in self.model:
@@ -177,7 +189,8 @@ class GlyphCorrector:
             }
         if not cands:
             return []
-        return [Option(t, self.channel_cost(cands[t], "part")) for t in self._seen_near(cands, left, right)]
+        near = self._seen_near(cands, left, right, self._part_neighbours)
+        return [Option(t, self.channel_cost(cands[t], "part")) for t in near]
 
     def sibling_options(self, observed: str, left: str, right: str) -> list[Option]:
         """For a rare glyph: known characters built like it with at most one component changed, seen in this context."""
@@ -207,9 +220,11 @@ class GlyphCorrector:
         sims = self.glyphs.similarities(observed, cands)
         return [Option(t, self.channel_cost(sim, "lookalike")) for t, sim in zip(cands, sims) if sim >= floor]
 
-    def _seen_near(self, cands: Collection[str], left: str, right: str) -> list[str]:
-        """Those of *cands* the LM has seen right after *left* or right before *right*, sorted."""
-        succ, pred = self._neighbours
+    def _seen_near(
+        self, cands: Collection[str], left: str, right: str, neighbours: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
+    ) -> list[str]:
+        """Those of *cands* seen (by default in the domain LM's text) right after *left* or right before *right*, sorted."""
+        succ, pred = neighbours or self._neighbours
         after, before = succ.get(left, _NONE), pred.get(right, _NONE)
         return sorted({t for t in after if t in cands} | {t for t in before if t in cands})
 
@@ -224,7 +239,7 @@ class GlyphCorrector:
             if any(len(s) > 1 for s in slots):
                 blocks.append((positions, slots))
             start = m.end() if m else end
-        decoded = beam_search_many(self.model, [Problem(slots) for _, slots in blocks], beam=self.beam)
+        decoded = beam_search_many(self.lm, [Problem(slots) for _, slots in blocks], beam=self.beam)
         edits = []
         for (positions, slots), best in zip(blocks, decoded):
             chosen = [slot[c].text for slot, c in zip(slots, best.choices)]
@@ -245,7 +260,7 @@ class GlyphCorrector:
         margin leaves room for runs of errors, where a single swap gains less
         than the whole run.
         """
-        n = self.model.order - 1
+        n = self.lm.order - 1
         slots = [self.options(ch) for ch in han]
         if self.parts is not None or self.splits or self.glyphs is not None:
             for k, ch in enumerate(han):
@@ -268,7 +283,7 @@ class GlyphCorrector:
                 where.extend((k, j) for j in range(len(opts)))
         if not rows:
             return slots
-        scores = self.model.score(rows, bos=False, eos=False)
+        scores = self.lm.score(rows, bos=False, eos=False)
         base = {k: scores[i] for i, (k, j) in enumerate(where) if j == 0}
         keep: dict[int, list[Option]] = {}
         for (k, j), sc in zip(where, scores):
@@ -302,10 +317,10 @@ class GlyphCorrector:
 
     def _confidence(self, chosen: list[str], k: int, observed: str, cost: float) -> float:
         """How much better the correction is than keeping the character, locally, as a probability."""
-        n = self.model.order - 1
+        n = self.lm.order - 1
         left = "".join(chosen[max(0, k - n) : k])
         right = "".join(chosen[k + 1 : k + 1 + n])
-        fixed, kept = self.model.score([left + chosen[k] + right, left + observed + right], bos=False, eos=False)
+        fixed, kept = self.lm.score([left + chosen[k] + right, left + observed + right], bos=False, eos=False)
         margin = float(fixed - kept) + cost
         return 1.0 / (1.0 + 10.0 ** (-margin))
 
@@ -321,6 +336,19 @@ def _bigram_neighbours(model: Model) -> tuple[dict[str, set[str]], dict[str, set
     return succ, pred
 
 
+def _merge_neighbours(
+    a: tuple[dict[str, set[str]], dict[str, set[str]]], b: tuple[dict[str, set[str]], dict[str, set[str]]]
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Union of two (successors, predecessors) indexes."""
+    merged = []
+    for x, y in zip(a, b):
+        m = {k: set(v) for k, v in y.items()}
+        for k, v in x.items():
+            m.setdefault(k, set()).update(v)
+        merged.append(m)
+    return merged[0], merged[1]
+
+
 def make_corrector(model: Model, table: ConfusionTable | None = None) -> GlyphCorrector:
     """The corrector :func:`repair_ocr` uses: the shipped look-alike table and the IDS tables.
 
@@ -333,7 +361,8 @@ def make_corrector(model: Model, table: ConfusionTable | None = None) -> GlyphCo
 @lru_cache(maxsize=8)
 def _corrector(model: Model, table: ConfusionTable) -> GlyphCorrector:
     return GlyphCorrector(
-        model, table, parts=load_confusions(name="parts"), splits=load_splits(), glyphs=load_glyph_space(), words=GeneralWords()
+        model, table, parts=load_confusions(name="parts"), splits=load_splits(), glyphs=load_glyph_space(), words=GeneralWords(),
+        general=load_general_model(),
     )
 
 

