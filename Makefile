@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 TRAIN  := corpora/draft_province_shishi_yijian.txt corpora/draft_jining_shishi_fangan.txt corpora/draft_guizhou_shishi_fangan.txt
 ORDER  ?= 6
 
-GENERAL := models/general.arpa
+GENERAL := models/general.npz
 
 .PHONY: install test run model general confusion bench bench-lmplz bench-pycorrector clean
 

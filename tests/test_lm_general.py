@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from textrepair.errors import TextrepairError
+from textrepair.errors import ModelError, TextrepairError
 from textrepair.lm import Interpolated, Model, State, estimate
 from textrepair.lm import general
 from textrepair.lm.general import prune, units_from_tagged
@@ -121,6 +121,23 @@ def test_build_writes_a_pruned_model_from_the_fetched_corpus(tmp_path: Path, mon
     assert out.exists() and not (tmp_path / "general.arpa.partial").exists()
     assert Model(out).score_one("中央人民广播电台") > Model(out).score_one("台电播广民人央中")
     assert model.order == 3
+    binary = tmp_path / "general.npz"
+    general.build(binary, order=3)
+    texts = ["中央人民广播电台", "新世纪讲话", "龘"]
+    assert np.allclose(Model(binary).score(texts), Model(out).score(texts), atol=1e-4)  # ARPA rounds to 6 decimals
+
+
+def test_a_binary_model_scores_as_its_arpa_and_bad_files_are_model_errors(tmp_path: Path) -> None:
+    arpa_model = Model(ngram_model=estimate(UNITS, 4))
+    arpa_model.save(tmp_path / "m.npz")
+    binary = Model(tmp_path / "m.npz")
+    texts = ["甲乙丙丁", "己戊丁丙乙甲", "甲龘乙"]
+    assert np.array_equal(binary.score(texts), arpa_model.score(texts))
+    assert binary.full_scores("丙丁戊己") == arpa_model.full_scores("丙丁戊己")
+    assert binary.bigrams == arpa_model.bigrams and binary.long_ngrams == arpa_model.long_ngrams
+    (tmp_path / "bad.npz").write_bytes(b"not a zip")
+    with pytest.raises(ModelError):
+        Model(tmp_path / "bad.npz")
 
 
 def test_a_failed_download_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

