@@ -133,9 +133,8 @@ class GlyphCorrector:
         self._part_sets: dict[str, dict[str, float]] = {}
         in_context = self.parts is not None or self.splits or self.glyphs is not None
         self._neighbours = _bigram_neighbours(self.model) if in_context else ({}, {})
-        self._part_neighbours = self._neighbours
-        if self.general is not None and self.parts is not None:
-            self._part_neighbours = _merge_neighbours(self._neighbours, _bigram_neighbours(self.general))
+        #: the general model's bigrams, where a part candidate may also have been seen next to a neighbour
+        self._general_bigrams: frozenset[str] = frozenset(self.general.bigrams if self.general is not None else ())
         self._siblings: dict[tuple[str, int, tuple[str, ...]], set[str]] = {}
         for ch, (op, kids) in (self.splits or {}).items():
             if ch in self.model:
@@ -189,8 +188,11 @@ class GlyphCorrector:
             }
         if not cands:
             return []
-        near = self._seen_near(cands, left, right, self._part_neighbours)
-        return [Option(t, self.channel_cost(cands[t], "part")) for t in near]
+        near = set(self._seen_near(cands, left, right))
+        if self._general_bigrams:
+            gb = self._general_bigrams
+            near.update(t for t in cands if left + t in gb or t + right in gb)
+        return [Option(t, self.channel_cost(cands[t], "part")) for t in sorted(near)]
 
     def sibling_options(self, observed: str, left: str, right: str) -> list[Option]:
         """For a rare glyph: known characters built like it with at most one component changed, seen in this context."""
@@ -220,11 +222,9 @@ class GlyphCorrector:
         sims = self.glyphs.similarities(observed, cands)
         return [Option(t, self.channel_cost(sim, "lookalike")) for t, sim in zip(cands, sims) if sim >= floor]
 
-    def _seen_near(
-        self, cands: Collection[str], left: str, right: str, neighbours: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
-    ) -> list[str]:
-        """Those of *cands* seen (by default in the domain LM's text) right after *left* or right before *right*, sorted."""
-        succ, pred = neighbours or self._neighbours
+    def _seen_near(self, cands: Collection[str], left: str, right: str) -> list[str]:
+        """Those of *cands* the LM has seen right after *left* or right before *right*, sorted."""
+        succ, pred = self._neighbours
         after, before = succ.get(left, _NONE), pred.get(right, _NONE)
         return sorted({t for t in after if t in cands} | {t for t in before if t in cands})
 
@@ -334,19 +334,6 @@ def _bigram_neighbours(model: Model) -> tuple[dict[str, set[str]], dict[str, set
         succ.setdefault(a, set()).add(b)
         pred.setdefault(b, set()).add(a)
     return succ, pred
-
-
-def _merge_neighbours(
-    a: tuple[dict[str, set[str]], dict[str, set[str]]], b: tuple[dict[str, set[str]], dict[str, set[str]]]
-) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Union of two (successors, predecessors) indexes."""
-    merged = []
-    for x, y in zip(a, b):
-        m = {k: set(v) for k, v in y.items()}
-        for k, v in x.items():
-            m.setdefault(k, set()).update(v)
-        merged.append(m)
-    return merged[0], merged[1]
 
 
 def make_corrector(model: Model, table: ConfusionTable | None = None) -> GlyphCorrector:
