@@ -261,13 +261,7 @@ class Model(Scorer):
         for (w,) in sorted(m.ngrams[0]):
             if w not in vocab:
                 vocab[w] = len(vocab)
-        self.vocab = vocab
-        # dense code point -> id table for single-character tokens
-        cps = [ord(w) for w in vocab if len(w) == 1]
-        self._cp_table = np.zeros(max(cps, default=0) + 2, dtype=np.int64)
-        for w, i in vocab.items():
-            if len(w) == 1:
-                self._cp_table[ord(w)] = i
+        self._set_vocab(vocab)
         q_of, b_of = _fold_backoffs(m)
         self._uni_q = np.zeros(len(vocab), dtype=np.float64)
         self._uni_b = np.zeros(len(vocab), dtype=np.float64)
@@ -332,11 +326,15 @@ class Model(Scorer):
         if words[:3] != [UNK, BOS, EOS] or len(words) != len(self._uni_q):
             raise ModelError(f"{path}: malformed vocabulary")
         self.path = path
-        self.vocab = {w: i for i, w in enumerate(words)}
         self._dense2 = None
-        cps = [ord(w) for w in words if len(w) == 1]
+        self._set_vocab({w: i for i, w in enumerate(words)})
+
+    def _set_vocab(self, vocab: dict[str, int]) -> None:
+        """Token ids, and the dense code point -> id table for single-character tokens."""
+        self.vocab = vocab
+        cps = [ord(w) for w in vocab if len(w) == 1]
         self._cp_table = np.zeros(max(cps, default=0) + 2, dtype=np.int64)
-        for w, i in self.vocab.items():
+        for w, i in vocab.items():
             if len(w) == 1:
                 self._cp_table[ord(w)] = i
 
