@@ -61,7 +61,7 @@ from .confusion import (
 from .layout import apply_edits, fix_layout
 
 #: Prior log10 probability that a given character was misread (calibrated).
-LOG_ERROR_RATE = -4.0
+LOG_ERROR_RATE = -3.75
 #: Extra log10 prior for a partial-glyph confusion (a component read alone).
 LOG_PART_PRIOR = 0.5
 #: Exponent on the glyph similarity in the channel probability.
