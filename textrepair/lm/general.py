@@ -85,8 +85,8 @@ def prune(model: NgramModel, units: list[str], min_count: int = MIN_COUNT) -> Ng
     """Drop the n-grams of order >= 3 seen fewer than *min_count* times; renormalise back-offs.
 
     A kept n-gram's prefix and suffix were seen at least as often, so the model
-    stays closed under prefixes. For each context ``h`` of order >= 2 whose
-    continuations lost some n-grams, the back-off becomes::
+    stays closed under prefixes. The back-off of every context ``h`` of order
+    >= 2 is then recomputed so its distribution sums to one again::
 
         bo(h) = (1 - sum_{w kept} p(w | h)) / (1 - sum_{w kept} p(w | h'))
 
