@@ -24,7 +24,7 @@ that extend many hypotheses at once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from pathlib import Path
 
 import numpy as np
@@ -297,7 +297,7 @@ class Model(Scorer):
         Loading it skips ARPA parsing: 0.5 s and 210 MB peak for the general
         model against 4.8 s and 580 MB. Bigrams come back hashed, never dense.
         """
-        arrays = {
+        arrays: dict[str, Any] = {
             "order": np.array(self.order),
             "vocab": np.array(sorted(self.vocab, key=self.vocab.__getitem__)),
             "uni_q": self._uni_q,
