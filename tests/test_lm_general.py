@@ -18,6 +18,7 @@ import pytest
 
 from textrepair.errors import ModelError, TextrepairError
 from textrepair.lm import Interpolated, Model, State, estimate
+from textrepair.lm.train import count_ngrams
 from textrepair.lm import general
 from textrepair.lm.general import prune, units_from_tagged
 from textrepair.ocr.confusion import ConfusionTable
@@ -49,7 +50,7 @@ def _total_probability(model: Model, context: str) -> float:
 
 def test_pruning_drops_rare_high_orders_and_keeps_every_context_normalised() -> None:
     full = estimate(UNITS, 4)
-    pruned = prune(full, UNITS, min_count=2)
+    pruned = prune(full, count_ngrams(UNITS, 4), min_count=2)
     assert pruned.ngrams[0] == full.ngrams[0] and pruned.ngrams[1].keys() == full.ngrams[1].keys()
     assert ("甲", "乙", "丙") in pruned.ngrams[2]  # seen 3 times
     assert ("己", "戊", "丁") not in pruned.ngrams[2]  # seen once
@@ -61,7 +62,7 @@ def test_pruning_drops_rare_high_orders_and_keeps_every_context_normalised() -> 
 
 def test_a_kept_ngram_keeps_its_probability() -> None:
     full = estimate(UNITS, 4)
-    pruned = prune(full, UNITS, min_count=2)
+    pruned = prune(full, count_ngrams(UNITS, 4), min_count=2)
     for g, (q, _) in pruned.ngrams[2].items():
         assert q == full.ngrams[2][g][0]
 

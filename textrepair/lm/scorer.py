@@ -195,7 +195,7 @@ class Scorer:
     def score(self, texts: Sequence[str], bos: bool = True, eos: bool = True) -> np.ndarray:
         """Total log10 probability of each text (every character a token)."""
         if isinstance(texts, str):
-            raise TypeError("Model.score takes a sequence of strings; use score_one() for a single string")
+            raise TypeError(f"{type(self).__name__}.score takes a sequence of strings; use score_one() for a single string")
         if len(texts) == 0:
             return np.zeros(0)
         return self._score_rows(texts, [bos] * len(texts), eos, np.full(len(texts), int(bos)))
@@ -229,7 +229,6 @@ class Scorer:
         rows = list(map(str.__add__, contexts, continuations))
         skip = np.array(list(map(len, contexts)), dtype=np.int64) + np.array(bos, dtype=np.int64)
         return self._score_rows(rows, bos, eos, skip)
-
 
 
 class Model(Scorer):

@@ -216,7 +216,13 @@ def estimate(units: Iterable[str], order: int) -> NgramModel:
     """
     if not isinstance(order, int) or isinstance(order, bool) or order < 1:
         raise InputError(f"order must be an integer of at least 1 (got {order!r})")
-    adjusted = adjust_counts(count_ngrams(units, order))
+    return estimate_from_counts(count_ngrams(units, order))
+
+
+def estimate_from_counts(raw: list[Counter[Ngram]]) -> NgramModel:
+    """:func:`estimate` from the raw counts of :func:`count_ngrams` (for callers that need them too)."""
+    order = len(raw)
+    adjusted = adjust_counts(raw)
     discounts = [discounts_from_counts_of_counts(Counter(a.values())) for a in adjusted]
     stats = [context_stats(a) for a in adjusted]
 

@@ -6,6 +6,8 @@ be misread as ``o``::
 
     score = log10 P_LM(paragraph) + sum over changed positions of [log10 P(o | t) + usage(t)]
 
+where ``P_LM`` is the drafts' model interpolated with the general newspaper model
+(:mod:`textrepair.lm.general`, weight :data:`GENERAL_WEIGHT`) when that is built,
 with ``log10 P(o | t) = log10(error_rate) + similarity_weight * log10(similarity)``
 (``part`` confusions, a component read for the whole glyph, with their own prior)
 and ``usage(t)`` what general usage says of the replacement: :data:`LEXICON_WEIGHT`
@@ -14,7 +16,7 @@ characters into jieba's words (:class:`textrepair.lexicon.GeneralWords`).
 Candidates are the best :data:`MAX_CANDIDATES` rows of ``confusion.tsv`` (rendered
 look-alikes and rendered parts) plus every character of ``parts.tsv`` (the IDS
 decomposition, :mod:`textrepair.ocr.components`) that *o* is a part of and that the
-LM has seen next to one of *o*'s neighbours; for a rare glyph (below), also every
+LM (or the general model) has seen next to one of *o*'s neighbours; for a rare glyph (below), also every
 known character of the same IDS layout with one component changed (``splits.tsv``),
 seen next to a neighbour. For any glyph the LM never saw, also every character the
 LM has seen next to a neighbour whose rendered glyph is like it (``glyphs.npz``;
