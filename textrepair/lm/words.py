@@ -1,0 +1,218 @@
+"""General usage as a word n-gram: what people write around a character, beyond the drafts.
+
+The glyph corrector weighs each replacement by how much likelier general usage
+finds the clause with it than as read. The strongest general source this project
+can reach is the word trigram model of fcitx5's pinyin input method (libime),
+which Debian ships as the package ``libime-data-language-model``: a KenLM binary
+(``zh_CN.lm``, 17 MB) over a vocabulary of Chinese words, trained on general text
+and packaged in November 2022 (LGPL-2.1+). KenLM's own Python module (``kenlm``,
+already a dependency) queries it.
+
+A character string has no word boundaries, so :meth:`WordNgram.logprob` scores the
+most probable segmentation: a Viterbi search over every split into words of the
+model's vocabulary (single characters always allowed, unknown ones scored as
+``<unk>``), with the n-gram state carried along and hypotheses that reach the same
+state recombined.
+
+Where the model lives (first found wins): ``$TEXTREPAIR_WORD_LM``;
+``models/zh_CN.lm`` (``make wordlm`` extracts it there from the Debian package,
+with ``apt-get download``, pinned by version and SHA-256; not committed); the
+package's install path ``/usr/lib/<triplet>/libime/zh_CN.lm``. Without any of them
+the corrector warns and falls back to jieba's unigram dictionary
+(:class:`textrepair.lexicon.GeneralWords`).
+
+    python -m textrepair.lm.words --fetch        # make wordlm
+    python -m textrepair.lm.words 为患者提供 力患者提供   # log10 P of each
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import hashlib
+import heapq
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import warnings
+from functools import lru_cache
+from operator import itemgetter
+from pathlib import Path
+from typing import Protocol
+
+from ..errors import ModelError, TextrepairError
+
+#: where ``make wordlm`` puts the model
+WORD_LM_PATH = Path(__file__).resolve().parent.parent.parent / "models" / "zh_CN.lm"
+#: the Debian package that carries it, pinned (Debian 12's version) ...
+PACKAGE = "libime-data-language-model"
+PACKAGE_VERSION = "1.0.16-1"
+MEMBER = "libime/zh_CN.lm"
+#: ... and the model's SHA-256 per architecture (a KenLM binary is built per architecture;
+#: on one not listed here the pinned version is the only check)
+SHA256 = {"amd64": "e4097ca9ca1082928c2ea7d5e368080a696611efa0714dfe563c769f26a415d2"}
+ENV = "TEXTREPAIR_WORD_LM"
+#: longest word tried when segmenting (the vocabulary's idioms and most terms fit)
+MAX_WORD = 4
+#: hypotheses expanded per position of the segmentation search
+BEAM = 8
+
+
+class UsageModel(Protocol):
+    """What the glyph corrector asks of general usage: log10 P of a short character string."""
+
+    def logprob(self, text: str, bos: bool = False, eos: bool = False) -> float: ...
+
+
+class WordNgram:
+    """A KenLM word n-gram queried over the best segmentation of a character string.
+
+    *bos* / *eos* say that *text* starts / ends a clause (the model's ``<s>`` and
+    ``</s>``); otherwise the string is scored from a null context, as a piece of a
+    longer text.
+    """
+
+    def __init__(self, path: str | Path, max_word: int = MAX_WORD, beam: int = BEAM) -> None:
+        import kenlm
+
+        try:
+            self._model = kenlm.Model(str(path))
+        except (OSError, RuntimeError) as exc:
+            raise ModelError(f"cannot load the word model {path}: {exc}") from None
+        self._state = kenlm.State
+        self.path = Path(path)
+        self.order: int = self._model.order
+        self.max_word = max_word
+        self.beam = beam
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._model
+
+    def logprob(self, text: str, bos: bool = False, eos: bool = False) -> float:
+        """log10 P of *text*'s most probable segmentation into the model's words."""
+        m, State = self._model, self._state
+        start = State()
+        (m.BeginSentenceWrite if bos else m.NullContextWrite)(start)
+        n = len(text)
+        # frontier[i]: best score of each distinct n-gram state after the first i characters
+        frontier: list[dict[object, float]] = [{} for _ in range(n + 1)]
+        frontier[0][start] = 0.0
+        for i in range(n):
+            if not frontier[i]:
+                continue
+            expand = heapq.nlargest(self.beam, frontier[i].items(), key=itemgetter(1))
+            for j in range(i + 1, min(n, i + self.max_word) + 1):
+                word = text[i:j]
+                if j > i + 1 and word not in m:
+                    continue
+                reached = frontier[j]
+                for state, score in expand:
+                    out = State()
+                    total = score + m.BaseScore(state, word, out)
+                    if total > reached.get(out, -math.inf):
+                        reached[out] = total
+        if not eos:
+            return max(frontier[n].values())
+        out = State()
+        return max(score + m.BaseScore(state, "</s>", out) for state, score in frontier[n].items())
+
+
+def find_word_model() -> Path | None:
+    """The first of ``$TEXTREPAIR_WORD_LM``, ``models/zh_CN.lm`` and the Debian install path that exists."""
+    env = os.environ.get(ENV)
+    if env:
+        return Path(env) if Path(env).exists() else None
+    if WORD_LM_PATH.exists():
+        return WORD_LM_PATH
+    hits = sorted(glob.glob(f"/usr/lib/*/{MEMBER}"))
+    return Path(hits[0]) if hits else None
+
+
+@lru_cache(maxsize=1)
+def load_word_model() -> WordNgram | None:
+    """The general word model, or None with a warning naming ``make wordlm`` when it is not installed."""
+    path = find_word_model()
+    if path is None:
+        where = os.environ.get(ENV) or WORD_LM_PATH
+        warnings.warn(
+            f"the general word model is missing ({where}); OCR repair weighs usage with jieba's unigram "
+            f"dictionary instead. Install it with `make wordlm` (Debian package {PACKAGE}).",
+            stacklevel=2,
+        )
+        return None
+    return WordNgram(path)
+
+
+# --------------------------------------------------------------------------- fetching (make wordlm)
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+
+
+def fetch(out: Path = WORD_LM_PATH) -> Path:
+    """Download the pinned Debian package (``apt-get download``), check the model's hash, write it to *out*."""
+    if shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None:
+        raise TextrepairError(f"`make wordlm` needs apt-get and dpkg-deb (Debian) to fetch {PACKAGE}")
+    spec = f"{PACKAGE}={PACKAGE_VERSION}"
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        os.chmod(work, 0o755)  # apt's sandbox user must be able to write the download here
+        got = _run(["apt-get", "download", "-q", spec], work)
+        if got.returncode != 0:  # a fresh machine may have no package lists yet
+            _run(["apt-get", "update", "-qq"], work)
+            got = _run(["apt-get", "download", "-q", spec], work)
+        debs = sorted(work.glob("*.deb"))
+        if got.returncode != 0 or not debs:
+            raise TextrepairError(f"apt-get download {spec} failed: {got.stderr.strip().splitlines()[-1:] or got.returncode}")
+        unpacked = work / "root"
+        done = _run(["dpkg-deb", "-x", str(debs[0]), str(unpacked)], work)
+        hits = sorted(unpacked.glob(f"usr/lib/*/{MEMBER}"))
+        if done.returncode != 0 or not hits:
+            raise TextrepairError(f"{debs[0].name} does not hold {MEMBER}")
+        arch = _run(["dpkg", "--print-architecture"], work).stdout.strip()
+        digest, expected = sha256(hits[0]), SHA256.get(arch, "")
+        if expected and digest != expected:
+            raise TextrepairError(f"{MEMBER} from {debs[0].name} has SHA-256 {digest}, expected {expected}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial = out.with_name(out.name + ".partial")
+        shutil.copyfile(hits[0], partial)
+        partial.replace(out)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m textrepair.lm.words", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--fetch", action="store_true", help=f"put the model in {WORD_LM_PATH} unless one is found already")
+    ap.add_argument("text", nargs="*", help="character strings to score (log10, best segmentation)")
+    args = ap.parse_args(argv)
+    try:
+        if args.fetch:
+            found = find_word_model()
+            path = found if found is not None else fetch()
+            print(f"word model: {path}")
+        for text in args.text:
+            model = load_word_model()
+            if model is None:
+                print("textrepair: no word model (run `make wordlm`)", file=sys.stderr)
+                return 1
+            print(f"{text}\t{model.logprob(text):.3f}")
+    except (TextrepairError, OSError) as exc:
+        print(f"textrepair: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
