@@ -78,7 +78,7 @@ def preload(model: Model | str | Path | None = None) -> Model:
     """Load what repairs share (the model and the OCR glyph corrector with its tables) now, not on first use.
 
     Useful before forking worker processes, which then inherit them. The glyph
-    corrector holds jieba's dictionary too; the dropped restorer's reduction index
+    corrector holds the general models too; the dropped restorer's reduction index
     is still built on the first dropped text.
     """
     from .ocr.repair import make_corrector
