@@ -263,7 +263,7 @@ def test_sibling_options_cost_the_whole_channel_cost_at_sibling_similarity(corre
         assert o.cost == corrector.channel_cost(corrector.sibling_similarity, "whole")
         assert o.cost == pytest.approx(SIBLING_COST)
     assert corrector.sibling_similarity == SIBLING_SIMILARITY == 0.5
-    assert SIBLING_COST == pytest.approx(-3.75 + 2.0 * math.log10(0.5))
+    assert SIBLING_COST == pytest.approx(-3.75 + 3.0 * math.log10(0.5))
     other = GlyphCorrector(model, ConfusionTable(WHOLE_ROWS), splits=SPLITS, sibling_similarity=0.8)
     (o,) = other.sibling_options("龘", "树", "里")
     assert o.text == "林"

@@ -68,7 +68,7 @@ LOG_ERROR_RATE = -3.75
 #: Extra log10 prior for a partial-glyph confusion (a component read alone).
 LOG_PART_PRIOR = 0.5
 #: Exponent on the glyph similarity in the channel probability.
-SIMILARITY_WEIGHT = 2.0
+SIMILARITY_WEIGHT = 3.0
 #: A correction is applied only when its local confidence reaches this (calibrated).
 MIN_CONFIDENCE = 0.5
 #: Candidates considered per character (best similarity first).
@@ -93,7 +93,7 @@ LOOKALIKE_MIN_SIMILARITY = 0.1
 #: ... a glyph the LM never saw but general usage knows, only for one at least this similar ...
 UNSEEN_LOOKALIKE_MIN_SIMILARITY = 0.5
 #: ... with this exponent on the similarity in the channel probability (calibrated).
-LOOKALIKE_SIMILARITY_WEIGHT = 6.0
+LOOKALIKE_SIMILARITY_WEIGHT = 8.0
 
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
 _HAN = regex.compile(r"\p{Han}")
