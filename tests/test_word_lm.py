@@ -16,7 +16,7 @@ import pytest
 from textrepair.errors import ModelError, TextrepairError
 from textrepair.lm import words
 from textrepair.lm.words import WordNgram
-from textrepair.ocr.repair import GlyphCorrector, clause_starts, clause_window
+from textrepair.ocr.repair import LEXICON_WINDOW, GlyphCorrector, clause_starts, clause_window
 from textrepair.search import Option
 
 ARPA = """\\data\\
@@ -181,6 +181,9 @@ class _Spy:
         self.calls.append((text, bos, eos))
         return float(text.count(self.liked))
 
+    def logprob_many(self, prefix: str, middles: list[str], suffix: str, bos: bool = False, eos: bool = False) -> list[float]:
+        return [self.logprob(prefix + m + suffix, bos, eos) for m in middles]
+
 
 def test_usage_sees_the_clause_of_a_decision_only() -> None:
     from textrepair.lm import Model, estimate
@@ -188,16 +191,17 @@ def test_usage_sees_the_clause_of_a_decision_only() -> None:
 
     spy = _Spy("休")
     c = GlyphCorrector(Model(ngram_model=estimate(["他在树林里休息"] * 4, 3)), ConfusionTable([]), words=spy, lexicon_weight=0.5)
-    han = "甲乙丙丁木息戊己庚辛壬癸子丑"
+    han = "甲乙丙丁戊木息己庚辛壬癸子丑"
     k = han.index("木")
     slots = [[Option(ch)] for ch in han]
     slots[k] = [Option("木"), Option("休", -4.0)]
-    weighed = c._weigh_usage(han, slots, {3, 8})
-    assert spy.calls == [("丁木息戊己", True, True), ("丁休息戊己", True, True)]
+    weighed = c._weigh_usage(han, slots, {4, 8})
+    assert spy.calls == [("戊木息己", True, True), ("戊休息己", True, True)]
     assert weighed[k][1].cost == pytest.approx(-4.0 + 0.5 * 1.0)
     spy.calls.clear()
-    c._weigh_usage(han, slots)  # no clause edge near: six characters either side, inside the text
-    assert spy.calls[0] == (han[0:11], True, False)
+    c._weigh_usage(han, slots)  # no clause edge near: LEXICON_WINDOW characters either side, inside the text
+    assert LEXICON_WINDOW < k < len(han) - LEXICON_WINDOW - 1
+    assert spy.calls[0] == (han[k - LEXICON_WINDOW : k + LEXICON_WINDOW + 1], False, False)
 
 
 def test_the_shipped_word_model_knows_general_usage() -> None:
@@ -207,3 +211,18 @@ def test_the_shipped_word_model_knows_general_usage() -> None:
     assert model is not None
     assert model.logprob("他在公园里散步") > model.logprob("他在公园里敢步") + 2
     assert model.logprob("我们明天去学校", eos=True) > model.logprob("我们明天去学桉", eos=True) + 2
+
+
+def test_many_middles_score_as_separate_calls(arpa: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    alphabet = "树林休息龘"
+    for max_word in (1, 2, 4):
+        model = WordNgram(arpa, max_word=max_word)
+        for _ in range(200):
+            prefix, suffix = ("".join(rng.choices(alphabet, k=rng.randint(0, 5))) for _ in range(2))
+            middles = ["".join(rng.choices(alphabet, k=rng.randint(1, 2))) for _ in range(3)]
+            bos, eos = rng.random() < 0.5, rng.random() < 0.5
+            alone = [model.logprob(prefix + m + suffix, bos, eos) for m in middles]
+            assert model.logprob_many(prefix, middles, suffix, bos, eos) == pytest.approx(alone, abs=1e-9)

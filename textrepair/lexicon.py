@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,6 +89,10 @@ class GeneralWords:
                 return -math.inf  # not a word (jieba lists prefixes with frequency 0)
             lp = self._logp[w] = math.log10(max(f, 1)) - self._log_total
         return lp
+
+    def logprob_many(self, prefix: str, middles: Sequence[str], suffix: str, bos: bool = False, eos: bool = False) -> list[float]:
+        """:meth:`logprob` of ``prefix + middle + suffix`` for each of *middles*."""
+        return [self.logprob(prefix + middle + suffix) for middle in middles]
 
     def logprob(self, text: str, bos: bool = False, eos: bool = False) -> float:
         """log10 P of *text*'s best segmentation into words of at most :attr:`max_word` characters.

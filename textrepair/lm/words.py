@@ -41,6 +41,7 @@ import warnings
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Protocol
 
 from ..errors import ModelError, TextrepairError
@@ -62,17 +63,20 @@ BEAM = 8
 
 
 class UsageModel(Protocol):
-    """What the glyph corrector asks of general usage: log10 P of a short character string."""
+    """What the glyph corrector asks of general usage: log10 P of short character strings."""
 
     def logprob(self, text: str, bos: bool = False, eos: bool = False) -> float: ...
+
+    def logprob_many(self, prefix: str, middles: Sequence[str], suffix: str, bos: bool = False, eos: bool = False) -> list[float]:
+        """``logprob(prefix + middle + suffix)`` for each of *middles* (an implementation may share work)."""
+        ...
 
 
 class WordNgram:
     """A KenLM word n-gram queried over the best segmentation of a character string.
 
-    *bos* / *eos* say that *text* starts / ends a clause (the model's ``<s>`` and
-    ``</s>``); otherwise the string is scored from a null context, as a piece of a
-    longer text.
+    *bos* / *eos* say that the text starts / ends a clause (the model's ``<s>`` and
+    ``</s>``); otherwise it is scored from a null context, as a piece of a longer text.
     """
 
     def __init__(self, path: str | Path, max_word: int = MAX_WORD, beam: int = BEAM) -> None:
@@ -93,31 +97,56 @@ class WordNgram:
 
     def logprob(self, text: str, bos: bool = False, eos: bool = False) -> float:
         """log10 P of *text*'s most probable segmentation into the model's words."""
+        return self.logprob_many("", [text], "", bos, eos)[0]
+
+    def logprob_many(self, prefix: str, middles: Sequence[str], suffix: str, bos: bool = False, eos: bool = False) -> list[float]:
+        """:meth:`logprob` of ``prefix + middle + suffix`` for each of *middles*, the prefix searched once.
+
+        The Viterbi frontier over *prefix* (words that end inside it) is shared; for
+        each middle only the words that cross into it and what follows are searched,
+        so the results equal separate :meth:`logprob` calls.
+        """
+        start = self._state()
+        (self._model.BeginSentenceWrite if bos else self._model.NullContextWrite)(start)
+        p = len(prefix)
+        shared: list[dict[object, float]] = [{} for _ in range(p + 1)]
+        shared[0][start] = 0.0
+        for i in range(p):
+            self._expand(shared, prefix, i, i + 1, p)
+        out = []
+        for middle in middles:
+            text = prefix + middle + suffix
+            n = len(text)
+            frontier = shared + [{} for _ in range(n - p)]  # positions <= p are read, never written
+            for i in range(max(0, p - self.max_word + 1), p):
+                self._expand(frontier, text, i, p + 1, n)  # words that cross into the middle
+            for i in range(p, n):
+                self._expand(frontier, text, i, i + 1, n)
+            out.append(self._finish(frontier[n], eos))
+        return out
+
+    def _expand(self, frontier: list[dict[object, float]], text: str, i: int, first_end: int, last_end: int) -> None:
+        """Extend the best states at position *i* by the words ``text[i:j]``, *first_end* <= j <= *last_end*."""
+        if not frontier[i]:
+            return
         m, State = self._model, self._state
-        start = State()
-        (m.BeginSentenceWrite if bos else m.NullContextWrite)(start)
-        n = len(text)
-        # frontier[i]: best score of each distinct n-gram state after the first i characters
-        frontier: list[dict[object, float]] = [{} for _ in range(n + 1)]
-        frontier[0][start] = 0.0
-        for i in range(n):
-            if not frontier[i]:
+        expand = heapq.nlargest(self.beam, frontier[i].items(), key=itemgetter(1))
+        for j in range(first_end, min(last_end, i + self.max_word) + 1):
+            word = text[i:j]
+            if j > i + 1 and word not in m:
                 continue
-            expand = heapq.nlargest(self.beam, frontier[i].items(), key=itemgetter(1))
-            for j in range(i + 1, min(n, i + self.max_word) + 1):
-                word = text[i:j]
-                if j > i + 1 and word not in m:
-                    continue
-                reached = frontier[j]
-                for state, score in expand:
-                    out = State()
-                    total = score + m.BaseScore(state, word, out)
-                    if total > reached.get(out, -math.inf):
-                        reached[out] = total
+            reached = frontier[j]
+            for state, score in expand:
+                out = State()
+                total = score + m.BaseScore(state, word, out)
+                if total > reached.get(out, -math.inf):
+                    reached[out] = total
+
+    def _finish(self, final: dict[object, float], eos: bool) -> float:
         if not eos:
-            return max(frontier[n].values())
-        out = State()
-        return max(score + m.BaseScore(state, "</s>", out) for state, score in frontier[n].items())
+            return max(final.values())
+        out = self._state()
+        return max(score + self._model.BaseScore(state, "</s>", out) for state, score in final.items())
 
 
 def find_word_model() -> Path | None:

@@ -81,7 +81,7 @@ BEAM = 8
 #: Weight of general usage (the general word model, best segmentation) against the character LM (calibrated).
 LEXICON_WEIGHT = 0.5
 #: Characters either side of a decision that the general word model sees (within its clause).
-LEXICON_WINDOW = 6
+LEXICON_WINDOW = 4
 #: share of the general newspaper model (:mod:`textrepair.lm.general`) in the interpolated LM
 GENERAL_WEIGHT = 0.3
 #: Characters less frequent than this rank of general usage, unseen in training, are suspicious.
@@ -333,12 +333,9 @@ class GlyphCorrector:
             if len(opts) > 1:
                 lo, hi = clause_window(k, len(han), clauses, LEXICON_WINDOW)
                 bos, eos = lo == 0 or lo in clauses, hi == len(han) or hi in clauses
-                left, right = han[lo:k], han[k + 1 : hi]
-                base = self.words.logprob(left + han[k] + right, bos, eos)
+                base, *scores = self.words.logprob_many(han[lo:k], [o.text for o in opts], han[k + 1 : hi], bos, eos)
                 weigh = self.lexicon_weight
-                opts = [opts[0]] + [
-                    Option(o.text, o.cost + weigh * (self.words.logprob(left + o.text + right, bos, eos) - base)) for o in opts[1:]
-                ]
+                opts = [opts[0]] + [Option(o.text, o.cost + weigh * (sc - base)) for o, sc in zip(opts[1:], scores)]
             out.append(opts)
         return out
 
