@@ -14,21 +14,19 @@ model's vocabulary (single characters always allowed, unknown ones scored as
 ``<unk>``), with the n-gram state carried along and hypotheses that reach the same
 state recombined.
 
-Where the model lives (first found wins): ``$TEXTREPAIR_WORD_LM``;
-``models/zh_CN.lm`` (``make wordlm`` extracts it there from the Debian package,
-with ``apt-get download``, pinned by version and SHA-256; not committed); the
-package's install path ``/usr/lib/<triplet>/libime/zh_CN.lm``. Without any of them
-the corrector warns and falls back to jieba's unigram dictionary
-(:class:`textrepair.lexicon.GeneralWords`).
+Where the model lives: ``$TEXTREPAIR_WORD_LM`` if set, else ``models/zh_CN.lm``
+(``make wordlm`` extracts it there from the Debian package with ``apt-get
+download``, pinned by version and SHA-256; not committed), so nothing outside the
+project is read at run time. Without it the corrector warns and falls back to
+jieba's unigram dictionary (:class:`textrepair.lexicon.GeneralWords`).
 
-    python -m textrepair.lm.words --fetch        # make wordlm
-    python -m textrepair.lm.words 为患者提供 力患者提供   # log10 P of each
+    python -m textrepair.lm.words --fetch            # make wordlm
+    python -m textrepair.lm.words 他在公园里散步 他在公园里敢步   # log10 P of each
 """
 
 from __future__ import annotations
 
 import argparse
-import glob
 import hashlib
 import heapq
 import math
@@ -150,14 +148,9 @@ class WordNgram:
 
 
 def find_word_model() -> Path | None:
-    """The first of ``$TEXTREPAIR_WORD_LM``, ``models/zh_CN.lm`` and the Debian install path that exists."""
-    env = os.environ.get(ENV)
-    if env:
-        return Path(env) if Path(env).exists() else None
-    if WORD_LM_PATH.exists():
-        return WORD_LM_PATH
-    hits = sorted(glob.glob(f"/usr/lib/*/{MEMBER}"))
-    return Path(hits[0]) if hits else None
+    """``$TEXTREPAIR_WORD_LM`` if set, else ``models/zh_CN.lm``; None if that file does not exist."""
+    path = Path(os.environ.get(ENV) or WORD_LM_PATH)
+    return path if path.exists() else None
 
 
 @lru_cache(maxsize=1)
@@ -223,7 +216,7 @@ def fetch(out: Path = WORD_LM_PATH) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m textrepair.lm.words", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--fetch", action="store_true", help=f"put the model in {WORD_LM_PATH} unless one is found already")
+    ap.add_argument("--fetch", action="store_true", help=f"extract the model into {WORD_LM_PATH} unless it is there (or ${ENV} names one)")
     ap.add_argument("text", nargs="*", help="character strings to score (log10, best segmentation)")
     args = ap.parse_args(argv)
     try:
