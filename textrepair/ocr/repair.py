@@ -12,14 +12,16 @@ with ``log10 P(o | t) = log10(error_rate) + similarity_weight * log10(similarity
 (``part`` confusions, a component read for the whole glyph, with their own prior)
 and ``usage(t)`` what general usage says of the replacement: :data:`LEXICON_WEIGHT`
 times the gain in log10 probability of the best segmentation of the surrounding
-characters into jieba's words (:class:`textrepair.lexicon.GeneralWords`).
+characters of its clause under the general word trigram
+(:class:`textrepair.lm.words.WordNgram`; jieba's unigram words,
+:class:`textrepair.lexicon.GeneralWords`, when that model is not installed).
 Candidates are the best :data:`MAX_CANDIDATES` rows of ``confusion.tsv`` (rendered
 look-alikes and rendered parts) plus every character of ``parts.tsv`` (the IDS
 decomposition, :mod:`textrepair.ocr.components`) that *o* is a part of and that the
 LM (or the general model) has seen next to one of *o*'s neighbours; for a rare glyph (below), also every
 known character of the same IDS layout with one component changed (``splits.tsv``),
 seen next to a neighbour. For any glyph the LM never saw, also every character the
-LM has seen next to a neighbour whose rendered glyph is like it (``glyphs.npz``;
+LM knows, seen next to a neighbour (by either model), whose rendered glyph is like it (``glyphs.npz``;
 similarity at least :data:`LOOKALIKE_MIN_SIMILARITY` for a rare glyph,
 :data:`UNSEEN_LOOKALIKE_MIN_SIMILARITY` otherwise), at a steeper
 :data:`LOOKALIKE_SIMILARITY_WEIGHT`, since the table's best twelve were passed over.
@@ -30,7 +32,8 @@ decision is a joint search over the paragraph
 (:func:`textrepair.search.beam_search`), so runs of neighbouring errors are
 corrected together. ``error_rate`` is set low enough that clean
 text is (almost) never changed; it was calibrated leave-one-out on simulated
-damage (``benchmarks/accuracy.py``).
+damage on tuning draws (``benchmarks/ocr_misses.py``) and reported on others
+(``benchmarks/accuracy.py``).
 
 The language model is over Han characters, so a paragraph's Han characters are
 scored as one stream: column-join spaces and punctuation do not disturb it.
