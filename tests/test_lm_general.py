@@ -166,3 +166,15 @@ def test_the_general_model_scores_and_widens_part_contexts() -> None:
     assert "森" not in {o.text for o in alone.part_options("木", "在", "林")}
     assert "森" in {o.text for o in mixed.part_options("木", "在", "林")}
     assert mixed.lm.score_one("森林") > alone.lm.score_one("森林")
+
+
+def test_a_character_only_the_general_model_knows_is_a_candidate_with_it() -> None:
+    domain = Model(ngram_model=estimate(DOMAIN, 4))
+    gen = Model(ngram_model=estimate(GENERAL, 3))
+    table = ConfusionTable([("木", "森", 0.8, "whole"), ("木", "龘", 0.9, "whole")])
+    alone = GlyphCorrector(domain, table)
+    mixed = GlyphCorrector(domain, table, general=gen)
+    assert "森" not in domain and "森" in gen
+    assert not alone.knows("森") and mixed.knows("森") and mixed.knows("树")
+    assert [o.text for o in alone.options("木")] == ["木"]
+    assert [o.text for o in mixed.options("木")] == ["木", "森"]  # 龘: neither model knows it

@@ -167,6 +167,15 @@ class GlyphCorrector:
             return 0.0
         return min(0.0, math.log10((general_char_counts()[observed] + 1) / self._common_count))
 
+    def knows(self, ch: str) -> bool:
+        """True if the scoring LM has seen *ch*: the drafts' model or, when built, the general one.
+
+        Only such characters are offered as replacements (the mixture gives them a
+        probability of their own); a character of the general text that the drafts
+        lack, such as a province's name in another province's plan, still counts.
+        """
+        return ch in self.model or (self.general is not None and ch in self.general)
+
     def _rare(self, observed: str) -> bool:
         """True if keeping *observed* costs something (:meth:`keep_cost`, cached with its options)."""
         return self.options(observed)[0].cost < 0.0
@@ -181,7 +190,7 @@ class GlyphCorrector:
     def _make_options(self, observed: str) -> list[Option]:
         opts = [Option(observed, self.keep_cost(observed))]
         for true, sim, kind in self.table.candidates(observed)[:MAX_CANDIDATES]:
-            if true != observed and true in self.model:
+            if true != observed and self.knows(true):
                 opts.append(Option(true, self.channel_cost(sim, kind)))
         return opts
 
@@ -192,7 +201,7 @@ class GlyphCorrector:
         cands = self._part_sets.get(observed)
         if cands is None:
             cands = self._part_sets[observed] = {
-                t: sim for t, sim, _ in self.parts.candidates(observed) if t in self.model and t != observed
+                t: sim for t, sim, _ in self.parts.candidates(observed) if self.knows(t) and t != observed
             }
         return [Option(t, self.channel_cost(cands[t], "part")) for t in self._seen_in_either(cands, left, right)]
 
@@ -229,10 +238,11 @@ class GlyphCorrector:
         return [Option(t, self.channel_cost(like[t], "lookalike")) for t in self._seen_in_either(like, left, right)]
 
     def _glyph_vocabulary(self) -> list[str]:
-        """The LM's single characters that the glyph space has, sorted (computed once)."""
+        """The characters :meth:`knows` that the glyph space has, sorted (computed once)."""
         if self._glyph_vocab is None:
             assert self.glyphs is not None
-            self._glyph_vocab = sorted(ch for ch in self.model.vocab if len(ch) == 1 and ch in self.glyphs)
+            vocab = set(self.model.vocab) | set(self.general.vocab if self.general is not None else ())
+            self._glyph_vocab = sorted(ch for ch in vocab if len(ch) == 1 and ch in self.glyphs)
         return self._glyph_vocab
 
     def _seen_in_either(self, cands: Collection[str], left: str, right: str) -> list[str]:
