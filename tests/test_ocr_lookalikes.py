@@ -218,3 +218,16 @@ def test_without_the_space_the_rare_glyph_is_left_alone(model: Model) -> None:
 @pytest.mark.parametrize("clean", [p + "。" for p in PHRASES])
 def test_clean_text_gets_no_edit(corrector: GlyphCorrector, clean: str) -> None:
     assert corrector.correct(clean) == []
+
+
+def test_the_look_alike_cache_stays_bounded(model: Model) -> None:
+    from textrepair.ocr.repair import LOOKALIKE_CACHE
+
+    rare = [chr(0x9F98 - i) for i in range(LOOKALIKE_CACHE + 5)]  # rare glyphs the model never saw
+    vectors = np.eye(len(rare) + 1, dtype=np.float32)
+    vectors[1:, 0] = 0.6  # every rare glyph is a little like 林
+    vectors[1:, 1:] *= 0.8
+    corrector = GlyphCorrector(model, ConfusionTable([("夭", "天", 0.8, "whole")]), glyphs=GlyphSpace(["林", *rare], vectors))
+    for ch in rare:
+        assert "林" in lookalikes(corrector, ch, "树", "里")
+        assert len(corrector._lookalikes) <= LOOKALIKE_CACHE

@@ -97,6 +97,8 @@ LOOKALIKE_MIN_SIMILARITY = 0.1
 UNSEEN_LOOKALIKE_MIN_SIMILARITY = 0.5
 #: ... with this exponent on the similarity in the channel probability (calibrated).
 LOOKALIKE_SIMILARITY_WEIGHT = 8.0
+#: unseen glyphs whose look-alikes are kept computed (the cache is emptied when full)
+LOOKALIKE_CACHE = 64
 
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
 _HAN = regex.compile(r"\p{Han}")
@@ -232,6 +234,8 @@ class GlyphCorrector:
         if like is None:
             floor = LOOKALIKE_MIN_SIMILARITY if self._rare(observed) else UNSEEN_LOOKALIKE_MIN_SIMILARITY
             known = self._glyph_vocabulary()
+            if len(self._lookalikes) >= LOOKALIKE_CACHE:  # a few thousand entries each: keep memory bounded
+                self._lookalikes.clear()
             like = self._lookalikes[observed] = {
                 t: sim for t, sim in zip(known, self.glyphs.similarities(observed, known)) if sim >= floor
             }
