@@ -44,7 +44,7 @@ $(GENERAL): | $(STAMP)
 
 # The general word model the OCR corrector weighs usage with (textrepair/lm/words.py): fcitx5's
 # word trigram from Debian's libime-data-language-model (pinned), extracted to models/zh_CN.lm
-# with apt-get download unless it is installed already; 17 MB, not committed.
+# with apt-get download unless it is there already; 17 MB, not committed.
 wordlm: install
 	$(PY) -m textrepair.lm.words --fetch
 

@@ -38,8 +38,8 @@ import tempfile
 import warnings
 from functools import lru_cache
 from operator import itemgetter
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 from ..errors import ModelError, TextrepairError
@@ -171,14 +171,6 @@ def load_word_model() -> WordNgram | None:
 # --------------------------------------------------------------------------- fetching (make wordlm)
 
 
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
 
@@ -204,7 +196,9 @@ def fetch(out: Path = WORD_LM_PATH) -> Path:
         if done.returncode != 0 or not hits:
             raise TextrepairError(f"{debs[0].name} does not hold {MEMBER}")
         arch = _run(["dpkg", "--print-architecture"], work).stdout.strip()
-        digest, expected = sha256(hits[0]), SHA256.get(arch, "")
+        with open(hits[0], "rb") as f:
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
+        expected = SHA256.get(arch, "")
         if expected and digest != expected:
             raise TextrepairError(f"{MEMBER} from {debs[0].name} has SHA-256 {digest}, expected {expected}")
         out.parent.mkdir(parents=True, exist_ok=True)

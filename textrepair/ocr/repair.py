@@ -47,7 +47,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import regex
 
@@ -140,7 +140,6 @@ class GlyphCorrector:
         self._common_count = ranked[min(self.rare_rank, len(ranked)) - 1]
         self._part_sets: dict[str, dict[str, float]] = {}
         self._lookalikes: dict[str, dict[str, float]] = {}
-        self._glyph_vocab: list[str] | None = None
         in_context = self.parts is not None or self.splits or self.glyphs is not None
         self._neighbours = _bigram_neighbours(self.model) if in_context else ({}, {})
         #: the general model's bigrams, where a part candidate may also have been seen next to a neighbour
@@ -233,7 +232,7 @@ class GlyphCorrector:
         like = self._lookalikes.get(observed)
         if like is None:
             floor = LOOKALIKE_MIN_SIMILARITY if self._rare(observed) else UNSEEN_LOOKALIKE_MIN_SIMILARITY
-            known = self._glyph_vocabulary()
+            known = self._glyph_vocabulary
             if len(self._lookalikes) >= LOOKALIKE_CACHE:  # a few thousand entries each: keep memory bounded
                 self._lookalikes.clear()
             like = self._lookalikes[observed] = {
@@ -241,13 +240,11 @@ class GlyphCorrector:
             }
         return [Option(t, self.channel_cost(like[t], "lookalike")) for t in self._seen_in_either(like, left, right)]
 
+    @cached_property
     def _glyph_vocabulary(self) -> list[str]:
-        """The characters :meth:`knows` that the glyph space has, sorted (computed once)."""
-        if self._glyph_vocab is None:
-            assert self.glyphs is not None
-            vocab = set(self.model.vocab) | set(self.general.vocab if self.general is not None else ())
-            self._glyph_vocab = sorted(ch for ch in vocab if len(ch) == 1 and ch in self.glyphs)
-        return self._glyph_vocab
+        """The characters :meth:`knows` that the glyph space has, sorted."""
+        vocab = set(self.model.vocab) | set(self.general.vocab if self.general is not None else ())
+        return sorted(ch for ch in vocab if len(ch) == 1 and self.glyphs is not None and ch in self.glyphs)
 
     def _seen_in_either(self, cands: Collection[str], left: str, right: str) -> list[str]:
         """Those of *cands* seen next to *left* or *right* by the LM or, when built, the general model; sorted."""
