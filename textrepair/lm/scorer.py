@@ -416,9 +416,16 @@ class Model(Scorer):
 
     def _row_positions(self, rows: Sequence[str], bos: Sequence[bool], eos: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per-position log10 scores of all rows' stream, with the rows' offsets and lengths."""
-        tok, offs, total = self._stream(rows, bos, eos)
-        pos, _ = self._position_scores(tok, self._starts(len(tok), offs))
+        pos, _, offs, total = self._row_positions_matched(rows, bos, eos)
         return pos, offs, total
+
+    def _row_positions_matched(
+        self, rows: Sequence[str], bos: Sequence[bool], eos: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_row_positions` with the matched n-gram order of each position."""
+        tok, offs, total = self._stream(rows, bos, eos)
+        pos, longest = self._position_scores(tok, self._starts(len(tok), offs))
+        return pos, longest, offs, total
 
     @staticmethod
     def _starts(n: int, offs: np.ndarray) -> np.ndarray:
@@ -461,7 +468,36 @@ class Interpolated(Scorer):
     def _row_positions(self, rows: Sequence[str], bos: Sequence[bool], eos: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         a, offs, total = self.first._row_positions(rows, bos, eos)
         b, _, _ = self.second._row_positions(rows, bos, eos)
-        # log10((1-w) 10^a + w 10^b), stably
-        hi = np.maximum(a, b)
-        mixed = hi + np.log10((1.0 - self.weight) * 10.0 ** (a - hi) + self.weight * 10.0 ** (b - hi))
-        return mixed, offs, total
+        return _mix(a, b, self.weight), offs, total
+
+
+def _mix(a: np.ndarray, b: np.ndarray, weight: float) -> np.ndarray:
+    """log10((1-w) 10^a + w 10^b), stably."""
+    hi = np.maximum(a, b)
+    return hi + np.log10((1.0 - weight) * 10.0 ** (a - hi) + weight * 10.0 ** (b - hi))
+
+
+class Cached(Scorer):
+    """A scorer with a cache model mixed in only where the cache has seen the context.
+
+    At a position whose longest n-gram the *cache* model found is of order
+    *min_order* or more, ``p = (1 - weight) p_base + weight p_cache``; elsewhere
+    ``p = p_base``. A small cache (one document's repeated n-grams) thus speaks
+    where it has evidence and keeps its smoothing mass, peaked on the
+    document's own characters, out of everything else. The result is not a
+    normalised distribution; it is meant for comparing readings of one text.
+    """
+
+    def __init__(self, base: Scorer, cache: Model, weight: float, min_order: int = 2):
+        if not 0.0 <= weight <= 1.0:
+            raise ValueError(f"cache weight must lie in [0, 1] (got {weight})")
+        self.base, self.cache, self.weight, self.min_order = base, cache, weight, min_order
+        self.order = max(base.order, cache.order)
+
+    def __contains__(self, ch: str) -> bool:
+        return ch in self.base  # type: ignore[operator]
+
+    def _row_positions(self, rows: Sequence[str], bos: Sequence[bool], eos: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a, offs, total = self.base._row_positions(rows, bos, eos)
+        b, longest, _, _ = self.cache._row_positions_matched(rows, bos, eos)
+        return np.where(longest >= self.min_order, _mix(a, b, self.weight), a), offs, total

@@ -219,10 +219,19 @@ def estimate(units: Iterable[str], order: int) -> NgramModel:
     return estimate_from_counts(count_ngrams(units, order))
 
 
-def estimate_from_counts(raw: list[Counter[Ngram]]) -> NgramModel:
-    """:func:`estimate` from the raw counts of :func:`count_ngrams` (for callers that need them too)."""
+def estimate_from_counts(raw: list[Counter[Ngram]], *, kneser_ney: bool = True) -> NgramModel:
+    """:func:`estimate` from the raw counts of :func:`count_ngrams` (for callers that need them too).
+
+    With ``kneser_ney=False`` the lower orders keep their raw counts instead of
+    the continuation counts (interpolated modified absolute discounting), for
+    counts that are not a corpus's, such as :func:`textrepair.ocr.repair.document_model`'s.
+    """
     order = len(raw)
-    adjusted = adjust_counts(raw)
+    if kneser_ney:
+        adjusted = adjust_counts(raw)
+    else:
+        adjusted = [Counter(c) for c in raw]
+        adjusted[0].pop((BOS,), None)
     discounts = [discounts_from_counts_of_counts(Counter(a.values())) for a in adjusted]
     stats = [context_stats(a) for a in adjusted]
 

@@ -45,6 +45,7 @@ offsets and both edit lists index the input.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -53,7 +54,8 @@ import regex
 
 from ..lexicon import GeneralWords, general_char_counts
 from ..lm.general import load_general_model
-from ..lm.scorer import Interpolated, Model, Scorer
+from ..lm.scorer import Cached, Interpolated, Model, Scorer
+from ..lm.train import count_ngrams, estimate_from_counts
 from ..lm.words import UsageModel, load_word_model
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
@@ -99,6 +101,10 @@ UNSEEN_LOOKALIKE_MIN_SIMILARITY = 0.5
 LOOKALIKE_SIMILARITY_WEIGHT = 8.0
 #: unseen glyphs whose look-alikes are kept computed (the cache is emptied when full)
 LOOKALIKE_CACHE = 64
+#: share of the document's own repeated n-grams (:func:`document_model`) where it has one (calibrated)
+CACHE_WEIGHT = 0.3
+#: order of the document model; it speaks only where it found an n-gram of this order
+CACHE_ORDER = 3
 
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
 _HAN = regex.compile(r"\p{Han}")
@@ -130,6 +136,8 @@ class GlyphCorrector:
     #: and whose bigrams widen the contexts a lost-component reading is checked in
     general: Model | None = None
     general_weight: float = GENERAL_WEIGHT
+    #: share of the document's own repeated n-grams (:func:`document_model`); 0 turns it off
+    cache_weight: float = CACHE_WEIGHT
 
     def __post_init__(self) -> None:
         #: what scores: the domain model alone, or interpolated with the general one
@@ -262,27 +270,34 @@ class GlyphCorrector:
 
     def correct(self, text: str) -> list[Edit]:
         """Glyph edits (offsets into *text*), all paragraphs decoded together in lockstep."""
-        blocks = []  # (Han positions, slots) of each paragraph that has a decision to make
+        paragraphs = []  # Han positions of each paragraph
         start = 0
         for m in [*_BLOCK_BREAK.finditer(text), None]:
             end = m.start() if m else len(text)
-            positions = [h.start() for h in _HAN.finditer(text, start, end)]
-            slots = self._screen("".join(text[p] for p in positions), clause_starts(text, positions))
+            paragraphs.append([h.start() for h in _HAN.finditer(text, start, end)])
+            start = m.end() if m else end
+        lm = self.lm
+        if self.cache_weight:
+            cache = document_model(["".join(text[p] for p in positions) for positions in paragraphs], CACHE_ORDER)
+            if cache is not None:
+                lm = Cached(self.lm, cache, self.cache_weight, min_order=CACHE_ORDER)
+        blocks = []  # (Han positions, slots) of each paragraph that has a decision to make
+        for positions in paragraphs:
+            slots = self._screen(lm, "".join(text[p] for p in positions), clause_starts(text, positions))
             if any(len(s) > 1 for s in slots):
                 blocks.append((positions, slots))
-            start = m.end() if m else end
-        decoded = beam_search_many(self.lm, [Problem(slots) for _, slots in blocks], beam=self.beam)
+        decoded = beam_search_many(lm, [Problem(slots) for _, slots in blocks], beam=self.beam)
         edits = []
         for (positions, slots), best in zip(blocks, decoded):
             chosen = [slot[c].text for slot, c in zip(slots, best.choices)]
             for k, p in enumerate(positions):
                 if chosen[k] != text[p]:
-                    conf = self._confidence(chosen, k, text[p], slots[k][best.choices[k]].cost - slots[k][0].cost)
+                    conf = self._confidence(lm, chosen, k, text[p], slots[k][best.choices[k]].cost - slots[k][0].cost)
                     if conf >= self.min_confidence:
                         edits.append(Edit(p, text[p], chosen[k], conf, "glyph"))
         return edits
 
-    def _screen(self, han: str, clauses: Collection[int] = ()) -> list[list[Option]]:
+    def _screen(self, lm: Scorer, han: str, clauses: Collection[int] = ()) -> list[list[Option]]:
         """Slots for a paragraph's Han characters, keeping only replacements that could win.
 
         Each replacement is first scored alone in its local window (``order - 1``
@@ -293,7 +308,7 @@ class GlyphCorrector:
         than the whole run. *clauses* (indexes into *han* where a clause starts)
         bound what general usage sees (:meth:`_weigh_usage`).
         """
-        n = self.lm.order - 1
+        n = lm.order - 1
         slots = [self.options(ch) for ch in han]
         if self.parts is not None or self.splits or self.glyphs is not None:
             for k, ch in enumerate(han):
@@ -316,7 +331,7 @@ class GlyphCorrector:
                 where.extend((k, j) for j in range(len(opts)))
         if not rows:
             return slots
-        scores = self.lm.score(rows, bos=False, eos=False)
+        scores = lm.score(rows, bos=False, eos=False)
         base = {k: scores[i] for i, (k, j) in enumerate(where) if j == 0}
         keep: dict[int, list[Option]] = {}
         for (k, j), sc in zip(where, scores):
@@ -353,14 +368,34 @@ class GlyphCorrector:
             out.append(opts)
         return out
 
-    def _confidence(self, chosen: list[str], k: int, observed: str, cost: float) -> float:
+    def _confidence(self, lm: Scorer, chosen: list[str], k: int, observed: str, cost: float) -> float:
         """How much better the correction is than keeping the character, locally, as a probability."""
-        n = self.lm.order - 1
+        n = lm.order - 1
         left = "".join(chosen[max(0, k - n) : k])
         right = "".join(chosen[k + 1 : k + 1 + n])
-        fixed, kept = self.lm.score([left + chosen[k] + right, left + observed + right], bos=False, eos=False)
+        fixed, kept = lm.score([left + chosen[k] + right, left + observed + right], bos=False, eos=False)
         margin = float(fixed - kept) + cost
         return 1.0 / (1.0 + 10.0 ** (-margin))
+
+
+def document_model(units: list[str], order: int) -> Model | None:
+    """A model of what the document itself repeats: its n-grams seen at least twice, each count less one.
+
+    Text is mostly read right, and a policy document says the same things many
+    times (its offices, its recurring phrases), so the rest of the document is
+    evidence about any one place in it. Taking one off every count leaves each
+    position out of its own evidence, as far as a static model can: an n-gram
+    the document has once, a misreading most likely, adds nothing. None when
+    nothing repeats.
+    """
+    units = [u for u in units if u]
+    if not units:
+        return None
+    raw = count_ngrams(units, order)
+    loo = [Counter({g: c - 1 for g, c in counts.items() if c > 1}) for counts in raw]
+    if len(loo[0]) < 2 or (order > 1 and not loo[1]):
+        return None
+    return Model(ngram_model=estimate_from_counts(loo, kneser_ney=False))
 
 
 def clause_starts(text: str, positions: list[int]) -> set[int]:
