@@ -270,3 +270,11 @@ def test_binary_file_is_model_error(tmp_path: Path) -> None:
         Model(p)
     with pytest.raises(ModelError):
         textrepair.load_model(p)
+
+
+def test_hashed_bigrams_score_as_the_dense_array(models: tuple[Model, kenlm.Model], strings: list[str]) -> None:
+    ours, _ = models
+    assert ours._dense2 is not None  # the default model is small enough for the dense array
+    hashed = Model(ngram_model=read_arpa(ours.path), dense_bigrams=False)
+    assert hashed._dense2 is None
+    np.testing.assert_allclose(hashed.score(strings[:2000]), ours.score(strings[:2000]), rtol=0, atol=1e-9)

@@ -234,7 +234,9 @@ class Scorer:
 class Model(Scorer):
     """A character n-gram model loaded from ARPA (or its binary form, ``.npz``) into numpy arrays."""
 
-    def __init__(self, path: str | Path | None = None, *, ngram_model: NgramModel | None = None):
+    def __init__(self, path: str | Path | None = None, *, ngram_model: NgramModel | None = None, dense_bigrams: bool = True):
+        #: with False, bigrams are only hashed, never also a dense V x V array (for small, short-lived models)
+        self.dense_bigrams = dense_bigrams
         if ngram_model is None:
             if path is None:
                 raise ModelError("Model needs a path or an NgramModel")
@@ -279,7 +281,7 @@ class Model(Scorer):
                 self._uni_q[ids[:, 0]] = q
                 self._uni_b[ids[:, 0]] = b if self.order > 1 else 0.0
                 continue
-            if n == 2 and len(vocab) ** 2 <= DENSE_BIGRAMS_MAX:
+            if n == 2 and self.dense_bigrams and len(vocab) ** 2 <= DENSE_BIGRAMS_MAX:
                 self._dense2 = _DenseBigrams(len(vocab), ids, q, b)
             h = np.zeros(len(table), dtype=np.uint64)
             for j in range(n):

@@ -55,7 +55,7 @@ import regex
 from ..lexicon import GeneralWords, general_char_counts
 from ..lm.general import load_general_model
 from ..lm.scorer import Cached, Interpolated, Model, Scorer
-from ..lm.train import count_ngrams, estimate_from_counts
+from ..lm.train import BOS, EOS, estimate_from_counts
 from ..lm.words import UsageModel, load_word_model
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
@@ -109,6 +109,8 @@ CACHE_ORDER = 3
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
 _HAN = regex.compile(r"\p{Han}")
 _NONE: frozenset[str] = frozenset()
+# stand-ins for <s> and </s> while a document's n-grams are counted as strings (never Han)
+_BOS_MARK, _EOS_MARK = "\x02", "\x03"
 
 
 @dataclass
@@ -391,11 +393,25 @@ def document_model(units: list[str], order: int) -> Model | None:
     units = [u for u in units if u]
     if not units:
         return None
-    raw = count_ngrams(units, order)
-    loo = [Counter({g: c - 1 for g, c in counts.items() if c > 1}) for counts in raw]
+    loo = [_repeated(units, n) for n in range(1, order + 1)]
     if len(loo[0]) < 2 or (order > 1 and not loo[1]):
         return None
-    return Model(ngram_model=estimate_from_counts(loo, kneser_ney=False))
+    return Model(ngram_model=estimate_from_counts(loo, kneser_ney=False), dense_bigrams=False)
+
+
+def _repeated(units: list[str], n: int) -> Counter[tuple[str, ...]]:
+    """The n-grams of ``<s> unit </s>`` seen more than once, each count less one (as :func:`count_ngrams` counts).
+
+    Counted as short strings, one order at a time, and only the repeated ones made
+    tuples: a streamed piece of 200 000 characters would otherwise hold every
+    n-gram of every order as a tuple at once.
+    """
+    counts: Counter[str] = Counter()
+    for unit in units:
+        s = _BOS_MARK + unit + _EOS_MARK
+        counts.update(s[i : i + n] for i in range(len(s) - n + 1))
+    marks = {_BOS_MARK: BOS, _EOS_MARK: EOS}
+    return Counter({tuple(marks.get(ch, ch) for ch in g): c - 1 for g, c in counts.items() if c > 1})
 
 
 def clause_starts(text: str, positions: list[int]) -> set[int]:
