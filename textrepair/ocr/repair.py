@@ -8,6 +8,9 @@ be misread as ``o``::
 
 where ``P_LM`` is the drafts' model interpolated with the general newspaper model
 (:mod:`textrepair.lm.general`, weight :data:`GENERAL_WEIGHT`) when that is built,
+and, where the document repeats the trigram a position ends, with the document's
+own repeated n-grams (:func:`document_model`, weight :data:`CACHE_WEIGHT`,
+:class:`textrepair.lm.scorer.Cached`),
 with ``log10 P(o | t) = log10(error_rate) + similarity_weight * log10(similarity)``
 (``part`` confusions, a component read for the whole glyph, with their own prior)
 and ``usage(t)`` what general usage says of the replacement: :data:`LEXICON_WEIGHT`
@@ -400,7 +403,7 @@ def document_model(units: list[str], order: int) -> Model | None:
 
 
 def _repeated(units: list[str], n: int) -> Counter[tuple[str, ...]]:
-    """The n-grams of ``<s> unit </s>`` seen more than once, each count less one (as :func:`count_ngrams` counts).
+    """The n-grams of ``<s> unit </s>`` seen more than once, each count less one (counted as :func:`~textrepair.lm.train.count_ngrams` does).
 
     Counted as short strings, one order at a time, and only the repeated ones made
     tuples: a streamed piece of 200 000 characters would otherwise hold every
