@@ -17,7 +17,8 @@ from textrepair.lm import Model, estimate
 from textrepair.lm.scorer import Cached
 from textrepair.lm.train import EOS, UNK, count_ngrams, estimate_from_counts
 from textrepair.ocr.confusion import ConfusionTable
-from textrepair.ocr.repair import GlyphCorrector, document_model
+from textrepair.ocr.repair import GlyphCorrector, document_model, page_ngrams
+from textrepair.search import Option
 
 
 def matched_orders(model: Model, text: str) -> list[int]:
@@ -115,3 +116,41 @@ def test_the_cache_protects_no_reading_the_document_has_once() -> None:
     assert GlyphCorrector(DOMAIN, TABLE, cache_weight=0.3).correct(text) == GlyphCorrector(
         DOMAIN, TABLE, cache_weight=0.0
     ).correct(text)
+
+
+# --------------------------------------------------------------------------- the page's trigram counts
+
+
+def test_page_ngrams_count_every_order_as_count_ngrams_does() -> None:
+    units = ["甲乙丙甲乙", "", "乙丙"]
+    counts = page_ngrams(units, 3)
+    raw = count_ngrams([u for u in units if u], 3)
+    for strings, tuples in zip(counts, raw):
+        as_tuples = Counter({tuple("<s>" if c == "\x02" else "</s>" if c == "\x03" else c for c in g): n for g, n in strings.items()})
+        assert as_tuples == tuples
+    assert counts[2]["甲乙丙"] == 1 and counts[1]["乙丙"] == 2
+
+
+def test_a_replacement_gains_what_the_rest_of_the_page_says_of_it() -> None:
+    c = GlyphCorrector(DOMAIN, TABLE, repeat_weight=0.5)
+    han = "天乙木地"
+    trigrams = Counter({"天乙林": 3, "乙林地": 1, "天乙木": 1, "乙木地": 1, "林地天": 9})
+    slots = [[Option(ch)] for ch in han]
+    slots[2] = [Option("木", 0.0), Option("林", -4.0), Option("森", -5.0)]
+    weighed = c._weigh_repeats(han, slots, trigrams)
+    assert weighed[2][0] == Option("木", 0.0)  # keeping is never reweighed
+    # 林: its best trigram here is 天乙林 (3); 木's own trigrams are seen once, its own occurrence: 0
+    assert weighed[2][1].cost == pytest.approx(-4.0 + 0.5 * math.log10(1 + 3))
+    assert weighed[2][2].cost == pytest.approx(-5.0)  # 森 is nowhere on the page
+    assert [s for i, s in enumerate(weighed) if i != 2] == [s for i, s in enumerate(slots) if i != 2]
+    # a reading the page has elsewhere too makes its replacements dearer
+    again = Counter(trigrams) + Counter({"天乙木": 2})
+    assert c._weigh_repeats(han, slots, again)[2][1].cost == pytest.approx(-4.0 + 0.5 * (math.log10(4) - math.log10(3)))
+
+
+def test_page_repeats_are_wired_into_the_decision() -> None:
+    # the phrase with 林 once elsewhere, too little for the document model (which needs two)
+    text = "天乙林地。\n\n天乙木地。"
+    assert GlyphCorrector(DOMAIN, TABLE, cache_weight=0.0, repeat_weight=0.0).correct(text) == []
+    edits = GlyphCorrector(DOMAIN, TABLE, cache_weight=0.0, repeat_weight=20.0).correct(text)
+    assert [(e.offset, e.old, e.new) for e in edits] == [(text.index("木"), "木", "林")]

@@ -108,6 +108,8 @@ LOOKALIKE_CACHE = 64
 CACHE_WEIGHT = 0.3
 #: order of the document model; it speaks only where it found an n-gram of this order
 CACHE_ORDER = 3
+#: weight of how often the page has a replacement's trigram elsewhere, in its cost (calibrated)
+REPEAT_WEIGHT = 0.5
 
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
 _HAN = regex.compile(r"\p{Han}")
@@ -143,6 +145,8 @@ class GlyphCorrector:
     general_weight: float = GENERAL_WEIGHT
     #: share of the document's own repeated n-grams (:func:`document_model`); 0 turns it off
     cache_weight: float = CACHE_WEIGHT
+    #: weight of the page's count of a replacement's trigram (:meth:`_weigh_repeats`); 0 turns it off
+    repeat_weight: float = REPEAT_WEIGHT
 
     def __post_init__(self) -> None:
         #: what scores: the domain model alone, or interpolated with the general one
@@ -281,14 +285,18 @@ class GlyphCorrector:
             end = m.start() if m else len(text)
             paragraphs.append([h.start() for h in _HAN.finditer(text, start, end)])
             start = m.end() if m else end
+        units = ["".join(text[p] for p in positions) for positions in paragraphs]
+        counts = page_ngrams(units, CACHE_ORDER) if self.cache_weight or self.repeat_weight else []
         lm = self.lm
         if self.cache_weight:
-            cache = document_model(["".join(text[p] for p in positions) for positions in paragraphs], CACHE_ORDER)
+            cache = _document_model(counts)
             if cache is not None:
                 lm = Cached(self.lm, cache, self.cache_weight, min_order=CACHE_ORDER)
+        trigrams = counts[2] if self.repeat_weight and len(counts) >= 3 else None
+        del counts  # the lower orders are not needed past this point
         blocks = []  # (Han positions, slots) of each paragraph that has a decision to make
-        for positions in paragraphs:
-            slots = self._screen(lm, "".join(text[p] for p in positions), clause_starts(text, positions))
+        for positions, han in zip(paragraphs, units):
+            slots = self._screen(lm, han, clause_starts(text, positions), trigrams)
             if any(len(s) > 1 for s in slots):
                 blocks.append((positions, slots))
         decoded = beam_search_many(lm, [Problem(slots) for _, slots in blocks], beam=self.beam)
@@ -302,7 +310,9 @@ class GlyphCorrector:
                         edits.append(Edit(p, text[p], chosen[k], conf, "glyph"))
         return edits
 
-    def _screen(self, lm: Scorer, han: str, clauses: Collection[int] = ()) -> list[list[Option]]:
+    def _screen(
+        self, lm: Scorer, han: str, clauses: Collection[int] = (), trigrams: Counter[str] | None = None
+    ) -> list[list[Option]]:
         """Slots for a paragraph's Han characters, keeping only replacements that could win.
 
         Each replacement is first scored alone in its local window (``order - 1``
@@ -311,7 +321,9 @@ class GlyphCorrector:
         fixed text and the joint search only decides where it matters. The
         margin leaves room for runs of errors, where a single swap gains less
         than the whole run. *clauses* (indexes into *han* where a clause starts)
-        bound what general usage sees (:meth:`_weigh_usage`).
+        bound what general usage sees (:meth:`_weigh_usage`); *trigrams*, the
+        page's trigram counts, weigh in what the rest of the page says
+        (:meth:`_weigh_repeats`) before the screen.
         """
         n = lm.order - 1
         slots = [self.options(ch) for ch in han]
@@ -327,6 +339,8 @@ class GlyphCorrector:
                         if o.text not in seen and (o.text not in cheapest or o.cost > cheapest[o.text].cost):
                             cheapest[o.text] = o
                     slots[k] = slots[k] + list(cheapest.values())
+        if trigrams is not None:
+            slots = self._weigh_repeats(han, slots, trigrams)
         rows: list[str] = []
         where: list[tuple[int, int]] = []
         for k, opts in enumerate(slots):
@@ -373,6 +387,33 @@ class GlyphCorrector:
             out.append(opts)
         return out
 
+    def _weigh_repeats(self, han: str, slots: list[list[Option]], trigrams: Counter[str]) -> list[list[Option]]:
+        """Add to each replacement how much more often the rest of the page has it in this place.
+
+        ``repeat_weight * (log10(1 + seen(t)) - log10(1 + seen(o)))``, where ``seen(x)``
+        is the largest page count (*trigrams*, counted over the page as read) of the
+        three trigrams that have *x* at this position and its neighbours as read; the
+        reading's own occurrence is taken off its count, so a position is never its
+        own evidence. Unlike the document model (:func:`document_model`), this
+        counts a phrase the page has only once elsewhere, and it knows the position.
+        """
+        out = []
+        for k, opts in enumerate(slots):
+            if len(opts) > 1:
+                lo, hi = max(0, k - 2), min(len(han), k + 3)
+                left, right = han[lo:k], han[k + 1 : hi]
+                windows = [(a, a + 3) for a in range(lo, k + 1) if a + 3 <= hi]
+
+                def seen(x: str, own: int) -> int:
+                    ctx = left + x + right
+                    return max((trigrams[ctx[a - lo : b - lo]] - own for a, b in windows), default=0)
+
+                base = math.log10(1 + seen(opts[0].text, 1))
+                weigh = self.repeat_weight
+                opts = [opts[0]] + [Option(o.text, o.cost + weigh * (math.log10(1 + seen(o.text, 0)) - base)) for o in opts[1:]]
+            out.append(opts)
+        return out
+
     def _confidence(self, lm: Scorer, chosen: list[str], k: int, observed: str, cost: float) -> float:
         """How much better the correction is than keeping the character, locally, as a probability."""
         n = lm.order - 1
@@ -393,28 +434,36 @@ def document_model(units: list[str], order: int) -> Model | None:
     the document has once, a misreading most likely, adds nothing. None when
     nothing repeats.
     """
-    units = [u for u in units if u]
-    if not units:
+    return _document_model(page_ngrams(units, order))
+
+
+def page_ngrams(units: list[str], order: int) -> list[Counter[str]]:
+    """Counts of the n-grams of ``<s> unit </s>``, n = 1..*order*, as strings (as :func:`~textrepair.lm.train.count_ngrams` counts).
+
+    Strings rather than tuples: a streamed piece of 200 000 characters has that
+    many n-grams of each order. ``<s>`` and ``</s>`` are control characters here,
+    so a query of Han characters never matches an n-gram that has them.
+    """
+    out = []
+    for n in range(1, order + 1):
+        counts: Counter[str] = Counter()
+        for unit in units:
+            if unit:
+                s = _BOS_MARK + unit + _EOS_MARK
+                counts.update(s[i : i + n] for i in range(len(s) - n + 1))
+        out.append(counts)
+    return out
+
+
+def _document_model(counts: list[Counter[str]]) -> Model | None:
+    """:func:`document_model` from :func:`page_ngrams`: only the repeated n-grams, made tuples, each count less one."""
+    if not counts or not counts[0]:
         return None
-    loo = [_repeated(units, n) for n in range(1, order + 1)]
-    if len(loo[0]) < 2 or (order > 1 and not loo[1]):
+    marks = {_BOS_MARK: BOS, _EOS_MARK: EOS}
+    loo = [Counter({tuple(marks.get(ch, ch) for ch in g): c - 1 for g, c in order.items() if c > 1}) for order in counts]
+    if len(loo[0]) < 2 or (len(loo) > 1 and not loo[1]):
         return None
     return Model(ngram_model=estimate_from_counts(loo, kneser_ney=False), dense_bigrams=False)
-
-
-def _repeated(units: list[str], n: int) -> Counter[tuple[str, ...]]:
-    """The n-grams of ``<s> unit </s>`` seen more than once, each count less one (counted as :func:`~textrepair.lm.train.count_ngrams` does).
-
-    Counted as short strings, one order at a time, and only the repeated ones made
-    tuples: a streamed piece of 200 000 characters would otherwise hold every
-    n-gram of every order as a tuple at once.
-    """
-    counts: Counter[str] = Counter()
-    for unit in units:
-        s = _BOS_MARK + unit + _EOS_MARK
-        counts.update(s[i : i + n] for i in range(len(s) - n + 1))
-    marks = {_BOS_MARK: BOS, _EOS_MARK: EOS}
-    return Counter({tuple(marks.get(ch, ch) for ch in g): c - 1 for g, c in counts.items() if c > 1})
 
 
 def clause_starts(text: str, positions: list[int]) -> set[int]:
