@@ -84,3 +84,25 @@ def test_usage_decides_where_the_tiny_model_alone_does_not() -> None:
     # and clean text stays as it is with either
     for c in (GlyphCorrector(MODEL, TABLE), GlyphCorrector(MODEL, TABLE, words=GeneralWords())):
         assert c.correct("他在树林里休息。树木旁边有小河。") == []
+
+
+def test_usage_at_a_clause_edge_has_its_own_weight() -> None:
+    words = GeneralWords(FREQ)
+    c = GlyphCorrector(MODEL, TABLE, words=words, lexicon_weight=0.5, lexicon_edge_weight=0.9)
+    opts = [Option("木", 0.0), Option("休", -4.0)]
+
+    def weighed_cost(han: str, k: int, clauses: set[int]) -> float:
+        slots = [[Option(ch)] for ch in han]
+        slots[k] = opts
+        return c._weigh_usage(han, slots, clauses)[k][1].cost
+
+    def delta(before: str, after: str, bos: bool, eos: bool) -> float:
+        base, alt = words.logprob_many(before, ["木", "休"], after, bos, eos)
+        return alt - base
+
+    # 木 starts the clause 木息里 (a clause starts at index 2): the edge weight
+    assert weighed_cost("他在木息里", 2, {2}) == pytest.approx(-4.0 + 0.9 * delta("", "息里", True, True))
+    # inside a clause: the usual weight
+    assert weighed_cost("他在木息里", 2, set()) == pytest.approx(-4.0 + 0.5 * delta("他在", "息里", True, True))
+    # a clause of one character (a marker such as （四）): the usual weight, the word model sees only <s> X </s>
+    assert weighed_cost("他在木息里", 2, {2, 3}) == pytest.approx(-4.0 + 0.5 * delta("", "", True, True))

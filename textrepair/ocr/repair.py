@@ -90,6 +90,8 @@ BEAM = 8
 LEXICON_WEIGHT = 0.5
 #: Characters either side of a decision that the general word model sees (within its clause).
 LEXICON_WINDOW = 4
+#: ... and its weight for a character that starts or ends a clause of two or more (calibrated)
+LEXICON_EDGE_WEIGHT = 0.75
 #: share of the general newspaper model (:mod:`textrepair.lm.general`) in the interpolated LM
 GENERAL_WEIGHT = 0.3
 #: Characters less frequent than this rank of general usage, unseen in training, are suspicious.
@@ -139,6 +141,8 @@ class GlyphCorrector:
     #: general usage (a word n-gram, or jieba's unigram dictionary), weighed in for the replacements that survive screening
     words: UsageModel | None = None
     lexicon_weight: float = LEXICON_WEIGHT
+    #: usage weight at a clause's first or last character (:meth:`_weigh_usage`)
+    lexicon_edge_weight: float = LEXICON_EDGE_WEIGHT
     #: general-usage character model, interpolated with *model* for every score
     #: and whose bigrams widen the contexts a lost-component reading is checked in
     general: Model | None = None
@@ -373,6 +377,13 @@ class GlyphCorrector:
         Han characters of a paragraph run together for the character LM, but ``（四）``
         or ``2025年`` is no place for a word model to look across. The two-draft LM
         knows the domain's phrasing but few of the words a reprint may use.
+
+        A character that starts or ends its clause is weighed with
+        :attr:`lexicon_edge_weight` instead: there the word model's ``<s>`` / ``</s>``
+        says what the character LM, which reads a paragraph's Han characters as one
+        stream, cannot see (few words start a clause with 力 rather than 为). Not for a
+        clause of one character (``（四）``), where the word model has nothing but the
+        edges to go on.
         """
         if self.words is None or not self.lexicon_weight:
             return slots
@@ -382,7 +393,8 @@ class GlyphCorrector:
                 lo, hi = clause_window(k, len(han), clauses, LEXICON_WINDOW)
                 bos, eos = lo == 0 or lo in clauses, hi == len(han) or hi in clauses
                 base, *scores = self.words.logprob_many(han[lo:k], [o.text for o in opts], han[k + 1 : hi], bos, eos)
-                weigh = self.lexicon_weight
+                at_edge = (k == lo and bos) or (k + 1 == hi and eos)
+                weigh = self.lexicon_edge_weight if at_edge and hi - lo > 1 else self.lexicon_weight
                 opts = [opts[0]] + [Option(o.text, o.cost + weigh * (sc - base)) for o, sc in zip(opts[1:], scores)]
             out.append(opts)
         return out
