@@ -150,7 +150,8 @@ def test_a_replacement_gains_what_the_rest_of_the_page_says_of_it() -> None:
 
 def test_page_repeats_are_wired_into_the_decision() -> None:
     # the phrase with 林 once elsewhere, too little for the document model (which needs two)
+    # (a cheap channel, so that 林 passes the screen the page's counts are weighed after)
     text = "天乙林地。\n\n天乙木地。"
-    assert GlyphCorrector(DOMAIN, TABLE, cache_weight=0.0, repeat_weight=0.0).correct(text) == []
-    edits = GlyphCorrector(DOMAIN, TABLE, cache_weight=0.0, repeat_weight=20.0).correct(text)
+    assert GlyphCorrector(DOMAIN, TABLE, cache_weight=0.0, repeat_weight=0.0, log_error_rate=-2.0).correct(text) == []
+    edits = GlyphCorrector(DOMAIN, TABLE, cache_weight=0.0, repeat_weight=20.0, log_error_rate=-2.0).correct(text)
     assert [(e.offset, e.old, e.new) for e in edits] == [(text.index("木"), "木", "林")]

@@ -326,8 +326,10 @@ class GlyphCorrector:
         margin leaves room for runs of errors, where a single swap gains less
         than the whole run. *clauses* (indexes into *han* where a clause starts)
         bound what general usage sees (:meth:`_weigh_usage`); *trigrams*, the
-        page's trigram counts, weigh in what the rest of the page says
-        (:meth:`_weigh_repeats`) before the screen.
+        page's trigram counts, weigh in what the rest of the page says of the
+        replacements that survive (:meth:`_weigh_repeats`; weighing every
+        candidate before the screen decides the same on the tuning draws, at
+        four times the cost).
         """
         n = lm.order - 1
         slots = [self.options(ch) for ch in han]
@@ -343,8 +345,6 @@ class GlyphCorrector:
                         if o.text not in seen and (o.text not in cheapest or o.cost > cheapest[o.text].cost):
                             cheapest[o.text] = o
                     slots[k] = slots[k] + list(cheapest.values())
-        if trigrams is not None:
-            slots = self._weigh_repeats(han, slots, trigrams)
         rows: list[str] = []
         where: list[tuple[int, int]] = []
         for k, opts in enumerate(slots):
@@ -365,7 +365,8 @@ class GlyphCorrector:
         # errors come in runs: next to a flagged character a swap is judged
         # against a context that is itself wrong, so its neighbours keep all options
         near = {i for k in flagged for i in range(k - RUN_RADIUS, k + RUN_RADIUS + 1)}
-        return self._weigh_usage(han, [opts if k in near else keep.get(k, opts) for k, opts in enumerate(slots)], clauses)
+        out = self._weigh_usage(han, [opts if k in near else keep.get(k, opts) for k, opts in enumerate(slots)], clauses)
+        return self._weigh_repeats(han, out, trigrams) if trigrams is not None else out
 
     def _weigh_usage(self, han: str, slots: list[list[Option]], clauses: Collection[int] = ()) -> list[list[Option]]:
         """Add to each remaining replacement how much likelier general usage finds it than the reading.
@@ -409,20 +410,21 @@ class GlyphCorrector:
         own evidence. Unlike the document model (:func:`document_model`), this
         counts a phrase the page has only once elsewhere, and it knows the position.
         """
+        get = trigrams.get  # not trigrams[...]: a Counter's miss is a Python-level call, and most lookups miss
+        weigh = self.repeat_weight
         out = []
         for k, opts in enumerate(slots):
             if len(opts) > 1:
-                lo, hi = max(0, k - 2), min(len(han), k + 3)
-                left, right = han[lo:k], han[k + 1 : hi]
-                windows = [(a, a + 3) for a in range(lo, k + 1) if a + 3 <= hi]
-
-                def seen(x: str, own: int) -> int:
-                    ctx = left + x + right
-                    return max((trigrams[ctx[a - lo : b - lo]] - own for a, b in windows), default=0)
-
-                base = math.log10(1 + seen(opts[0].text, 1))
-                weigh = self.repeat_weight
-                opts = [opts[0]] + [Option(o.text, o.cost + weigh * (math.log10(1 + seen(o.text, 0)) - base)) for o in opts[1:]]
+                # the (before, after) of the trigrams that hold position k: 2+0, 1+1, 0+2 neighbours
+                around = [(han[a:k], han[k + 1 : a + 3]) for a in range(max(0, k - 2), k + 1) if a + 3 <= len(han)]
+                if around:
+                    kept = opts[0].text
+                    base = math.log10(max([1] + [get(b + kept + f, 0) for b, f in around]))  # its own occurrence: at least 1
+                    weighed = [opts[0]]
+                    for o in opts[1:]:
+                        seen = max([get(b + o.text + f, 0) for b, f in around])
+                        weighed.append(Option(o.text, o.cost + weigh * (math.log10(1 + seen) - base)) if seen or base else o)
+                    opts = weighed
             out.append(opts)
         return out
 
