@@ -36,9 +36,9 @@ import subprocess
 import sys
 import tempfile
 import warnings
+from collections.abc import Sequence
 from functools import lru_cache
 from operator import itemgetter
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 

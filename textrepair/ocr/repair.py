@@ -290,14 +290,15 @@ class GlyphCorrector:
             paragraphs.append([h.start() for h in _HAN.finditer(text, start, end)])
             start = m.end() if m else end
         units = ["".join(text[p] for p in positions) for positions in paragraphs]
-        counts = page_ngrams(units, CACHE_ORDER) if self.cache_weight or self.repeat_weight else []
+        # the page's n-grams, counted once for both: the document model's orders, and trigrams for _weigh_repeats
+        counts = page_ngrams(units, max(CACHE_ORDER, 3)) if self.cache_weight or self.repeat_weight else []
         lm = self.lm
         if self.cache_weight:
-            cache = _document_model(counts)
+            cache = _document_model(counts[:CACHE_ORDER])
             if cache is not None:
                 lm = Cached(self.lm, cache, self.cache_weight, min_order=CACHE_ORDER)
-        trigrams = counts[2] if self.repeat_weight and len(counts) >= 3 else None
-        del counts  # the lower orders are not needed past this point
+        trigrams = counts[2] if self.repeat_weight else None
+        del counts  # only the trigrams are needed past this point
         blocks = []  # (Han positions, slots) of each paragraph that has a decision to make
         for positions, han in zip(paragraphs, units):
             slots = self._screen(lm, han, clause_starts(text, positions), trigrams)
@@ -420,11 +421,10 @@ class GlyphCorrector:
                 if around:
                     kept = opts[0].text
                     base = math.log10(max([1] + [get(b + kept + f, 0) for b, f in around]))  # its own occurrence: at least 1
-                    weighed = [opts[0]]
-                    for o in opts[1:]:
-                        seen = max([get(b + o.text + f, 0) for b, f in around])
-                        weighed.append(Option(o.text, o.cost + weigh * (math.log10(1 + seen) - base)) if seen or base else o)
-                    opts = weighed
+                    opts = [opts[0]] + [
+                        Option(o.text, o.cost + weigh * (math.log10(1 + max([get(b + o.text + f, 0) for b, f in around])) - base))
+                        for o in opts[1:]
+                    ]
             out.append(opts)
         return out
 
