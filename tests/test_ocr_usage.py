@@ -14,7 +14,7 @@ import pytest
 from textrepair.lexicon import GeneralWords, jieba_dictionary
 from textrepair.lm import Model, estimate
 from textrepair.ocr.confusion import ConfusionTable
-from textrepair.ocr.repair import LEXICON_WEIGHT, LEXICON_WINDOW, GlyphCorrector
+from textrepair.ocr.repair import LEXICON_WEIGHT, LEXICON_WINDOW, SCREEN_MARGIN, USAGE_SLACK, GlyphCorrector
 from textrepair.search import Option
 
 FREQ = {"休息": 60, "休": 10, "息": 10, "木": 10, "木息休": 0, "树林里休息": 10}  # total 100
@@ -106,3 +106,26 @@ def test_usage_at_a_clause_edge_has_its_own_weight() -> None:
     assert weighed_cost("他在木息里", 2, set()) == pytest.approx(-4.0 + 0.5 * delta("他在", "息里", True, True))
     # a clause of one character (a marker such as （四）): the usual weight, the word model sees only <s> X </s>
     assert weighed_cost("他在木息里", 2, {2, 3}) == pytest.approx(-4.0 + 0.5 * delta("", "", True, True))
+
+
+def test_a_replacement_just_below_the_screen_survives_only_if_usage_lifts_it() -> None:
+    han = "他在树林里木息"
+    k = han.index("木")
+    probe = GlyphCorrector(MODEL, TABLE)
+    n = probe.lm.order - 1
+    window = han[k - n : k], han[k + 1 : k + 1 + n]
+    fixed, kept = probe.lm.score([window[0] + "休" + window[1], window[0] + "木" + window[1]], bos=False, eos=False)
+    # an error rate that leaves 休 half a unit below the screen's margin on the LM alone
+    rate = SCREEN_MARGIN - 0.5 - float(fixed - kept) - probe.similarity_weight * math.log10(0.5)
+
+    def survivors(**kw: object) -> list[str]:
+        c = GlyphCorrector(MODEL, TABLE, log_error_rate=rate, **kw)  # type: ignore[arg-type]
+        return [o.text for o in c._screen(c.lm, han)[k]]
+
+    assert survivors() == ["木"]  # no usage: screened out
+    lift = LEXICON_WEIGHT * (GeneralWords(FREQ).logprob("他在树林里休息") - GeneralWords(FREQ).logprob("他在树林里木息"))
+    assert 0.5 < lift < USAGE_SLACK  # 休息 is a word: usage lifts 休 over the margin
+    assert "休" in survivors(words=GeneralWords(FREQ))
+    assert survivors(words=GeneralWords(FREQ), usage_slack=0.0) == ["木"]  # without the slack it never gets the chance
+    neutral = {"休": 10, "息": 10, "木": 10}  # no word 休息: usage says nothing for 休
+    assert survivors(words=GeneralWords(neutral)) == ["木"]

@@ -83,6 +83,8 @@ MIN_CONFIDENCE = 0.5
 MAX_CANDIDATES = 12
 #: A replacement is searched only if, alone in its window, LM gain + channel cost exceeds this.
 SCREEN_MARGIN = -3.0
+#: ... or, short of it by less than this, if general usage (:meth:`_weigh_usage`) lifts it above (calibrated)
+USAGE_SLACK = 2.0
 #: Characters within this distance of a flagged one keep all their candidates.
 RUN_RADIUS = 2
 BEAM = 8
@@ -143,6 +145,8 @@ class GlyphCorrector:
     lexicon_weight: float = LEXICON_WEIGHT
     #: usage weight at a clause's first or last character (:meth:`_weigh_usage`)
     lexicon_edge_weight: float = LEXICON_EDGE_WEIGHT
+    #: how far below the screen's margin a replacement may fall and still be judged with usage (:meth:`_screen`)
+    usage_slack: float = USAGE_SLACK
     #: general-usage character model, interpolated with *model* for every score
     #: and whose bigrams widen the contexts a lost-component reading is checked in
     general: Model | None = None
@@ -238,7 +242,7 @@ class GlyphCorrector:
             cands |= self._siblings.get((op, i, kids[:i] + kids[i + 1 :]), set())
         cands.discard(observed)
         cost = self.channel_cost(self.sibling_similarity, "whole")
-        return [Option(t, cost) for t in self._seen_near(cands, left, right)]
+        return [Option(t, cost) for t in self._seen_in_either(cands, left, right)]
 
     def lookalike_options(self, observed: str, left: str, right: str) -> list[Option]:
         """For a glyph the LM never saw: every known character whose rendered glyph is like it, seen in this context.
@@ -325,7 +329,10 @@ class GlyphCorrector:
         is below :data:`SCREEN_MARGIN` is dropped, so most characters become
         fixed text and the joint search only decides where it matters. The
         margin leaves room for runs of errors, where a single swap gains less
-        than the whole run. *clauses* (indexes into *han* where a clause starts)
+        than the whole run. One short of it by less than :attr:`usage_slack`
+        stays if general usage lifts it above the margin: the drafts' LM may
+        never have seen a word that the word model knows well. *clauses*
+        (indexes into *han* where a clause starts)
         bound what general usage sees (:meth:`_weigh_usage`); *trigrams*, the
         page's trigram counts, weigh in what the rest of the page says of the
         replacements that survive (:meth:`_weigh_repeats`; weighing every
@@ -358,15 +365,28 @@ class GlyphCorrector:
         scores = lm.score(rows, bos=False, eos=False)
         base = {k: scores[i] for i, (k, j) in enumerate(where) if j == 0}
         keep: dict[int, list[Option]] = {}
+        slack = self.usage_slack if self.words is not None and self.lexicon_weight else 0.0
+        on_trial: dict[tuple[int, str], float] = {}  # LM gain of a replacement that only usage can keep
         for (k, j), sc in zip(where, scores):
             opt = slots[k][j]
-            if j == 0 or sc - base[k] + opt.cost - slots[k][0].cost > SCREEN_MARGIN:
+            margin = sc - base[k] + opt.cost - slots[k][0].cost
+            if j == 0 or margin > SCREEN_MARGIN - slack:
                 keep.setdefault(k, []).append(opt)
-        flagged = [k for k, opts in keep.items() if len(opts) > 1]
+                if j and margin <= SCREEN_MARGIN:
+                    on_trial[k, opt.text] = float(sc - base[k])
+        flagged = [k for k, opts in keep.items() if any((k, o.text) not in on_trial for o in opts[1:])]
         # errors come in runs: next to a flagged character a swap is judged
         # against a context that is itself wrong, so its neighbours keep all options
         near = {i for k in flagged for i in range(k - RUN_RADIUS, k + RUN_RADIUS + 1)}
         out = self._weigh_usage(han, [opts if k in near else keep.get(k, opts) for k, opts in enumerate(slots)], clauses)
+        if on_trial:  # those on trial stay only if usage lifted them above the margin
+            out = [
+                opts if k in near else [
+                    o for o in opts
+                    if (k, o.text) not in on_trial or on_trial[k, o.text] + o.cost - opts[0].cost > SCREEN_MARGIN
+                ]
+                for k, opts in enumerate(out)
+            ]
         return self._weigh_repeats(han, out, trigrams) if trigrams is not None else out
 
     def _weigh_usage(self, han: str, slots: list[list[Option]], clauses: Collection[int] = ()) -> list[list[Option]]:
