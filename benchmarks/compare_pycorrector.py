@@ -1,7 +1,7 @@
 """Our OCR glyph correction side by side with pycorrector's kenlm ``Corrector``, same LM file.
 
     make bench-pycorrector
-    # or: .venv-bench/bin/python benchmarks/compare_pycorrector.py [--folds 0,1,2]
+    # or: .venv-bench/bin/python benchmarks/compare_pycorrector.py [--folds 0,1,2] [--draws 5]
 
 pycorrector's package import pulls torch and transformers, so this runs in a
 separate venv (``.venv-bench``, made by ``make bench-pycorrector``: CPU torch
@@ -11,8 +11,8 @@ its import needs); the project's own venv and tests never see torch.
 Protocol (as ``run_ocr`` in ``benchmarks/accuracy.py``, whose ``fold_model``
 trains the fold models): for each clean draft, train an order-6 model on the
 other two, damage the held-out draft with ``textrepair.noise.ocr`` (glyph
-substitutions from ``models/ocr_sim.tsv`` only, same seeds) at 0.2 %, 1 % and
-3 %, and correct it with
+substitutions from ``models/ocr_sim.tsv`` only, same seeds and number of draws)
+at 0.2 %, 1 % and 3 %, and correct it with
 
 * ``GlyphCorrector`` (noisy channel over ``models/confusion.tsv``), and
 * ``pycorrector.Corrector(language_model_path=<the same fold ARPA>)`` with its
@@ -20,7 +20,7 @@ substitutions from ``models/ocr_sim.tsv`` only, same seeds) at 0.2 %, 1 % and
   word-frequency file, person / place / proper-name lists and stop words).
 
 Both also run on the clean held-out draft (do-no-harm change rate). Counts are
-summed over the folds; error reduction is the mean over folds, as in
+summed over the folds and draws; error reduction is the mean over them, as in
 ``accuracy.py``. "False corrections" are changes at positions that were not
 damaged; a change at a damaged position to the wrong character counts in
 "corrections made" but neither as correct nor false.
@@ -53,6 +53,7 @@ stream of each paragraph). Both counts are of Han characters changed.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import socket
@@ -85,7 +86,7 @@ def _no_network(self: socket.socket, address: object, *args: object) -> None:
 socket.socket.connect = _no_network  # type: ignore[method-assign,assignment]
 socket.socket.connect_ex = _no_network  # type: ignore[method-assign,assignment]
 
-from accuracy import OCR_RATES, fold_model, mean  # noqa: E402
+from accuracy import OCR_DRAWS, OCR_RATES, fold_model, mean, ocr_seed  # noqa: E402
 from textrepair import api, noise  # noqa: E402
 from textrepair.corpus import files_with_role, read_text  # noqa: E402
 from textrepair.normalize import HAN, han_only  # noqa: E402
@@ -151,7 +152,7 @@ def score(errors: dict[int, str], edits: dict[int, str]) -> dict[str, float]:
             "error_reduction": (len(errors) - after) / len(errors) if errors else 1.0}
 
 
-def run(folds: list[int], workdir: Path, py) -> tuple[list[dict[str, object]], dict[str, float]]:  # type: ignore[no-untyped-def]
+def run(folds: list[int], workdir: Path, py, draws: int = OCR_DRAWS) -> tuple[list[dict[str, object]], dict[str, float]]:  # type: ignore[no-untyped-def]
     drafts = files_with_role("train")
     table = load_confusions()
     rows: list[dict[str, object]] = []
@@ -165,8 +166,8 @@ def run(folds: list[int], workdir: Path, py) -> tuple[list[dict[str, object]], d
         clean = read_text(drafts[held])
         n_han = len(han_only(clean))
         texts = [(0.0, clean, {})]
-        for rate in OCR_RATES:
-            damaged, subs = noise.ocr(clean, rate=rate, rng=random.Random(held * 100 + int(rate * 1000)),
+        for rate, draw in itertools.product(OCR_RATES, range(draws)):
+            damaged, subs = noise.ocr(clean, rate=rate, rng=random.Random(ocr_seed(held, rate, draw)),
                                       wrap_every=None, halfwidth=False, lose_lines=0.0)
             assert len(damaged) == len(clean)
             texts.append((rate, damaged, {off: true for off, true, _ in subs}))
@@ -213,13 +214,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", default="0,1,2")
     ap.add_argument("--no-witness", action="store_true", help="skip the national OCR witness")
+    ap.add_argument("--draws", type=int, default=OCR_DRAWS, help=f"damage draws per fold and rate (default {OCR_DRAWS})")
     args = ap.parse_args()
     folds = [int(x) for x in args.folds.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         py = load_pycorrector(api.DEFAULT_MODEL)  # initialised once; each fold swaps its ARPA in
-        rows, seconds = run(folds, Path(tmp), py)
+        rows, seconds = run(folds, Path(tmp), py, args.draws)
         print_table(rows, folds)
-        print("\nseconds (all folds, 4 texts each): " + ", ".join(f"{s} {v:.1f}" for s, v in seconds.items()))
+        print(f"\nseconds (all folds, {1 + len(OCR_RATES) * args.draws} texts each): " + ", ".join(f"{s} {v:.1f}" for s, v in seconds.items()))
         if not args.no_witness:
             counts = witness_counts(py)
             print(f"\n### National OCR witness ({WITNESS.name}), default model: Han characters changed\n")
