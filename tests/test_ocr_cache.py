@@ -1,6 +1,6 @@
 """The document's own repeated n-grams in the glyph decision (a cache model).
 
-:func:`document_model` keeps what a text repeats, one count less each;
+:func:`document_model` keeps what a text repeats, two counts less each (one with ``discount=1``);
 :class:`Cached` mixes it into a scorer only where it found a long enough
 n-gram; the corrector uses both per document. Tiny hand-made models throughout.
 """
@@ -17,7 +17,7 @@ from textrepair.lm import Model, estimate
 from textrepair.lm.scorer import Cached
 from textrepair.lm.train import EOS, UNK, count_ngrams, estimate_from_counts
 from textrepair.ocr.confusion import ConfusionTable
-from textrepair.ocr.repair import GlyphCorrector, document_model, page_ngrams
+from textrepair.ocr.repair import CACHE_DISCOUNT, GlyphCorrector, document_model, page_ngrams
 from textrepair.search import Option
 
 
@@ -26,7 +26,7 @@ def matched_orders(model: Model, text: str) -> list[int]:
 
 
 def test_document_model_keeps_repeated_ngrams_with_one_count_less() -> None:
-    doc = document_model(["甲乙丙甲乙丙甲乙丁"], 3)
+    doc = document_model(["甲乙丙甲乙丙甲乙丁"], 3, discount=1)
     assert doc is not None and doc.order == 3
     # 甲乙 thrice, 乙丙 and 丙甲 twice, 甲乙丙 twice: all kept; 乙丁 once, 丁 once: gone
     assert set(doc.bigrams) == {"甲乙", "乙丙", "丙甲"}
@@ -35,12 +35,13 @@ def test_document_model_keeps_repeated_ngrams_with_one_count_less() -> None:
     assert matched_orders(doc, "甲乙丁") == [1, 2, 1]  # 丁 is <unk> to it
 
 
-def test_document_model_counts_are_the_texts_less_one() -> None:
+@pytest.mark.parametrize("discount", [1, 2])
+def test_document_model_counts_are_the_texts_less_the_discount(discount: int) -> None:
     units = ["甲乙丙甲乙丙甲乙丁"]
     raw = count_ngrams(units, 3)
-    loo = [Counter({g: c - 1 for g, c in counts.items() if c > 1}) for counts in raw]
+    loo = [Counter({g: c - discount for g, c in counts.items() if c > discount}) for counts in raw]
     expected = Model(ngram_model=estimate_from_counts(loo, kneser_ney=False))
-    doc = document_model(units, 3)
+    doc = document_model(units, 3, discount=discount)
     assert doc is not None
     for text in ["甲乙丙", "丙甲乙", "乙丙丁", "甲甲"]:
         assert doc.score_one(text, bos=False, eos=False) == pytest.approx(expected.score_one(text, bos=False, eos=False))
@@ -49,6 +50,15 @@ def test_document_model_counts_are_the_texts_less_one() -> None:
 @pytest.mark.parametrize("units", [[], [""], ["甲乙丙丁"], ["甲乙", "丙丁"]])
 def test_nothing_repeated_gives_no_document_model(units: list[str]) -> None:
     assert document_model(units, 3) is None
+
+
+def test_by_default_what_the_page_reads_only_twice_adds_nothing() -> None:
+    twice = ["甲乙丙甲乙丙"]
+    assert CACHE_DISCOUNT == 2
+    assert document_model(twice, 3) is None  # one other copy is no evidence
+    assert document_model(twice, 3, discount=1) is not None
+    doc = document_model(["甲乙丙甲乙丙甲乙丁"], 3)
+    assert doc is not None and set(doc.bigrams) == {"甲乙"}  # 甲乙 thrice: kept, less two
 
 
 def test_raw_count_estimate_is_normalised_and_ranks_by_frequency() -> None:
@@ -110,6 +120,16 @@ def test_a_phrase_the_document_repeats_corrects_its_misreading() -> None:
     assert [(e.offset, e.old, e.new) for e in edits] == [(DOCUMENT.index("木"), "木", "林")]
 
 
+def test_a_misreading_the_page_has_twice_is_not_its_own_support() -> None:
+    # 林 five times, misread as 木 in two places: with one count off, each 木 sees the other as a repeat
+    text = "天乙林地。天乙林地。天乙林地。\n\n天乙木地。天乙林地。\n\n天乙木地。天乙林地。"
+    misread = [i for i, ch in enumerate(text) if ch == "木"]
+    fixed = GlyphCorrector(DOMAIN, TABLE, cache_weight=0.3, repeat_weight=0.0).correct(text)
+    assert [(e.offset, e.new) for e in fixed] == [(i, "林") for i in misread]
+    held_up = GlyphCorrector(DOMAIN, TABLE, cache_weight=0.3, repeat_weight=0.0, cache_discount=1).correct(text)
+    assert held_up == []
+
+
 def test_the_cache_protects_no_reading_the_document_has_once() -> None:
     # each 乙X地 once: nothing repeats around 木, so the cache changes nothing there
     text = "天乙木地。天乙林森。"
@@ -149,7 +169,7 @@ def test_a_replacement_gains_what_the_rest_of_the_page_says_of_it() -> None:
 
 
 def test_page_repeats_are_wired_into_the_decision() -> None:
-    # the phrase with 林 once elsewhere, too little for the document model (which needs two)
+    # the phrase with 林 once elsewhere, too little for the document model (which needs three)
     # (a cheap channel, so that 林 passes the screen the page's counts are weighed after)
     text = "天乙林地。\n\n天乙木地。"
     assert GlyphCorrector(DOMAIN, TABLE, cache_weight=0.0, repeat_weight=0.0, log_error_rate=-2.0).correct(text) == []

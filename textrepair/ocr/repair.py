@@ -112,6 +112,8 @@ LOOKALIKE_CACHE = 64
 CACHE_WEIGHT = 0.3
 #: order of the document model; it speaks only where it found an n-gram of this order
 CACHE_ORDER = 3
+#: the document model's counts are the page's less this: an n-gram must be read more often to count (calibrated)
+CACHE_DISCOUNT = 2
 #: weight of how often the page has a replacement's trigram elsewhere, in its cost (calibrated)
 REPEAT_WEIGHT = 0.5
 
@@ -153,6 +155,8 @@ class GlyphCorrector:
     general_weight: float = GENERAL_WEIGHT
     #: share of the document's own repeated n-grams (:func:`document_model`); 0 turns it off
     cache_weight: float = CACHE_WEIGHT
+    #: what the document model takes off the page's counts (:func:`document_model`)
+    cache_discount: int = CACHE_DISCOUNT
     #: weight of the page's count of a replacement's trigram (:meth:`_weigh_repeats`); 0 turns it off
     repeat_weight: float = REPEAT_WEIGHT
 
@@ -298,7 +302,7 @@ class GlyphCorrector:
         counts = page_ngrams(units, max(CACHE_ORDER, 3)) if self.cache_weight or self.repeat_weight else []
         lm = self.lm
         if self.cache_weight:
-            cache = _document_model(counts[:CACHE_ORDER])
+            cache = _document_model(counts[:CACHE_ORDER], self.cache_discount)
             if cache is not None:
                 lm = Cached(self.lm, cache, self.cache_weight, min_order=CACHE_ORDER)
         trigrams = counts[2] if self.repeat_weight else None
@@ -458,17 +462,19 @@ class GlyphCorrector:
         return 1.0 / (1.0 + 10.0 ** (-margin))
 
 
-def document_model(units: list[str], order: int) -> Model | None:
-    """A model of what the document itself repeats: its n-grams seen at least twice, each count less one.
+def document_model(units: list[str], order: int, discount: int = CACHE_DISCOUNT) -> Model | None:
+    """A model of what the document itself repeats: its n-grams seen more than *discount* times, each count less *discount*.
 
     Text is mostly read right, and a policy document says the same things many
     times (its offices, its recurring phrases), so the rest of the document is
     evidence about any one place in it. Taking one off every count leaves each
     position out of its own evidence, as far as a static model can: an n-gram
-    the document has once, a misreading most likely, adds nothing. None when
-    nothing repeats.
+    the document has once, a misreading most likely, adds nothing. The default
+    takes off two: an OCR engine misreads the same glyph in the same phrase the
+    same way more than once, and with one off, one other copy of a misreading
+    would be all the support it needs. None when nothing repeats.
     """
-    return _document_model(page_ngrams(units, order))
+    return _document_model(page_ngrams(units, order), discount)
 
 
 def page_ngrams(units: list[str], order: int) -> list[Counter[str]]:
@@ -489,12 +495,15 @@ def page_ngrams(units: list[str], order: int) -> list[Counter[str]]:
     return out
 
 
-def _document_model(counts: list[Counter[str]]) -> Model | None:
-    """:func:`document_model` from :func:`page_ngrams`: only the repeated n-grams, made tuples, each count less one."""
+def _document_model(counts: list[Counter[str]], discount: int = CACHE_DISCOUNT) -> Model | None:
+    """:func:`document_model` from :func:`page_ngrams`: the n-grams seen more than *discount* times, made tuples, less *discount*."""
     if not counts or not counts[0]:
         return None
     marks = {_BOS_MARK: BOS, _EOS_MARK: EOS}
-    loo = [Counter({tuple(marks.get(ch, ch) for ch in g): c - 1 for g, c in order.items() if c > 1}) for order in counts]
+    loo = [
+        Counter({tuple(marks.get(ch, ch) for ch in g): c - discount for g, c in order.items() if c > discount})
+        for order in counts
+    ]
     if len(loo[0]) < 2 or (len(loo) > 1 and not loo[1]):
         return None
     return Model(ngram_model=estimate_from_counts(loo, kneser_ney=False), dense_bigrams=False)
