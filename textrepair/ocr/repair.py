@@ -383,14 +383,9 @@ class GlyphCorrector:
         # against a context that is itself wrong, so its neighbours keep all options
         near = {i for k in flagged for i in range(k - RUN_RADIUS, k + RUN_RADIUS + 1)}
         out = self._weigh_usage(han, [opts if k in near else keep.get(k, opts) for k, opts in enumerate(slots)], clauses)
-        if on_trial:  # those on trial stay only if usage lifted them above the margin
-            out = [
-                opts if k in near else [
-                    o for o in opts
-                    if (k, o.text) not in on_trial or on_trial[k, o.text] + o.cost - opts[0].cost > SCREEN_MARGIN
-                ]
-                for k, opts in enumerate(out)
-            ]
+        for k in {k for k, _ in on_trial} - near:  # those on trial stay only if usage lifted them above the margin
+            kept = out[k][0]
+            out[k] = [o for o in out[k] if on_trial.get((k, o.text), math.inf) + o.cost - kept.cost > SCREEN_MARGIN]
         return self._weigh_repeats(han, out, trigrams) if trigrams is not None else out
 
     def _weigh_usage(self, han: str, slots: list[list[Option]], clauses: Collection[int] = ()) -> list[list[Option]]:
