@@ -145,13 +145,16 @@ def repair(
     *,
     drop_set: Collection[str] | None = None,
     punct: bool = False,
+    channel: str | Path | None = None,
 ) -> Repair:
     """Repair *text* and say what was done: ``Repair(text, kind, edits)``.
 
     *kind* ``None`` detects it (:func:`detect`). ``"clean"`` returns the text
     unchanged. For dropped text, *drop_set* overrides the inferred drop set and
     *punct* also puts punctuation (，。、；) back where the punctuation model is
-    confident (:mod:`textrepair.punct`).
+    confident (:mod:`textrepair.punct`). For OCR text, *channel* is a channel file
+    learnt from your engine's output (``textrepair learn-channel``), ``"none"`` for
+    the glyph tables alone, or None for the shipped channel.
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
@@ -164,7 +167,7 @@ def repair(
     if kind == "ocr":
         from .ocr.repair import repair_ocr
 
-        return repair_ocr(text, _model(model))
+        return repair_ocr(text, _model(model), channel=channel)
     raise InputError(f"unknown kind {kind!r}: use 'dropped', 'ocr', 'clean' or None (detect)")
 
 

@@ -9,6 +9,7 @@ train              :func:`textrepair.lm.estimate` + :func:`textrepair.lm.write_a
 score              :meth:`textrepair.lm.Model.score`
 drop-set           :func:`textrepair.api.infer_drop_set_for`
 batch              :func:`textrepair.batch.run_batch`
+learn-channel      :func:`textrepair.ocr.channel.learn` + :func:`textrepair.ocr.channel.write_channel`
 =================  ==========================================
 
 Errors are one line on stderr (``textrepair: error: …``) with a non-zero exit
@@ -66,19 +67,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if args.explain:
             # the edits index the whole input, so it is read at once
             text = _read_input(args.input)
-            result = api.repair(text, kind, args.model, drop_set=drop_set, punct=args.punct)
+            result = api.repair(text, kind, args.model, drop_set=drop_set, punct=args.punct, channel=args.channel)
             _write_output(result.text)
             from .explain import format_edits
 
             sys.stderr.write(format_edits(text, result))
         else:
-            _restore_streaming(args.input, kind, args.model, drop_set, args.punct)
+            _restore_streaming(args.input, kind, args.model, drop_set, args.punct, args.channel)
     for message in dict.fromkeys(str(w.message) for w in caught):
         print(f"textrepair: warning: {message}", file=sys.stderr)
     return EXIT_FORMAT if any(issubclass(w.category, FormatWarning) for w in caught) else 0
 
 
-def _restore_streaming(name: str, kind: str | None, model: str | None, drop_set: list[str] | None, punct: bool) -> None:
+def _restore_streaming(
+    name: str, kind: str | None, model: str | None, drop_set: list[str] | None, punct: bool, channel: str | None = None
+) -> None:
     """Repair piece by piece (whole lines), so memory is bounded whatever the input size.
 
     A file's encoding is detected in a first pass over its bytes; stdin must be UTF-8.
@@ -88,7 +91,7 @@ def _restore_streaming(name: str, kind: str | None, model: str | None, drop_set:
     from .textio import iter_chunks
 
     def repair(piece: str, k: str | None):  # type: ignore[no-untyped-def]
-        return api.repair(piece, k, model, drop_set=drop_set, punct=punct)  # type: ignore[arg-type]
+        return api.repair(piece, k, model, drop_set=drop_set, punct=punct, channel=channel)  # type: ignore[arg-type]
 
     out = _TrackingWriter(io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True))
     try:
@@ -169,6 +172,20 @@ def cmd_drop_set(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_learn_channel(args: argparse.Namespace) -> int:
+    from .ocr.channel import learn, write_channel
+
+    files = args.pairs
+    if len(files) % 2:
+        raise InputError(f"learn-channel takes TRUTH OCR pairs: got {len(files)} files (an odd number)")
+    triples = [(f"{t} / {o}", _read_input(t), _read_input(o)) for t, o in zip(files[::2], files[1::2])]
+    channel = learn(triples)
+    write_channel(channel, args.output, [f"learnt from {len(triples)} proofread pages and their OCR"])
+    print(f"wrote {args.output}: {channel.characters} characters, {channel.errors} errors "
+          f"({len(channel.counts)} distinct pairs)", file=sys.stderr)
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     from .batch import add_batch_parser
@@ -188,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--drop-set", metavar="FILE", help="dropped text: the deleted characters, one per line (default: inferred)")
     p.add_argument("--punct", action="store_true", help="dropped text: also put punctuation (，。、；) back where confident")
     p.add_argument("--explain", action="store_true", help="also print the edits, as a readable diff, on stderr")
+    p.add_argument("--channel", metavar="FILE", help="OCR text: what your engine misreads (textrepair learn-channel); 'none' for the glyph tables alone (default: the shipped channel)")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("detect", help="say which kind of damage a text shows", description="Print the detected kind (dropped, ocr, clean) and a confidence.")
@@ -209,6 +227,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", nargs="?", default="-", metavar="FILE")
     p.add_argument("--model", metavar="PATH")
     p.set_defaults(func=cmd_drop_set)
+
+    p = sub.add_parser(
+        "learn-channel", help="learn what an OCR engine misreads from proofread pages",
+        description="Align proofread pages with what an OCR engine read of them (Han characters) and count "
+        "substitutions, insertions and deletions into a channel file for `restore --channel`.",
+        epilog="example: textrepair learn-channel page1.txt page1.ocr.txt page2.txt page2.ocr.txt -o my-engine.tsv",
+    )
+    p.add_argument("pairs", nargs="+", metavar="TRUTH OCR", help="proofread text, then the engine's output of it; repeat")
+    p.add_argument("-o", "--output", required=True, metavar="CHANNEL", help="channel file to write (.tsv)")
+    p.set_defaults(func=cmd_learn_channel)
 
     add_batch_parser(sub)
     return parser

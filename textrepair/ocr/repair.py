@@ -52,6 +52,7 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from pathlib import Path
 
 import regex
 
@@ -62,6 +63,7 @@ from ..lm.train import BOS, EOS, estimate_from_counts
 from ..lm.words import UsageModel, load_word_model
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
+from .channel import Channel, load_channel
 from .confusion import (
     ConfusionTable,
     GlyphSpace,
@@ -117,6 +119,16 @@ CACHE_DISCOUNT = 2
 #: weight of how often the page has a replacement's trigram elsewhere, in its cost (calibrated)
 REPEAT_WEIGHT = 0.5
 
+#: log10 weight of a learnt confusion rate c(t, o) / (n(t) + k) added to the glyph channel (calibrated)
+CHANNEL_OFFSET = -1.0
+
+#: log10 weight of a context candidate's learnt channel probability (calibrated)
+CONTEXT_OFFSET = 0.0
+#: at most this many context candidates a position (the most glyph-similar) ...
+CONTEXT_MAX = 48
+#: ... and this many more, seen next to only one neighbour (the most glyph-similar)
+CONTEXT_ONE_SIDED = 8
+
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
 _HAN = regex.compile(r"\p{Han}")
 _NONE: frozenset[str] = frozenset()
@@ -159,6 +171,15 @@ class GlyphCorrector:
     cache_discount: int = CACHE_DISCOUNT
     #: weight of the page's count of a replacement's trigram (:meth:`_weigh_repeats`); 0 turns it off
     repeat_weight: float = REPEAT_WEIGHT
+    #: what a real engine was seen to misread (:mod:`textrepair.ocr.channel`): more candidates, and their rates
+    channel: Channel | None = None
+    #: log10 weight of the learnt confusion rate against the glyph-similarity channel (calibrated)
+    channel_offset: float = CHANNEL_OFFSET
+    #: where a reading makes a pair of neighbours neither model has seen, offer the characters
+    #: both neighbours have been seen with (:meth:`context_options`); needs a channel
+    context_candidates: bool = True
+    #: log10 weight of a context candidate's channel probability (calibrated)
+    context_offset: float = CONTEXT_OFFSET
 
     def __post_init__(self) -> None:
         #: what scores: the domain model alone, or interpolated with the general one
@@ -219,10 +240,84 @@ class GlyphCorrector:
 
     def _make_options(self, observed: str) -> list[Option]:
         opts = [Option(observed, self.keep_cost(observed))]
+        cost: dict[str, float] = {}
         for true, sim, kind in self.table.candidates(observed)[:MAX_CANDIDATES]:
             if true != observed and self.knows(true):
-                opts.append(Option(true, self.channel_cost(sim, kind)))
+                cost.setdefault(true, self.channel_cost(sim, kind))
+        if self.channel is not None:
+            seen = {t: c for t, c in self.channel.candidates(observed).items() if self.knows(t)}
+            sims = dict(zip(seen, self.glyphs.similarities(observed, list(seen)))) if self.glyphs is not None else {}
+            for true, c in seen.items():
+                glyph = cost.get(true, self.channel_cost(sims.get(true, 0.0), "whole"))
+                cost[true] = self.learnt_cost(observed, true, glyph)
+        opts.extend(Option(t, c) for t, c in cost.items())
         return opts
+
+    def learnt_cost(self, observed: str, true: str, glyph: float) -> float:
+        """log10 of the glyph channel's probability plus the engine's learnt confusion rate (weighted)."""
+        assert self.channel is not None
+        rate = self.channel.rate(observed, true)
+        return math.log10(10.0**glyph + 10.0**self.channel_offset * rate)
+
+    def candidates_at(self, han: str, k: int) -> set[str]:
+        """Every character the corrector considers for ``han[k]`` in its context (before screening)."""
+        ch, left, right = han[k], han[k - 1 : k], han[k + 1 : k + 2]
+        extra = self.part_options(ch, left, right) + self.sibling_options(ch, left, right)
+        extra += self.lookalike_options(ch, left, right) + self.context_options(ch, left, right)
+        return {o.text for o in self.options(ch) + extra} - {ch}
+
+    @cached_property
+    def _context(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]]:
+        """Successors and predecessors of each character in either model's bigrams, and those bigrams."""
+        succ: dict[str, set[str]] = {}
+        pred: dict[str, set[str]] = {}
+        bigrams = set(self._general_bigrams)
+        s, p = self._neighbours if self._neighbours[0] else _bigram_neighbours(self.model)
+        bigrams.update(a + b for a, bs in s.items() for b in bs)
+        for bg in bigrams:
+            if len(bg) == 2 and bg[0] not in (BOS, EOS) and bg[1] not in (BOS, EOS):
+                succ.setdefault(bg[0], set()).add(bg[1])
+                pred.setdefault(bg[1], set()).add(bg[0])
+        return ({k: frozenset(v) for k, v in succ.items()}, {k: frozenset(v) for k, v in pred.items()},
+                frozenset(bigrams))
+
+    @cached_property
+    def _similarity_curve(self):  # type: ignore[no-untyped-def]
+        from .channel import fit_similarity
+
+        assert self.channel is not None and self.glyphs is not None
+        return fit_similarity(self.channel, self.glyphs, self._glyph_vocabulary)
+
+    def context_options(self, observed: str, left: str, right: str) -> list[Option]:
+        """Where *observed* makes a bigram neither model has seen: what the neighbours have been seen with.
+
+        The characters seen after *left* and before *right* (either model's bigrams;
+        the :data:`CONTEXT_MAX` most like *observed* if there are more), and the
+        :data:`CONTEXT_ONE_SIDED` most like it of those seen next to one of them.
+        Each costs its channel probability: the engine's substitution rate times
+        what the learnt :class:`~textrepair.ocr.channel.SimilarityCurve` says of a
+        pair at its glyph similarity, plus the engine's learnt rate for the pair.
+        """
+        if not self.context_candidates or self.channel is None or self.glyphs is None or not (left or right):
+            return []
+        succ, pred, bigrams = self._context
+        if (not left or left + observed in bigrams) and (not right or observed + right in bigrams):
+            return []
+        after, before = succ.get(left, _NONE), pred.get(right, _NONE)
+        both = (after & before) if left and right else (after or before)
+        either = (after | before) - both
+        pool = [t for t in both if t != observed and t in self.glyphs]
+        extra = [t for t in either if t != observed and t in self.glyphs]
+        sims = self.glyphs.similarities(observed, pool + extra)
+        ranked = sorted(zip(sims[: len(pool)], pool), reverse=True)[:CONTEXT_MAX]
+        ranked += sorted(zip(sims[len(pool) :], extra), reverse=True)[:CONTEXT_ONE_SIDED]
+        curve = self._similarity_curve
+        base = math.log10(self.channel.substitution_rate) + self.context_offset
+        out = []
+        for sim, t in ranked:
+            cost = base + math.log10(curve(sim))
+            out.append(Option(t, self.learnt_cost(observed, t, cost)))
+        return out
 
     def part_options(self, observed: str, left: str, right: str) -> list[Option]:
         """Characters *observed* may be a lost-component reading of, that the LM has seen next to a neighbour."""
@@ -349,7 +444,7 @@ class GlyphCorrector:
             for k, ch in enumerate(han):
                 left, right = han[k - 1 : k], han[k + 1 : k + 2]
                 extra = self.part_options(ch, left, right) + self.sibling_options(ch, left, right)
-                extra += self.lookalike_options(ch, left, right)
+                extra += self.lookalike_options(ch, left, right) + self.context_options(ch, left, right)
                 if extra:
                     seen = {o.text for o in slots[k]}
                     cheapest: dict[str, Option] = {}
@@ -533,26 +628,34 @@ def _bigram_neighbours(model: Model) -> tuple[dict[str, set[str]], dict[str, set
     return succ, pred
 
 
-def make_corrector(model: Model, table: ConfusionTable | None = None) -> GlyphCorrector:
-    """The corrector :func:`repair_ocr` uses: the shipped look-alike table and the IDS tables.
+def make_corrector(
+    model: Model, table: ConfusionTable | None = None, channel: str | Path | None = None
+) -> GlyphCorrector:
+    """The corrector :func:`repair_ocr` uses: the shipped look-alike table, the IDS tables and the channel.
 
-    Cached per (model, table), so its context indexes and option caches are built once;
-    its caches hold deterministic values only, so sharing it between threads is safe.
+    *channel*: a channel file (``textrepair learn-channel``), ``"none"`` for the
+    glyph tables alone, or None for the shipped ``models/channel.tsv`` (when it is
+    there). Cached per (model, table, channel), so its context indexes and option
+    caches are built once; its caches hold deterministic values only, so sharing it
+    between threads is safe.
     """
-    return _corrector(model, table or load_confusions())
+    return _corrector(model, table or load_confusions(), None if channel is None else str(channel))
 
 
 @lru_cache(maxsize=8)
-def _corrector(model: Model, table: ConfusionTable) -> GlyphCorrector:
+def _corrector(model: Model, table: ConfusionTable, channel: str | None) -> GlyphCorrector:
     return GlyphCorrector(
         model, table, parts=load_confusions(name="parts"), splits=load_splits(), glyphs=load_glyph_space(),
         words=load_word_model() or GeneralWords(), general=load_general_model(),
+        channel=None if channel == "none" else load_channel(channel),
     )
 
 
-def repair_ocr(text: str, model: Model, table: ConfusionTable | None = None) -> Repair:
+def repair_ocr(
+    text: str, model: Model, table: ConfusionTable | None = None, channel: str | Path | None = None
+) -> Repair:
     """Glyph corrections, then layout and punctuation; edits index *text*."""
-    corrector = make_corrector(model, table)
+    corrector = make_corrector(model, table, channel)
     glyph = corrector.correct(text)
     corrected = apply_edits(text, glyph)
     repaired, layout = fix_layout(corrected)

@@ -1,0 +1,168 @@
+"""OCR repair scored on what a real engine read: Tesseract on rendered newspaper pages.
+
+The pages were rendered and read by ``tools/realocr.py`` (``make real-ocr-data``);
+their OCR output is committed under ``corpora/real_ocr/``, so this reruns without
+Tesseract. Two text sets, each in three faces (Noto Serif CJK, AR PL UMing,
+WenQuanYi Zen Hei):
+
+* ``drafts`` -- each training draft held out in turn, the LM retrained on the
+  other two (leave-one-draft-out; the policy-text figure);
+* ``general`` -- People's Daily text that none of the project's models was
+  trained on (held out of the general model, never in the drafts);
+* ``dev`` -- more held-out general text, for tuning: not a result.
+
+For every document the truth and the OCR output are aligned on their Han
+characters, and so are the OCR output and the repair. Reported per set and face:
+substitution errors the engine made, how many the repair fixed, changed to
+another wrong character, or left; false corrections (a right character changed)
+and their rate per 10 000 characters; the error reduction ``1 - d(truth,
+repaired) / d(truth, OCR)`` over Han edit distance (insertions and deletions
+included); the candidate coverage (substitutions whose true character is among
+the repairer's candidates for what was read); and the change rate on the clean
+truth (do no harm).
+
+    python benchmarks/real_ocr.py [--sets drafts,general] [--faces uming] [--channel PATH|none] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.accuracy import fold_model  # noqa: E402
+from textrepair import api  # noqa: E402
+from textrepair.corpus import files_with_role  # noqa: E402
+from textrepair.ocr.channel import align, han  # noqa: E402
+from textrepair.ocr.repair import make_corrector, repair_ocr  # noqa: E402
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+DATA = ROOT / "corpora" / "real_ocr"
+SETS = ("drafts", "general")
+FACES = ("notoserif", "uming", "zenhei")
+
+
+def documents(set_name: str, faces: tuple[str, ...] = FACES) -> list[tuple[str, str, str, str]]:
+    """``(doc, face, truth, ocr)`` of one committed set."""
+    folder = DATA / set_name
+    out = []
+    for truth_path in sorted(folder.glob("*.truth.txt")):
+        doc = truth_path.name[: -len(".truth.txt")]
+        truth = truth_path.read_text(encoding="utf-8")
+        for face in faces:
+            ocr_path = folder / f"{doc}.{face}.ocr.txt"
+            if ocr_path.exists():
+                out.append((doc, face, truth, ocr_path.read_text(encoding="utf-8")))
+    return out
+
+
+def score(truth: str, ocr: str, repaired: str, candidates: object = None) -> Counter[str]:
+    """Counts for one document (see the module doc). *candidates*: ``f(read_han, k) -> set`` or None."""
+    t, o, r = han(truth), han(ocr), han(repaired)
+    c: Counter[str] = Counter(han=len(t), before=Levenshtein.distance(t, o), after=Levenshtein.distance(t, r))
+    true_of: list[str] = []  # per OCR position: the true character ("" where the engine invented one)
+    for a, b in align(t, o):
+        if b:
+            true_of.append(a)
+        else:
+            c["deletions"] += 1
+    read_as: list[str] = []  # per OCR position: what the repair made of it ("" if it removed it)
+    for a, b in align(o, r):
+        if a:
+            read_as.append(b)
+        else:
+            c["inserted"] += 1
+    for k, (tc, oc, rc) in enumerate(zip(true_of, o, read_as)):
+        if tc == oc:
+            c["false"] += rc != oc
+        elif not tc:
+            c["insertions"] += 1
+            c["insertions_removed"] += rc == ""
+        else:
+            c["subs"] += 1
+            if rc == tc:
+                c["fixed"] += 1
+            elif rc != oc:
+                c["wrong"] += 1
+            if candidates is not None:
+                c["covered"] += tc in candidates(o, k)  # type: ignore[operator]
+    return c
+
+
+def run(sets: tuple[str, ...], faces: tuple[str, ...], channel: str | None, workdir: Path) -> list[dict]:
+    drafts = files_with_role("train")
+    rows = []
+    for set_name in sets:
+        docs = documents(set_name, faces)
+        for doc, face, truth, ocr in docs:
+            if set_name == "drafts":
+                held = [p.stem for p in drafts].index(doc)
+                model = fold_model([p for i, p in enumerate(drafts) if i != held], workdir, f"fold{held}")
+            else:
+                model = api.load_model()
+            corrector = make_corrector(model, channel=channel)
+            t0 = time.perf_counter()
+            repaired = repair_ocr(ocr, model, channel=channel).text
+            seconds = time.perf_counter() - t0
+            counts = score(truth, ocr, repaired, corrector.candidates_at)
+            clean = repair_ocr(truth, model, channel=channel).text
+            counts["clean_changes"] = Levenshtein.distance(han(truth), han(clean))
+            rows.append({"set": set_name, "doc": doc, "face": face, "seconds": seconds, **counts})
+    return rows
+
+
+def summarise(rows: list[dict], key: tuple[str, ...]) -> list[dict]:
+    groups: dict[tuple, Counter] = {}
+    for row in rows:
+        g = groups.setdefault(tuple(row[k] for k in key), Counter())
+        g.update({k: v for k, v in row.items() if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    out = []
+    for k, g in groups.items():
+        out.append({**dict(zip(key, k)), **g,
+                    "error_reduction": 1 - g["after"] / g["before"] if g["before"] else 0.0,
+                    "false_per_10k": 1e4 * g["false"] / g["han"],
+                    "clean_per_10k": 1e4 * g["clean_changes"] / g["han"],
+                    "coverage": g["covered"] / g["subs"] if g["subs"] else 0.0,
+                    "han_per_s": g["han"] / g["seconds"] if g["seconds"] else 0.0})
+    return out
+
+
+def print_table(summary: list[dict], key: tuple[str, ...]) -> None:
+    head = [*key, "Han", "errors", "subs", "fixed", "wrong", "false", "false/10k", "error red.", "coverage",
+            "clean/10k", "Han/s"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for s in summary:
+        cells = [*(str(s[k]) for k in key), str(s["han"]), str(s["before"]), str(s["subs"]), str(s["fixed"]),
+                 str(s["wrong"]), str(s["false"]), f"{s['false_per_10k']:.1f}", f"{s['error_reduction']:.1%}",
+                 f"{s['coverage']:.0%}", f"{s['clean_per_10k']:.1f}", f"{s['han_per_s']:.0f}"]
+        print("| " + " | ".join(cells) + " |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sets", default=",".join(SETS), help="comma-separated: drafts, general, dev")
+    ap.add_argument("--faces", default=",".join(FACES))
+    ap.add_argument("--channel", default=None, help="a channel file, or 'none' for the glyph tables alone")
+    ap.add_argument("--json", type=Path, help="write every document's counts here")
+    args = ap.parse_args(argv)
+    sets, faces = tuple(args.sets.split(",")), tuple(args.faces.split(","))
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = run(sets, faces, args.channel, Path(tmp))
+    print_table(summarise(rows, ("set", "face")), ("set", "face"))
+    print()
+    print_table(summarise(rows, ("set",)), ("set",))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

