@@ -11,7 +11,7 @@ ORDER  ?= 6
 
 GENERAL := models/general.npz
 
-.PHONY: install test run model general wordlm confusion bench bench-lmplz bench-pycorrector clean
+.PHONY: install test run model general wordlm confusion channel real-ocr-data bench bench-real-ocr bench-lmplz bench-pycorrector clean
 
 install: $(STAMP)
 
@@ -52,7 +52,27 @@ wordlm: install
 confusion: install
 	$(PY) -m textrepair.ocr.build_confusion --install-font
 
+# Real-engine OCR data (tools/realocr.py): pages rendered in Debian's CJK faces, read by Tesseract.
+# Its outputs are committed (corpora/real_ocr/), so the benchmark and tests never need Tesseract.
+REAL_OCR_DEBS := tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
+real-ocr-data: install
+	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -q chi_sim || { \
+	  apt-get update -qq && apt-get install -y -qq $(REAL_OCR_DEBS); }
+	$(PY) -m pip install -q 'Pillow>=10.0'
+	$(PY) tools/realocr.py all
+
+# The shipped channel (models/channel.tsv): what Tesseract misread on the general-text pages of
+# corpora/real_ocr/channel (never the benchmark's texts, never the national witnesses).
+channel: install
+	$(PY) -m textrepair learn-channel $$(for f in corpora/real_ocr/channel/*.ocr.txt; do \
+	  echo "$${f%%.*}.truth.txt $$f"; done) -o models/channel.tsv
+
+# The headline OCR figure: repair scored on Tesseract's output, from the committed outputs.
+bench-real-ocr: install $(GENERAL) wordlm
+	$(PY) benchmarks/real_ocr.py
+
 bench: install $(GENERAL) wordlm
+	$(PY) benchmarks/real_ocr.py
 	$(PY) benchmarks/bench_scoring.py
 	$(PY) benchmarks/accuracy.py
 	$(PY) benchmarks/bench_batch.py

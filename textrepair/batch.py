@@ -479,10 +479,12 @@ def run_batch(
     scheduler: str | None = None,
     repair_fn: RepairFn | None = None,
     progress: bool | None = None,
+    channel: str | None = None,
 ) -> BatchSummary:
     """Repair every file under *in_dir* into *out_dir*; see the module docstring.
 
-    *repair_fn* defaults to :func:`textrepair.repair`; *progress* ``None`` shows a
+    *repair_fn* defaults to :func:`textrepair.repair` (with *channel*, an OCR channel
+    file, see :func:`textrepair.repair`); *progress* ``None`` shows a
     bar only when stderr is a terminal. Raises :class:`UsageError` for bad options
     or layouts before anything is written; bad files never raise.
     """
@@ -495,6 +497,15 @@ def run_batch(
     _check_targets(in_root, out_root, report_path, rels)
     if repair_fn is None:
         _require_repair_api()
+        if channel is not None:
+            import functools
+
+            from .api import repair
+            from .ocr.channel import load_channel
+
+            if channel != "none":
+                load_channel(channel)  # a bad file fails here, before anything is written
+            repair_fn = functools.partial(repair, channel=channel)
     if engine == "local":
         load_repair(repair_fn)  # fail early; forked workers inherit the loaded model
     out_root.mkdir(parents=True, exist_ok=True)
@@ -539,6 +550,7 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--report", help=f"JSON-lines report (default OUT_DIR/{REPORT_NAME})")
     p.add_argument("--engine", choices=ENGINES, default="local", help="local processes or dask")
     p.add_argument("--scheduler", metavar="ADDRESS", help="existing dask scheduler (with --engine dask)")
+    p.add_argument("--channel", metavar="FILE", help="OCR text: your engine's channel (textrepair learn-channel); 'none' for the glyph tables alone")
     p.set_defaults(func=batch_main)
     return p
 
@@ -559,6 +571,7 @@ def batch_main(args: argparse.Namespace, repair_fn: RepairFn | None = None) -> i
             engine=args.engine,
             scheduler=args.scheduler,
             repair_fn=repair_fn,
+            channel=getattr(args, "channel", None),
         )
     except TextrepairError as exc:  # usage errors, a missing model, no dask
         print(f"textrepair batch: error: {exc}", file=sys.stderr)

@@ -120,15 +120,12 @@ class Channel:
         self.insertions: Counter[str] = Counter({o: c for (t, o), c in self.counts.items() if not t})
         self.deletions: Counter[str] = Counter({t: c for (t, o), c in self.counts.items() if not o})
         self.characters = sum(self.true_count.values())
+        subs = sum(c for r in self.confusions.values() for c in r.values())
+        #: share of the pages' characters read as another character
+        self.substitution_rate = subs / max(1, self.characters)
 
     def __len__(self) -> int:
         return sum(self.counts.values())
-
-    @property
-    def substitution_rate(self) -> float:
-        """Share of the pages' characters read as another character."""
-        subs = sum(c for r in self.confusions.values() for c in r.values())
-        return subs / max(1, self.characters)
 
     @property
     def errors(self) -> int:

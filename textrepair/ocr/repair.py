@@ -122,8 +122,10 @@ REPEAT_WEIGHT = 0.5
 #: log10 weight of a learnt confusion rate c(t, o) / (n(t) + k) added to the glyph channel (calibrated)
 CHANNEL_OFFSET = -1.0
 
-#: log10 weight of a context candidate's learnt channel probability (calibrated)
-CONTEXT_OFFSET = 0.0
+#: log10 weight of the similarity curve's share of a learnt channel (calibrated)
+SIMILARITY_OFFSET = -3.0
+#: log10 weight of the glyph tables' channel beside a learnt one (calibrated)
+GLYPH_TABLE_OFFSET = -2.0
 #: at most this many context candidates a position (the most glyph-similar) ...
 CONTEXT_MAX = 48
 #: ... and this many more, seen next to only one neighbour (the most glyph-similar)
@@ -178,8 +180,13 @@ class GlyphCorrector:
     #: where a reading makes a pair of neighbours neither model has seen, offer the characters
     #: both neighbours have been seen with (:meth:`context_options`); needs a channel
     context_candidates: bool = True
-    #: log10 weight of a context candidate's channel probability (calibrated)
-    context_offset: float = CONTEXT_OFFSET
+    #: context candidates per position (the most glyph-similar), and more seen next to one neighbour only
+    context_max: int = CONTEXT_MAX
+    context_one_sided: int = CONTEXT_ONE_SIDED
+    #: log10 weight of the similarity curve's share of the channel (:meth:`learnt_costs`; calibrated)
+    similarity_offset: float = SIMILARITY_OFFSET
+    #: log10 weight of the glyph tables' costs in the mixture with a learnt channel (:meth:`_relearn`; calibrated)
+    glyph_table_offset: float = GLYPH_TABLE_OFFSET
 
     def __post_init__(self) -> None:
         #: what scores: the domain model alone, or interpolated with the general one
@@ -209,10 +216,12 @@ class GlyphCorrector:
     def keep_cost(self, observed: str) -> float:
         """log10 prior of reading *observed* as itself.
 
-        Free for a character the LM knows or one in common use. A glyph the
-        training text never has and general usage (jieba's dictionary) hardly
-        knows is more likely a misreading: it pays how much rarer it is than the
-        :data:`RARE_RANK`-th most frequent character.
+        Free for a character the LM knows or one in common use, and for every
+        character when a channel is given (the engine's record, not rarity, says
+        how often a reading is wrong). Otherwise a glyph the training text never
+        has and general usage (jieba's dictionary) hardly knows is more likely a
+        misreading: it pays how much rarer it is than the :data:`RARE_RANK`-th
+        most frequent character.
         """
         if observed in self.model:
             return 0.0
@@ -240,30 +249,55 @@ class GlyphCorrector:
 
     def _make_options(self, observed: str) -> list[Option]:
         opts = [Option(observed, self.keep_cost(observed))]
-        cost: dict[str, float] = {}
+        cands: dict[str, float] = {}
         for true, sim, kind in self.table.candidates(observed)[:MAX_CANDIDATES]:
             if true != observed and self.knows(true):
-                cost.setdefault(true, self.channel_cost(sim, kind))
+                cands.setdefault(true, self.channel_cost(sim, kind))
         if self.channel is not None:
-            seen = {t: c for t, c in self.channel.candidates(observed).items() if self.knows(t)}
-            sims = dict(zip(seen, self.glyphs.similarities(observed, list(seen)))) if self.glyphs is not None else {}
-            for true, c in seen.items():
-                glyph = cost.get(true, self.channel_cost(sims.get(true, 0.0), "whole"))
-                cost[true] = self.learnt_cost(observed, true, glyph)
-        opts.extend(Option(t, c) for t, c in cost.items())
-        return opts
+            cands.update((t, -math.inf) for t in self.channel.candidates(observed) if self.knows(t) and t not in cands)
+        opts.extend(Option(t, c) for t, c in cands.items())
+        return self._relearn(observed, opts)
 
-    def learnt_cost(self, observed: str, true: str, glyph: float) -> float:
-        """log10 of the glyph channel's probability plus the engine's learnt confusion rate (weighted)."""
+    def _relearn(self, observed: str, opts: list[Option]) -> list[Option]:
+        """With a channel, mix each replacement's glyph-table cost with what the channel learnt.
+
+        ``log10(10**(glyph_table_offset + table cost) + 10**learnt)`` (:meth:`learnt_costs`): a
+        mixture of the two channels, the rendered look-alike tables (what any engine
+        may do) and the engine's own record. A candidate only the context or the
+        channel offered has no table cost (``-inf``) and costs what was learnt.
+        """
+        if self.channel is None or len(opts) < 2:
+            return opts
+        learnt = self.learnt_costs(observed, [o.text for o in opts[1:]])
+        table = self.glyph_table_offset
+        return [opts[0]] + [
+            Option(o.text, math.log10(10.0 ** (o.cost + table) + 10.0**c) if o.cost > -math.inf else c)
+            for o, c in zip(opts[1:], learnt)
+        ]
+
+    def learnt_costs(self, observed: str, trues: list[str]) -> list[float]:
+        """log10 P(read *observed* | true) for each of *trues*, from the channel.
+
+        ``10**similarity_offset * rate * curve(sim) + 10**channel_offset * c(t, o) / (n(t) + k)``:
+        the engine's substitution rate spread over the vocabulary by the learnt
+        :class:`~textrepair.ocr.channel.SimilarityCurve` of glyph similarity, plus
+        what it was seen to do with this very pair. Whichever source offered a
+        candidate (the look-alike table, the IDS tables, the context, the channel),
+        this is its cost: the sources propose, the engine's record decides.
+        """
         assert self.channel is not None
-        rate = self.channel.rate(observed, true)
-        return math.log10(10.0**glyph + 10.0**self.channel_offset * rate)
+        sims = self.glyphs.similarities(observed, trues) if self.glyphs is not None else [0.0] * len(trues)
+        curve = self._similarity_curve
+        base = 10.0**self.similarity_offset * self.channel.substitution_rate
+        weight = 10.0**self.channel_offset
+        return [math.log10(base * curve(sim) + weight * self.channel.rate(observed, t)) for t, sim in zip(trues, sims)]
 
     def candidates_at(self, han: str, k: int) -> set[str]:
         """Every character the corrector considers for ``han[k]`` in its context (before screening)."""
         ch, left, right = han[k], han[k - 1 : k], han[k + 1 : k + 2]
         extra = self.part_options(ch, left, right) + self.sibling_options(ch, left, right)
-        extra += self.lookalike_options(ch, left, right) + self.context_options(ch, left, right)
+        extra += self.lookalike_options(ch, left, right)
+        extra += self.context_options(ch, left, right, han[max(0, k - 2) : k], han[k + 1 : k + 3])
         return {o.text for o in self.options(ch) + extra} - {ch}
 
     @cached_property
@@ -283,41 +317,49 @@ class GlyphCorrector:
 
     @cached_property
     def _similarity_curve(self):  # type: ignore[no-untyped-def]
-        from .channel import fit_similarity
+        from .channel import SimilarityCurve, fit_similarity
 
-        assert self.channel is not None and self.glyphs is not None
+        assert self.channel is not None
+        if self.glyphs is None:  # nothing to tell pairs apart: every character of the vocabulary alike
+            subs = self.channel.substitution_rate * self.channel.characters
+            vocab = len(set(self.model.vocab) | set(self.general.vocab if self.general is not None else ()))
+            return SimilarityCurve((-1.0,), (subs,), (subs * vocab,))
         return fit_similarity(self.channel, self.glyphs, self._glyph_vocabulary)
 
-    def context_options(self, observed: str, left: str, right: str) -> list[Option]:
+    def context_options(
+        self, observed: str, left: str, right: str, before: str = "", after: str = ""
+    ) -> list[Option]:
         """Where *observed* makes a bigram neither model has seen: what the neighbours have been seen with.
 
-        The characters seen after *left* and before *right* (either model's bigrams;
-        the :data:`CONTEXT_MAX` most like *observed* if there are more), and the
-        :data:`CONTEXT_ONE_SIDED` most like it of those seen next to one of them.
-        Each costs its channel probability: the engine's substitution rate times
-        what the learnt :class:`~textrepair.ocr.channel.SimilarityCurve` says of a
-        pair at its glyph similarity, plus the engine's learnt rate for the pair.
+        Every character seen after *left* or before *right* (either model's bigrams)
+        is ranked by what the scoring LM says of it between *before* and *after*
+        (the wider context as read; *left* and *right* when not given) plus the
+        learnt :class:`~textrepair.ocr.channel.SimilarityCurve` of its glyph
+        similarity to *observed*; the best :attr:`context_max` are offered, and
+        the :attr:`context_one_sided` best of those seen next to one neighbour
+        only. The channel costs them (:meth:`_relearn`).
         """
-        if not self.context_candidates or self.channel is None or self.glyphs is None or not (left or right):
+        if not self.context_candidates or self.channel is None or not (left or right):
             return []
         succ, pred, bigrams = self._context
         if (not left or left + observed in bigrams) and (not right or observed + right in bigrams):
             return []
-        after, before = succ.get(left, _NONE), pred.get(right, _NONE)
-        both = (after & before) if left and right else (after or before)
-        either = (after | before) - both
-        pool = [t for t in both if t != observed and t in self.glyphs]
-        extra = [t for t in either if t != observed and t in self.glyphs]
-        sims = self.glyphs.similarities(observed, pool + extra)
-        ranked = sorted(zip(sims[: len(pool)], pool), reverse=True)[:CONTEXT_MAX]
-        ranked += sorted(zip(sims[len(pool) :], extra), reverse=True)[:CONTEXT_ONE_SIDED]
+        after_left, before_right = succ.get(left, _NONE), pred.get(right, _NONE)
+        both = (after_left & before_right) if left and right else (after_left or before_right)
+        either = (after_left | before_right) - both
+        pool = sorted(t for t in both if t != observed)
+        extra = sorted(t for t in either if t != observed)
+        cands = pool + extra
+        if not cands:
+            return []
+        sims = self.glyphs.similarities(observed, cands) if self.glyphs is not None else [0.0] * len(cands)
+        before, after = before or left, after or right
+        lm = self.lm.score([before + t + after for t in cands], bos=False, eos=False)
         curve = self._similarity_curve
-        base = math.log10(self.channel.substitution_rate) + self.context_offset
-        out = []
-        for sim, t in ranked:
-            cost = base + math.log10(curve(sim))
-            out.append(Option(t, self.learnt_cost(observed, t, cost)))
-        return out
+        merit = [float(sc) + math.log10(curve(sim)) for sc, sim in zip(lm, sims)]
+        best = sorted(range(len(pool)), key=lambda i: -merit[i])[: self.context_max]
+        best += sorted(range(len(pool), len(cands)), key=lambda i: -merit[i])[: self.context_one_sided]
+        return [Option(cands[i], -math.inf) for i in best]  # no glyph-table cost: costed by _relearn
 
     def part_options(self, observed: str, left: str, right: str) -> list[Option]:
         """Characters *observed* may be a lost-component reading of, that the LM has seen next to a neighbour."""
@@ -444,14 +486,15 @@ class GlyphCorrector:
             for k, ch in enumerate(han):
                 left, right = han[k - 1 : k], han[k + 1 : k + 2]
                 extra = self.part_options(ch, left, right) + self.sibling_options(ch, left, right)
-                extra += self.lookalike_options(ch, left, right) + self.context_options(ch, left, right)
+                extra += self.lookalike_options(ch, left, right)
+                extra += self.context_options(ch, left, right, han[max(0, k - 2) : k], han[k + 1 : k + 3])
                 if extra:
                     seen = {o.text for o in slots[k]}
                     cheapest: dict[str, Option] = {}
                     for o in extra:  # a character offered by more than one source keeps its cheapest channel
                         if o.text not in seen and (o.text not in cheapest or o.cost > cheapest[o.text].cost):
                             cheapest[o.text] = o
-                    slots[k] = slots[k] + list(cheapest.values())
+                    slots[k] = slots[k] + self._relearn(ch, [slots[k][0], *cheapest.values()])[1:]
         rows: list[str] = []
         where: list[tuple[int, int]] = []
         for k, opts in enumerate(slots):

@@ -1,0 +1,198 @@
+"""The channel learnt from real OCR output (textrepair.ocr.channel) and its use in the corrector."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from textrepair.errors import InputError, ModelError
+from textrepair.lm import Model, estimate
+from textrepair.ocr.channel import (
+    HEADER,
+    Channel,
+    SimilarityCurve,
+    align,
+    count_pairs,
+    han,
+    learn,
+    read_channel,
+    write_channel,
+)
+from textrepair.ocr.confusion import ConfusionTable
+from textrepair.ocr.repair import GlyphCorrector
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "corpora" / "real_ocr"
+
+
+def test_align_pairs_substitutions_insertions_and_deletions() -> None:
+    assert align("甲乙丙丁", "甲乙丙丁") == [("甲", "甲"), ("乙", "乙"), ("丙", "丙"), ("丁", "丁")]
+    assert align("甲乙丙丁", "甲己丙丁") == [("甲", "甲"), ("乙", "己"), ("丙", "丙"), ("丁", "丁")]
+    assert align("甲乙丙丁", "甲丙丁") == [("甲", "甲"), ("乙", ""), ("丙", "丙"), ("丁", "丁")]
+    assert align("甲乙丙丁", "甲乙一丙丁") == [("甲", "甲"), ("乙", "乙"), ("", "一"), ("丙", "丙"), ("丁", "丁")]
+    assert align("", "") == []
+
+
+def test_counts_ignore_everything_but_han() -> None:
+    counts = count_pairs("甲乙，丙丁。\n戊己", "甲 己, 丙丁.\n戊己")
+    assert counts[("乙", "己")] == 1 and counts[("甲", "甲")] == 1
+    assert sum(counts.values()) == 6
+
+
+def test_pages_of_different_documents_are_refused() -> None:
+    with pytest.raises(InputError, match="same document"):
+        count_pairs("天地玄黄宇宙洪荒日月盈昃", "辰宿列张寒来暑往秋收冬藏")
+    with pytest.raises(InputError, match="no Han"):
+        count_pairs("abc", "abc")
+
+
+def test_learnt_counts_rates_and_round_trip(tmp_path: Path) -> None:
+    ch = learn([("p1", "甲乙丙丁" * 5, "甲己丙丁" * 4 + "甲乙丙丁"), ("p2", "乙乙乙乙乙", "乙乙一乙乙乙")])
+    assert ch.true_count["乙"] == 10 and ch.confusions["己"] == {"乙": 4}
+    assert ch.insertions == Counter({"一": 1}) and not ch.deletions
+    assert ch.rate("己", "乙") == pytest.approx(4 / (10 + ch.prior_weight))
+    assert ch.rate("乙", "己") == 0.0
+    assert ch.substitution_rate == pytest.approx(4 / 25)
+    path = tmp_path / "channel.tsv"
+    write_channel(ch, path, ["a test"])
+    assert path.read_text(encoding="utf-8").startswith(HEADER + "\n# a test\n")
+    back = read_channel(path)
+    assert back.counts == ch.counts
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("", "not a textrepair channel file"),
+        (HEADER + "\n甲\t乙\n", r":2: expected read, true and count"),
+        (HEADER + "\n甲\tab\t3\n", r":2: read and true must be single Han"),
+        (HEADER + "\n\t\t3\n", r":2: read and true must be single Han"),
+        (HEADER + "\n甲\t乙\tx\n", r":2: count 'x' is not a whole number"),
+        (HEADER + "\n# c\n甲\t乙\t-1\n", r":3: count -1 is negative"),
+        (HEADER + "\n# only comments\n", "has no rows"),
+        (HEADER + "\nア\tイ\t1\n", r":2: read and true must be single Han"),  # another script
+    ],
+)
+def test_malformed_channel_files_name_the_file_and_line(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "bad.tsv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ModelError, match=message) as info:
+        read_channel(path)
+    assert str(path) in str(info.value)
+
+
+def test_similarity_curve_backs_off_to_the_mean_rate_where_it_saw_nothing() -> None:
+    curve = SimilarityCurve((0.0, 0.5), (1.0, 99.0), (10_000.0, 1_000.0))
+    assert curve(0.9) > 50 * curve(0.1)
+    empty = SimilarityCurve((0.0, 0.5), (0.0, 100.0), (0.0, 1_000.0))
+    assert empty(0.1) == pytest.approx(empty.rate)
+
+
+# --------------------------------------------------------------------------- in the corrector
+PHRASES = ["他在树林里休息", "树木旁边有小河", "我们在河边休息"]
+MODEL = Model(ngram_model=estimate([p for _ in range(6) for p in PHRASES], 4))
+EMPTY_TABLE = ConfusionTable([("木", "林", 0.6, "whole")])
+
+
+def test_a_confusion_only_the_channel_knows_is_corrected_only_with_it() -> None:
+    damaged = "我们在河边仆息"  # 休 read as 仆: no table row has the pair
+    plain = GlyphCorrector(MODEL, EMPTY_TABLE)
+    assert plain.correct(damaged) == []
+    channel = Channel(Counter({("休", "仆"): 5, ("休", "休"): 95, ("在", "在"): 400}))
+    taught = dataclasses.replace(plain, channel=channel)
+    (edit,) = taught.correct(damaged)
+    assert (edit.old, edit.new, edit.offset) == ("仆", "休", damaged.index("仆"))
+    assert taught.correct("我们在河边休息") == []  # the clean text stays
+
+
+def test_context_candidates_come_only_where_a_bigram_is_unseen() -> None:
+    channel = Channel(Counter({("休", "仆"): 1, ("休", "休"): 99}))
+    c = GlyphCorrector(MODEL, EMPTY_TABLE, channel=channel)
+    assert c.context_options("休", "里", "息") == []  # 里休 and 休息 are both seen
+    offered = {o.text for o in c.context_options("仆", "里", "息")}
+    assert "休" in offered  # seen after 里 and before 息
+    assert "仆" not in offered
+
+
+# --------------------------------------------------------------------------- committed real-engine data
+def test_committed_real_ocr_outputs_align_with_their_truth() -> None:
+    for set_name in ("channel", "general", "dev", "drafts"):
+        ocrs = sorted((REAL / set_name).glob("*.ocr.txt"))
+        assert len(ocrs) >= 9, set_name
+        for ocr in ocrs[:6]:
+            truth = REAL / set_name / (ocr.name.split(".")[0] + ".truth.txt")
+            counts = count_pairs(truth.read_text(encoding="utf-8"), ocr.read_text(encoding="utf-8"), str(ocr))
+            errors = sum(c for (t, o), c in counts.items() if t != o)
+            assert 0 < errors < 0.15 * sum(counts.values())
+
+
+def test_the_benchmark_score_counts_fixed_wrong_and_false() -> None:
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.real_ocr import score
+
+    truth, ocr = "甲乙丙丁戊己庚辛", "甲己丙丁戊一己庚辛"  # 乙 read as 己, 一 invented
+    c = score(truth, ocr, "甲乙丙丁戊一己庚辛")  # fixed the substitution
+    assert (c["subs"], c["fixed"], c["wrong"], c["false"], c["insertions"]) == (1, 1, 0, 0, 1)
+    assert (c["before"], c["after"]) == (2, 1)
+    c = score(truth, ocr, "甲庚丙丁午一己庚辛")  # a wrong fix and a false one
+    assert (c["fixed"], c["wrong"], c["false"]) == (0, 1, 1)
+    c = score(truth, ocr, "甲乙丙丁戊己庚辛")  # the invented character removed
+    assert (c["insertions_removed"], c["after"]) == (1, 0)
+
+
+def test_learn_channel_cli(tmp_path: Path) -> None:
+    truth, ocr, other = tmp_path / "t.txt", tmp_path / "o.txt", tmp_path / "x.txt"
+    truth.write_text("我们在河边休息，他在树林里休息。\n", encoding="utf-8")
+    ocr.write_text("我们在河边仆息, 他在树林里休息.\n", encoding="utf-8")
+    other.write_text("天地玄黄宇宙洪荒日月盈昃辰宿列张\n", encoding="utf-8")
+    out = tmp_path / "ch.tsv"
+    run = [sys.executable, "-m", "textrepair", "learn-channel"]
+    done = subprocess.run([*run, str(truth), str(ocr), "-o", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert read_channel(out).confusions["仆"] == {"休": 1}
+    bad = subprocess.run([*run, str(truth), str(other), "-o", str(tmp_path / "b.tsv")], capture_output=True, text=True)
+    assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1 and "same document" in bad.stderr
+    assert not (tmp_path / "b.tsv").exists()
+    odd = subprocess.run([*run, str(truth), "-o", str(tmp_path / "c.tsv")], capture_output=True, text=True)
+    assert odd.returncode == 1 and "pairs" in odd.stderr
+
+
+def test_han_keeps_only_han() -> None:
+    assert han("a甲, 乙\n丙1") == "甲乙丙"
+
+
+def test_repair_takes_a_channel_file_or_none(tmp_path: Path) -> None:
+    from textrepair import api
+
+    text = "推进医疗卫生服务体系建设。\n"
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("not a channel\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="not a textrepair channel file"):
+        api.repair(text, "ocr", channel=bad)
+    assert api.repair(text, "ocr", channel="none").text == api.repair(text, "ocr").text == text
+
+
+def test_restore_cli_reports_a_bad_channel_on_one_line(tmp_path: Path) -> None:
+    src, bad = tmp_path / "in.txt", tmp_path / "bad.tsv"
+    src.write_text("推进医疗卫生服务体系建设。\n", encoding="utf-8")
+    bad.write_text(HEADER + "\n甲\t乙\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "textrepair", "restore", "--kind", "ocr", "--channel", str(bad), str(src)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0 and f"{bad}:2" in done.stderr
+
+
+def test_batch_refuses_a_bad_channel_before_writing(tmp_path: Path) -> None:
+    src, out, bad = tmp_path / "in", tmp_path / "out", tmp_path / "bad.tsv"
+    src.mkdir()
+    (src / "a.txt").write_text("推进医疗卫生服务体系建设。\n", encoding="utf-8")
+    bad.write_text("# not a channel\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "textrepair", "batch", str(src), str(out), "--channel", str(bad)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and str(bad) in done.stderr and "Traceback" not in done.stderr
+    assert not (out / "a.txt").exists()
