@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sets", default=",".join(SETS), help="comma-separated: drafts, general, dev")
     ap.add_argument("--faces", default=",".join(FACES))
-    ap.add_argument("--channel", default=None, help="a channel file, or 'none' for the glyph tables alone")
+    ap.add_argument("--channel", default="tesseract", help="a channel file, 'tesseract' (the shipped one, default) or 'none'")
     ap.add_argument("--json", type=Path, help="write every document's counts here")
     args = ap.parse_args(argv)
     sets, faces = tuple(args.sets.split(",")), tuple(args.faces.split(","))

@@ -41,7 +41,7 @@ def main() -> int:
     ap.add_argument("--grid", nargs="*", default=[], help="FIELD=v1,v2,... of GlyphCorrector")
     ap.add_argument("--set", default="dev")
     args = ap.parse_args()
-    base = make_corrector(api.load_model())
+    base = make_corrector(api.load_model(), channel="tesseract")
     docs = documents(args.set)
     fields = [g.split("=")[0] for g in args.grid]
     values = [[int(v) if v.lstrip("-").isdigit() else float(v) for v in g.split("=")[1].split(",")] for g in args.grid]

@@ -174,7 +174,7 @@ def test_repair_takes_a_channel_file_or_none(tmp_path: Path) -> None:
     bad.write_text("not a channel\n", encoding="utf-8")
     with pytest.raises(ModelError, match="not a textrepair channel file"):
         api.repair(text, "ocr", channel=bad)
-    assert api.repair(text, "ocr", channel="none").text == api.repair(text, "ocr").text == text
+    assert api.repair(text, "ocr", channel="tesseract").text == api.repair(text, "ocr").text == text
 
 
 def test_restore_cli_reports_a_bad_channel_on_one_line(tmp_path: Path) -> None:

@@ -153,8 +153,8 @@ def repair(
     unchanged. For dropped text, *drop_set* overrides the inferred drop set and
     *punct* also puts punctuation (，。、；) back where the punctuation model is
     confident (:mod:`textrepair.punct`). For OCR text, *channel* is a channel file
-    learnt from your engine's output (``textrepair learn-channel``), ``"none"`` for
-    the glyph tables alone, or None for the shipped channel.
+    learnt from your engine's output (``textrepair learn-channel``), ``"tesseract"``
+    for the shipped one, or None (the glyph tables alone).
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")

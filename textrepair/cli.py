@@ -205,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--drop-set", metavar="FILE", help="dropped text: the deleted characters, one per line (default: inferred)")
     p.add_argument("--punct", action="store_true", help="dropped text: also put punctuation (，。、；) back where confident")
     p.add_argument("--explain", action="store_true", help="also print the edits, as a readable diff, on stderr")
-    p.add_argument("--channel", metavar="FILE", help="OCR text: what your engine misreads (textrepair learn-channel); 'none' for the glyph tables alone (default: the shipped channel)")
+    p.add_argument("--channel", metavar="FILE", help="OCR text: what your engine misreads (a textrepair learn-channel file, or 'tesseract' for the shipped one; default: the glyph tables alone)")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("detect", help="say which kind of damage a text shows", description="Print the detected kind (dropped, ocr, clean) and a confidence.")

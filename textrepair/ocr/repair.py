@@ -120,12 +120,14 @@ CACHE_DISCOUNT = 2
 REPEAT_WEIGHT = 0.5
 
 #: log10 weight of a learnt confusion rate c(t, o) / (n(t) + k) added to the glyph channel (calibrated)
-CHANNEL_OFFSET = -1.0
+CHANNEL_OFFSET = -2.0
 
 #: log10 weight of the similarity curve's share of a learnt channel (calibrated)
 SIMILARITY_OFFSET = -3.0
 #: log10 weight of the glyph tables' channel beside a learnt one (calibrated)
 GLYPH_TABLE_OFFSET = -2.0
+#: context candidates only where this many of a reading's two bigrams are unseen (calibrated)
+CONTEXT_UNSEEN = 2
 #: at most this many context candidates a position (the most glyph-similar) ...
 CONTEXT_MAX = 48
 #: ... and this many more, seen next to only one neighbour (the most glyph-similar)
@@ -180,6 +182,8 @@ class GlyphCorrector:
     #: where a reading makes a pair of neighbours neither model has seen, offer the characters
     #: both neighbours have been seen with (:meth:`context_options`); needs a channel
     context_candidates: bool = True
+    #: ... where this many of its two bigrams are unseen (2: both; at a paragraph's edge, the one it has)
+    context_unseen: int = CONTEXT_UNSEEN
     #: context candidates per position (the most glyph-similar), and more seen next to one neighbour only
     context_max: int = CONTEXT_MAX
     context_one_sided: int = CONTEXT_ONE_SIDED
@@ -342,7 +346,8 @@ class GlyphCorrector:
         if not self.context_candidates or self.channel is None or not (left or right):
             return []
         succ, pred, bigrams = self._context
-        if (not left or left + observed in bigrams) and (not right or observed + right in bigrams):
+        unseen = (bool(left) and left + observed not in bigrams) + (bool(right) and observed + right not in bigrams)
+        if unseen < min(self.context_unseen, bool(left) + bool(right)):
             return []
         after_left, before_right = succ.get(left, _NONE), pred.get(right, _NONE)
         both = (after_left & before_right) if left and right else (after_left or before_right)
@@ -676,9 +681,10 @@ def make_corrector(
 ) -> GlyphCorrector:
     """The corrector :func:`repair_ocr` uses: the shipped look-alike table, the IDS tables and the channel.
 
-    *channel*: a channel file (``textrepair learn-channel``), ``"none"`` for the
-    glyph tables alone, or None for the shipped ``models/channel.tsv`` (when it is
-    there). Cached per (model, table, channel), so its context indexes and option
+    *channel*: a channel file (``textrepair learn-channel``), ``"tesseract"`` for
+    the shipped ``models/channel.tsv`` (learnt from Tesseract 5), or None / ``"none"``
+    for the glyph tables alone (the default: the learnt channel still changes about
+    2 in 10 000 characters of clean policy text, above the do-no-harm bound). Cached per (model, table, channel), so its context indexes and option
     caches are built once; its caches hold deterministic values only, so sharing it
     between threads is safe.
     """
@@ -690,7 +696,7 @@ def _corrector(model: Model, table: ConfusionTable, channel: str | None) -> Glyp
     return GlyphCorrector(
         model, table, parts=load_confusions(name="parts"), splits=load_splits(), glyphs=load_glyph_space(),
         words=load_word_model() or GeneralWords(), general=load_general_model(),
-        channel=None if channel == "none" else load_channel(channel),
+        channel=None if channel in (None, "none") else load_channel(None if channel == "tesseract" else channel),
     )
 
 
