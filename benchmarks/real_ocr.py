@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,8 +42,9 @@ from benchmarks.accuracy import fold_model  # noqa: E402
 from textrepair import api  # noqa: E402
 from textrepair.corpus import files_with_role  # noqa: E402
 from textrepair.ocr.channel import align, han  # noqa: E402
-from textrepair.ocr.repair import make_corrector, repair_ocr  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from textrepair.ocr.repair import make_corrector, repair_ocr  # noqa: E402
 
 DATA = ROOT / "corpora" / "real_ocr"
 SETS = ("drafts", "general")
@@ -63,7 +65,9 @@ def documents(set_name: str, faces: tuple[str, ...] = FACES) -> list[tuple[str, 
     return out
 
 
-def score(truth: str, ocr: str, repaired: str, candidates: object = None) -> Counter[str]:
+def score(
+    truth: str, ocr: str, repaired: str, candidates: Callable[[str, int], set[str]] | None = None
+) -> Counter[str]:
     """Counts for one document (see the module doc). *candidates*: ``f(read_han, k) -> set`` or None."""
     t, o, r = han(truth), han(ocr), han(repaired)
     c: Counter[str] = Counter(han=len(t), before=Levenshtein.distance(t, o), after=Levenshtein.distance(t, r))
@@ -92,7 +96,7 @@ def score(truth: str, ocr: str, repaired: str, candidates: object = None) -> Cou
             elif rc != oc:
                 c["wrong"] += 1
             if candidates is not None:
-                c["covered"] += tc in candidates(o, k)  # type: ignore[operator]
+                c["covered"] += tc in candidates(o, k)
     return c
 
 

@@ -4,16 +4,11 @@ Proofread pages and what an engine read of them are aligned on their Han
 characters (minimum edit distance, :func:`align`), and every aligned pair is
 counted: ``t`` read as itself, as another character ``o`` (a substitution), not at
 all (a deletion), or a character ``o`` read where the page has none (an
-insertion). :class:`Channel` turns the counts into a smoothed
-
-    P(o | t) = (c(t, o) + k * B(o | t)) / (n(t) + k)
-
-where ``n(t)`` is how often the pages have ``t``, ``c(t, o)`` how often it was
-read as ``o``, ``B`` the back-off channel of rendered glyph similarity the
-repairer already has (:meth:`GlyphCorrector.channel_cost`), and ``k``
-(:attr:`Channel.prior_weight`) how many readings the back-off is worth. A pair
-the engine was never seen to confuse keeps (a share of) its glyph-similarity
-probability; a pair it confused often gets what it was seen to do.
+insertion). From the counts come the engine's substitution rate, each pair's own
+rate ``c(t, o) / (n(t) + k)`` (:meth:`Channel.rate`), and, with a glyph space, a
+:class:`SimilarityCurve`: how likely a misread ``t`` is read as a character at a
+given glyph similarity. The OCR corrector mixes them into its channel
+(:meth:`textrepair.ocr.repair.GlyphCorrector.learnt_costs`).
 
 The file (``channel.tsv``; ``textrepair learn-channel`` writes it) is::
 
@@ -27,32 +22,27 @@ an empty *true* for an insertion. Both fields are single Han characters or empty
 
 from __future__ import annotations
 
-import math
+import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import regex
 from rapidfuzz.distance import Levenshtein
 
 from ..errors import InputError, ModelError
+from ..normalize import HAN
+from ..normalize import han_only as han
+from .confusion import MODELS_DIR, GlyphSpace, read_model_text
 
 HEADER = "# textrepair channel 1"
-#: readings the back-off (glyph similarity) is worth against the counts
+#: pseudo-readings added to each true character's count in :meth:`Channel.rate`
 PRIOR_WEIGHT = 20.0
 #: a truth/OCR pair whose Han characters agree less than this is not one document
 MIN_AGREEMENT = 0.6
 
-_HAN = regex.compile(r"\p{Han}")
-
 Pair = tuple[str, str]  # (true, read); "" on one side for an insertion or deletion
-
-
-def han(text: str) -> str:
-    """The Han characters of *text*, in order."""
-    return "".join(_HAN.findall(text))
 
 
 def align(truth: str, read: str) -> list[Pair]:
@@ -124,9 +114,6 @@ class Channel:
         #: share of the pages' characters read as another character
         self.substitution_rate = subs / max(1, self.characters)
 
-    def __len__(self) -> int:
-        return sum(self.counts.values())
-
     @property
     def errors(self) -> int:
         return sum(c for (t, o), c in self.counts.items() if t != o)
@@ -139,28 +126,6 @@ class Channel:
         """How often *true* was seen read as *read*: ``c(t, o) / (n(t) + k)``."""
         c = self.confusions.get(read, {}).get(true, 0)
         return c / (self.true_count.get(true, 0) + self.prior_weight)
-
-    def log_prob(self, read: str, true: str, backoff: float) -> float:
-        """log10 P(read | true), smoothed with the back-off channel's log10 probability *backoff*."""
-        n = self.true_count.get(true, 0)
-        c = self.confusions.get(read, {}).get(true, 0)
-        k = self.prior_weight
-        return math.log10((c + k * 10.0**backoff) / (n + k))
-
-    def log_insertion(self, read: str) -> float:
-        """log10 P(an engine invents *read* at a position), from the insertion counts (add-one)."""
-        return math.log10((self.insertions.get(read, 0) + 0.5) / (self.characters + 1))
-
-    def log_deletion(self, true: str) -> float:
-        """log10 P(*true* is not read at all), smoothed towards the overall deletion rate."""
-        total = sum(self.deletions.values())
-        rate = (total + 1) / (self.characters + 2)
-        k = self.prior_weight
-        return math.log10((self.deletions.get(true, 0) + k * rate) / (self.true_count.get(true, 0) + k))
-
-    def merged(self, other: Channel) -> Channel:
-        """This channel's counts plus *other*'s (a user's pages on top of the shipped channel)."""
-        return Channel(self.counts + other.counts, source=f"{self.source}+{other.source}", prior_weight=self.prior_weight)
 
 
 #: glyph-similarity bins of :class:`SimilarityCurve` (lower edges; the last bin is open)
@@ -182,34 +147,36 @@ class SimilarityCurve:
     hits: tuple[float, ...]
     pairs: tuple[float, ...]
 
+    def __post_init__(self) -> None:
+        #: the mean per-pair hit rate (the curve of a glyph space that says nothing)
+        rate = sum(self.hits) / max(sum(self.pairs), 1.0)
+        object.__setattr__(self, "rate", rate)
+        # per bin, smoothed towards the mean rate: what a bin that saw nothing says
+        values = tuple((h + 1.0) / (n + 1.0 / max(rate, 1e-12)) for h, n in zip(self.hits, self.pairs))
+        object.__setattr__(self, "_values", values)
+
     def __call__(self, similarity: float) -> float:
-        b = max(0, sum(1 for lo in self.bins if similarity >= lo) - 1)
-        return (self.hits[b] + 1.0) / (self.pairs[b] + 1.0 / max(self.rate, 1e-12))
-
-    @property
-    def rate(self) -> float:
-        """The mean per-pair hit rate (the curve of a glyph space that says nothing)."""
-        return sum(self.hits) / max(sum(self.pairs), 1.0)
+        return self._values[max(0, bisect.bisect_right(self.bins, similarity) - 1)]  # type: ignore[attr-defined, no-any-return]
 
 
-def fit_similarity(channel: Channel, glyphs: object, vocab: Sequence[str]) -> SimilarityCurve:
+def fit_similarity(channel: Channel, glyphs: GlyphSpace, vocab: Sequence[str]) -> SimilarityCurve:
     """The :class:`SimilarityCurve` of *channel*'s substitutions in glyph space *glyphs* over *vocab*."""
     import numpy as np
 
     edges = np.array(SIMILARITY_BINS)
     hits = np.zeros(len(edges))
     pairs = np.zeros(len(edges))
-    vocab = [c for c in vocab if c in glyphs]  # type: ignore[operator]
+    vocab = [c for c in vocab if c in glyphs]
     for read, trues in channel.confusions.items():
-        if read not in glyphs:  # type: ignore[operator]
+        if read not in glyphs:
             continue
         for true, c in trues.items():
-            if true not in glyphs:  # type: ignore[operator]
+            if true not in glyphs:
                 continue
-            sims = np.array(glyphs.similarities(true, vocab))  # type: ignore[attr-defined]
+            sims = np.array(glyphs.similarities(true, vocab))
             b = np.clip(np.searchsorted(edges, sims, side="right") - 1, 0, len(edges) - 1)
             pairs += c * np.bincount(b, minlength=len(edges))
-            s = glyphs.similarities(true, [read])[0]  # type: ignore[attr-defined]
+            s = glyphs.similarities(true, [read])[0]
             hits[max(0, int(np.searchsorted(edges, s, side="right")) - 1)] += c
     return SimilarityCurve(tuple(edges.tolist()), tuple(hits.tolist()), tuple(pairs.tolist()))
 
@@ -236,15 +203,7 @@ def write_channel(channel: Channel, path: str | Path, comments: Sequence[str] = 
 def read_channel(path: str | Path) -> Channel:
     """Parse a channel file, or raise ModelError naming the file and line."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ModelError(f"channel file {p} not found") from None
-    except UnicodeDecodeError as exc:
-        raise ModelError(f"channel file {p} is not UTF-8 (byte {exc.start})") from None
-    except OSError as exc:
-        raise ModelError(f"cannot read channel file {p}: {exc.strerror or exc}") from None
-    lines = text.splitlines()
+    lines = read_model_text(p, "channel file").splitlines()
     if not lines or lines[0].strip() != HEADER:
         raise ModelError(f"{p}:1: not a textrepair channel file (expected {HEADER!r})")
     counts: Counter[Pair] = Counter()
@@ -255,7 +214,7 @@ def read_channel(path: str | Path) -> Channel:
         if len(fields) != 3:
             raise ModelError(f"{p}:{n}: expected read, true and count separated by tabs, got {len(fields)} fields")
         o, t, c = fields
-        if not (o or t) or any(x and (len(x) != 1 or not _HAN.fullmatch(x)) for x in (o, t)):
+        if not (o or t) or any(x and (len(x) != 1 or not HAN.fullmatch(x)) for x in (o, t)):
             raise ModelError(f"{p}:{n}: read and true must be single Han characters (or one of them empty)")
         try:
             count = int(c)
@@ -276,8 +235,6 @@ def _cached(path: Path) -> Channel:
 
 def load_channel(path: str | Path | None = None) -> Channel | None:
     """The channel at *path*, or the shipped ``models/channel.tsv`` (None if it is not there); cached."""
-    from .confusion import MODELS_DIR
-
     p = Path(path) if path is not None else MODELS_DIR / "channel.tsv"
     if path is None and not p.exists():
         return None

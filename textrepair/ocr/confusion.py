@@ -92,16 +92,21 @@ def parse_row(line: str, where: str) -> tuple[str, str, float, str]:
     return observed, true, sim, kind
 
 
+def read_model_text(path: Path, what: str, build: str = "") -> str:
+    """The UTF-8 text of model file *path*, or a ModelError naming it (*what*: "confusion table", ...)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ModelError(f"{what} {path} not found" + (f" (build it with {build})" if build else "")) from None
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"{what} {path} is not UTF-8 (byte {exc.start})") from None
+    except OSError as exc:
+        raise ModelError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+
+
 def read_table(path: Path) -> ConfusionTable:
     """Parse a confusion table file (uncached)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ModelError(f"confusion table {path} not found (build it with `make confusion`)") from None
-    except OSError as exc:
-        raise ModelError(f"cannot read confusion table {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise ModelError(f"confusion table {path} is not UTF-8 (byte {exc.start})") from None
+    text = read_model_text(path, "confusion table", "`make confusion`")
     rows = [
         parse_row(line, f"{path}:{n}")
         for n, line in enumerate(text.splitlines(), 1)

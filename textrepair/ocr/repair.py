@@ -63,7 +63,7 @@ from ..lm.train import BOS, EOS, estimate_from_counts
 from ..lm.words import UsageModel, load_word_model
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
-from .channel import Channel, load_channel
+from .channel import Channel, SimilarityCurve, fit_similarity, load_channel
 from .confusion import (
     ConfusionTable,
     GlyphSpace,
@@ -220,12 +220,10 @@ class GlyphCorrector:
     def keep_cost(self, observed: str) -> float:
         """log10 prior of reading *observed* as itself.
 
-        Free for a character the LM knows or one in common use, and for every
-        character when a channel is given (the engine's record, not rarity, says
-        how often a reading is wrong). Otherwise a glyph the training text never
-        has and general usage (jieba's dictionary) hardly knows is more likely a
-        misreading: it pays how much rarer it is than the :data:`RARE_RANK`-th
-        most frequent character.
+        Free for a character the LM knows or one in common use. A glyph the
+        training text never has and general usage (jieba's dictionary) hardly
+        knows is more likely a misreading: it pays how much rarer it is than the
+        :data:`RARE_RANK`-th most frequent character.
         """
         if observed in self.model:
             return 0.0
@@ -298,31 +296,28 @@ class GlyphCorrector:
 
     def candidates_at(self, han: str, k: int) -> set[str]:
         """Every character the corrector considers for ``han[k]`` in its context (before screening)."""
+        return {o.text for o in self.options(han[k]) + self._options_in_context(han, k)} - {han[k]}
+
+    def _options_in_context(self, han: str, k: int) -> list[Option]:
+        """The candidates for ``han[k]`` that depend on its neighbours: parts, siblings, look-alikes, context."""
         ch, left, right = han[k], han[k - 1 : k], han[k + 1 : k + 2]
         extra = self.part_options(ch, left, right) + self.sibling_options(ch, left, right)
         extra += self.lookalike_options(ch, left, right)
-        extra += self.context_options(ch, left, right, han[max(0, k - 2) : k], han[k + 1 : k + 3])
-        return {o.text for o in self.options(ch) + extra} - {ch}
+        return extra + self.context_options(ch, left, right, han[max(0, k - 2) : k], han[k + 1 : k + 3])
 
     @cached_property
     def _context(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]]:
         """Successors and predecessors of each character in either model's bigrams, and those bigrams."""
+        bigrams = frozenset(self._general_bigrams) | frozenset(self.model.bigrams)
         succ: dict[str, set[str]] = {}
         pred: dict[str, set[str]] = {}
-        bigrams = set(self._general_bigrams)
-        s, p = self._neighbours if self._neighbours[0] else _bigram_neighbours(self.model)
-        bigrams.update(a + b for a, bs in s.items() for b in bs)
         for bg in bigrams:
-            if len(bg) == 2 and bg[0] not in (BOS, EOS) and bg[1] not in (BOS, EOS):
-                succ.setdefault(bg[0], set()).add(bg[1])
-                pred.setdefault(bg[1], set()).add(bg[0])
-        return ({k: frozenset(v) for k, v in succ.items()}, {k: frozenset(v) for k, v in pred.items()},
-                frozenset(bigrams))
+            succ.setdefault(bg[0], set()).add(bg[1])
+            pred.setdefault(bg[1], set()).add(bg[0])
+        return {k: frozenset(v) for k, v in succ.items()}, {k: frozenset(v) for k, v in pred.items()}, bigrams
 
     @cached_property
-    def _similarity_curve(self):  # type: ignore[no-untyped-def]
-        from .channel import SimilarityCurve, fit_similarity
-
+    def _similarity_curve(self) -> SimilarityCurve:
         assert self.channel is not None
         if self.glyphs is None:  # nothing to tell pairs apart: every character of the vocabulary alike
             subs = self.channel.substitution_rate * self.channel.characters
@@ -489,10 +484,7 @@ class GlyphCorrector:
         slots = [self.options(ch) for ch in han]
         if self.parts is not None or self.splits or self.glyphs is not None:
             for k, ch in enumerate(han):
-                left, right = han[k - 1 : k], han[k + 1 : k + 2]
-                extra = self.part_options(ch, left, right) + self.sibling_options(ch, left, right)
-                extra += self.lookalike_options(ch, left, right)
-                extra += self.context_options(ch, left, right, han[max(0, k - 2) : k], han[k + 1 : k + 3])
+                extra = self._options_in_context(han, k)
                 if extra:
                     seen = {o.text for o in slots[k]}
                     cheapest: dict[str, Option] = {}
@@ -684,8 +676,9 @@ def make_corrector(
     *channel*: a channel file (``textrepair learn-channel``), ``"tesseract"`` for
     the shipped ``models/channel.tsv`` (learnt from Tesseract 5), or None / ``"none"``
     for the glyph tables alone (the default: the learnt channel still changes about
-    2 in 10 000 characters of clean policy text, above the do-no-harm bound). Cached per (model, table, channel), so its context indexes and option
-    caches are built once; its caches hold deterministic values only, so sharing it
+    2 in 10 000 characters of clean policy text, above the do-no-harm bound).
+    Cached per (model, table, channel), so its context indexes and option caches
+    are built once; its caches hold deterministic values only, so sharing it
     between threads is safe.
     """
     return _corrector(model, table or load_confusions(), None if channel is None else str(channel))
