@@ -6,7 +6,7 @@
 The three training drafts, joined, damaged by :func:`textrepair.noise.ocr` (1 %
 glyph errors, column spaces, half-width punctuation, lost lines) with seeds 0, 1, 2, …
 until the file holds at least ``--mb`` megabytes of UTF-8; copies are separated by a
-blank line. The README's streaming figures come from ``--mb 1`` and ``--mb 4``.
+blank line. The streaming figures in docs/benchmarks.md come from ``--mb 1`` and ``--mb 4``.
 """
 
 from __future__ import annotations
