@@ -288,3 +288,54 @@ def test_edit_confidence_separates_right_from_wrong_gaps(tmp_path: Path, drop_se
     mean_right, mean_wrong = sum(right) / len(right), sum(wrong) / len(wrong)
     print(f"mean confidence: right {mean_right:.3f} ({len(right)}), wrong {mean_wrong:.3f} ({len(wrong)})")
     assert mean_right > mean_wrong + 0.2
+
+
+# --------------------------------------------------------------------------- general knowledge
+GENERAL_TEXT = Path(__file__).resolve().parent.parent / "corpora" / "real_ocr" / "general" / "pd19000.truth.txt"
+
+
+def general_top(k: int = 85) -> list[str]:
+    from textrepair.lexicon import general_char_counts
+    from textrepair.normalize import HAN
+
+    counts = general_char_counts()
+    return [c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if HAN.fullmatch(c)][:k]
+
+
+@pytest.mark.slow
+def test_general_text_is_restored_with_the_general_model(model: Model) -> None:
+    # Newspaper text held out of the general model. With the drafts' model alone nearly every
+    # insertion is refused (insertion F1 about 0.1); the general model and a lexicon weighted
+    # as the document reads lift it (measured: 0.45 on this text).
+    from benchmarks.accuracy import insertion_scores
+    from textrepair.lm.general import load_general_model
+
+    general = load_general_model()
+    if general is None:
+        pytest.skip("models/general.npz not built (make general)")
+    drop_set = general_top()
+    lines = [noise.drop_with_truth(line, drop_set) for line in read_text(GENERAL_TEXT).splitlines() if line.strip()]
+    damaged, truth = "\n".join(d for d, _ in lines), "".join(t for _, t in lines)
+    kept = set(damaged) - {" ", "\n"}
+    weight = api.drop_set_inference(damaged, model).domain_weight
+    assert weight < 0.3
+    scores = {}
+    for name, restorer in (
+        ("drafts only", DroppedRestorer(model, api._reduction_index(api._words_file(model), frozenset(drop_set)), frozenset(drop_set))),
+        ("with general", api.dropped_restorer(model, drop_set, weight)),
+    ):
+        out = "".join(r.text for r in restorer.restore_lines(damaged.split("\n")))
+        scores[name] = insertion_scores(truth, out, kept)["F1"]
+    assert scores["drafts only"] < 0.25
+    assert scores["with general"] > scores["drafts only"] + 0.15
+
+
+def test_a_short_dropped_text_warns_that_its_drop_set_is_unsure(model: Model) -> None:
+    from textrepair.dropset import ShortTextWarning
+
+    damaged = noise.drop(read_text(files_with_role("train")[0])[:120], general_top())
+    with pytest.warns(ShortTextWarning, match="too short"):
+        api.repair(damaged, "dropped", model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ShortTextWarning)
+        api.repair(damaged, "dropped", model, drop_set=general_top())  # a given drop set needs no inference

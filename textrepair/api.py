@@ -10,29 +10,30 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .dropped import DroppedRestorer, FormatWarning, RestoredLine, format_evidence, looks_dropped
-from .dropset import infer_drop_set_from_counts
+from .dropped import DroppedRestorer, FormatWarning, RestoredLine, format_evidence, general_weight_for, looks_dropped
+from .dropset import DropSetInference, ShortTextWarning, infer_drop_set_mixed
 from .errors import InputError, ModelError
-from .lexicon import ReductionIndex, WordModel, general_char_counts, read_word_counts, words_path_for
+from .lexicon import DOMAIN_WEIGHT, ReductionIndex, WordModel, general_char_counts, read_word_counts, words_path_for
+from .lm.general import load_general_model
 from .lm.scorer import Model
 from .normalize import HAN
 from .types import Edit, Kind, Repair
 
 #: The default model, built by ``make model`` from the training drafts in corpora/.
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default.arpa"
-#: Drop-set inference favours recall: a missed drop character loses every one of
-#: its occurrences, a spurious one only adds a candidate the LM must reject.
+#: Drop-set inference: the level of the per-character absence test
+#: (:func:`textrepair.dropset.infer_drop_set_mixed`).
 DROP_SET_ALPHA = 0.05
 
 #: Resources that depend on a document's drop set are kept for this many drop sets
 #: (a batch over many dropped documents must not grow without bound).
-PER_DROP_SET_CACHE = 4
+PER_DROP_SET_CACHE = 6
 
 T = TypeVar("T")
 _lock = threading.RLock()
@@ -92,13 +93,35 @@ def _model(model: Model | str | Path | None) -> Model:
     return model if isinstance(model, Model) else load_model(model)
 
 
-def _word_model(words_file: str) -> WordModel:
+def _domain_chars(words_file: str) -> Counter[str]:
+    """Character counts of the training text (from its word counts), read once."""
+
+    def build() -> Counter[str]:
+        p = Path(words_file)
+        chars: Counter[str] = Counter()
+        for w, c in (read_word_counts(p) if p.exists() else Counter()).items():
+            for ch in w:
+                chars[ch] += c
+        return chars
+
+    return _once(("chars", words_file), build)
+
+
+def _word_model(words_file: str, domain_weight: float = DOMAIN_WEIGHT) -> WordModel:
     p = Path(words_file)
-    return _once(("words", words_file), lambda: WordModel(read_word_counts(p) if p.exists() else None))
+    return _once(
+        ("words", words_file, domain_weight),
+        lambda: WordModel(read_word_counts(p) if p.exists() else None, domain_weight=domain_weight),
+        per_drop_set=True,
+    )
 
 
-def _reduction_index(words_file: str, drop_set: frozenset[str]) -> ReductionIndex:
-    return _once(("index", words_file, drop_set), lambda: _word_model(words_file).reductions(drop_set), per_drop_set=True)
+def _reduction_index(words_file: str, drop_set: frozenset[str], domain_weight: float = DOMAIN_WEIGHT) -> ReductionIndex:
+    return _once(
+        ("index", words_file, drop_set, domain_weight),
+        lambda: _word_model(words_file, domain_weight).reductions(drop_set),
+        per_drop_set=True,
+    )
 
 
 def _words_file(model: Model) -> str:
@@ -176,25 +199,46 @@ def restore(text: str, kind: Kind | None = None, model: Model | str | Path | Non
     return repair(text, kind, model, **options).text  # type: ignore[arg-type]
 
 
-def dropped_restorer(model: Model, drop_set: Collection[str]) -> DroppedRestorer:
-    """A restorer for dropped text with *drop_set* (cached per model and drop set)."""
-    return _dropped_restorer(model, frozenset(drop_set))
+def dropped_restorer(model: Model, drop_set: Collection[str], domain_weight: float = DOMAIN_WEIGHT) -> DroppedRestorer:
+    """A restorer for dropped text with *drop_set* (cached per model, drop set and domain weight).
+
+    *domain_weight* (in [0, 1], rounded to a tenth) is how much the document reads
+    like the training text (:attr:`DropSetInference.domain_weight`): it sets the
+    domain's share of the lexicon and, through :func:`general_weight_for`, the
+    general character model's share of the LM.
+    """
+    dw = round(min(max(domain_weight, 0.0), 1.0), 1)
+    ds = frozenset(drop_set)
+    # the lexicon keeps a share of both sources: a word only one of them knows stays possible
+    lexicon_dw = min(max(dw, 1.0 - DOMAIN_WEIGHT), DOMAIN_WEIGHT)
+    index = _reduction_index(_words_file(model), ds, lexicon_dw)
+    general = _once(("general",), load_general_model)
+    return _once(
+        ("restorer", model, ds, dw),
+        lambda: DroppedRestorer(model, index, ds, general=general, general_weight=general_weight_for(dw)),
+        per_drop_set=True,
+    )
 
 
-def _dropped_restorer(model: Model, drop_set: frozenset[str]) -> DroppedRestorer:
-    index = _reduction_index(_words_file(model), drop_set)
-    return _once(("restorer", model, drop_set), lambda: DroppedRestorer(model, index, drop_set), per_drop_set=True)
+def drop_set_inference(text: str, model: Model) -> DropSetInference:
+    """The drop set of *text* and how much it reads like the model's training text.
 
-
-def infer_drop_set_for(text: str, model: Model) -> list[str]:
-    """The drop set of *text*, inferred against the model's training-text characters."""
-    counts = _word_model(_words_file(model)).domain_chars
+    The training text's characters (its word counts) and general usage (jieba's
+    dictionary) are mixed as the kept characters say
+    (:func:`textrepair.dropset.infer_drop_set_mixed`).
+    """
+    counts = _domain_chars(_words_file(model))
     if not counts:
         raise ModelError(
             f"no word counts next to {model.path} ({words_path_for(model.path or 'model')}); "
             "train the model with `textrepair train` or pass a drop set"
         )
-    return infer_drop_set_from_counts(text, [counts, general_char_counts()], alpha=DROP_SET_ALPHA)
+    return infer_drop_set_mixed(text, counts, general_char_counts(), alpha=DROP_SET_ALPHA)
+
+
+def infer_drop_set_for(text: str, model: Model) -> list[str]:
+    """The drop set of *text*, inferred against the model's training text and general usage."""
+    return drop_set_inference(text, model).chars
 
 
 def _repair_dropped(text: str, model: Model, drop_set: Collection[str] | None, punct: bool = False) -> Repair:
@@ -206,9 +250,17 @@ def _repair_dropped(text: str, model: Model, drop_set: Collection[str] | None, p
             stacklevel=3,
         )
         return Repair(text, "dropped", [])
-    ds = list(drop_set) if drop_set is not None else infer_drop_set_for(text, model)
+    inference = drop_set_inference(text, model)
+    if drop_set is None and not inference.reliable:
+        warnings.warn(
+            f"text too short to infer its drop set reliably ({inference.kept} kept characters); "
+            "characters may be missed: give the drop set if you know it (--drop-set)",
+            ShortTextWarning,
+            stacklevel=3,
+        )
+    ds = list(drop_set) if drop_set is not None else inference.candidates
     lines = text.split("\n")
-    restored = dropped_restorer(model, ds).restore_lines(lines)
+    restored = dropped_restorer(model, ds, inference.domain_weight).restore_lines(lines)
     if punct:
         from .punct import load_punct_model, punctuate_many
 

@@ -38,7 +38,7 @@ import numpy as np
 import regex
 
 from .lexicon import ReductionIndex
-from .lm.scorer import Model
+from .lm.scorer import Interpolated, Model, Scorer
 from .search import Option, beam_search_chunked
 from .types import Edit
 
@@ -53,6 +53,13 @@ MAX_FILLERS = 100
 MAX_FILLER_SEQUENCES = 60
 #: Slots per independently decoded chunk of a long line.
 CHUNK_SLOTS = 64
+#: Share of the general newspaper model in the interpolated character LM for a document
+#: that reads like the training text (domain weight 1) ...
+GENERAL_WEIGHT_DOMAIN = 0.3
+#: ... and for one that reads like general usage (domain weight 0); linear in between.
+GENERAL_WEIGHT_GENERAL = 1.0
+#: Share used when no document fit is given.
+GENERAL_WEIGHT = GENERAL_WEIGHT_DOMAIN
 
 _TOKEN = regex.compile(r" +|[^ ]")
 
@@ -168,8 +175,13 @@ class DroppedRestorer:
     word_weight: float = WORD_WEIGHT
     insert_bonus: float = INSERT_BONUS
     beam: int = BEAM
+    #: general-usage character model (:mod:`textrepair.lm.general`), interpolated with *model*
+    general: Model | None = None
+    general_weight: float = GENERAL_WEIGHT
 
     def __post_init__(self) -> None:
+        #: what scores: the drafts' model alone, or interpolated with the general one
+        self.lm: Scorer = self.model if self.general is None else Interpolated(self.model, self.general, self.general_weight)
         self.fillers = FillerModel(self.index.drop_only)
         self.runs = context_runs(self.model.long_ngrams, self.drop_set)
         self._filler_cache: dict[tuple[int, str, str], list[Option]] = {}
@@ -187,7 +199,7 @@ class DroppedRestorer:
         first slot after each cut.
         """
         lattices = [self.lattice(parse_line(line)) for line in lines]
-        choices = beam_search_chunked(self.model, [lat.slots for lat in lattices], chunk=CHUNK_SLOTS, beam=self.beam)
+        choices = beam_search_chunked(self.lm, [lat.slots for lat in lattices], chunk=CHUNK_SLOTS, beam=self.beam)
         confidences = self.confidences(lattices, choices)
         return [self.assemble(line, lat, ch, cf) for line, lat, ch, cf in zip(lines, lattices, choices, confidences)]
 
@@ -199,7 +211,7 @@ class DroppedRestorer:
         option's share of ``10 ** score`` over the slot's options is its
         confidence. One batched LM call for all slots of all lines.
         """
-        n = self.model.order - 1
+        n = self.lm.order - 1
         rows: list[str] = []
         owners: list[tuple[int, int, int]] = []  # (line, slot, number of options)
         for li, (lat, ch) in enumerate(zip(lattices, choices)):
@@ -211,7 +223,7 @@ class DroppedRestorer:
                     rows.extend(left + o.text + right for o in slot)
                     owners.append((li, k, len(slot)))
         out = [[1.0] * len(lat.slots) for lat in lattices]
-        scores = self.model.score(rows, bos=False, eos=False) if rows else np.zeros(0)
+        scores = self.lm.score(rows, bos=False, eos=False) if rows else np.zeros(0)
         at = 0
         for li, k, m in owners:
             slot = lattices[li].slots[k]
@@ -288,6 +300,11 @@ class DroppedRestorer:
         opts = [Option(t, self.word_weight * lp + self.insert_bonus * len(t)) for t, lp in cands.items()]
         self._filler_cache[key] = opts = opts or [Option("", 0.0)]
         return opts
+
+
+def general_weight_for(domain_weight: float) -> float:
+    """The general model's share in the LM for a document whose domain weight is *domain_weight*."""
+    return GENERAL_WEIGHT_GENERAL + (GENERAL_WEIGHT_DOMAIN - GENERAL_WEIGHT_GENERAL) * domain_weight
 
 
 def _reduce(w: str, drop_set: Collection[str]) -> str:

@@ -39,7 +39,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from .corpus import read_text
 from .errors import InputError
@@ -158,6 +161,171 @@ def infer_drop_set_from_counts(
             mine = grown
         found |= mine
     return sorted(found)
+
+
+#: absentees this likely to have been dropped are insertion candidates too (see DropSetInference.candidates)
+CANDIDATE_POSTERIOR = 0.2
+
+
+class ShortTextWarning(UserWarning):
+    """The text is too short for its drop set to be inferred reliably."""
+
+
+#: only characters that could reach significance with a drop set of at most this mass are tested
+MAX_DROPPED_MASS = 0.5
+
+
+@dataclass(frozen=True)
+class DropSetInference:
+    """What :func:`infer_drop_set_mixed` found, and how sure it can be.
+
+    ``domain_weight`` is the share of the domain reference in the mixture that best
+    explains the kept characters (1: the document reads like the training text, 0:
+    like general usage). ``reliable`` is False when the document is too short for
+    the test: fewer than ``min_expected`` occurrences of the most frequent candidate
+    would be expected, so absence proves little.
+    """
+
+    chars: list[str]
+    domain_weight: float
+    kept: int
+    reliable: bool
+    #: P(dropped | absent) of every absent character expected at least once (:func:`absence_posterior`)
+    posterior: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def candidates(self) -> list[str]:
+        """What the restorer may insert: :attr:`chars`, and the absentees whose posterior is at least
+        :data:`CANDIDATE_POSTERIOR` (a missed drop character loses every one of its occurrences,
+        a spurious candidate is one more option the language model has to reject)."""
+        doubtful = sorted(c for c, p in self.posterior.items() if p >= CANDIDATE_POSTERIOR and c not in self.chars)
+        return self.chars + doubtful
+
+
+def mixture_weight(kept: Mapping[str, int], domain: Mapping[str, int], general: Mapping[str, int], steps: int = 50) -> float:
+    """The weight ``w`` of *domain* in ``w p_domain + (1 - w) p_general`` that best explains *kept*.
+
+    Both distributions are renormalised over the characters *kept* holds (the kept
+    characters say nothing about the drop set's share), and ``w`` maximises the
+    likelihood of the kept counts on a grid of ``steps + 1`` values.
+    """
+    chars = [c for c in kept if domain.get(c) or general.get(c)]
+    if not chars:
+        return 0.5
+    cnt = np.array([kept[c] for c in chars], dtype=np.float64)
+    pd = np.array([domain.get(c, 0) for c in chars], dtype=np.float64)
+    pg = np.array([general.get(c, 0) for c in chars], dtype=np.float64)
+    pd /= pd.sum() or 1.0
+    pg /= pg.sum() or 1.0
+    w = np.linspace(0.0, 1.0, steps + 1)[:, None]
+    mix = w * pd + (1.0 - w) * pg
+    with np.errstate(divide="ignore"):
+        ll = (cnt * np.log(mix)).sum(axis=1)
+    return float(w[int(np.argmax(ll)), 0])
+
+
+def infer_drop_set_mixed(
+    damaged: str,
+    domain: Mapping[str, int],
+    general: Mapping[str, int],
+    *,
+    alpha: float = 0.01,
+    min_expected: float = 20.0,
+) -> DropSetInference:
+    """Characters whose absence from *damaged* is significant under a fitted mixture of two references.
+
+    The reference frequency of a character is ``w f_domain + (1 - w) f_general``
+    with ``w`` from :func:`mixture_weight`: for a policy text ``w`` is near 1 and a
+    character policy text never uses (frequent in general usage) is expected
+    rarely, so its absence is no evidence; for general text the general
+    frequencies speak. The test is the module's (zero occurrences among the kept
+    characters, the frequency scaled up by the drop set's mass, iterated), per
+    character at level *alpha*: no multiple-comparison correction, because a
+    missed drop character costs every one of its occurrences while a spurious one
+    only offers the decoder a candidate its language model must accept.
+    """
+    if not 0.0 < alpha < 1.0:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+    kept = han_counts([damaged])
+    n = sum(kept.values())
+    if n == 0:
+        return DropSetInference([], 0.5, 0, False)
+    w = mixture_weight(kept, domain, general)
+    d_total = sum(domain.values()) or 1
+    g_total = sum(general.values()) or 1
+    freq = {
+        c: w * domain.get(c, 0) / d_total + (1.0 - w) * general.get(c, 0) / g_total
+        for c in set(domain) | set(general)
+        if c not in kept and HAN.fullmatch(c)
+    }
+    testable = {c: f for c, f in freq.items() if n * f >= -math.log(alpha) * (1.0 - MAX_DROPPED_MASS)}
+    log_threshold = math.log(alpha)
+    found: set[str] = set()
+    while True:
+        mass = sum(freq[c] for c in found)
+        grown = significant_absentees(testable, n, mass, log_threshold)
+        if grown == found:
+            break
+        found = grown
+    top = max(freq.values(), default=0.0)
+    mass = sum(freq[c] for c in found)
+    kept_freq = {c: w * domain.get(c, 0) / d_total + (1.0 - w) * general.get(c, 0) / g_total for c in kept}
+    r = dispersion(kept, kept_freq, n, mass)
+    present = sum(1 for f in kept_freq.values() if n * f >= 1.0)
+    posterior = absence_posterior({c: f for c, f in freq.items() if n * f >= 1.0}, n, mass, r, present)
+    return DropSetInference(sorted(found, key=lambda c: (-freq[c], c)), w, n, n * top >= min_expected, posterior)
+
+
+def dispersion(kept: Mapping[str, int], freq: Mapping[str, float], n: int, dropped_mass: float, min_expected: float = 5.0) -> float:
+    """The negative-binomial dispersion ``r`` of the kept characters' counts around their expectations.
+
+    Method of moments over the characters expected at least *min_expected* times
+    (``1/r = sum((k - lam)^2 - k) / sum(lam^2)``): how much more the document's
+    character counts vary than Poisson sampling would make them (topic). Infinite
+    when they do not vary more.
+    """
+    num = den = 0.0
+    for c, k in kept.items():
+        lam = n * freq.get(c, 0.0) / (1.0 - dropped_mass)
+        if lam >= min_expected:
+            num += (k - lam) ** 2 - k
+            den += lam * lam
+    return den / num if num > 0 else math.inf
+
+
+def absence_posterior(
+    candidates: Mapping[str, float],
+    n: int,
+    dropped_mass: float,
+    dispersion: float = math.inf,
+    present: int = 0,
+    iterations: int = 50,
+) -> dict[str, float]:
+    """``P(c was dropped | c is absent)`` for each candidate (char -> reference frequency).
+
+    Two hypotheses per character: dropped (absence certain) or not (absence has the
+    probability :func:`zero_count_log_p`). The prior share of dropped characters
+    among the candidates is estimated with them (EM), so the posterior says how
+    much a document this long proves: the absence of a character expected once is
+    weak evidence, of one expected twenty times, strong. *present* is the number of
+    characters of the same range of expectation that the document does have (never
+    dropped), without which every absentee would look dropped.
+    """
+    if not candidates:
+        return {}
+    chars = list(candidates)
+    lam = np.array([n * min(candidates[c] / (1.0 - dropped_mass), 1.0) for c in chars])
+    # zero occurrences: Poisson exp(-lam), or negative binomial (1 + lam/r)^-r for topical overdispersion
+    log_p0 = -lam if math.isinf(dispersion) else -dispersion * np.log1p(lam / dispersion)
+    prior = 0.5
+    for _ in range(iterations):
+        odds = prior / (1.0 - prior)
+        post = odds / (odds + np.exp(log_p0))
+        new = float(np.clip(post.sum() / (len(chars) + present), 1e-3, 1.0 - 1e-3))
+        if abs(new - prior) < 1e-6:
+            break
+        prior = new
+    return {c: float(p) for c, p in zip(chars, post)}
 
 
 def parse_drop_set(text: str, source: str = "drop set") -> list[str]:

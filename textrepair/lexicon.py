@@ -7,7 +7,9 @@ Two sources, both general (nothing here is typed by hand):
   to the ARPA as ``<model>.words.tsv`` by ``make model`` (domain words and their
   frequencies in policy text).
 
-``P(w)`` is an even mixture of the two relative frequencies. The restorer asks
+``P(w)`` is a mixture of the two relative frequencies, the domain's share
+(``domain_weight``) set per document by how much its kept characters read like
+the training text (:func:`textrepair.dropset.mixture_weight`). The restorer asks
 it one question: given the kept characters ``r`` of a damaged word, which words
 ``w`` reduce to ``r`` once the drop-set characters are deleted, and how likely
 is each (``P(w | r) = P(w) / sum of P(w')`` over the words reducing to ``r``).
@@ -24,7 +26,8 @@ from pathlib import Path
 
 from .errors import ModelError
 
-#: Weight of the domain (training-text) counts against the general dictionary.
+#: Weight of the domain (training-text) counts against the general dictionary, unless a
+#: document's own fit says otherwise.
 DOMAIN_WEIGHT = 0.9
 
 
@@ -155,12 +158,18 @@ def words_path_for(arpa: str | Path) -> Path:
 class WordModel:
     """``P(w)`` over the union of the general dictionary and the domain counts."""
 
-    def __init__(self, domain_counts: Counter[str] | None = None, *, general: dict[str, int] | None = None):
+    def __init__(
+        self,
+        domain_counts: Counter[str] | None = None,
+        *,
+        general: dict[str, int] | None = None,
+        domain_weight: float = DOMAIN_WEIGHT,
+    ):
         general = jieba_dictionary() if general is None else general
         domain = domain_counts or Counter()
         g_total = sum(general.values()) or 1
         d_total = sum(domain.values()) or 1
-        dw = DOMAIN_WEIGHT if domain else 0.0
+        dw = domain_weight if domain else 0.0
         self.logp: dict[str, float] = {}
         for w in set(general) | set(domain):
             p = (1 - dw) * general.get(w, 0) / g_total + dw * domain.get(w, 0) / d_total

@@ -132,12 +132,19 @@ def _prob(m: NgramModel, g: tuple[str, ...]) -> float:
 
 @lru_cache(maxsize=1)
 def load_general_model(path: Path | None = None) -> Model | None:
-    """The general model (``models/general.npz``), or None with a warning if it was not built."""
-    p = path or GENERAL_PATH
+    """The general model (``models/general.npz``), or None with a warning if it was not built.
+
+    Loaded once per process and path: both restorers share it.
+    """
+    return _load_general(path or GENERAL_PATH)
+
+
+@lru_cache(maxsize=2)
+def _load_general(p: Path) -> Model | None:
     if not p.exists():
         warnings.warn(
-            f"{p} is missing; OCR repair falls back to the domain model alone. Build it with `make general`.",
-            stacklevel=2,
+            f"{p} is missing; repairs fall back to the domain model alone. Build it with `make general`.",
+            stacklevel=3,
         )
         return None
     return Model(p)
