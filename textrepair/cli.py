@@ -22,7 +22,7 @@ import argparse
 import io
 import os
 import sys
-from typing import TextIO, cast
+from typing import TextIO
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,22 +35,21 @@ EXIT_FORMAT = 3
 
 
 def _read_input(name: str) -> str:
-    from .textio import decode_bytes
+    """The whole input, read exactly once (a pipe or FIFO cannot be read twice) and decoded."""
+    from .textio import decode_bytes, is_regular_file, read_once
 
     if name == "-":
         raw = sys.stdin.buffer.read()
     else:
         try:
-            raw = Path(name).read_bytes()
+            raw = Path(name).read_bytes() if is_regular_file(name) else read_once(name)
         except OSError as exc:
             raise InputError(f"cannot read {name}: {exc.strerror or exc}") from None
     return decode_bytes(raw, name)[0]
 
 
 def _write_output(text: str) -> None:
-    sys.stdout.buffer.write(text.encode("utf-8"))
-    if text and not text.endswith("\n"):
-        sys.stdout.buffer.write(b"\n")
+    sys.stdout.buffer.write(text.encode("utf-8"))  # byte for byte what batch writes: no newline added
     sys.stdout.buffer.flush()
 
 
@@ -84,7 +83,8 @@ def _restore_streaming(
 ) -> None:
     """Repair piece by piece (whole lines), so memory is bounded whatever the input size.
 
-    A file's encoding is detected in a first pass over its bytes; stdin must be UTF-8.
+    A file's encoding is detected in a first pass over its bytes; a pipe or FIFO is read
+    once into memory (bounded: :func:`textrepair.textio.read_once`); stdin must be UTF-8.
     """
     from . import api
     from .batch import repair_stream
@@ -93,37 +93,24 @@ def _restore_streaming(
     def repair(piece: str, k: str | None):  # type: ignore[no-untyped-def]
         return api.repair(piece, k, model, drop_set=drop_set, punct=punct, channel=channel)  # type: ignore[arg-type]
 
-    out = _TrackingWriter(io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True))
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
     try:
         with _open_decoded(name) as stream:
-            repair_stream(iter_chunks(stream), cast(TextIO, out), kind, repair)
+            repair_stream(iter_chunks(stream), out, kind, repair)
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not valid {exc.encoding} text (byte {exc.start} of a block)") from None
     finally:
-        if out.last and out.last != "\n":
-            out.write("\n")
-        out.inner.detach()
-
-
-class _TrackingWriter:
-    """A text sink that remembers the last character written (to end output with one newline)."""
-
-    def __init__(self, inner: io.TextIOWrapper) -> None:
-        self.inner = inner
-        self.last = ""
-
-    def write(self, text: str) -> int:
-        if text:
-            self.last = text[-1]
-        return self.inner.write(text)
+        out.detach()
 
 
 def _open_decoded(name: str) -> TextIO:
     if name == "-":
         return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict")
-    from .textio import scan_file
+    from .textio import decode_bytes, is_regular_file, read_once, scan_file
 
     try:
+        if not is_regular_file(name):  # a pipe or FIFO: one read, held in memory (bounded)
+            return io.StringIO(decode_bytes(read_once(name), name)[0], newline="")
         encoding = scan_file(name)[1].finish()
         return open(name, encoding=encoding, errors="strict", newline="")
     except OSError as exc:
@@ -259,6 +246,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the output could not be written (a full disk, /dev/full), or another I/O failure
+        what = f"{exc.filename}" if exc.filename else "cannot write the output"
+        print(f"textrepair: error: {what}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     except Exception as exc:  # a bug, or an environment problem: still one line unless asked
         if os.environ.get("TEXTREPAIR_DEBUG"):
             raise

@@ -23,6 +23,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -174,6 +175,27 @@ def read_text_file(path: str | os.PathLike[str]) -> tuple[str, str]:
     return decode_bytes(raw, str(p))
 
 
+#: a pipe, FIFO or device is read once into memory, up to this many bytes
+MAX_STREAM_BYTES = 64 * 1024 * 1024
+
+
+def is_regular_file(path: str | os.PathLike[str]) -> bool:
+    """True for a regular file (after symlinks); False for a pipe, FIFO, device or socket."""
+    return stat.S_ISREG(os.stat(path).st_mode)
+
+
+def read_once(path: str | os.PathLike[str], limit: int = MAX_STREAM_BYTES) -> bytes:
+    """Every byte of a file that can be read only once (a pipe, ``<(…)``, ``/dev/stdin``), up to *limit*.
+
+    Raises :class:`InputError` naming it when it holds more (``/dev/zero`` never ends).
+    """
+    with open(path, "rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{path}: not a regular file and longer than {limit >> 20} MB; save it to a file first")
+    return data
+
+
 def scan_file(
     path: str | os.PathLike[str], open_binary: Callable[[str], BinaryIO] | None = None
 ) -> tuple[str, EncodingDetector]:
@@ -183,7 +205,7 @@ def scan_file(
     Memory stays bounded by the block size whatever the file size.
     """
     digest = hashlib.sha256()
-    detector = EncodingDetector()
+    detector = EncodingDetector(str(path))
     with (open_binary or _open_binary)(str(path)) as stream:
         while block := stream.read(BLOCK_BYTES):
             digest.update(block)

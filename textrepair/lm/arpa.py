@@ -57,10 +57,21 @@ def read_arpa(path: str | Path) -> NgramModel:
     try:
         with _open(p) as f:
             return _parse(f, p)
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if _looks_arpa(p):
+            raise ModelError(f"{p}: not valid UTF-8 ({exc.reason}): a truncated or damaged ARPA file?") from None
         raise ModelError(f"{p} is not a UTF-8 ARPA file (binary kenlm models are not read by the numpy scorer)") from None
     except (OSError, EOFError) as exc:
         raise ModelError(f"cannot read {p}: {exc}") from None
+
+
+def _looks_arpa(p: Path) -> bool:
+    """True if *p* begins like an ARPA file (its ``\\data\\`` header), compressed or not."""
+    try:
+        with (gzip.open(p, "rb") if p.suffix == ".gz" else open(p, "rb")) as f:
+            return f.read(64).lstrip().startswith(b"\\data\\")
+    except (OSError, EOFError):
+        return False
 
 
 def _parse(f: IO[str], p: Path) -> NgramModel:

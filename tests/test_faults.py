@@ -1,0 +1,117 @@
+"""Faults and hostile inputs: nothing lost silently, no hang, one clear line on failure.
+
+Each test runs the command line in a subprocess, as a user would, on inputs the
+project does not control: pipes, FIFOs, devices, a full disk, damaged models.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+REPRINT = Path(__file__).resolve().parent.parent / "corpora" / "national_yijian_ocr_reprint.txt"
+#: a short OCR'd passage: the first lines of the reprint
+SAMPLE = "".join(REPRINT.read_text(encoding="utf-8").splitlines(keepends=True)[:6])
+
+
+def textrepair(*argv: str | Path, stdin: bytes | None = None, stdout: int | None = None, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "textrepair", *map(str, argv)],
+        input=stdin,
+        stdout=subprocess.PIPE if stdout is None else stdout,
+        stderr=subprocess.PIPE,
+        timeout=timeout,
+    )
+
+
+def one_line_error(r: subprocess.CompletedProcess[bytes], *needles: str) -> str:
+    err = r.stderr.decode("utf-8")
+    assert r.returncode == 1, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    for needle in needles:
+        assert needle in err, err
+    return err
+
+
+@pytest.fixture(scope="module")
+def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    p = tmp_path_factory.mktemp("faults") / "sample.txt"
+    p.write_text(SAMPLE, encoding="utf-8")
+    return p
+
+
+@pytest.fixture(scope="module")
+def expected(sample_file: Path) -> bytes:
+    r = textrepair("restore", "--kind", "ocr", sample_file)
+    assert r.returncode == 0 and r.stdout
+    return r.stdout
+
+
+def test_dev_stdin_fed_by_a_pipe_is_read_once(expected: bytes) -> None:
+    r = textrepair("restore", "--kind", "ocr", "/dev/stdin", stdin=SAMPLE.encode("utf-8"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == expected  # before: empty output, exit 0 (read once to detect, again to repair)
+
+
+def test_a_named_fifo_is_read_once(tmp_path: Path, expected: bytes) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with open(fifo, "wb") as f:
+            f.write(SAMPLE.encode("utf-8"))
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    r = textrepair("restore", "--kind", "ocr", fifo, timeout=60)
+    writer.join(timeout=5)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == expected
+
+
+def test_explain_reads_a_pipe_once_too() -> None:
+    r = textrepair("restore", "--kind", "ocr", "--explain", "/dev/stdin", stdin=SAMPLE.encode("utf-8"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode("utf-8").startswith(SAMPLE[:4])
+
+
+def test_an_endless_device_is_refused_not_hung() -> None:
+    one_line_error(textrepair("restore", "/dev/zero", timeout=60), "/dev/zero", "not a regular file")
+
+
+def test_output_ends_as_the_input_does(tmp_path: Path) -> None:
+    p = tmp_path / "no-newline.txt"
+    p.write_text(SAMPLE.rstrip("\n"), encoding="utf-8")
+    r = textrepair("restore", "--kind", "ocr", p)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout and not r.stdout.endswith(b"\n")  # before: a newline the input did not have
+
+
+def test_a_full_disk_is_one_clear_line(sample_file: Path) -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "wb") as full:
+        r = textrepair("restore", "--kind", "ocr", sample_file, stdout=full.fileno())
+    one_line_error(r, "cannot write the output", "No space left")
+
+
+def test_an_undecodable_file_is_named(tmp_path: Path) -> None:
+    p = tmp_path / "broken.txt"
+    p.write_bytes(SAMPLE.encode("utf-8")[:200] + b"\xff\xfe\x00\x81" * 50)
+    one_line_error(textrepair("restore", p), str(p))
+
+
+def test_a_truncated_arpa_says_so(tmp_path: Path) -> None:
+    arpa = Path(__file__).resolve().parent.parent / "models" / "default.arpa"
+    cut = tmp_path / "cut.arpa"
+    data = arpa.read_bytes()[:50_000]
+    while data[-1] < 0x80:  # end inside a UTF-8 sequence
+        data = data[:-1]
+    cut.write_bytes(data[:-1])
+    err = one_line_error(textrepair("restore", "--kind", "ocr", "--model", cut, stdin=b"x"), str(cut))
+    assert "truncated" in err and "binary" not in err
