@@ -82,10 +82,16 @@ def test_column_spaces_keep_latin_and_line_edges() -> None:
 
 
 def test_column_spaces_inside_numbers_and_ranges() -> None:
-    text = "到20 30年，完成率达到80% 以上，提高1— 2个百分点。页脚：\n— 7 —"
+    # the column pattern shows in the joins inside words ("各地 区要 切实 加强")
+    text = "各地 区要 切实 加强，到20 30年，完成率达到80% 以上，提高1— 2个百分点。页脚：\n— 7 —"
     assert apply_one(remove_column_wrap_spaces, text) == (
-        "到2030年，完成率达到80%以上，提高1—2个百分点。页脚：\n— 7 —"
+        "各地区要切实加强，到2030年，完成率达到80%以上，提高1—2个百分点。页脚：\n— 7 —"
     )
+
+
+def test_letter_spaced_titles_are_no_column_evidence() -> None:
+    text = "欢 迎 阅 读  教 程\n  1. 请移动光标，2001年11月15日 梁昌泰"
+    assert remove_column_wrap_spaces(text) == []
 
 
 def test_lone_space_is_a_separator_not_a_column_join() -> None:

@@ -23,6 +23,7 @@ from .lexicon import DOMAIN_WEIGHT, ReductionIndex, WordModel, general_char_coun
 from .lm.general import load_general_model
 from .lm.scorer import Model
 from .normalize import HAN
+from .script import foreign_share
 from .types import Edit, Kind, Repair
 
 #: The default model, built by ``make model`` from the training drafts in corpora/.
@@ -143,21 +144,46 @@ def detect(text: str) -> Detection:
     evidence = format_evidence(text)
     if looks_dropped(text):
         return Detection("dropped", evidence)
+    if foreign_share(text) > MAX_FOREIGN_SHARE:
+        return Detection("clean", 1.0)  # traditional script or Japanese: not what the repairers model
     marks = ocr_marks(text)
     rate = marks / han
-    if marks >= 1 and rate >= 0.002:
+    if marks >= MIN_OCR_MARKS and rate >= MIN_OCR_MARK_RATE:
         return Detection("ocr", min(1.0, 0.5 + rate * 25))
     return Detection("clean", 1.0 - min(1.0, rate * 25))
 
 
+#: detect() calls a text OCR'd on at least this many positive marks (ocr_marks) ...
+MIN_OCR_MARKS = 3
+#: ... at a rate of at least this many per Han character;
+MIN_OCR_MARK_RATE = 0.002
+#: A text whose lines wrap at most this wide is a newspaper column (12-15 characters in print).
+MAX_COLUMN_WIDTH = 20
+#: and never when more than this share of its Han characters is in traditional or Japanese lines.
+MAX_FOREIGN_SHARE = 0.5
+
+
 def ocr_marks(text: str) -> int:
-    """Layout marks typical of OCR'd Chinese: the edits the layout repair would make.
+    """Positive evidence of OCR damage: layout edits that clean text does not call for.
 
-    Clean text gets none (the layout repair passes it through unchanged).
+    Spaces a newspaper column join left between Chinese characters (only counted where
+    the text shows the column pattern) and half-width ``,`` ``;`` ``.`` used as Chinese
+    sentence punctuation; newlines joined in a text wrapped at a newspaper column's
+    width (at most :data:`MAX_COLUMN_WIDTH` characters). Not counted: ``:`` ``!`` ``?`` and parentheses (technical
+    Chinese writes them half-width: ``:q!``, ``journald.conf(5)``) or hard-wrapped
+    lines (clean files wrap too).
     """
-    from .ocr.layout import fix_layout
+    from .ocr.layout import column_width, fix_layout, inside_words
 
-    return len(fix_layout(text)[1])
+    width = column_width(text)
+    narrow = width is not None and width <= MAX_COLUMN_WIDTH
+    return sum(
+        1
+        for e in fix_layout(text)[1]
+        if (e.reason == "layout" and e.old and not e.old.strip(" \u3000") and inside_words(text, e.offset, e.offset + len(e.old)))
+        or (e.reason == "punctuation" and e.old in (",", ";", "."))
+        or (narrow and e.reason == "layout" and "\n" in e.old)
+    )
 
 
 # --------------------------------------------------------------------------- repair

@@ -30,6 +30,8 @@ from ..types import Edit
 
 __all__ = [
     "apply_edits",
+    "column_width",
+    "inside_words",
     "complete_heading_parens",
     "fix_layout",
     "fullwidth_punctuation",
@@ -42,7 +44,8 @@ Fix = Callable[[str], list[Edit]]
 
 _HAN = regex.compile(r"\p{Han}")
 _HSPACE = " \t\u3000"
-_SPACE_RUN = regex.compile(r"[ \t\u3000]+")
+#: spaces a column join leaves (a tab is layout someone typed: never removed)
+_SPACE_RUN = regex.compile(r"[ \u3000]+")
 _FULL_PUNCT = frozenset(CJK_PUNCT + "「」『』〔〕")
 #: Full-width punctuation that may not start a line (kinsoku): a line starting with one
 #: of these continues the previous line.
@@ -69,6 +72,8 @@ _HEADING_CLOSE_PAREN = regex.compile(
 _SENTENCE_PUNCT = frozenset("，。；")
 #: Punctuation after which a heading may follow on the next line.
 _SENTENCE_END = frozenset("。！？；：")
+#: ASCII symbols that glue a mark to a command or a path (``:q!``, ``:wq``, ``~/.vimrc``).
+_ASCII_SYMBOLS = frozenset("!#$&*+/:;<=>?@[\\]^_`{|}~")
 #: Characters of a number in running text (``95.5%``).
 _NUMBER = frozenset("0123456789.%")
 #: Column-join evidence: at least this many space runs between Chinese characters, and
@@ -92,6 +97,21 @@ def _is_ascii_alnum(ch: str) -> bool:
 
 def _is_ascii_letter(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
+
+
+def _touches_ascii(text: str, i: int) -> bool:
+    """True if the mark at *i* belongs to ASCII rather than to Chinese prose.
+
+    Glued to a Latin letter or an ASCII symbol (``:q!``, ``Subject:``,
+    ``:%s/old/new/g``, ``:'<,'>``), or standing alone between spaces (a key name:
+    ``按 ? 键``). Digits do not count (``2025年,`` is prose; a mark between two digits
+    is handled by the number rule), nor does a ``%`` before the mark (``5%,``).
+    """
+    left = text[i - 1] if i > 0 else ""
+    right = text[i + 1] if i + 1 < len(text) else ""
+    if _is_ascii_letter(left) or left in _ASCII_SYMBOLS or _is_ascii_letter(right) or right in _ASCII_SYMBOLS | {"%", "'", '"'}:
+        return True
+    return left in " \t" and right in " \t\n"
 
 
 def _left(text: str, i: int) -> str:
@@ -133,6 +153,8 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 def normalize_quotes(text: str) -> list[Edit]:
     """ASCII ``"`` pairs -> ``“…”`` where the quoted text or its neighbour is Han.
 
+    A pair around ASCII only (``"vimtutor"``) stays: a quoted name or command.
+
     Quotes are paired left to right inside a paragraph block; a block with an odd
     number of ``"`` is left alone, since its pairing cannot be known.
     """
@@ -143,6 +165,8 @@ def normalize_quotes(text: str) -> list[Edit]:
             continue
         for i, j in zip(quotes[::2], quotes[1::2], strict=True):
             inner = text[i + 1 : j]
+            if inner.isascii() and inner.strip():
+                continue  # "vimtutor", "thee": a name or a command quoted, not Chinese
             if any(map(_is_han, inner)) or _is_han(_left(text, i)) or _is_han(_right(text, j)):
                 edits.append(Edit(i, '"', "“", 0.85, "punctuation"))
                 edits.append(Edit(j, '"', "”", 0.85, "punctuation"))
@@ -185,7 +209,8 @@ def _paren_edits(text: str) -> list[Edit]:
     """Half-width parentheses whose pair is Chinese -> full width.
 
     A pair is Chinese when one half is already full width, its content holds Han, or
-    a neighbour outside it is Han; ``(a)`` in Latin text stays. An unmatched one is
+    a neighbour outside it is Han; ``(a)`` in Latin text stays, and so does a pair
+    glued to a name (``journald.conf(5)``) or holding Latin letters (``(j)``, ``(ESC)``). An unmatched one is
     converted when a neighbour is Han and neither is an ASCII letter or digit. (Only
     Han and the pair itself decide, so later fixes cannot change the decision.)
     """
@@ -193,6 +218,9 @@ def _paren_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
     for i, j in pairs:
         inner = text[i + 1 : j]
+        if text[i] + text[j] == "()" and not any(map(_is_han, inner)):
+            if (i > 0 and _is_ascii_alnum(text[i - 1])) or any(map(_is_ascii_letter, inner)):
+                continue  # journald.conf(5), f(x), (j), (ESC): a reference, a call or a key, not Chinese
         if (
             text[i] + text[j] != "()"
             or any(map(_is_han, inner))
@@ -215,7 +243,8 @@ def _clause_punct_edits(text: str) -> list[Edit]:
     """``,;:?!`` with a Chinese neighbour -> full width, repeated to a fixed point.
 
     A neighbour is the nearest non-space character on either side; ``1,000`` and
-    ``10:30`` (digits on both sides) stay.
+    ``10:30`` (digits on both sides) stay, and so does a mark glued to ASCII
+    (``:q!``, ``Subject:``; :func:`_touches_ascii`).
     """
     edits: list[Edit] = []
     while True:
@@ -225,6 +254,7 @@ def _clause_punct_edits(text: str) -> list[Edit]:
             if c in ",;:?!"
             and (_is_cjk(_left(text, i)) or _is_cjk(_right(text, i)))
             and not (_left(text, i).isdigit() and _right(text, i).isdigit())
+            and not _touches_ascii(text, i)
         ]
         if not new:
             return edits
@@ -288,6 +318,11 @@ def _column_width(lines: Sequence[str]) -> int | None:
     width, count = Counter(lengths).most_common(1)[0]
     near = sum(abs(n - width) <= 1 for n in lengths)
     return width if count >= 3 and near * 2 > len(lengths) else None
+
+
+def column_width(text: str) -> int | None:
+    """The width a text's lines were wrapped at (:func:`_column_width`), or None if it shows none."""
+    return _column_width(text.split("\n"))
 
 
 def _is_running_text(logical: str) -> bool:
@@ -398,17 +433,24 @@ def _is_number_neighbour(ch: str) -> bool:
     return _is_cjk(ch) and ch not in "—…·"
 
 
+def inside_words(text: str, start: int, end: int) -> bool:
+    """A space run ``text[start:end]`` with two Han characters on each side: a column join inside
+    running text, not the letter-spacing of a title (``欢 迎 阅 读``) or a list number (``1. 请``)."""
+    return start >= 2 and end + 2 <= len(text) and all(_is_han(text[i]) for i in (start - 2, start - 1, end, end + 1))
+
+
 def remove_column_wrap_spaces(text: str) -> list[Edit]:
     """Delete space runs that joined newspaper column lines inside Chinese text.
 
     Only when the text shows the column pattern (at least :data:`_MIN_JOINS` such runs
-    and one per :data:`_HAN_PER_JOIN` Han characters): a lone space between Chinese
+    inside words, :func:`inside_words`, and one per :data:`_HAN_PER_JOIN` Han characters): a lone space between Chinese
     words in clean text (``中共中央办公厅 国务院办公厅``) is a deliberate separator.
     Spaces at line edges, between Latin words, and between Han and Latin stay.
     """
     runs = [m for m in _SPACE_RUN.finditer(text) if _is_join_space(text, m.start(), m.end())]
     han = len(_HAN.findall(text))
-    if len(runs) < _MIN_JOINS or len(runs) * _HAN_PER_JOIN < han:
+    inside = sum(inside_words(text, m.start(), m.end()) for m in runs)
+    if inside < _MIN_JOINS or inside * _HAN_PER_JOIN < han:
         return []
     return [Edit(m.start(), m.group(), "", 0.95, "layout") for m in runs]
 

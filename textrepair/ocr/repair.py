@@ -59,6 +59,7 @@ import regex
 from ..lexicon import GeneralWords, general_char_counts
 from ..lm.general import load_general_model
 from ..lm.scorer import Cached, Interpolated, Model, Scorer
+from ..script import foreign_spans
 from ..lm.train import BOS, EOS, estimate_from_counts
 from ..lm.words import UsageModel, load_word_model
 from ..search import Option, Problem, beam_search_many
@@ -702,4 +703,8 @@ def repair_ocr(
     corrected = apply_edits(text, glyph)
     repaired, layout = fix_layout(corrected)
     edits = sorted(glyph + layout, key=lambda e: (e.offset, e.old != ""))  # insertions before replacements
+    foreign = foreign_spans(text)
+    if foreign:  # traditional-script and Japanese lines are not modelled: left as they are
+        edits = [e for e in edits if not any(a <= e.offset + len(e.old) and e.offset < b for a, b in foreign)]
+        repaired = apply_edits(text, edits)
     return Repair(repaired, "ocr", edits)
