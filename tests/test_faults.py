@@ -6,10 +6,13 @@ project does not control: pipes, FIFOs, devices, a full disk, damaged models.
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -115,3 +118,66 @@ def test_a_truncated_arpa_says_so(tmp_path: Path) -> None:
     cut.write_bytes(data[:-1])
     err = one_line_error(textrepair("restore", "--kind", "ocr", "--model", cut, stdin=b"x"), str(cut))
     assert "truncated" in err and "binary" not in err
+
+
+# --------------------------------------------------------------------------- batch
+def test_batch_reports_every_path_it_skips(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_text(SAMPLE, encoding="utf-8")
+    (src / "dangling.txt").symlink_to("nowhere")
+    (src / "loop.txt").symlink_to("loop.txt")
+    (src / "dirlink").symlink_to(src / "sub")
+    os.mkfifo(src / "fifo")
+    r = textrepair("batch", src, tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    report = [json.loads(line) for line in (tmp_path / "out" / "textrepair-report.jsonl").read_text().splitlines()]
+    by_path = {rec["path"]: rec for rec in report}
+    assert by_path["a.txt"]["status"] == "ok"
+    for path, why in (("dangling.txt", "dangling"), ("loop.txt", "loop"), ("dirlink", "folder"), ("fifo", "not a regular file")):
+        assert by_path[path]["status"] == "skipped" and why in by_path[path]["error"], by_path[path]
+    assert "4 skipped" in r.stderr.decode("utf-8")
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(60):
+        (src / f"{i:02d}.txt").write_text(REPRINT.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "textrepair", "batch", str(src), str(out), "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        workers: list[int] = []
+        while time.monotonic() < deadline and not (len(workers) >= 2 and any(out.glob("*.txt"))):
+            workers = _children(parent.pid)
+            time.sleep(0.2)
+        assert len(workers) >= 2, "the pool never started"
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(map(_alive, workers)):
+            time.sleep(0.1)
+        assert not any(map(_alive, workers)), "workers outlived their parent"
+    finally:
+        for pid in _children(parent.pid):
+            os.kill(pid, signal.SIGKILL)
+        parent.kill()

@@ -41,9 +41,13 @@ Design (each choice is what the command promises):
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import signal
+import stat
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -178,6 +182,37 @@ def load_repair(repair_fn: RepairFn | None) -> BoundRepair:
     return _BOUND[repair_fn]
 
 
+def _init_worker(repair_fn: RepairFn | None, parent: int) -> None:
+    """Pool initializer: die with the parent (even after ``kill -9``), then load the model."""
+    _die_with_parent(parent)
+    load_repair(repair_fn)
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this process when *parent* is gone, instead of living on as an orphan.
+
+    On Linux the kernel sends SIGKILL when the parent dies (``PR_SET_PDEATHSIG``);
+    everywhere, a daemon thread also checks every half second that the parent is
+    still ours (a re-parented process sees another parent id).
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the signal was armed
+    threading.Thread(target=watch, name="textrepair-parent-watch", daemon=True).start()
+
+
 def _bind(repair_fn: RepairFn | None) -> BoundRepair:
     if repair_fn is not None:
         fn = repair_fn
@@ -283,7 +318,7 @@ def _run_local(tasks: list[Task], workers: int, scheduler: str | None) -> Iterat
         yield from map(process_task, tasks)
         return
     repair_fn = tasks[0].repair_fn if tasks else None
-    pool = ProcessPoolExecutor(workers, initializer=load_repair, initargs=(repair_fn,))
+    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(repair_fn, os.getpid()))
     try:
         futures: dict[Future[Outcome], Task] = {pool.submit(process_task, t): t for t in tasks}
         for future in as_completed(futures):
@@ -327,14 +362,38 @@ _ENGINES = {"local": _run_local, "dask": _run_dask}
 # --------------------------------------------------------------------------- layout & report
 
 
-def list_inputs(in_root: Path) -> list[str]:
-    """Relative POSIX paths of the regular files under *in_root*, sorted."""
+def list_inputs(in_root: Path, unusable: dict[str, str] | None = None) -> list[str]:
+    """Relative POSIX paths of the regular files under *in_root*, sorted.
+
+    Every other path met goes into *unusable* (relative path -> why it is skipped): a
+    folder that cannot be read, a dangling or looping symlink, a FIFO, socket or device.
+    A symlink to a regular file is followed, wherever it points.
+    """
     found = []
-    for dirpath, _dirs, files in os.walk(in_root):
-        for name in files:
+    skipped = unusable if unusable is not None else {}
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename or in_root)
+        rel = where.relative_to(in_root).as_posix() if _inside(where, in_root) else str(where)
+        skipped[rel] = f"folder cannot be read: {exc.strerror or exc}"
+
+    for dirpath, dirs, files in os.walk(in_root, onerror=unreadable):
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(dirpath, d))]:
             path = Path(dirpath, name)
-            if path.is_file():
-                found.append(path.relative_to(in_root).as_posix())
+            rel = path.relative_to(in_root).as_posix()
+            try:
+                mode = path.stat().st_mode
+            except OSError as exc:
+                what = "symlink loop" if exc.errno == errno.ELOOP else "dangling symlink" if path.is_symlink() else "cannot stat"
+                skipped[rel] = f"{what}: {exc.strerror or exc}"
+                continue
+            if stat.S_ISREG(mode):
+                found.append(rel)
+            elif stat.S_ISDIR(mode):
+                if path.is_symlink():
+                    skipped[rel] = "symlink to a folder: not followed"
+            else:
+                skipped[rel] = "not a regular file (FIFO, socket or device)"
     return sorted(found)
 
 
@@ -493,7 +552,8 @@ def run_batch(
     report_path = Path(report).resolve() if report else out_root / REPORT_NAME
     _check_options(workers, kind, engine, scheduler)
     _check_layout(in_root, out_root, report_path)
-    rels = list_inputs(in_root)
+    unusable: dict[str, str] = {}
+    rels = list_inputs(in_root, unusable)
     _check_targets(in_root, out_root, report_path, rels)
     if repair_fn is None:
         _require_repair_api()
@@ -524,9 +584,14 @@ def run_batch(
                 records[outcome.record.path] = outcome.record
                 summary.add(outcome)
                 bar.update(outcome)
+        skips = [Record(rel, "skipped", error=why) for rel, why in sorted(unusable.items())]
+        with open(report_path, "a", encoding="utf-8") as log:
+            for record in skips:
+                _append(log, record)
+                summary.add(Outcome(record))
     finally:
         bar.close()
-    write_report(report_path, (records[rel] for rel in rels))
+    write_report(report_path, [*(records[rel] for rel in rels), *skips])
     summary.seconds = time.monotonic() - started
     return summary
 
