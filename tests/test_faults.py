@@ -22,10 +22,13 @@ REPRINT = Path(__file__).resolve().parent.parent / "corpora" / "national_yijian_
 SAMPLE = "".join(REPRINT.read_text(encoding="utf-8").splitlines(keepends=True)[:6])
 
 
-def textrepair(*argv: str | Path, stdin: bytes | None = None, stdout: int | None = None, timeout: float = 120) -> subprocess.CompletedProcess[bytes]:
+def textrepair(
+    *argv: str | Path, stdin: bytes | None = None, stdout: int | None = None, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "textrepair", *map(str, argv)],
         input=stdin,
+        env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE if stdout is None else stdout,
         stderr=subprocess.PIPE,
         timeout=timeout,
@@ -181,3 +184,28 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
         for pid in _children(parent.pid):
             os.kill(pid, signal.SIGKILL)
         parent.kill()
+
+
+def test_resume_redoes_an_output_that_was_overwritten(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (src / name).write_text(SAMPLE, encoding="utf-8")
+    assert textrepair("batch", src, out).returncode == 0
+    good = (out / "a.txt").read_bytes()
+    (out / "a.txt").write_text("garbage", encoding="utf-8")
+    r = textrepair("batch", src, out, "--resume")
+    assert r.returncode == 0, r.stderr
+    assert (out / "a.txt").read_bytes() == good  # before: the garbage stayed ("already done")
+    assert "1 ok" in r.stderr.decode("utf-8") and "1 already done" in r.stderr.decode("utf-8")
+
+
+def test_a_missing_model_warns_in_one_line_in_batch(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(SAMPLE, encoding="utf-8")
+    r = textrepair("batch", src, tmp_path / "out", "--kind", "ocr", env={"TEXTREPAIR_WORD_LM": str(tmp_path / "none.lm")})
+    err = r.stderr.decode("utf-8")
+    assert r.returncode == 0, err
+    assert "textrepair: warning: the general word model is missing" in err
+    assert "UserWarning" not in err and "warnings.warn" not in err  # before: a raw two-line Python warning

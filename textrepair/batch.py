@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import hashlib
 import json
 import os
 import signal
@@ -94,6 +95,8 @@ class Record:
     error: str = ""
     sha256: str = ""
     encoding: str = ""
+    #: sha256 of the output written (verified by ``--resume`` before trusting it)
+    output_sha256: str = ""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -279,7 +282,7 @@ def process_task(task: Task) -> Outcome:
     except InputError as exc:
         return failed(str(exc), sha)
     prev = task.previous
-    if prev is not None and prev.sha256 == sha and os.path.exists(task.dst):
+    if prev is not None and prev.sha256 == sha and _output_intact(task.dst, prev.output_sha256):
         return Outcome(prev, resumed=True)
     try:
         kind, edits = _repair_file(task, encoding)
@@ -292,9 +295,26 @@ def process_task(task: Task) -> Outcome:
         return failed(str(exc), sha, encoding)
     except Exception as exc:  # a repairer bug must not stop the batch
         return failed(f"repair failed: {type(exc).__name__}: {exc}", sha, encoding)
+    out_sha = _sha256_of(task.dst)
     if kind is None:
-        return Outcome(Record(task.rel, "skipped", None, 0, "empty file; wrote an empty output", sha, encoding))
-    return Outcome(Record(task.rel, "ok", kind, edits, "", sha, encoding))
+        return Outcome(Record(task.rel, "skipped", None, 0, "empty file; wrote an empty output", sha, encoding, out_sha))
+    return Outcome(Record(task.rel, "ok", kind, edits, "", sha, encoding, out_sha))
+
+
+def _sha256_of(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _output_intact(path: str, expected: str) -> bool:
+    """True if the output a report line describes is still there, unaltered."""
+    try:
+        return bool(expected) and _sha256_of(path) == expected
+    except OSError:
+        return False
 
 
 # --------------------------------------------------------------------------- engines
