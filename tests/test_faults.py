@@ -209,3 +209,19 @@ def test_a_missing_model_warns_in_one_line_in_batch(tmp_path: Path) -> None:
     assert r.returncode == 0, err
     assert "textrepair: warning: the general word model is missing" in err
     assert "UserWarning" not in err and "warnings.warn" not in err  # before: a raw two-line Python warning
+
+
+@pytest.mark.slow
+def test_copies_of_a_page_do_not_suppress_its_fixes() -> None:
+    import warnings
+
+    import textrepair
+
+    page = REPRINT.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        once = [(e.offset, e.old, e.new) for e in textrepair.repair(page, "ocr").edits if e.reason == "glyph"]
+        copies = [(e.offset, e.old, e.new) for e in textrepair.repair(page * 10, "ocr").edits if e.reason == "glyph"]
+    assert once
+    # the same fixes in every copy (before: most vanished, the repeated misreadings read as evidence)
+    assert copies == [(k * len(page) + off, old, new) for k in range(10) for off, old, new in once]

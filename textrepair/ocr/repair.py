@@ -437,7 +437,10 @@ class GlyphCorrector:
             start = m.end() if m else end
         units = ["".join(text[p] for p in positions) for positions in paragraphs]
         # the page's n-grams, counted once for both: the document model's orders, and trigrams for _weigh_repeats
-        counts = page_ngrams(units, max(CACHE_ORDER, 3)) if self.cache_weight or self.repeat_weight else []
+        # each distinct paragraph counted once: a page's evidence must not grow with how
+        # many copies of it one piece holds (repeated misreadings are not confirmations)
+        distinct = list(dict.fromkeys(units))
+        counts = page_ngrams(distinct, max(CACHE_ORDER, 3)) if self.cache_weight or self.repeat_weight else []
         lm = self.lm
         if self.cache_weight:
             cache = _document_model(counts[:CACHE_ORDER], self.cache_discount)
