@@ -225,3 +225,27 @@ def test_copies_of_a_page_do_not_suppress_its_fixes() -> None:
     assert once
     # the same fixes in every copy (before: most vanished, the repeated misreadings read as evidence)
     assert copies == [(k * len(page) + off, old, new) for k in range(10) for off, old, new in once]
+
+
+def _peak_rss_kb(path: Path) -> int:
+    """Peak resident memory of ``textrepair restore --kind ocr PATH``, in its own process."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run([sys.executable, '-m', 'textrepair', 'restore', '--kind', 'ocr', sys.argv[1]],"
+        " stdout=subprocess.DEVNULL, check=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    return int(r.stdout.split()[-1])
+
+
+@pytest.mark.slow
+def test_memory_is_flat_in_the_length_of_a_line(tmp_path: Path) -> None:
+    one_line = REPRINT.read_text(encoding="utf-8").replace("\n", "")
+    short, long = tmp_path / "short.txt", tmp_path / "long.txt"
+    short.write_text((one_line * 40)[:20_000], encoding="utf-8")
+    long.write_text((one_line * 40)[:200_000], encoding="utf-8")
+    grown = _peak_rss_kb(long) - _peak_rss_kb(short)
+    # before: about 1.8 MB per 1 000 characters (5.3 GB for a 300 000-character line)
+    assert grown < 150_000, f"peak memory grew by {grown // 1000} MB for ten times the line"

@@ -47,9 +47,10 @@ offsets and both edit lists index the input.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -115,6 +116,10 @@ LOOKALIKE_CACHE = 64
 CACHE_WEIGHT = 0.3
 #: order of the document model; it speaks only where it found an n-gram of this order
 CACHE_ORDER = 3
+#: A paragraph longer than this many Han characters is searched in pieces ...
+BLOCK_HAN = 4000
+#: ... and pieces are searched in groups of about this many, so memory does not grow with a text's length.
+GROUP_HAN = 20000
 #: the document model's counts are the page's less this: an n-gram must be read more often to count (calibrated)
 CACHE_DISCOUNT = 2
 #: weight of how often the page has a replacement's trigram elsewhere, in its cost (calibrated)
@@ -448,20 +453,22 @@ class GlyphCorrector:
                 lm = Cached(self.lm, cache, self.cache_weight, min_order=CACHE_ORDER)
         trigrams = counts[2] if self.repeat_weight else None
         del counts  # only the trigrams are needed past this point
-        blocks = []  # (Han positions, slots) of each paragraph that has a decision to make
-        for positions, han in zip(paragraphs, units):
-            slots = self._screen(lm, han, clause_starts(text, positions), trigrams)
-            if any(len(s) > 1 for s in slots):
-                blocks.append((positions, slots))
-        decoded = beam_search_many(lm, [Problem(slots) for _, slots in blocks], beam=self.beam)
-        edits = []
-        for (positions, slots), best in zip(blocks, decoded):
-            chosen = [slot[c].text for slot, c in zip(slots, best.choices)]
-            for k, p in enumerate(positions):
-                if chosen[k] != text[p]:
-                    conf = self._confidence(lm, chosen, k, text[p], slots[k][best.choices[k]].cost - slots[k][0].cost)
-                    if conf >= self.min_confidence:
-                        edits.append(Edit(p, text[p], chosen[k], conf, "glyph"))
+        edits: list[Edit] = []
+        for group in _groups(_pieces(text, paragraphs), GROUP_HAN):  # memory flat in the text's length
+            blocks = []  # (Han positions, slots) of each piece that has a decision to make
+            for positions in group:
+                han = "".join(text[p] for p in positions)
+                slots = self._screen(lm, han, clause_starts(text, positions), trigrams)
+                if any(len(s) > 1 for s in slots):
+                    blocks.append((positions, slots))
+            decoded = beam_search_many(lm, [Problem(slots) for _, slots in blocks], beam=self.beam)
+            for (positions, slots), best in zip(blocks, decoded):
+                chosen = [slot[c].text for slot, c in zip(slots, best.choices)]
+                for k, p in enumerate(positions):
+                    if chosen[k] != text[p]:
+                        conf = self._confidence(lm, chosen, k, text[p], slots[k][best.choices[k]].cost - slots[k][0].cost)
+                        if conf >= self.min_confidence:
+                            edits.append(Edit(p, text[p], chosen[k], conf, "glyph"))
         return edits
 
     def _screen(
@@ -641,6 +648,40 @@ def _document_model(counts: list[Counter[str]], discount: int = CACHE_DISCOUNT) 
     if len(loo[0]) < 2 or (len(loo) > 1 and not loo[1]):
         return None
     return Model(ngram_model=estimate_from_counts(loo, kneser_ney=False), dense_bigrams=False)
+
+
+def _pieces(text: str, paragraphs: list[list[int]], longest: int = BLOCK_HAN) -> Iterator[list[int]]:
+    """The paragraphs' Han positions, a paragraph longer than *longest* cut into pieces.
+
+    A cut goes at the first clause start at or after each *longest* characters (at the
+    limit itself if the clause runs on), so the search never holds one huge paragraph.
+    """
+    for positions in paragraphs:
+        if len(positions) <= longest:
+            yield positions
+            continue
+        starts = sorted(clause_starts(text, positions))
+        at = 0
+        while len(positions) - at > longest:
+            i = bisect.bisect_left(starts, at + longest)
+            cut = starts[i] if i < len(starts) and starts[i] < at + 2 * longest else at + longest
+            yield positions[at:cut]
+            at = cut
+        yield positions[at:]
+
+
+def _groups(pieces: Iterable[list[int]], size: int) -> Iterator[list[list[int]]]:
+    """Consecutive pieces in groups of at most about *size* Han characters, decoded together."""
+    group: list[list[int]] = []
+    total = 0
+    for piece in pieces:
+        if group and total + len(piece) > size:
+            yield group
+            group, total = [], 0
+        group.append(piece)
+        total += len(piece)
+    if group:
+        yield group
 
 
 def clause_starts(text: str, positions: list[int]) -> set[int]:
