@@ -122,7 +122,8 @@ def test_a_phrase_the_document_repeats_corrects_its_misreading() -> None:
 
 def test_a_misreading_the_page_has_twice_is_not_its_own_support() -> None:
     # 林 five times, misread as 木 in two places: with one count off, each 木 sees the other as a repeat
-    text = "天乙林地。天乙林地。天乙林地。\n\n天乙木地。天乙林地。\n\n天乙木地。天乙林地。"
+    # (two different paragraphs: identical copies of one paragraph count once)
+    text = "天乙林地。天乙林地。天乙林地。\n\n天乙木地。天乙林地。\n\n天乙林地。天乙木地。"
     misread = [i for i, ch in enumerate(text) if ch == "木"]
     fixed = GlyphCorrector(DOMAIN, TABLE, cache_weight=0.3, repeat_weight=0.0).correct(text)
     assert [(e.offset, e.new) for e in fixed] == [(i, "林") for i in misread]
