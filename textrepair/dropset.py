@@ -76,6 +76,21 @@ def significant_absentees(
     return {c for c, f in candidates.items() if zero_count_log_p(f, n, dropped_mass) < log_threshold}
 
 
+def absentees_at_fixed_point(candidates: dict[str, float], n: int, log_threshold: float) -> set[str]:
+    """:func:`significant_absentees`, re-run with the dropped mass of what it found until nothing changes.
+
+    The mass starts at 0 (the conservative bound) and each round can only add
+    characters, so the iteration ends.
+    """
+    found: set[str] = set()
+    while True:
+        mass = sum(candidates[c] for c in found)
+        grown = significant_absentees(candidates, n, mass, log_threshold)
+        if grown == found:
+            return found
+        found = grown
+
+
 def split_even(units: Sequence[str], parts: int) -> list[list[str]]:
     """Cut *units* (in order) into *parts* consecutive groups of about equal total length."""
     total = sum(len(u) for u in units) or 1
@@ -117,13 +132,7 @@ def infer_drop_set(
     spread = dispersed(units, chunks)
     candidates = {c: k / total for c, k in reference.items() if c not in kept and c in spread}
     log_threshold = math.log(alpha / len(candidates)) if candidates else 0.0
-    found: set[str] = set()
-    while True:
-        mass = sum(candidates[c] for c in found)
-        grown = significant_absentees(candidates, n, mass, log_threshold)
-        if grown == found:
-            break
-        found = grown
+    found = absentees_at_fixed_point(candidates, n, log_threshold)
     return sorted(found, key=lambda c: (-reference[c], c))
 
 
@@ -152,14 +161,7 @@ def infer_drop_set_from_counts(
         if total == 0:
             continue
         candidates = {c: k / total for c, k in ref.items() if c not in kept and HAN.fullmatch(c)}
-        mine: set[str] = set()
-        while True:
-            mass = sum(candidates[c] for c in mine)
-            grown = significant_absentees(candidates, n, mass, math.log(alpha))
-            if grown == mine:
-                break
-            mine = grown
-        found |= mine
+        found |= absentees_at_fixed_point(candidates, n, math.log(alpha))
     return sorted(found)
 
 
@@ -259,14 +261,7 @@ def infer_drop_set_mixed(
         if c not in kept and HAN.fullmatch(c)
     }
     testable = {c: f for c, f in freq.items() if n * f >= -math.log(alpha) * (1.0 - MAX_DROPPED_MASS)}
-    log_threshold = math.log(alpha)
-    found: set[str] = set()
-    while True:
-        mass = sum(freq[c] for c in found)
-        grown = significant_absentees(testable, n, mass, log_threshold)
-        if grown == found:
-            break
-        found = grown
+    found = absentees_at_fixed_point(testable, n, math.log(alpha))
     top = max(freq.values(), default=0.0)
     mass = sum(freq[c] for c in found)
     kept_freq = {c: w * domain.get(c, 0) / d_total + (1.0 - w) * general.get(c, 0) / g_total for c in kept}
