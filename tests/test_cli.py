@@ -319,3 +319,12 @@ def test_unexpected_exception_is_one_line_unless_debugging(monkeypatch: pytest.M
     monkeypatch.setenv("TEXTREPAIR_DEBUG", "1")
     with pytest.raises(RuntimeError):
         main(["detect", draft])
+
+
+def test_bare_command_prints_help_and_version_is_known() -> None:
+    import textrepair
+
+    bare = run_subprocess()
+    assert bare.returncode == 0 and "COMMAND" in bare.stdout and "restore" in bare.stdout
+    version = run_subprocess("--version")
+    assert version.returncode == 0 and version.stdout.strip() == f"textrepair {textrepair.__version__}"

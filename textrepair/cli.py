@@ -183,7 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
         "(deleted characters put back) and OCR'd reprints (glyph confusions, column joins, "
         "punctuation), with a character n-gram language model.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"textrepair {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("restore", help="repair one text and print it", description="Repair a text (FILE or - for stdin) and print the result as UTF-8 on stdout.")
     p.add_argument("input", nargs="?", default="-", metavar="FILE", help="input file (UTF-8, GB18030, UTF-16 with BOM); - or nothing for stdin")
@@ -236,6 +239,9 @@ def _one_line_warning(message: Warning | str, category: type[Warning], filename:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:  # bare `textrepair`: help, not an error
+        parser.print_help()
+        return 0
     warnings.formatwarning = _one_line_warning  # batch workers and models warn as one line, not a source excerpt
     try:
         if args.command == "batch":
