@@ -75,6 +75,7 @@ bench: install $(GENERAL) wordlm
 	$(PY) benchmarks/real_ocr.py
 	$(PY) benchmarks/bench_scoring.py
 	$(PY) benchmarks/accuracy.py
+	$(PY) benchmarks/dropped_proxies.py
 	$(PY) benchmarks/bench_batch.py
 	$(PY) benchmarks/bench_restore.py
 	$(PY) benchmarks/punct_accuracy.py --restored
