@@ -44,7 +44,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +54,7 @@ from benchmarks.accuracy import fold_model, insertion_scores  # noqa: E402
 from textrepair import api, noise  # noqa: E402
 from textrepair.corpus import files_with_role, read_text, units_from_files  # noqa: E402
 from textrepair.dropped import parse_line  # noqa: E402
-from textrepair.lexicon import general_char_counts  # noqa: E402
+from textrepair.lexicon import most_frequent_chars  # noqa: E402
 from textrepair.lm.scorer import Model, Scorer  # noqa: E402
 from textrepair.normalize import HAN, han_only  # noqa: E402
 from textrepair.search import Option, beam_search_chunked  # noqa: E402
@@ -72,11 +72,9 @@ SYSTEMS = ("restorer", "true-set", "baseline")
 def sampled_drop_set(name: str, size: int = DROP_SIZE, pool: int = POOL) -> list[str]:
     """A drop set of *size* characters: ``top`` the most frequent of general usage (jieba's
     dictionary), ``sN`` drawn uniformly (seed N) from the *pool* most frequent."""
-    counts = general_char_counts()
-    ranked = [c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if HAN.fullmatch(c)]
     if name == "top":
-        return sorted(ranked[:size])
-    return sorted(random.Random(int(name.lstrip("s"))).sample(ranked[:pool], size))
+        return sorted(most_frequent_chars(size))
+    return sorted(random.Random(int(name.lstrip("s"))).sample(most_frequent_chars(pool), size))
 
 
 def shared_passages(text: str, others: Sequence[str], min_len: int = SHARED_MIN) -> list[str]:
@@ -142,6 +140,23 @@ def baseline_restore(damaged: str, model: Scorer, train_text: str) -> str:
 
 
 # --------------------------------------------------------------------------- scoring
+def restore(system: str, damaged: str, model: Model, true_set: list[str], train_text: str) -> str:
+    """One *system*'s restoration of *damaged* (see ``SYSTEMS``)."""
+    if system == "restorer":
+        return api.restore(damaged, "dropped", model)
+    if system == "true-set":
+        return api.restore(damaged, "dropped", model, drop_set=true_set)
+    if system == "baseline":
+        return baseline_restore(damaged, model, train_text)
+    raise ValueError(f"unknown system {system!r}: one of {', '.join(SYSTEMS)}")
+
+
+def occurrence_recall(chars: Sequence[str], deleted: Counter[str]) -> float:
+    """Share of the deleted occurrences whose character is in *chars*."""
+    found = set(chars)
+    return sum(k for c, k in deleted.items() if c in found) / max(1, sum(deleted.values()))
+
+
 def score(name: str, truth: str, damaged: str, restored: str) -> dict[str, object]:
     kept = set(damaged) - {" ", "\n"}
     return {"system": name, **insertion_scores(truth, restored.replace("\n", ""), kept)}
@@ -178,22 +193,15 @@ def run(proxies: Sequence[str], drop_sets: Sequence[str], workdir: Path, systems
                 pairs = [noise.drop_with_truth(line, true_set) for line in text.splitlines() if han_only(line)]
                 damaged, truth = "\n".join(d for d, _ in pairs), "".join(t for _, t in pairs)
                 base = {"proxy": proxy, "doc": name, "draw": draw, "kept": len(HAN.findall(damaged)), "han": len(truth)}
-                present = set(truth) & set(true_set)
                 inference = api.drop_set_inference(damaged, model)
                 inferred = inference.chars
-                deleted = Counter(c for c in truth if c in present)
+                deleted = Counter(c for c in truth if c in set(true_set))
                 ds = {"ds_P": len(set(inferred) & set(true_set)) / max(1, len(inferred)),
-                      "ds_R": sum(k for c, k in deleted.items() if c in inferred) / max(1, sum(deleted.values())),
-                      "ds_size": len(inferred), "candidates": len(inference.candidates),
-                      "cand_R": sum(k for c, k in deleted.items() if c in inference.candidates) / max(1, sum(deleted.values()))}
-                runners: dict[str, Callable[[], str]] = {
-                    "restorer": lambda: api.restore(damaged, "dropped", model),
-                    "true-set": lambda: api.restore(damaged, "dropped", model, drop_set=true_set),
-                    "baseline": lambda: baseline_restore(damaged, model, train_text),
-                }
+                      "ds_R": occurrence_recall(inferred, deleted), "ds_size": len(inferred),
+                      "candidates": len(inference.candidates), "cand_R": occurrence_recall(inference.candidates, deleted)}
                 for system in systems:
                     t = time.perf_counter()
-                    out = runners[system]()
+                    out = restore(system, damaged, model, true_set, train_text)
                     row = {**base, **score(system, truth, damaged, out), "seconds": time.perf_counter() - t}
                     if system == "restorer":
                         row.update(ds)

@@ -295,11 +295,9 @@ GENERAL_TEXT = Path(__file__).resolve().parent.parent / "corpora" / "real_ocr" /
 
 
 def general_top(k: int = 85) -> list[str]:
-    from textrepair.lexicon import general_char_counts
-    from textrepair.normalize import HAN
+    from textrepair.lexicon import most_frequent_chars
 
-    counts = general_char_counts()
-    return [c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if HAN.fullmatch(c)][:k]
+    return most_frequent_chars(k)
 
 
 @pytest.mark.slow

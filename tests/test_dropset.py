@@ -22,8 +22,7 @@ from textrepair.dropset import (
     write_drop_set,
 )
 from textrepair.errors import InputError
-from textrepair.lexicon import general_char_counts
-from textrepair.normalize import HAN
+from textrepair.lexicon import general_char_counts, most_frequent_chars
 
 DROP_SIZE = 60
 
@@ -148,8 +147,7 @@ GENERAL_TEXTS = sorted((Path(__file__).resolve().parent.parent / "corpora" / "re
 
 def general_top(k: int = 85) -> list[str]:
     """The *k* most frequent Han characters of general usage: a drop set built without the drafts."""
-    counts = general_char_counts()
-    return [c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if HAN.fullmatch(c)][:k]
+    return most_frequent_chars(k)
 
 
 def occurrence_recall(found: list[str], drop_set: list[str], clean: str) -> float:

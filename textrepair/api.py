@@ -19,7 +19,15 @@ from typing import Any, TypeVar
 from .dropped import DroppedRestorer, FormatWarning, RestoredLine, format_evidence, general_weight_for, looks_dropped
 from .dropset import DropSetInference, ShortTextWarning, infer_drop_set_mixed
 from .errors import InputError, ModelError
-from .lexicon import DOMAIN_WEIGHT, ReductionIndex, WordModel, general_char_counts, read_word_counts, words_path_for
+from .lexicon import (
+    DOMAIN_WEIGHT,
+    ReductionIndex,
+    WordModel,
+    char_counts,
+    general_char_counts,
+    read_word_counts,
+    words_path_for,
+)
 from .lm.general import load_general_model
 from .lm.scorer import Model
 from .normalize import HAN
@@ -96,16 +104,8 @@ def _model(model: Model | str | Path | None) -> Model:
 
 def _domain_chars(words_file: str) -> Counter[str]:
     """Character counts of the training text (from its word counts), read once."""
-
-    def build() -> Counter[str]:
-        p = Path(words_file)
-        chars: Counter[str] = Counter()
-        for w, c in (read_word_counts(p) if p.exists() else Counter()).items():
-            for ch in w:
-                chars[ch] += c
-        return chars
-
-    return _once(("chars", words_file), build)
+    p = Path(words_file)
+    return _once(("chars", words_file), lambda: char_counts(read_word_counts(p) if p.exists() else Counter()))
 
 
 def _word_model(words_file: str, domain_weight: float = DOMAIN_WEIGHT) -> WordModel:
@@ -130,13 +130,23 @@ def _words_file(model: Model) -> str:
 
 
 # --------------------------------------------------------------------------- detect
+#: detect() calls a text OCR'd on at least this many positive marks (ocr_marks) ...
+MIN_OCR_MARKS = 3
+#: ... at a rate of at least this many per Han character, ...
+MIN_OCR_MARK_RATE = 0.002
+#: ... and never when more than this share of its Han characters is in traditional or Japanese text.
+MAX_FOREIGN_SHARE = 0.5
+#: A text whose lines wrap at most this wide is a newspaper column (12-15 characters in print).
+MAX_COLUMN_WIDTH = 20
+
+
 def detect(text: str) -> Detection:
     """Which kind of damage *text* shows: ``"dropped"``, ``"ocr"`` or ``"clean"``.
 
     From the text's own features: the spacing structure of the dropped format,
-    and the layout marks of OCR (spaces inside Chinese text, half-width
-    punctuation next to Han characters). When unsure it answers ``"clean"``:
-    no change beats a wrong change.
+    and positive evidence of OCR (:func:`ocr_marks`); traditional-script and
+    Japanese text is clean (:mod:`textrepair.script`). When unsure it answers
+    ``"clean"``: no change beats a wrong change.
     """
     han = len(HAN.findall(text))
     if han == 0:
@@ -153,37 +163,31 @@ def detect(text: str) -> Detection:
     return Detection("clean", 1.0 - min(1.0, rate * 25))
 
 
-#: detect() calls a text OCR'd on at least this many positive marks (ocr_marks) ...
-MIN_OCR_MARKS = 3
-#: ... at a rate of at least this many per Han character;
-MIN_OCR_MARK_RATE = 0.002
-#: A text whose lines wrap at most this wide is a newspaper column (12-15 characters in print).
-MAX_COLUMN_WIDTH = 20
-#: and never when more than this share of its Han characters is in traditional or Japanese lines.
-MAX_FOREIGN_SHARE = 0.5
-
-
 def ocr_marks(text: str) -> int:
     """Positive evidence of OCR damage: layout edits that clean text does not call for.
 
     Spaces a newspaper column join left between Chinese characters (only counted where
     the text shows the column pattern) and half-width ``,`` ``;`` ``.`` used as Chinese
     sentence punctuation; newlines joined in a text wrapped at a newspaper column's
-    width (at most :data:`MAX_COLUMN_WIDTH` characters). Not counted: ``:`` ``!`` ``?`` and parentheses (technical
-    Chinese writes them half-width: ``:q!``, ``journald.conf(5)``) or hard-wrapped
-    lines (clean files wrap too).
+    width (at most :data:`MAX_COLUMN_WIDTH` characters). Not counted: ``:`` ``!``
+    ``?`` and parentheses (technical Chinese writes them half-width: ``:q!``,
+    ``journald.conf(5)``) or hard-wrapped wider lines (clean files wrap too).
     """
     from .ocr.layout import column_width, fix_layout, inside_words
 
     width = column_width(text)
     narrow = width is not None and width <= MAX_COLUMN_WIDTH
-    return sum(
-        1
-        for e in fix_layout(text)[1]
-        if (e.reason == "layout" and e.old and not e.old.strip(" \u3000") and inside_words(text, e.offset, e.offset + len(e.old)))
-        or (e.reason == "punctuation" and e.old in (",", ";", "."))
-        or (narrow and e.reason == "layout" and "\n" in e.old)
-    )
+
+    def positive(e: Edit) -> bool:
+        if e.reason == "punctuation":
+            return e.old in (",", ";", ".")
+        if e.reason != "layout":
+            return False
+        if "\n" in e.old:
+            return narrow
+        return bool(e.old) and not e.old.strip(" \u3000") and inside_words(text, e.offset, e.offset + len(e.old))
+
+    return sum(map(positive, fix_layout(text)[1]))
 
 
 # --------------------------------------------------------------------------- repair

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import hashlib
 import json
 import os
 import signal
@@ -62,6 +61,7 @@ from .textio import (
     TEMP_SUFFIX,
     AtomicWriter,
     EncodingDetector,
+    file_sha256,
     iter_chunks,
     open_decoded,
     scan_file,
@@ -295,24 +295,16 @@ def process_task(task: Task) -> Outcome:
         return failed(str(exc), sha, encoding)
     except Exception as exc:  # a repairer bug must not stop the batch
         return failed(f"repair failed: {type(exc).__name__}: {exc}", sha, encoding)
-    out_sha = _sha256_of(task.dst)
+    out_sha = file_sha256(task.dst)
     if kind is None:
         return Outcome(Record(task.rel, "skipped", None, 0, "empty file; wrote an empty output", sha, encoding, out_sha))
     return Outcome(Record(task.rel, "ok", kind, edits, "", sha, encoding, out_sha))
 
 
-def _sha256_of(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _output_intact(path: str, expected: str) -> bool:
     """True if the output a report line describes is still there, unaltered."""
     try:
-        return bool(expected) and _sha256_of(path) == expected
+        return bool(expected) and file_sha256(path) == expected
     except OSError:
         return False
 

@@ -255,18 +255,17 @@ def infer_drop_set_mixed(
     w = mixture_weight(kept, domain, general)
     d_total = sum(domain.values()) or 1
     g_total = sum(general.values()) or 1
-    freq = {
+    mixed = {
         c: w * domain.get(c, 0) / d_total + (1.0 - w) * general.get(c, 0) / g_total
-        for c in set(domain) | set(general)
-        if c not in kept and HAN.fullmatch(c)
+        for c in set(domain) | set(general) | set(kept)
     }
+    freq = {c: f for c, f in mixed.items() if c not in kept and HAN.fullmatch(c)}
     testable = {c: f for c, f in freq.items() if n * f >= -math.log(alpha) * (1.0 - MAX_DROPPED_MASS)}
     found = absentees_at_fixed_point(testable, n, math.log(alpha))
     top = max(freq.values(), default=0.0)
     mass = sum(freq[c] for c in found)
-    kept_freq = {c: w * domain.get(c, 0) / d_total + (1.0 - w) * general.get(c, 0) / g_total for c in kept}
-    r = dispersion(kept, kept_freq, n, mass)
-    present = sum(1 for f in kept_freq.values() if n * f >= 1.0)
+    r = dispersion(kept, mixed, n, mass)
+    present = sum(1 for c in kept if n * mixed[c] >= 1.0)
     posterior = absence_posterior({c: f for c, f in freq.items() if n * f >= 1.0}, n, mass, r, present)
     return DropSetInference(sorted(found, key=lambda c: (-freq[c], c)), w, n, n * top >= min_expected, posterior)
 
@@ -298,8 +297,9 @@ def absence_posterior(
 ) -> dict[str, float]:
     """``P(c was dropped | c is absent)`` for each candidate (char -> reference frequency).
 
-    Two hypotheses per character: dropped (absence certain) or not (absence has the
-    probability :func:`zero_count_log_p`). The prior share of dropped characters
+    Two hypotheses per character: dropped (absence certain) or not (zero occurrences
+    among *n* has the Poisson probability ``exp(-lam)``, or ``(1 + lam/r)^-r`` under a
+    negative binomial of *dispersion* ``r``). The prior share of dropped characters
     among the candidates is estimated with them (EM), so the posterior says how
     much a document this long proves: the absence of a character expected once is
     weak evidence, of one expected twenty times, strong. *present* is the number of

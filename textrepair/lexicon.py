@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ModelError
+from .normalize import HAN
 
 #: Weight of the domain (training-text) counts against the general dictionary, unless a
 #: document's own fit says otherwise.
@@ -63,6 +64,21 @@ def general_char_counts() -> Counter[str]:
         for ch in w:
             counts[ch] += f
     return counts
+
+
+def most_frequent_chars(k: int) -> list[str]:
+    """The *k* most frequent Han characters of general usage (:func:`general_char_counts`), ties by code point."""
+    counts = general_char_counts()
+    return [c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if HAN.fullmatch(c)][:k]
+
+
+def char_counts(word_counts: Counter[str]) -> Counter[str]:
+    """Character counts of a text from its word counts (each word's count credited to its characters)."""
+    chars: Counter[str] = Counter()
+    for w, c in word_counts.items():
+        for ch in w:
+            chars[ch] += c
+    return chars
 
 
 class GeneralWords:
@@ -176,10 +192,6 @@ class WordModel:
             if p > 0:
                 self.logp[w] = math.log10(p)
         self.floor = math.log10(0.5 / g_total)  # an unseen word: below any dictionary word
-        self.domain_chars: Counter[str] = Counter()
-        for w, c in domain.items():
-            for ch in w:
-                self.domain_chars[ch] += c
 
     def __contains__(self, w: str) -> bool:
         return w in self.logp

@@ -58,10 +58,7 @@ def foreign_spans(text: str) -> list[tuple[int, int]]:
     traditional paragraph may hold only characters simplified usage shares.
     """
     spans = _foreign_parts(text)
-    han = len(HAN.findall(text))
-    if han and sum(len(HAN.findall(text, a, b)) for a, b in spans) > FOREIGN_TEXT_SHARE * han:
-        return [(0, len(text))]
-    return spans
+    return [(0, len(text))] if _han_share(text, spans) > FOREIGN_TEXT_SHARE else spans
 
 
 def _foreign_parts(text: str) -> list[tuple[int, int]]:
@@ -85,8 +82,10 @@ def _add(spans: list[tuple[int, int]], start: int, end: int) -> None:
 
 
 def foreign_share(text: str) -> float:
-    """The share of *text*'s Han characters that lie in foreign lines."""
+    """The share of *text*'s Han characters that lie in foreign parts (:func:`foreign_spans`)."""
+    return _han_share(text, foreign_spans(text))
+
+
+def _han_share(text: str, spans: list[tuple[int, int]]) -> float:
     han = len(HAN.findall(text))
-    if not han:
-        return 0.0
-    return sum(len(HAN.findall(text, a, b)) for a, b in foreign_spans(text)) / han
+    return sum(len(HAN.findall(text, a, b)) for a, b in spans) / han if han else 0.0

@@ -213,6 +213,15 @@ def scan_file(
     return digest.hexdigest(), detector
 
 
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The sha256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while block := stream.read(BLOCK_BYTES):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _open_binary(path: str) -> BinaryIO:
     return open(path, "rb")
 

@@ -74,6 +74,8 @@ _SENTENCE_PUNCT = frozenset("，。；")
 _SENTENCE_END = frozenset("。！？；：")
 #: ASCII symbols that glue a mark to a command or a path (``:q!``, ``:wq``, ``~/.vimrc``).
 _ASCII_SYMBOLS = frozenset("!#$&*+/:;<=>?@[\\]^_`{|}~")
+#: ... and, right after a mark, also a percent sign or a quote (``:%s``, ``:'<,'>``; ``5%,`` is prose)
+_ASCII_SYMBOLS_AFTER = _ASCII_SYMBOLS | frozenset("%'\"")
 #: Characters of a number in running text (``95.5%``).
 _NUMBER = frozenset("0123456789.%")
 #: Column-join evidence: at least this many space runs between Chinese characters, and
@@ -109,7 +111,9 @@ def _touches_ascii(text: str, i: int) -> bool:
     """
     left = text[i - 1] if i > 0 else ""
     right = text[i + 1] if i + 1 < len(text) else ""
-    if _is_ascii_letter(left) or left in _ASCII_SYMBOLS or _is_ascii_letter(right) or right in _ASCII_SYMBOLS | {"%", "'", '"'}:
+    if _is_ascii_letter(left) or left in _ASCII_SYMBOLS:
+        return True
+    if _is_ascii_letter(right) or right in _ASCII_SYMBOLS_AFTER:
         return True
     return left in " \t" and right in " \t\n"
 

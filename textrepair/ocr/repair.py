@@ -60,9 +60,9 @@ import regex
 from ..lexicon import GeneralWords, general_char_counts
 from ..lm.general import load_general_model
 from ..lm.scorer import Cached, Interpolated, Model, Scorer
-from ..script import foreign_spans
 from ..lm.train import BOS, EOS, estimate_from_counts
 from ..lm.words import UsageModel, load_word_model
+from ..script import foreign_spans
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
 from .channel import Channel, SimilarityCurve, fit_similarity, load_channel
