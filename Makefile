@@ -11,7 +11,7 @@ ORDER  ?= 6
 
 GENERAL := models/general.npz
 
-.PHONY: install test run model general wordlm confusion channel real-ocr-data bench bench-real-ocr bench-lmplz bench-pycorrector clean
+.PHONY: install test run model general wordlm confusion channel calibration real-ocr-data bench bench-real-ocr bench-lmplz bench-pycorrector clean
 
 install: $(STAMP)
 
@@ -66,6 +66,11 @@ real-ocr-data: install
 channel: install
 	$(PY) -m textrepair learn-channel $$(for f in corpora/real_ocr/channel/*.ocr.txt; do \
 	  echo "$${f%%.*}.truth.txt $$f"; done) -o models/channel.tsv
+
+# The corrector's calibration for general text (models/calibration.json): what its margin was worth on
+# Tesseract's reading of the held-out dev pages of corpora/real_ocr/dev (never scored, never in a model).
+calibration: install $(GENERAL) wordlm
+	$(PY) tools/calibrate.py
 
 # The headline OCR figure: repair scored on Tesseract's output, from the committed outputs.
 bench-real-ocr: install $(GENERAL) wordlm

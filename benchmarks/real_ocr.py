@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.accuracy import fold_model  # noqa: E402
 from textrepair import api  # noqa: E402
 from textrepair.corpus import files_with_role  # noqa: E402
+from textrepair.normalize import HAN as _HAN  # noqa: E402
 from textrepair.ocr.channel import align, han  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
@@ -63,6 +64,12 @@ def documents(set_name: str, faces: tuple[str, ...] = FACES) -> list[tuple[str, 
             if ocr_path.exists():
                 out.append((doc, face, truth, ocr_path.read_text(encoding="utf-8")))
     return out
+
+
+def true_characters(truth: str, ocr: str) -> dict[int, str]:
+    """For each Han character of *ocr* (by its offset), the true character it stands for ("" if invented)."""
+    true_of = [a for a, b in align(han(truth), han(ocr)) if b]
+    return {m.start(): t for m, t in zip(_HAN.finditer(ocr), true_of)}
 
 
 def score(

@@ -23,7 +23,7 @@ from .lexicon import (
     DOMAIN_WEIGHT,
     ReductionIndex,
     WordModel,
-    char_counts,
+    domain_char_counts,
     general_char_counts,
     read_word_counts,
     words_path_for,
@@ -100,12 +100,6 @@ def preload(model: Model | str | Path | None = None) -> Model:
 
 def _model(model: Model | str | Path | None) -> Model:
     return model if isinstance(model, Model) else load_model(model)
-
-
-def _domain_chars(words_file: str) -> Counter[str]:
-    """Character counts of the training text (from its word counts), read once."""
-    p = Path(words_file)
-    return _once(("chars", words_file), lambda: char_counts(read_word_counts(p) if p.exists() else Counter()))
 
 
 def _word_model(words_file: str, domain_weight: float = DOMAIN_WEIGHT) -> WordModel:
@@ -257,7 +251,7 @@ def drop_set_inference(text: str, model: Model) -> DropSetInference:
     dictionary) are mixed as the kept characters say
     (:func:`textrepair.dropset.infer_drop_set_mixed`).
     """
-    counts = _domain_chars(_words_file(model))
+    counts = domain_char_counts(_words_file(model))
     if not counts:
         raise ModelError(
             f"no word counts next to {model.path} ({words_path_for(model.path or 'model')}); "

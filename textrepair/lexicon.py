@@ -72,6 +72,13 @@ def most_frequent_chars(k: int) -> list[str]:
     return [c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if HAN.fullmatch(c)][:k]
 
 
+@lru_cache(maxsize=8)
+def domain_char_counts(words_file: str) -> Counter[str]:
+    """Character counts of a model's training text, from its word counts file (empty if there is none); cached."""
+    p = Path(words_file)
+    return char_counts(read_word_counts(p)) if words_file and p.is_file() else Counter()
+
+
 def char_counts(word_counts: Counter[str]) -> Counter[str]:
     """Character counts of a text from its word counts (each word's count credited to its characters)."""
     chars: Counter[str] = Counter()

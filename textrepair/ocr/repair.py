@@ -57,7 +57,8 @@ from pathlib import Path
 
 import regex
 
-from ..lexicon import GeneralWords, general_char_counts
+from ..dropset import mixture_weight
+from ..lexicon import GeneralWords, domain_char_counts, general_char_counts, words_path_for
 from ..lm.general import load_general_model
 from ..lm.scorer import Cached, Interpolated, Model, Scorer
 from ..lm.train import BOS, EOS, estimate_from_counts
@@ -65,6 +66,7 @@ from ..lm.words import UsageModel, load_word_model
 from ..script import foreign_spans
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
+from .calibration import GENERAL_TEXT_BELOW, MIN_PROBABILITY, Calibration, features, load_calibration
 from .channel import Channel, SimilarityCurve, fit_similarity, load_channel
 from .confusion import (
     ConfusionTable,
@@ -197,6 +199,10 @@ class GlyphCorrector:
     similarity_offset: float = SIMILARITY_OFFSET
     #: log10 weight of the glyph tables' costs in the mixture with a learnt channel (:meth:`_relearn`; calibrated)
     glyph_table_offset: float = GLYPH_TABLE_OFFSET
+    #: what a correction's margin is worth on general text (:mod:`textrepair.ocr.calibration`); None: the margin alone
+    calibration: Calibration | None = None
+    #: ... applied to documents whose domain weight (:func:`document_domain_weight`) is below this
+    general_text_below: float = GENERAL_TEXT_BELOW
 
     def __post_init__(self) -> None:
         #: what scores: the domain model alone, or interpolated with the general one
@@ -433,7 +439,36 @@ class GlyphCorrector:
         return sorted({t for t in after if t in cands} | {t for t in before if t in cands})
 
     def correct(self, text: str) -> list[Edit]:
-        """Glyph edits (offsets into *text*), all paragraphs decoded together in lockstep."""
+        """Glyph edits (offsets into *text*), all paragraphs decoded together in lockstep.
+
+        A proposal (:meth:`proposals`) is made where its local confidence reaches
+        :attr:`min_confidence`; in a document that reads like general usage, and
+        with a :attr:`calibration`, where the learnt probability that it is right
+        reaches :data:`~textrepair.ocr.calibration.MIN_PROBABILITY` instead (that
+        probability is then its confidence).
+        """
+        proposed = self.proposals(text)
+        if self.calibration is None or not proposed or not self.reads_general(text):
+            return [e for e, _ in proposed if e.confidence >= self.min_confidence]
+        out = []
+        for e, x in proposed:
+            p = self.calibration.probability(x)
+            if p >= MIN_PROBABILITY:
+                out.append(Edit(e.offset, e.old, e.new, p, e.reason))
+        return out
+
+    def reads_general(self, text: str) -> bool:
+        """True if *text* reads more like general usage than like the training text (:func:`document_domain_weight`)."""
+        dw = document_domain_weight(text, self.model)
+        return dw is not None and dw < self.general_text_below
+
+    def proposals(self, text: str) -> list[tuple[Edit, list[float]]]:
+        """Every change the search chose, with its local confidence and its calibration features.
+
+        The search decides all paragraphs together in lockstep; a change is
+        proposed where its local confidence (:meth:`_margin`, as a probability) is at least
+        0.5, the least any rule accepts.
+        """
         paragraphs = []  # Han positions of each paragraph
         start = 0
         for m in [*_BLOCK_BREAK.finditer(text), None]:
@@ -453,7 +488,10 @@ class GlyphCorrector:
                 lm = Cached(self.lm, cache, self.cache_weight, min_order=CACHE_ORDER)
         trigrams = counts[2] if self.repeat_weight else None
         del counts  # only the trigrams are needed past this point
-        edits: list[Edit] = []
+        floor = min(self.min_confidence, 0.5)
+        general = self.general if self.general is not None else frozenset()
+        usage = general_char_counts()
+        out: list[tuple[Edit, list[float]]] = []
         for group in _groups(_pieces(text, paragraphs), GROUP_HAN):  # memory flat in the text's length
             blocks = []  # (Han positions, slots) of each piece that has a decision to make
             for positions in group:
@@ -466,10 +504,13 @@ class GlyphCorrector:
                 chosen = [slot[c].text for slot, c in zip(slots, best.choices)]
                 for k, p in enumerate(positions):
                     if chosen[k] != text[p]:
-                        conf = self._confidence(lm, chosen, k, text[p], slots[k][best.choices[k]].cost - slots[k][0].cost)
-                        if conf >= self.min_confidence:
-                            edits.append(Edit(p, text[p], chosen[k], conf, "glyph"))
-        return edits
+                        cost = slots[k][best.choices[k]].cost - slots[k][0].cost
+                        margin = self._margin(lm, chosen, k, text[p], cost)
+                        conf = 1.0 / (1.0 + 10.0 ** (-margin))
+                        if conf >= floor:
+                            x = features(text[p], chosen[k], margin, self.model, general, usage)
+                            out.append((Edit(p, text[p], chosen[k], conf, "glyph"), x))
+        return out
 
     def _screen(
         self, lm: Scorer, han: str, clauses: Collection[int] = (), trigrams: Counter[str] | None = None
@@ -593,14 +634,27 @@ class GlyphCorrector:
             out.append(opts)
         return out
 
-    def _confidence(self, lm: Scorer, chosen: list[str], k: int, observed: str, cost: float) -> float:
-        """How much better the correction is than keeping the character, locally, as a probability."""
+    def _margin(self, lm: Scorer, chosen: list[str], k: int, observed: str, cost: float) -> float:
+        """How much better the correction is than keeping the character, locally: log10 odds."""
         n = lm.order - 1
         left = "".join(chosen[max(0, k - n) : k])
         right = "".join(chosen[k + 1 : k + 1 + n])
         fixed, kept = lm.score([left + chosen[k] + right, left + observed + right], bos=False, eos=False)
-        margin = float(fixed - kept) + cost
-        return 1.0 / (1.0 + 10.0 ** (-margin))
+        return float(fixed - kept) + cost
+
+
+def document_domain_weight(text: str, model: Model) -> float | None:
+    """How much *text* reads like *model*'s training text rather than general usage, in [0, 1].
+
+    The weight of the training text's character frequencies in the mixture with
+    general usage (jieba's dictionary) that best explains the document's Han
+    characters (:func:`textrepair.dropset.mixture_weight`): about 0.9 for a policy
+    plan, near 0 for a newspaper page. None when the model has no word counts.
+    """
+    domain = domain_char_counts(str(words_path_for(model.path))) if model.path is not None else None
+    if not domain:
+        return None
+    return mixture_weight(Counter(_HAN.findall(text)), domain, general_char_counts())
 
 
 def document_model(units: list[str], order: int, discount: int = CACHE_DISCOUNT) -> Model | None:
@@ -735,6 +789,7 @@ def _corrector(model: Model, table: ConfusionTable, channel: str | None) -> Glyp
         model, table, parts=load_confusions(name="parts"), splits=load_splits(), glyphs=load_glyph_space(),
         words=load_word_model() or GeneralWords(), general=load_general_model(),
         channel=None if channel in (None, "none") else load_channel(None if channel == "tesseract" else channel),
+        calibration=load_calibration("none" if channel in (None, "none") else "learnt"),
     )
 
 
