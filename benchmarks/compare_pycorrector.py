@@ -92,7 +92,7 @@ from textrepair.corpus import files_with_role, read_text  # noqa: E402
 from textrepair.normalize import HAN, han_only  # noqa: E402
 from textrepair.ocr.confusion import load_confusions  # noqa: E402
 from textrepair.ocr.layout import fix_layout  # noqa: E402
-from textrepair.ocr.repair import make_corrector  # noqa: E402
+from textrepair.ocr.repair import GlyphCorrector, make_corrector  # noqa: E402
 
 WITNESS = ROOT / "corpora" / "national_yijian_ocr_reprint.txt"
 SYSTEMS = ("textrepair GlyphCorrector", "pycorrector Corrector (kenlm)")

@@ -53,8 +53,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.accuracy import fold_model, insertion_scores  # noqa: E402
 from textrepair import api, noise  # noqa: E402
 from textrepair.corpus import files_with_role, read_text, units_from_files  # noqa: E402
-from textrepair.dropped import parse_line  # noqa: E402
-from textrepair.lexicon import most_frequent_chars  # noqa: E402
+from textrepair.dropped.restorer import parse_line  # noqa: E402
+from textrepair.usage import most_frequent_chars  # noqa: E402
 from textrepair.lm.scorer import Model, Scorer  # noqa: E402
 from textrepair.normalize import HAN, han_only  # noqa: E402
 from textrepair.search import Option, beam_search_chunked  # noqa: E402

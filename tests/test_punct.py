@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from textrepair import punct
+from textrepair.dropped import punct
 from textrepair.lm import Model
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +47,9 @@ def shipped() -> Model:
 # --------------------------------------------------------------------------- the shipped model
 def test_make_model_rebuilds_the_committed_punct_model(tmp_path: Path) -> None:
     out = tmp_path / "punct.arpa"
-    assert punct.main(["--train", *(str(ROOT / p) for p in TRAIN), "--order", "6", "-o", str(out)]) == 0
+    from textrepair.cli import main
+
+    assert main(["train", "--punct", *(str(ROOT / p) for p in TRAIN), "--order", "6", "-o", str(out)]) == 0
     assert out.read_bytes() == (ROOT / "models" / "punct.arpa").read_bytes()
     assert out.stat().st_size < 4_000_000
 
@@ -55,7 +57,7 @@ def test_make_model_rebuilds_the_committed_punct_model(tmp_path: Path) -> None:
 def test_makefile_model_target_builds_the_punct_model() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     target = makefile.split("\nmodel:", 1)[1].split("\n\n", 1)[0]
-    assert "-m textrepair.punct --train $(TRAIN)" in target and "models/punct.arpa" in target
+    assert "-m textrepair train --punct $(TRAIN)" in target and "models/punct.arpa" in target
 
 
 def test_load_punct_model_is_cached(shipped: Model) -> None:
@@ -143,7 +145,7 @@ def test_property_only_marks_are_added(shipped: Model, text: str, data: st.DataO
 
 # --------------------------------------------------------------------------- integration helper
 def test_word_ends_from_restorer_pieces() -> None:
-    from textrepair.dropped import word_ends
+    from textrepair.dropped.restorer import word_ends
 
     # fillers[0] forms[0] fillers[1] forms[1] fillers[2]
     assert word_ends(["", "的", ""], ["发展", "中心"]) == [2, 3]
@@ -196,7 +198,7 @@ def test_repair_with_punct_adds_only_marks_and_edits_stay_exact() -> None:
     from textrepair import api, noise
     from textrepair.corpus import files_with_role, read_text
     from textrepair.normalize import han_only
-    from textrepair.ocr.layout import apply_edits
+    from textrepair.edits import apply_edits
 
     clean = read_text(files_with_role("train")[1])
     drop_set = [c for c, _ in Counter(han_only(clean)).most_common(30)]

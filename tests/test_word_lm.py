@@ -15,6 +15,7 @@ import pytest
 
 from textrepair.errors import ModelError, TextrepairError
 from textrepair.lm import words
+from tools import fetch_wordlm
 from textrepair.lm.words import WordNgram
 from textrepair.ocr.repair import LEXICON_WINDOW, GlyphCorrector, clause_starts, clause_window
 from textrepair.search import Option
@@ -102,7 +103,7 @@ def test_the_environment_variable_wins_and_a_missing_model_warns(
 
 
 def _fake_tools(payload: bytes, *, download_ok: bool = True):  # type: ignore[no-untyped-def]
-    """A stand-in for ``words._run``: apt-get download writes a .deb, dpkg-deb unpacks *payload* as the model."""
+    """A stand-in for ``fetch_wordlm._run``: apt-get download writes a .deb, dpkg-deb unpacks *payload* as the model."""
     calls: list[list[str]] = []
 
     def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -127,28 +128,28 @@ def test_fetch_extracts_the_pinned_package_and_checks_its_hash(tmp_path: Path, m
 
     payload = b"a kenlm binary"
     run, calls = _fake_tools(payload)
-    monkeypatch.setattr(words, "_run", run)
-    monkeypatch.setattr(words.shutil, "which", lambda name: f"/usr/bin/{name}")
-    monkeypatch.setattr(words, "SHA256", {"amd64": hashlib.sha256(payload).hexdigest()})
+    monkeypatch.setattr(fetch_wordlm, "_run", run)
+    monkeypatch.setattr(fetch_wordlm.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(fetch_wordlm, "SHA256", {"amd64": hashlib.sha256(payload).hexdigest()})
     out = tmp_path / "models" / "zh_CN.lm"
-    assert words.fetch(out) == out and out.read_bytes() == payload
-    assert ["apt-get", "download", "-q", f"{words.PACKAGE}={words.PACKAGE_VERSION}"] in calls
-    monkeypatch.setattr(words, "SHA256", {"amd64": "0" * 64})
+    assert fetch_wordlm.fetch(out) == out and out.read_bytes() == payload
+    assert ["apt-get", "download", "-q", f"{words.PACKAGE}={fetch_wordlm.PACKAGE_VERSION}"] in calls
+    monkeypatch.setattr(fetch_wordlm, "SHA256", {"amd64": "0" * 64})
     with pytest.raises(TextrepairError, match="SHA-256"):
-        words.fetch(tmp_path / "other.lm")
+        fetch_wordlm.fetch(tmp_path / "other.lm")
     assert not (tmp_path / "other.lm").exists()
 
 
 def test_a_failed_download_is_a_clear_error_after_one_update(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run, calls = _fake_tools(b"", download_ok=False)
-    monkeypatch.setattr(words, "_run", run)
-    monkeypatch.setattr(words.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(fetch_wordlm, "_run", run)
+    monkeypatch.setattr(fetch_wordlm.shutil, "which", lambda name: f"/usr/bin/{name}")
     with pytest.raises(TextrepairError, match="apt-get download .* failed"):
-        words.fetch(tmp_path / "zh_CN.lm")
+        fetch_wordlm.fetch(tmp_path / "zh_CN.lm")
     assert ["apt-get", "update", "-qq"] in calls
-    monkeypatch.setattr(words.shutil, "which", lambda name: None)
+    monkeypatch.setattr(fetch_wordlm.shutil, "which", lambda name: None)
     with pytest.raises(TextrepairError, match="needs apt-get"):
-        words.fetch(tmp_path / "zh_CN.lm")
+        fetch_wordlm.fetch(tmp_path / "zh_CN.lm")
 
 
 # --------------------------------------------------------------------------- clause windows in the corrector

@@ -10,6 +10,8 @@ Public API (small and typed)::
 """
 
 from .api import Detection, detect, load_model, repair, restore
+from .dropped.dropset import ShortTextWarning
+from .dropped.restorer import FormatWarning
 from .errors import InputError, ModelError, TextrepairError
 from .lm.scorer import Model, State
 from .types import Edit, Kind, Repair
@@ -30,5 +32,7 @@ __all__ = [
     "InputError",
     "ModelError",
     "TextrepairError",
+    "FormatWarning",
+    "ShortTextWarning",
     "__version__",
 ]

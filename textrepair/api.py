@@ -10,34 +10,35 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .dropped import DroppedRestorer, FormatWarning, RestoredLine, format_evidence, general_weight_for, looks_dropped
-from .dropset import DropSetInference, ShortTextWarning, infer_drop_set_mixed
-from .errors import InputError, ModelError
-from .lexicon import (
-    DOMAIN_WEIGHT,
-    ReductionIndex,
-    WordModel,
-    domain_char_counts,
-    general_char_counts,
-    read_word_counts,
-    words_path_for,
+from .dropped.dropset import DropSetInference, ShortTextWarning, infer_drop_set_mixed
+from .dropped.lexicon import DOMAIN_WEIGHT, ReductionIndex, WordModel
+from .dropped.restorer import (
+    DroppedRestorer,
+    FormatWarning,
+    RestoredLine,
+    format_evidence,
+    general_weight_for,
+    looks_dropped,
 )
+from .errors import InputError, ModelError
 from .lm.general import load_general_model
 from .lm.scorer import Model
+from .resources import DEFAULT_MODEL
 from .normalize import HAN
 from .script import foreign_share
+from .usage import domain_char_counts, general_char_counts, read_word_counts, words_path_for
 from .types import Edit, Kind, Repair
 
 #: The default model, built by ``make model`` from the training drafts in corpora/.
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "default.arpa"
+
 #: Drop-set inference: the level of the per-character absence test
-#: (:func:`textrepair.dropset.infer_drop_set_mixed`).
+#: (:func:`textrepair.dropped.dropset.infer_drop_set_mixed`).
 DROP_SET_ALPHA = 0.05
 
 #: Resources that depend on a document's drop set are kept for this many drop sets
@@ -199,7 +200,7 @@ def repair(
     *kind* ``None`` detects it (:func:`detect`). ``"clean"`` returns the text
     unchanged. For dropped text, *drop_set* overrides the inferred drop set and
     *punct* also puts punctuation (，。、；) back where the punctuation model is
-    confident (:mod:`textrepair.punct`). For OCR text, *channel* is a channel file
+    confident (:mod:`textrepair.dropped.punct`). For OCR text, *channel* is a channel file
     learnt from your engine's output (``textrepair learn-channel``), ``"tesseract"``
     for the shipped one, or None (the glyph tables alone).
     """
@@ -249,7 +250,7 @@ def drop_set_inference(text: str, model: Model) -> DropSetInference:
 
     The training text's characters (its word counts) and general usage (jieba's
     dictionary) are mixed as the kept characters say
-    (:func:`textrepair.dropset.infer_drop_set_mixed`).
+    (:func:`textrepair.dropped.dropset.infer_drop_set_mixed`).
     """
     counts = domain_char_counts(_words_file(model))
     if not counts:
@@ -286,7 +287,7 @@ def _repair_dropped(text: str, model: Model, drop_set: Collection[str] | None, p
     lines = text.split("\n")
     restored = dropped_restorer(model, ds, inference.domain_weight).restore_lines(lines)
     if punct:
-        from .punct import load_punct_model, punctuate_many
+        from .dropped.punct import load_punct_model, punctuate_many
 
         marked = punctuate_many([(r.text, r.word_ends) for r in restored], load_punct_model())
         restored = [_with_marks(r, t, marks) if r.text else r for r, (t, marks) in zip(restored, marked)]

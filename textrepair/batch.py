@@ -65,6 +65,7 @@ from .textio import (
     iter_chunks,
     open_decoded,
     scan_file,
+    repair_stream,
 )
 from .types import Kind, Repair
 
@@ -234,29 +235,6 @@ def _open_input(path: str) -> BinaryIO:
 def _scan(path: str) -> tuple[str, EncodingDetector]:
     """:func:`~textrepair.textio.scan_file` through this module's opener (a seam for tests)."""
     return scan_file(path, _open_input)
-
-
-def repair_stream(
-    pieces: Iterable[str], out: TextIO, kind: str | None, repair: BoundRepair
-) -> tuple[str | None, int]:
-    """Repair *pieces* (whole lines) in order, writing to *out*; return ``(kind, edits)``.
-
-    The first piece's kind is used for the rest when *kind* is ``None``; a line break
-    is kept between pieces even if the repairer drops a trailing one. ``kind`` is
-    ``None`` when there were no pieces (empty input).
-    """
-    first_kind: str | None = None
-    edits = 0
-    last = ""
-    for piece in pieces:
-        result = repair(piece, kind or first_kind)
-        first_kind = first_kind or result.kind
-        edits += len(result.edits)
-        if last and not last.endswith(("\n", "\r")):
-            out.write("\n")
-        out.write(result.text)
-        last = result.text or last
-    return first_kind, edits
 
 
 def _repair_file(task: Task, encoding: str) -> tuple[str | None, int]:

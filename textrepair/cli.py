@@ -56,8 +56,8 @@ def _write_output(text: str) -> None:
 # --------------------------------------------------------------------------- commands
 def cmd_restore(args: argparse.Namespace) -> int:
     from . import api
-    from .dropped import FormatWarning
-    from .dropset import read_drop_set
+    from .dropped.dropset import read_drop_set
+    from .dropped.restorer import FormatWarning
 
     kind = None if args.kind == "auto" else args.kind
     drop_set = read_drop_set(args.drop_set) if args.drop_set else None
@@ -87,8 +87,7 @@ def _restore_streaming(
     once into memory (bounded: :func:`textrepair.textio.read_once`); stdin must be UTF-8.
     """
     from . import api
-    from .batch import repair_stream
-    from .textio import iter_chunks
+    from .textio import iter_chunks, repair_stream
 
     def repair(piece: str, k: str | None):  # type: ignore[no-untyped-def]
         return api.repair(piece, k, model, drop_set=drop_set, punct=punct, channel=channel)  # type: ignore[arg-type]
@@ -127,11 +126,18 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from .corpus import units_from_files
-    from .lexicon import segment_counts, words_path_for, write_word_counts
+    from .usage import segment_counts, words_path_for, write_word_counts
     from .lm import estimate, write_arpa
 
     if args.order < 1:
         raise InputError(f"--order must be at least 1 (got {args.order})")
+    if args.punct:
+        from .corpus import read_text
+        from .dropped.punct import train_model
+
+        write_arpa(train_model((read_text(f) for f in args.corpus), args.order), args.output)
+        print(f"wrote {args.output} (punctuation model, order {args.order})", file=sys.stderr)
+        return 0
     units = list(units_from_files(args.corpus))
     model = estimate(units, args.order)
     write_arpa(model, args.output)
@@ -206,6 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", nargs="+", metavar="CORPUS", help="clean UTF-8 text files")
     p.add_argument("-o", "--output", required=True, metavar="MODEL", help="ARPA file to write")
     p.add_argument("--order", type=int, default=6, help="n-gram order (default 6)")
+    p.add_argument("--punct", action="store_true",
+                   help="train the punctuation model of the dropped restorer instead (Han characters and ，。、；)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("score", help="log10 probability of each line", description="Print one total log10 probability per input line (each character a token, with <s> and </s>), as kenlm's Model.score does.")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import regex
 
-from .lexicon import general_char_counts
+from .usage import general_char_counts
 from .normalize import HAN
 
 #: a character jieba's dictionary credits fewer occurrences than this is rare in simplified usage

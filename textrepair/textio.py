@@ -25,13 +25,14 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
 import regex
 
 from .errors import InputError
+from .types import Repair
 
 #: Bytes read per block when scanning a file.
 BLOCK_BYTES = 1 << 20
@@ -318,3 +319,26 @@ def iter_chunks(
         size += len(line)
     if lines:
         yield "".join(lines)
+
+
+def repair_stream(
+    pieces: Iterable[str], out: TextIO, kind: str | None, repair: Callable[[str, str | None], Repair]
+) -> tuple[str | None, int]:
+    """Repair *pieces* (whole lines) in order, writing to *out*; return ``(kind, edits)``.
+
+    The first piece's kind is used for the rest when *kind* is ``None``; a line break
+    is kept between pieces even if the repairer drops a trailing one. ``kind`` is
+    ``None`` when there were no pieces (empty input).
+    """
+    first_kind: str | None = None
+    edits = 0
+    last = ""
+    for piece in pieces:
+        result = repair(piece, kind or first_kind)
+        first_kind = first_kind or result.kind
+        edits += len(result.edits)
+        if last and not last.endswith(("\n", "\r")):
+            out.write("\n")
+        out.write(result.text)
+        last = result.text or last
+    return first_kind, edits

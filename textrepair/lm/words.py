@@ -18,23 +18,17 @@ Where the model lives: ``$TEXTREPAIR_WORD_LM`` if set, else ``models/zh_CN.lm``
 (``make wordlm`` extracts it there from the Debian package with ``apt-get
 download``, pinned by version and SHA-256; not committed), so nothing outside the
 project is read at run time. Without it the corrector warns and falls back to
-jieba's unigram dictionary (:class:`textrepair.lexicon.GeneralWords`).
+jieba's unigram dictionary (:class:`textrepair.usage.GeneralWords`).
 
-    python -m textrepair.lm.words --fetch            # make wordlm
-    python -m textrepair.lm.words 他在公园里散步 他在公园里敢步   # log10 P of each
+    python tools/fetch_wordlm.py                      # make wordlm
+    python tools/fetch_wordlm.py --score 他在公园里散步 他在公园里敢步   # log10 P of each
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import heapq
 import math
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import warnings
 from collections.abc import Sequence
 from functools import lru_cache
@@ -42,17 +36,13 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import ModelError, TextrepairError
+from ..errors import ModelError
+from ..resources import WORD_LM
 
 #: where ``make wordlm`` puts the model
-WORD_LM_PATH = Path(__file__).resolve().parent.parent.parent / "models" / "zh_CN.lm"
-#: the Debian package that carries it, pinned (Debian 12's version) ...
+WORD_LM_PATH = WORD_LM
+#: the Debian package it comes from (``tools/fetch_wordlm.py`` pins the version)
 PACKAGE = "libime-data-language-model"
-PACKAGE_VERSION = "1.0.16-1"
-MEMBER = "libime/zh_CN.lm"
-#: ... and the model's SHA-256 per architecture (a KenLM binary is built per architecture;
-#: on one not listed here the pinned version is the only check)
-SHA256 = {"amd64": "e4097ca9ca1082928c2ea7d5e368080a696611efa0714dfe563c769f26a415d2"}
 ENV = "TEXTREPAIR_WORD_LM"
 #: longest word tried when segmenting (the vocabulary's idioms and most terms fit)
 MAX_WORD = 4
@@ -166,69 +156,3 @@ def load_word_model() -> WordNgram | None:
         )
         return None
     return WordNgram(path)
-
-
-# --------------------------------------------------------------------------- fetching (make wordlm)
-
-
-def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-
-
-def fetch(out: Path = WORD_LM_PATH) -> Path:
-    """Download the pinned Debian package (``apt-get download``), check the model's hash, write it to *out*."""
-    if shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None:
-        raise TextrepairError(f"`make wordlm` needs apt-get and dpkg-deb (Debian) to fetch {PACKAGE}")
-    spec = f"{PACKAGE}={PACKAGE_VERSION}"
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        os.chmod(work, 0o755)  # apt's sandbox user must be able to write the download here
-        got = _run(["apt-get", "download", "-q", spec], work)
-        if got.returncode != 0:  # a fresh machine may have no package lists yet
-            _run(["apt-get", "update", "-qq"], work)
-            got = _run(["apt-get", "download", "-q", spec], work)
-        debs = sorted(work.glob("*.deb"))
-        if got.returncode != 0 or not debs:
-            raise TextrepairError(f"apt-get download {spec} failed: {got.stderr.strip().splitlines()[-1:] or got.returncode}")
-        unpacked = work / "root"
-        done = _run(["dpkg-deb", "-x", str(debs[0]), str(unpacked)], work)
-        hits = sorted(unpacked.glob(f"usr/lib/*/{MEMBER}"))
-        if done.returncode != 0 or not hits:
-            raise TextrepairError(f"{debs[0].name} does not hold {MEMBER}")
-        arch = _run(["dpkg", "--print-architecture"], work).stdout.strip()
-        with open(hits[0], "rb") as f:
-            digest = hashlib.file_digest(f, "sha256").hexdigest()
-        expected = SHA256.get(arch, "")
-        if expected and digest != expected:
-            raise TextrepairError(f"{MEMBER} from {debs[0].name} has SHA-256 {digest}, expected {expected}")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(out.name + ".partial")
-        shutil.copyfile(hits[0], partial)
-        partial.replace(out)
-    return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m textrepair.lm.words", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--fetch", action="store_true", help=f"extract the model into {WORD_LM_PATH} unless it is there (or ${ENV} names one)")
-    ap.add_argument("text", nargs="*", help="character strings to score (log10, best segmentation)")
-    args = ap.parse_args(argv)
-    try:
-        if args.fetch:
-            found = find_word_model()
-            path = found if found is not None else fetch()
-            print(f"word model: {path}")
-        for text in args.text:
-            model = load_word_model()
-            if model is None:
-                print("textrepair: no word model (run `make wordlm`)", file=sys.stderr)
-                return 1
-            print(f"{text}\t{model.logprob(text):.3f}")
-    except (TextrepairError, OSError) as exc:
-        print(f"textrepair: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

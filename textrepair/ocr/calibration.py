@@ -29,9 +29,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ModelError
+from ..resources import CALIBRATION
 
 #: where ``make calibration`` writes the calibrations (one per channel setting)
-CALIBRATION_PATH = Path(__file__).resolve().parent.parent.parent / "models" / "calibration.json"
+CALIBRATION_PATH = CALIBRATION
 
 #: the features of a proposed correction ``old -> new``, in order (:func:`features`)
 FEATURES = (

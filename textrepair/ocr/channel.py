@@ -34,7 +34,8 @@ from rapidfuzz.distance import Levenshtein
 from ..errors import InputError, ModelError
 from ..normalize import HAN
 from ..normalize import han_only as han
-from .confusion import MODELS_DIR, GlyphSpace, read_model_text
+from ..resources import CHANNEL
+from .confusion import GlyphSpace, read_model_text
 
 HEADER = "# textrepair channel 1"
 #: pseudo-readings added to each true character's count in :meth:`Channel.rate`
@@ -235,7 +236,7 @@ def _cached(path: Path) -> Channel:
 
 def load_channel(path: str | Path | None = None) -> Channel | None:
     """The channel at *path*, or the shipped ``models/channel.tsv`` (None if it is not there); cached."""
-    p = Path(path) if path is not None else MODELS_DIR / "channel.tsv"
+    p = Path(path) if path is not None else CHANNEL
     if path is None and not p.exists():
         return None
     return _cached(p.resolve())

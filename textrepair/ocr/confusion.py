@@ -1,6 +1,6 @@
 """Run-time access to the OCR glyph-confusion tables (no Pillow, no font needed).
 
-The tables are built by :mod:`textrepair.ocr.build_confusion` and shipped in ``models/``:
+The tables are built by ``tools/build_confusion.py`` and shipped in ``models/``:
 
 * ``confusion.tsv`` (the default) — what the OCR repairer uses;
 * ``ocr_sim.tsv`` (``load_confusions(name="ocr_sim")``) — a table built by a different
@@ -28,9 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
+from ..resources import MODELS_DIR
 
-#: ``models/`` in a source checkout (the package is installed editable).
-MODELS_DIR = Path(__file__).resolve().parent.parent.parent / "models"
 KINDS = ("whole", "part")
 
 Entry = tuple[str, float, str]
@@ -146,7 +145,7 @@ def read_splits(path: Path) -> dict[str, Split]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ModelError(f"IDS split table {path} not found (build it with `make confusion`, or without fonts: `python -m textrepair.ocr.build_confusion --parts-only`)") from None
+        raise ModelError(f"IDS split table {path} not found (build it with `make confusion`, or without fonts: `python tools/build_confusion.py --parts-only`)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ModelError(f"cannot read IDS split table {path}: {exc}") from None
     splits: dict[str, Split] = {}

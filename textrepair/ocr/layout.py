@@ -29,7 +29,6 @@ from ..normalize import CJK_PUNCT, HALF_TO_FULL_PUNCT
 from ..types import Edit
 
 __all__ = [
-    "apply_edits",
     "column_width",
     "inside_words",
     "complete_heading_parens",
@@ -469,22 +468,6 @@ FIXES: tuple[Fix, ...] = (
     join_wrapped_lines,
     remove_column_wrap_spaces,
 )
-
-
-def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    """Apply *edits* (offsets into *text*, non-overlapping) and return the new text.
-
-    Raises ``ValueError`` when an edit's ``old`` is not at its offset or edits overlap.
-    """
-    ordered = sorted(edits, key=lambda e: (e.offset, len(e.old) > 0), reverse=True)
-    limit = len(text)
-    for e in ordered:
-        stop = e.offset + len(e.old)
-        if stop > limit or text[e.offset : stop] != e.old:
-            raise ValueError(f"edit does not match the text: {e}")
-        text = text[: e.offset] + e.new + text[stop:]
-        limit = e.offset
-    return text
 
 
 def _lift(edit: Edit, origin: Sequence[int], source: str) -> list[Edit]:

@@ -17,7 +17,7 @@ and ``usage(t)`` what general usage says of the replacement: :data:`LEXICON_WEIG
 times the gain in log10 probability of the best segmentation of the surrounding
 characters of its clause under the general word trigram
 (:class:`textrepair.lm.words.WordNgram`; jieba's unigram words,
-:class:`textrepair.lexicon.GeneralWords`, when that model is not installed).
+:class:`textrepair.usage.GeneralWords`, when that model is not installed).
 Candidates are the best :data:`MAX_CANDIDATES` rows of ``confusion.tsv`` (rendered
 look-alikes and rendered parts) plus every character of ``parts.tsv`` (the IDS
 decomposition, :mod:`textrepair.ocr.components`) that *o* is a part of and that the
@@ -57,8 +57,6 @@ from pathlib import Path
 
 import regex
 
-from ..dropset import mixture_weight
-from ..lexicon import GeneralWords, domain_char_counts, general_char_counts, words_path_for
 from ..lm.general import load_general_model
 from ..lm.scorer import Cached, Interpolated, Model, Scorer
 from ..lm.train import BOS, EOS, estimate_from_counts
@@ -66,6 +64,7 @@ from ..lm.words import UsageModel, load_word_model
 from ..script import foreign_spans
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
+from ..usage import GeneralWords, domain_char_counts, general_char_counts, mixture_weight, words_path_for
 from .calibration import GENERAL_TEXT_BELOW, MIN_PROBABILITY, Calibration, features, load_calibration
 from .channel import Channel, SimilarityCurve, fit_similarity, load_channel
 from .confusion import (
@@ -75,7 +74,8 @@ from .confusion import (
     load_glyph_space,
     load_splits,
 )
-from .layout import apply_edits, fix_layout
+from ..edits import apply_edits
+from .layout import fix_layout
 
 #: Prior log10 probability that a given character was misread (calibrated).
 LOG_ERROR_RATE = -3.75
@@ -648,7 +648,7 @@ def document_domain_weight(text: str, model: Model) -> float | None:
 
     The weight of the training text's character frequencies in the mixture with
     general usage (jieba's dictionary) that best explains the document's Han
-    characters (:func:`textrepair.dropset.mixture_weight`): about 0.9 for a policy
+    characters (:func:`textrepair.usage.mixture_weight`): about 0.9 for a policy
     plan, near 0 for a newspaper page. None when the model has no word counts.
     """
     domain = domain_char_counts(str(words_path_for(model.path))) if model.path is not None else None

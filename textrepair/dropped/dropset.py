@@ -44,9 +44,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import read_text
-from .errors import InputError
-from .normalize import HAN, is_han
+from ..corpus import read_text
+from ..errors import InputError
+from ..normalize import HAN, is_han
+from ..usage import mixture_weight
 
 
 def han_counts(texts: Iterable[str]) -> Counter[str]:
@@ -202,28 +203,6 @@ class DropSetInference:
         a spurious candidate is one more option the language model has to reject)."""
         doubtful = sorted(c for c, p in self.posterior.items() if p >= CANDIDATE_POSTERIOR and c not in self.chars)
         return self.chars + doubtful
-
-
-def mixture_weight(kept: Mapping[str, int], domain: Mapping[str, int], general: Mapping[str, int], steps: int = 50) -> float:
-    """The weight ``w`` of *domain* in ``w p_domain + (1 - w) p_general`` that best explains *kept*.
-
-    Both distributions are renormalised over the characters *kept* holds (the kept
-    characters say nothing about the drop set's share), and ``w`` maximises the
-    likelihood of the kept counts on a grid of ``steps + 1`` values.
-    """
-    chars = [c for c in kept if domain.get(c) or general.get(c)]
-    if not chars:
-        return 0.5
-    cnt = np.array([kept[c] for c in chars], dtype=np.float64)
-    pd = np.array([domain.get(c, 0) for c in chars], dtype=np.float64)
-    pg = np.array([general.get(c, 0) for c in chars], dtype=np.float64)
-    pd /= pd.sum() or 1.0
-    pg /= pg.sum() or 1.0
-    w = np.linspace(0.0, 1.0, steps + 1)[:, None]
-    mix = w * pd + (1.0 - w) * pg
-    with np.errstate(divide="ignore"):
-        ll = (cnt * np.log(mix)).sum(axis=1)
-    return float(w[int(np.argmax(ll)), 0])
 
 
 def infer_drop_set_mixed(

@@ -1,18 +1,13 @@
-"""A word model from general and domain sources, for proposing and weighing words.
+"""General usage, shared by both restorers: jieba's dictionary, character counts, word counts.
 
-Two sources, both general (nothing here is typed by hand):
-
-* jieba's bundled dictionary (~350 K words with frequencies), the general lexicon;
-* the word counts of the model's training text (jieba segmentation), shipped next
-  to the ARPA as ``<model>.words.tsv`` by ``make model`` (domain words and their
-  frequencies in policy text).
-
-``P(w)`` is a mixture of the two relative frequencies, the domain's share
-(``domain_weight``) set per document by how much its kept characters read like
-the training text (:func:`textrepair.dropset.mixture_weight`). The restorer asks
-it one question: given the kept characters ``r`` of a damaged word, which words
-``w`` reduce to ``r`` once the drop-set characters are deleted, and how likely
-is each (``P(w | r) = P(w) / sum of P(w')`` over the words reducing to ``r``).
+* jieba's bundled dictionary (~350 K words with frequencies) as the general
+  lexicon (:func:`jieba_dictionary`, :class:`GeneralWords`) and as general
+  character frequencies (:func:`general_char_counts`);
+* the word counts of a model's training text (jieba segmentation), shipped next
+  to its ARPA as ``<model>.words.tsv`` (:func:`words_path_for`), and the
+  character counts they imply (:func:`domain_char_counts`);
+* how much a document reads like the one rather than the other
+  (:func:`mixture_weight`).
 """
 
 from __future__ import annotations
@@ -20,16 +15,14 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from .errors import ModelError
 from .normalize import HAN
-
-#: Weight of the domain (training-text) counts against the general dictionary, unless a
-#: document's own fit says otherwise.
-DOMAIN_WEIGHT = 0.9
 
 
 def _jieba_entries() -> Iterator[tuple[str, int]]:
@@ -178,64 +171,23 @@ def words_path_for(arpa: str | Path) -> Path:
     return p.with_name(name + ".words.tsv")
 
 
-class WordModel:
-    """``P(w)`` over the union of the general dictionary and the domain counts."""
+def mixture_weight(kept: Mapping[str, int], domain: Mapping[str, int], general: Mapping[str, int], steps: int = 50) -> float:
+    """The weight ``w`` of *domain* in ``w p_domain + (1 - w) p_general`` that best explains *kept*.
 
-    def __init__(
-        self,
-        domain_counts: Counter[str] | None = None,
-        *,
-        general: dict[str, int] | None = None,
-        domain_weight: float = DOMAIN_WEIGHT,
-    ):
-        general = jieba_dictionary() if general is None else general
-        domain = domain_counts or Counter()
-        g_total = sum(general.values()) or 1
-        d_total = sum(domain.values()) or 1
-        dw = domain_weight if domain else 0.0
-        self.logp: dict[str, float] = {}
-        for w in set(general) | set(domain):
-            p = (1 - dw) * general.get(w, 0) / g_total + dw * domain.get(w, 0) / d_total
-            if p > 0:
-                self.logp[w] = math.log10(p)
-        self.floor = math.log10(0.5 / g_total)  # an unseen word: below any dictionary word
-
-    def __contains__(self, w: str) -> bool:
-        return w in self.logp
-
-    def reductions(self, drop_set: Collection[str]) -> "ReductionIndex":
-        return ReductionIndex(self, drop_set)
-
-
-class ReductionIndex:
-    """Words grouped by what is left of them after the drop set is deleted."""
-
-    def __init__(self, words: WordModel, drop_set: Collection[str]):
-        table = str.maketrans("", "", "".join(drop_set))
-        self.by_kept: dict[str, list[tuple[str, float]]] = {}
-        for w, lp in words.logp.items():
-            r = w.translate(table)
-            self.by_kept.setdefault(r, []).append((w, lp))
-        for lst in self.by_kept.values():
-            lst.sort(key=lambda x: -x[1])
-        self.words = words
-        self.drop_only = self.by_kept.get("", [])
-
-    def expansions(self, kept: str, limit: int = 12) -> list[tuple[str, float]]:
-        """Words that reduce to *kept*, with log10 P(w | kept), best first.
-
-        *kept* itself is always among them (as a word of its own, or at the
-        floor probability when the lexicon does not know it).
-        """
-        cands = list(self.by_kept.get(kept, [])[:limit])
-        if not any(w == kept for w, _ in cands):
-            cands.append((kept, self.words.logp.get(kept, self.words.floor)))
-        return _normalise(cands)
-
-
-def _normalise(cands: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    if not cands:
-        return []
-    m = max(lp for _, lp in cands)
-    z = m + math.log10(sum(10 ** (lp - m) for _, lp in cands))
-    return sorted(((w, lp - z) for w, lp in cands), key=lambda x: -x[1])
+    Both distributions are renormalised over the characters *kept* holds (the kept
+    characters say nothing about the drop set's share), and ``w`` maximises the
+    likelihood of the kept counts on a grid of ``steps + 1`` values.
+    """
+    chars = [c for c in kept if domain.get(c) or general.get(c)]
+    if not chars:
+        return 0.5
+    cnt = np.array([kept[c] for c in chars], dtype=np.float64)
+    pd = np.array([domain.get(c, 0) for c in chars], dtype=np.float64)
+    pg = np.array([general.get(c, 0) for c in chars], dtype=np.float64)
+    pd /= pd.sum() or 1.0
+    pg /= pg.sum() or 1.0
+    w = np.linspace(0.0, 1.0, steps + 1)[:, None]
+    mix = w * pd + (1.0 - w) * pg
+    with np.errstate(divide="ignore"):
+        ll = (cnt * np.log(mix)).sum(axis=1)
+    return float(w[int(np.argmax(ll)), 0])

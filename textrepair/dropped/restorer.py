@@ -38,9 +38,9 @@ import numpy as np
 import regex
 
 from .lexicon import ReductionIndex
-from .lm.scorer import Interpolated, Model, Scorer
-from .search import Option, beam_search_chunked
-from .types import Edit
+from ..lm.scorer import Interpolated, Model, Scorer
+from ..search import Option, beam_search_chunked
+from ..types import Edit
 
 #: Weight of log10 P(w | kept) against the character LM (tuned leave-one-out).
 WORD_WEIGHT = 0.6
@@ -68,7 +68,7 @@ class RestoredLine(NamedTuple):
     """A restored line, its edits (offsets into the input line), and its word ends.
 
     ``word_ends`` are offsets in ``text`` after which a word boundary lies (where
-    punctuation may go; see :mod:`textrepair.punct`).
+    punctuation may go; see :mod:`textrepair.dropped.punct`).
     """
 
     text: str

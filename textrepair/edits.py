@@ -1,0 +1,28 @@
+"""Edits shared by both restorers: every change is an :class:`~textrepair.types.Edit` on the input."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .types import Edit
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """Apply *edits* (offsets into *text*, non-overlapping) and return the new text.
+
+    Raises ``ValueError`` when an edit's ``old`` is not at its offset or edits overlap.
+
+    >>> apply_edits("通讨巡回", [Edit(1, "讨", "过", 1.0, "glyph")])
+    '通过巡回'
+    >>> apply_edits("ab", [Edit(2, "", "。", 1.0, "punctuation"), Edit(0, "a", "", 1.0, "layout")])
+    'b。'
+    """
+    ordered = sorted(edits, key=lambda e: (e.offset, len(e.old) > 0), reverse=True)
+    limit = len(text)
+    for e in ordered:
+        stop = e.offset + len(e.old)
+        if stop > limit or text[e.offset : stop] != e.old:
+            raise ValueError(f"edit does not match the text: {e}")
+        text = text[: e.offset] + e.new + text[stop:]
+        limit = e.offset
+    return text
