@@ -85,7 +85,7 @@ def restore_numpy(restorer, line: str) -> str:  # type: ignore[no-untyped-def]
 
 def restore_kenlm(restorer, scorer: KenlmLoopScorer, line: str) -> str:  # type: ignore[no-untyped-def]
     lattice = restorer.lattice(parse_line(line))
-    best = beam_search(scorer, lattice.slots, beam=restorer.beam)  # type: ignore[arg-type]
+    best = beam_search(scorer, lattice.slots, beam=restorer.config.beam)  # type: ignore[arg-type]
     return restorer.assemble(line, lattice, best.choices)[0]
 
 
@@ -113,7 +113,7 @@ def main() -> int:
     kept_chars = set(text) - {" "}
     # the same unchunked search scored by numpy must give exactly the kenlm-loop result
     lattice = restorer.lattice(parse_line(text))
-    unchunked = restorer.assemble(text, lattice, beam_search(model, lattice.slots, beam=restorer.beam).choices)[0]
+    unchunked = restorer.assemble(text, lattice, beam_search(model, lattice.slots, beam=restorer.config.beam).choices)[0]
     ratios = [k / o for o, k in zip(ours, theirs)]
     print(f"dropped witness: {kept} kept characters; cold first call (model, lexicon, index, drop set, restore) {cold:.2f}s")
     print(f"outputs: numpy lockstep == first call: {a == first}; unchunked search, numpy == kenlm loop: {unchunked == b}; "

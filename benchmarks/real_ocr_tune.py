@@ -46,7 +46,7 @@ def main() -> int:
     fields = [g.split("=")[0] for g in args.grid]
     values = [[int(v) if v.lstrip("-").isdigit() else float(v) for v in g.split("=")[1].split(",")] for g in args.grid]
     for combo in itertools.product(*values) if values else [()]:
-        corrector = dataclasses.replace(base, **dict(zip(fields, combo)))
+        corrector = dataclasses.replace(base, config=dataclasses.replace(base.config, **dict(zip(fields, combo))))
         t0 = time.perf_counter()
         c = evaluate(corrector, docs)
         seconds = time.perf_counter() - t0

@@ -22,7 +22,7 @@ def assert_one_glyph_fix() -> OneFixCheck:
         (edit,) = edits
         k = next(i for i, (a, b) in enumerate(zip(clean, damaged)) if a != b)
         assert (edit.offset, edit.old, edit.new, edit.reason) == (k, damaged[k], clean[k], "glyph")
-        assert corrector.min_confidence <= edit.confidence <= 1.0
+        assert corrector.config.min_confidence <= edit.confidence <= 1.0
         assert apply_edits(damaged, edits) == clean
 
     return check

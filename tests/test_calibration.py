@@ -104,5 +104,5 @@ def test_policy_text_is_judged_by_the_margin_alone() -> None:
     corrector = make_corrector(model)
     reprint = (ROOT / "corpora" / "national_yijian_ocr_reprint.txt").read_text(encoding="utf-8")
     assert not corrector.reads_general(reprint)
-    margin_only = [e for e, _ in corrector.proposals(reprint) if e.confidence >= corrector.min_confidence]
+    margin_only = [e for e, _ in corrector.proposals(reprint) if e.confidence >= corrector.config.min_confidence]
     assert corrector.correct(reprint) == margin_only

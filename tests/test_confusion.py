@@ -17,9 +17,11 @@ from textrepair.ocr.confusion import (
     read_glyph_space,
     read_table,
 )
-from textrepair.ocr.repair import MAX_CANDIDATES
+from textrepair.ocr.config import OcrConfig
 
-# Share of errors whose true char is among the first MAX_CANDIDATES candidates of the
+_CFG = OcrConfig()
+
+# Share of errors whose true char is among the first _CFG.max_candidates candidates of the
 # observed char (what the repairer considers). Measured on the shipped tables (see test
 # output); asserted a little below.
 MIN_RECALL = {"whole": 0.84, "part": 0.26}
@@ -115,9 +117,9 @@ def draw_errors(sim: ConfusionTable, counts: Counter[str], kind: str, n: int, se
 @pytest.mark.parametrize("kind", ["whole", "part"])
 def test_candidate_recall_on_errors_from_other_mechanism(confusion, ocr_sim, kind):
     errors = draw_errors(ocr_sim, training_char_counts(), kind, N_ERRORS)
-    hits = sum(any(t == true for t, _, _ in confusion.candidates(observed)[:MAX_CANDIDATES]) for true, observed in errors)
+    hits = sum(any(t == true for t, _, _ in confusion.candidates(observed)[:_CFG.max_candidates]) for true, observed in errors)
     recall = hits / len(errors)
-    print(f"\ncandidate recall@{MAX_CANDIDATES} ({kind}, {len(errors)} errors drawn from ocr_sim.tsv): {recall:.1%}")
+    print(f"\ncandidate recall@{_CFG.max_candidates} ({kind}, {len(errors)} errors drawn from ocr_sim.tsv): {recall:.1%}")
     assert recall >= MIN_RECALL[kind]
 
 
@@ -181,9 +183,9 @@ def test_part_recall_with_the_ids_parts_table(confusion, ocr_sim):
     parts = load_confusions(name="parts")
     errors = draw_errors(ocr_sim, training_char_counts(), "part", N_ERRORS)
     hits = sum(
-        any(t == true for t, _, _ in confusion.candidates(observed)[:MAX_CANDIDATES] + parts.candidates(observed))
+        any(t == true for t, _, _ in confusion.candidates(observed)[:_CFG.max_candidates] + parts.candidates(observed))
         for true, observed in errors
     )
     recall = hits / len(errors)
-    print(f"\ncandidate recall, top {MAX_CANDIDATES} + parts.tsv (part, {len(errors)} errors drawn from ocr_sim.tsv): {recall:.1%}")
+    print(f"\ncandidate recall, top {_CFG.max_candidates} + parts.tsv (part, {len(errors)} errors drawn from ocr_sim.tsv): {recall:.1%}")
     assert recall >= MIN_PART_RECALL_WITH_IDS

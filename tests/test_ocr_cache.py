@@ -17,8 +17,11 @@ from textrepair.lm import Model, estimate
 from textrepair.lm.scorer import Cached
 from textrepair.lm.train import EOS, UNK, count_ngrams, estimate_from_counts
 from textrepair.ocr.confusion import ConfusionTable
-from textrepair.ocr.repair import CACHE_DISCOUNT, GlyphCorrector, document_model, page_ngrams
+from textrepair.ocr.config import OcrConfig
+from textrepair.ocr.repair import GlyphCorrector, document_model, page_ngrams
 from textrepair.search import Option
+
+_CFG = OcrConfig()
 
 
 def matched_orders(model: Model, text: str) -> list[int]:
@@ -54,7 +57,7 @@ def test_nothing_repeated_gives_no_document_model(units: list[str]) -> None:
 
 def test_by_default_what_the_page_reads_only_twice_adds_nothing() -> None:
     twice = ["甲乙丙甲乙丙"]
-    assert CACHE_DISCOUNT == 2
+    assert _CFG.cache_discount == 2
     assert document_model(twice, 3) is None  # one other copy is no evidence
     assert document_model(twice, 3, discount=1) is not None
     doc = document_model(["甲乙丙甲乙丙甲乙丁"], 3)
@@ -114,9 +117,9 @@ DOCUMENT = "天乙林地。天乙林地。天乙林地。\n\n天乙木地。天�
 
 
 def test_a_phrase_the_document_repeats_corrects_its_misreading() -> None:
-    without = GlyphCorrector(DOMAIN, TABLE, cache_weight=0.0).correct(DOCUMENT)
+    without = GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(cache_weight=0.0)).correct(DOCUMENT)
     assert without == []
-    edits = GlyphCorrector(DOMAIN, TABLE, cache_weight=0.3).correct(DOCUMENT)
+    edits = GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(cache_weight=0.3)).correct(DOCUMENT)
     assert [(e.offset, e.old, e.new) for e in edits] == [(DOCUMENT.index("木"), "木", "林")]
 
 
@@ -125,18 +128,16 @@ def test_a_misreading_the_page_has_twice_is_not_its_own_support() -> None:
     # (two different paragraphs: identical copies of one paragraph count once)
     text = "天乙林地。天乙林地。天乙林地。\n\n天乙木地。天乙林地。\n\n天乙林地。天乙木地。"
     misread = [i for i, ch in enumerate(text) if ch == "木"]
-    fixed = GlyphCorrector(DOMAIN, TABLE, cache_weight=0.3, repeat_weight=0.0).correct(text)
+    fixed = GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(cache_weight=0.3, repeat_weight=0.0)).correct(text)
     assert [(e.offset, e.new) for e in fixed] == [(i, "林") for i in misread]
-    held_up = GlyphCorrector(DOMAIN, TABLE, cache_weight=0.3, repeat_weight=0.0, cache_discount=1).correct(text)
+    held_up = GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(cache_weight=0.3, repeat_weight=0.0, cache_discount=1)).correct(text)
     assert held_up == []
 
 
 def test_the_cache_protects_no_reading_the_document_has_once() -> None:
     # each 乙X地 once: nothing repeats around 木, so the cache changes nothing there
     text = "天乙木地。天乙林森。"
-    assert GlyphCorrector(DOMAIN, TABLE, cache_weight=0.3).correct(text) == GlyphCorrector(
-        DOMAIN, TABLE, cache_weight=0.0
-    ).correct(text)
+    assert GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(cache_weight=0.3)).correct(text) == GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(cache_weight=0.0)).correct(text)
 
 
 # --------------------------------------------------------------------------- the page's trigram counts
@@ -153,7 +154,7 @@ def test_page_ngrams_count_every_order_as_count_ngrams_does() -> None:
 
 
 def test_a_replacement_gains_what_the_rest_of_the_page_says_of_it() -> None:
-    c = GlyphCorrector(DOMAIN, TABLE, repeat_weight=0.5)
+    c = GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(repeat_weight=0.5))
     han = "天乙木地"
     trigrams = Counter({"天乙林": 3, "乙林地": 1, "天乙木": 1, "乙木地": 1, "林地天": 9})
     slots = [[Option(ch)] for ch in han]
@@ -173,6 +174,6 @@ def test_page_repeats_are_wired_into_the_decision() -> None:
     # the phrase with 林 once elsewhere, too little for the document model (which needs three)
     # (a cheap channel, so that 林 passes the screen the page's counts are weighed after)
     text = "天乙林地。\n\n天乙木地。"
-    assert GlyphCorrector(DOMAIN, TABLE, cache_weight=0.0, repeat_weight=0.0, log_error_rate=-2.0).correct(text) == []
-    edits = GlyphCorrector(DOMAIN, TABLE, cache_weight=0.0, repeat_weight=20.0, log_error_rate=-2.0).correct(text)
+    assert GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(cache_weight=0.0, repeat_weight=0.0, log_error_rate=-2.0)).correct(text) == []
+    edits = GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(cache_weight=0.0, repeat_weight=20.0, log_error_rate=-2.0)).correct(text)
     assert [(e.offset, e.old, e.new) for e in edits] == [(text.index("木"), "木", "林")]

@@ -25,13 +25,10 @@ from textrepair.ocr.confusion import (
     load_glyph_space,
     read_glyph_space,
 )
-from textrepair.ocr.repair import (
-    LOG_ERROR_RATE,
-    LOOKALIKE_MIN_SIMILARITY,
-    LOOKALIKE_SIMILARITY_WEIGHT,
-    UNSEEN_LOOKALIKE_MIN_SIMILARITY,
-    GlyphCorrector,
-)
+from textrepair.ocr.config import OcrConfig
+from textrepair.ocr.repair import GlyphCorrector
+
+_CFG = OcrConfig()
 
 
 def space_of(sims: dict[str, float], observed: str = "龘") -> GlyphSpace:
@@ -146,7 +143,7 @@ def lookalikes(corrector: GlyphCorrector, observed: str, left: str, right: str) 
 
 
 def cost_at(sim: float) -> float:
-    return LOG_ERROR_RATE + LOOKALIKE_SIMILARITY_WEIGHT * math.log10(sim)  # as channel_cost(sim, "lookalike")
+    return _CFG.log_error_rate + _CFG.lookalike_similarity_weight * math.log10(sim)  # as channel_cost(sim, "lookalike")
 
 
 def test_characters_seen_in_context_and_similar_enough(corrector: GlyphCorrector, model: Model) -> None:
@@ -156,14 +153,14 @@ def test_characters_seen_in_context_and_similar_enough(corrector: GlyphCorrector
     assert lookalikes(corrector, "龘", "", "花") == pytest.approx({"杏": cost_at(0.9)})
     assert lookalikes(corrector, "龘", "树", "我") == pytest.approx({"林": cost_at(0.7), "和": cost_at(0.4)})
     # 知 is seen after 我 but too unlike the glyph; 们 (also after 我) is not in the space
-    assert 0.05 < LOOKALIKE_MIN_SIMILARITY
+    assert 0.05 < _CFG.lookalike_min_similarity
     assert lookalikes(corrector, "龘", "我", "道") == {}
     assert lookalikes(corrector, "龘", "", "") == {}
     assert lookalikes(corrector, "龘", "山", "坡") == {}
 
 
 def test_the_look_alike_channel_is_steeper_than_the_table_channel(corrector: GlyphCorrector) -> None:
-    assert LOOKALIKE_SIMILARITY_WEIGHT > corrector.similarity_weight
+    assert _CFG.lookalike_similarity_weight > corrector.config.similarity_weight
     assert cost_at(0.7) < corrector.channel_cost(0.7, "whole") < 0.0
     assert corrector.channel_cost(0.7, "lookalike") == pytest.approx(cost_at(0.7))
 
@@ -173,10 +170,10 @@ def test_a_common_glyph_the_model_never_saw_gets_only_close_look_alikes(model: M
     space = space_of({"和": 0.6, "林": 0.45, "知": 0.9}, observed="的")
     plain = GlyphCorrector(model, ConfusionTable([("夭", "天", 0.8, "whole")]), glyphs=space)
     assert "的" not in model and plain.keep_cost("的") == 0.0
-    assert LOOKALIKE_MIN_SIMILARITY < 0.45 < UNSEEN_LOOKALIKE_MIN_SIMILARITY < 0.6
+    assert _CFG.lookalike_min_similarity < 0.45 < _CFG.unseen_lookalike_min_similarity < 0.6
     assert lookalikes(plain, "的", "他", "我") == pytest.approx({"和": cost_at(0.6)})
     assert lookalikes(plain, "的", "树", "里") == {}  # 林 is too unlike for a common glyph ...
-    strict = GlyphCorrector(model, ConfusionTable([("夭", "天", 0.8, "whole")]), glyphs=space, rare_rank=10)
+    strict = GlyphCorrector(model, ConfusionTable([("夭", "天", 0.8, "whole")]), glyphs=space, config=OcrConfig(rare_rank=10))
     assert strict.keep_cost("的") < 0.0
     assert lookalikes(strict, "的", "树", "里") == pytest.approx({"林": cost_at(0.45)})  # ... not for a rare one
     assert lookalikes(plain, "的", "我", "道") == pytest.approx({"知": cost_at(0.9)})
@@ -221,8 +218,7 @@ def test_clean_text_gets_no_edit(corrector: GlyphCorrector, clean: str) -> None:
 
 
 def test_the_look_alike_cache_stays_bounded(model: Model) -> None:
-    from textrepair.ocr.repair import LOOKALIKE_CACHE
-
+    LOOKALIKE_CACHE = _CFG.lookalike_cache
     rare = [chr(0x9F98 - i) for i in range(LOOKALIKE_CACHE + 5)]  # rare glyphs the model never saw
     vectors = np.eye(len(rare) + 1, dtype=np.float32)
     vectors[1:, 0] = 0.6  # every rare glyph is a little like 林

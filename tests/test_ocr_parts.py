@@ -15,7 +15,10 @@ import pytest
 from textrepair.usage import GeneralWords, general_char_counts
 from textrepair.lm import Model, estimate
 from textrepair.ocr.confusion import ConfusionTable
-from textrepair.ocr.repair import LOG_ERROR_RATE, LOG_PART_PRIOR, SIMILARITY_WEIGHT, GlyphCorrector
+from textrepair.ocr.config import OcrConfig
+from textrepair.ocr.repair import GlyphCorrector
+
+_CFG = OcrConfig()
 
 PHRASES = ["我们在森林里散步", "他在树林里休息", "他在树木里休息", "树木旁边有小河"]
 TRAIN = [p for _ in range(6) for p in PHRASES] + ["小河旁边有树木", "我们在小河旁边散步"]
@@ -79,7 +82,7 @@ def test_keep_cost_is_free_for_common_characters_the_model_lacks(corrector: Glyp
 def test_keep_cost_is_negative_for_rare_unseen_glyphs_and_more_so_when_rarer(corrector: GlyphCorrector) -> None:
     counts = general_char_counts()
     ranked = sorted(counts.values(), reverse=True)
-    common = ranked[corrector.rare_rank - 1]
+    common = ranked[corrector.config.rare_rank - 1]
     assert counts["龘"] == 0 and counts["鬱"] == 0
     assert counts["爨"] > 0 and counts["鼋"] > counts["爨"]
     for ch in "龘鬱爨鼋":
@@ -93,7 +96,7 @@ def test_keep_cost_is_negative_for_rare_unseen_glyphs_and_more_so_when_rarer(cor
 
 def test_keep_cost_threshold_follows_rare_rank(model: Model) -> None:
     counts = general_char_counts()
-    strict = GlyphCorrector(model, ConfusionTable(WHOLE_ROWS), rare_rank=10)
+    strict = GlyphCorrector(model, ConfusionTable(WHOLE_ROWS), config=OcrConfig(rare_rank=10))
     assert "的" not in model
     # 的 is among the most frequent few dozen characters, but not the top 10
     ranked = sorted(counts, key=lambda c: -counts[c])
@@ -108,7 +111,7 @@ def test_keep_cost_threshold_follows_rare_rank(model: Model) -> None:
 
 
 def part_cost(share: float) -> float:
-    return LOG_ERROR_RATE + SIMILARITY_WEIGHT * math.log10(share) + LOG_PART_PRIOR
+    return _CFG.log_error_rate + _CFG.similarity_weight * math.log10(share) + _CFG.log_part_prior
 
 
 def test_part_options_need_the_candidate_seen_next_to_a_neighbour(corrector: GlyphCorrector) -> None:

@@ -19,7 +19,10 @@ from textrepair.usage import general_char_counts
 from textrepair.lm import Model, estimate
 from tools.components import top_splits
 from textrepair.ocr.confusion import MODELS_DIR, ConfusionTable, load_splits, read_splits
-from textrepair.ocr.repair import LOG_ERROR_RATE, SIBLING_SIMILARITY, SIMILARITY_WEIGHT, GlyphCorrector
+from textrepair.ocr.config import OcrConfig
+from textrepair.ocr.repair import GlyphCorrector
+
+_CFG = OcrConfig()
 
 SPLIT_ERROR = "expected char, operator and children separated by tabs"
 
@@ -211,7 +214,7 @@ SPLITS = {
     "衍": ("⿲", ("彳", "氵", "亍")),  # ... and its sibling (middle changed)
 }
 WHOLE_ROWS = [("夭", "天", 0.8, "whole"), ("末", "未", 0.9, "whole")]  # unrelated to the phrases
-SIBLING_COST = LOG_ERROR_RATE + SIMILARITY_WEIGHT * math.log10(SIBLING_SIMILARITY)
+SIBLING_COST = _CFG.log_error_rate + _CFG.similarity_weight * math.log10(_CFG.sibling_similarity)
 
 
 @pytest.fixture(scope="module")
@@ -260,14 +263,14 @@ def test_sibling_options_cost_the_whole_channel_cost_at_sibling_similarity(corre
     opts = corrector.sibling_options("龘", "他", "道")
     assert len(opts) == 2
     for o in opts:
-        assert o.cost == corrector.channel_cost(corrector.sibling_similarity, "whole")
+        assert o.cost == corrector.channel_cost(corrector.config.sibling_similarity, "whole")
         assert o.cost == pytest.approx(SIBLING_COST)
-    assert corrector.sibling_similarity == SIBLING_SIMILARITY == 0.5
+    assert corrector.config.sibling_similarity == _CFG.sibling_similarity == 0.5
     assert SIBLING_COST == pytest.approx(-3.75 + 3.0 * math.log10(0.5))
-    other = GlyphCorrector(model, ConfusionTable(WHOLE_ROWS), splits=SPLITS, sibling_similarity=0.8)
+    other = GlyphCorrector(model, ConfusionTable(WHOLE_ROWS), splits=SPLITS, config=OcrConfig(sibling_similarity=0.8))
     (o,) = other.sibling_options("龘", "树", "里")
     assert o.text == "林"
-    assert o.cost == pytest.approx(LOG_ERROR_RATE + SIMILARITY_WEIGHT * math.log10(0.8))
+    assert o.cost == pytest.approx(_CFG.log_error_rate + _CFG.similarity_weight * math.log10(0.8))
 
 
 def test_no_siblings_with_another_operator_or_two_changed_children(corrector: GlyphCorrector) -> None:
@@ -302,7 +305,7 @@ def test_common_or_known_glyphs_get_no_siblings(corrector: GlyphCorrector, model
     # 的 is common: 约 would be its sibling, and it is seen before 好
     assert corrector.sibling_options("的", "", "好") == []
     # ... which is offered once 的 counts as rare
-    strict = GlyphCorrector(model, ConfusionTable(WHOLE_ROWS), splits=SPLITS, rare_rank=10)
+    strict = GlyphCorrector(model, ConfusionTable(WHOLE_ROWS), splits=SPLITS, config=OcrConfig(rare_rank=10))
     assert strict.keep_cost("的") < 0.0
     assert texts(strict.sibling_options("的", "", "好")) == ["约"]
 

@@ -17,8 +17,11 @@ from textrepair.errors import ModelError, TextrepairError
 from textrepair.lm import words
 from tools import fetch_wordlm
 from textrepair.lm.words import WordNgram
-from textrepair.ocr.repair import LEXICON_WINDOW, GlyphCorrector, clause_starts, clause_window
+from textrepair.ocr.config import OcrConfig
+from textrepair.ocr.repair import GlyphCorrector, clause_starts, clause_window
 from textrepair.search import Option
+
+_CFG = OcrConfig()
 
 ARPA = """\\data\\
 ngram 1=8
@@ -191,7 +194,7 @@ def test_usage_sees_the_clause_of_a_decision_only() -> None:
     from textrepair.ocr.confusion import ConfusionTable
 
     spy = _Spy("休")
-    c = GlyphCorrector(Model(ngram_model=estimate(["他在树林里休息"] * 4, 3)), ConfusionTable([]), words=spy, lexicon_weight=0.5)
+    c = GlyphCorrector(Model(ngram_model=estimate(["他在树林里休息"] * 4, 3)), ConfusionTable([]), words=spy, config=OcrConfig(lexicon_weight=0.5))
     han = "甲乙丙丁戊木息己庚辛壬癸子丑"
     k = han.index("木")
     slots = [[Option(ch)] for ch in han]
@@ -200,9 +203,9 @@ def test_usage_sees_the_clause_of_a_decision_only() -> None:
     assert spy.calls == [("戊木息己", True, True), ("戊休息己", True, True)]
     assert weighed[k][1].cost == pytest.approx(-4.0 + 0.5 * 1.0)
     spy.calls.clear()
-    c._weigh_usage(han, slots)  # no clause edge near: LEXICON_WINDOW characters either side, inside the text
-    assert LEXICON_WINDOW < k < len(han) - LEXICON_WINDOW - 1
-    assert spy.calls[0] == (han[k - LEXICON_WINDOW : k + LEXICON_WINDOW + 1], False, False)
+    c._weigh_usage(han, slots)  # no clause edge near: _CFG.lexicon_window characters either side, inside the text
+    assert _CFG.lexicon_window < k < len(han) - _CFG.lexicon_window - 1
+    assert spy.calls[0] == (han[k - _CFG.lexicon_window : k + _CFG.lexicon_window + 1], False, False)
 
 
 def test_the_shipped_word_model_knows_general_usage() -> None:

@@ -17,18 +17,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .dropped.dropset import DropSetInference, ShortTextWarning, infer_drop_set_mixed
+from .dropped.config import DroppedConfig
 from .dropped.lexicon import DOMAIN_WEIGHT, ReductionIndex, WordModel
 from .dropped.restorer import (
     DroppedRestorer,
     FormatWarning,
     RestoredLine,
     format_evidence,
-    general_weight_for,
     looks_dropped,
 )
 from .errors import InputError, ModelError
 from .lm.general import load_general_model
 from .lm.scorer import Model
+from .ocr.config import OcrConfig
 from .resources import DEFAULT_MODEL
 from .normalize import HAN
 from .script import foreign_share
@@ -37,9 +38,7 @@ from .types import Edit, Kind, Repair
 
 #: The default model, built by ``make model`` from the training drafts in corpora/.
 
-#: Drop-set inference: the level of the per-character absence test
-#: (:func:`textrepair.dropped.dropset.infer_drop_set_mixed`).
-DROP_SET_ALPHA = 0.05
+_DROPPED = DroppedConfig()
 
 #: Resources that depend on a document's drop set are kept for this many drop sets
 #: (a batch over many dropped documents must not grow without bound).
@@ -194,6 +193,7 @@ def repair(
     drop_set: Collection[str] | None = None,
     punct: bool = False,
     channel: str | Path | None = None,
+    config: DroppedConfig | OcrConfig | None = None,
 ) -> Repair:
     """Repair *text* and say what was done: ``Repair(text, kind, edits)``.
 
@@ -202,7 +202,14 @@ def repair(
     *punct* also puts punctuation (，。、；) back where the punctuation model is
     confident (:mod:`textrepair.dropped.punct`). For OCR text, *channel* is a channel file
     learnt from your engine's output (``textrepair learn-channel``), ``"tesseract"``
-    for the shipped one, or None (the glyph tables alone).
+    for the shipped one, or None (the glyph tables alone). *config* holds the
+    restorer's settings (:class:`~textrepair.dropped.config.DroppedConfig` or
+    :class:`~textrepair.ocr.config.OcrConfig`; None: the defaults). An option that
+    does nothing for the text's kind (``punct`` on OCR text, a config of the other
+    restorer) is ignored with a warning.
+
+    >>> repair("通知如下：", kind="clean")
+    Repair(text='通知如下：', kind='clean', edits=[])
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
@@ -211,41 +218,69 @@ def repair(
     if kind == "clean":
         return Repair(text, "clean", [])
     if kind == "dropped":
-        return _repair_dropped(text, _model(model), drop_set, punct)
+        _unused(kind, channel=channel is not None, config=config is not None and not isinstance(config, DroppedConfig))
+        dropped_config = config if isinstance(config, DroppedConfig) else None
+        return _repair_dropped(text, _model(model), drop_set, punct, dropped_config)
     if kind == "ocr":
         from .ocr.repair import repair_ocr
 
-        return repair_ocr(text, _model(model), channel=channel)
+        _unused(kind, drop_set=drop_set is not None, punct=punct, config=config is not None and not isinstance(config, OcrConfig))
+        return repair_ocr(text, _model(model), channel=channel, config=config if isinstance(config, OcrConfig) else None)
     raise InputError(f"unknown kind {kind!r}: use 'dropped', 'ocr', 'clean' or None (detect)")
 
 
-def restore(text: str, kind: Kind | None = None, model: Model | str | Path | None = None, **options: object) -> str:
-    """The repaired text only (see :func:`repair`)."""
-    return repair(text, kind, model, **options).text  # type: ignore[arg-type]
+def _unused(kind: str, **given: bool) -> None:
+    """Warn once per call about the options given that do nothing for *kind*."""
+    names = [name for name, used in given.items() if used]
+    if names:
+        warnings.warn(f"{', '.join(names)} does nothing for {kind} text; ignored", UserWarning, stacklevel=3)
 
 
-def dropped_restorer(model: Model, drop_set: Collection[str], domain_weight: float = DOMAIN_WEIGHT) -> DroppedRestorer:
-    """A restorer for dropped text with *drop_set* (cached per model, drop set and domain weight).
+def restore(
+    text: str,
+    kind: Kind | None = None,
+    model: Model | str | Path | None = None,
+    *,
+    drop_set: Collection[str] | None = None,
+    punct: bool = False,
+    channel: str | Path | None = None,
+    config: DroppedConfig | OcrConfig | None = None,
+) -> str:
+    """The repaired text only (see :func:`repair`).
+
+    >>> restore("Subject: clean text stays as it is")
+    'Subject: clean text stays as it is'
+    """
+    return repair(text, kind, model, drop_set=drop_set, punct=punct, channel=channel, config=config).text
+
+
+def dropped_restorer(
+    model: Model, drop_set: Collection[str], domain_weight: float = DOMAIN_WEIGHT, config: DroppedConfig | None = None
+) -> DroppedRestorer:
+    """A restorer for dropped text with *drop_set* (cached per model, drop set, domain weight and config).
 
     *domain_weight* (in [0, 1], rounded to a tenth) is how much the document reads
     like the training text (:attr:`DropSetInference.domain_weight`): it sets the
-    domain's share of the lexicon and, through :func:`general_weight_for`, the
-    general character model's share of the LM.
+    domain's share of the lexicon and, through
+    :meth:`DroppedConfig.general_weight_for <textrepair.dropped.config.DroppedConfig.general_weight_for>`,
+    the general character model's share of the LM.
     """
+    config = config or _DROPPED
     dw = round(min(max(domain_weight, 0.0), 1.0), 1)
     ds = frozenset(drop_set)
     # the lexicon keeps a share of both sources: a word only one of them knows stays possible
-    lexicon_dw = min(max(dw, 1.0 - DOMAIN_WEIGHT), DOMAIN_WEIGHT)
+    most = config.lexicon_domain_weight
+    lexicon_dw = min(max(dw, 1.0 - most), most)
     index = _reduction_index(_words_file(model), ds, lexicon_dw)
     general = _once(("general",), load_general_model)
     return _once(
-        ("restorer", model, ds, dw),
-        lambda: DroppedRestorer(model, index, ds, general=general, general_weight=general_weight_for(dw)),
+        ("restorer", model, ds, dw, config),
+        lambda: DroppedRestorer(model, index, ds, config, general=general, general_weight=config.general_weight_for(dw)),
         per_drop_set=True,
     )
 
 
-def drop_set_inference(text: str, model: Model) -> DropSetInference:
+def drop_set_inference(text: str, model: Model, config: DroppedConfig | None = None) -> DropSetInference:
     """The drop set of *text* and how much it reads like the model's training text.
 
     The training text's characters (its word counts) and general usage (jieba's
@@ -258,7 +293,7 @@ def drop_set_inference(text: str, model: Model) -> DropSetInference:
             f"no word counts next to {model.path} ({words_path_for(model.path or 'model')}); "
             "train the model with `textrepair train` or pass a drop set"
         )
-    return infer_drop_set_mixed(text, counts, general_char_counts(), alpha=DROP_SET_ALPHA)
+    return infer_drop_set_mixed(text, counts, general_char_counts(), alpha=(config or _DROPPED).drop_set_alpha)
 
 
 def infer_drop_set_for(text: str, model: Model) -> list[str]:
@@ -266,7 +301,9 @@ def infer_drop_set_for(text: str, model: Model) -> list[str]:
     return drop_set_inference(text, model).chars
 
 
-def _repair_dropped(text: str, model: Model, drop_set: Collection[str] | None, punct: bool = False) -> Repair:
+def _repair_dropped(
+    text: str, model: Model, drop_set: Collection[str] | None, punct: bool = False, config: DroppedConfig | None = None
+) -> Repair:
     if not looks_dropped(text):
         warnings.warn(
             f"text does not look character-dropped (spacing evidence {format_evidence(text):.2f} < 0.90); "
@@ -275,7 +312,7 @@ def _repair_dropped(text: str, model: Model, drop_set: Collection[str] | None, p
             stacklevel=3,
         )
         return Repair(text, "dropped", [])
-    inference = drop_set_inference(text, model)
+    inference = drop_set_inference(text, model, config)
     if drop_set is None and not inference.reliable:
         warnings.warn(
             f"text too short to infer its drop set reliably ({inference.kept} kept characters); "
@@ -285,7 +322,7 @@ def _repair_dropped(text: str, model: Model, drop_set: Collection[str] | None, p
         )
     ds = list(drop_set) if drop_set is not None else inference.candidates
     lines = text.split("\n")
-    restored = dropped_restorer(model, ds, inference.domain_weight).restore_lines(lines)
+    restored = dropped_restorer(model, ds, inference.domain_weight, config).restore_lines(lines)
     if punct:
         from .dropped.punct import load_punct_model, punctuate_many
 

@@ -23,6 +23,10 @@ import numpy as np
 
 from .lm.scorer import Scorer, State
 
+#: hypotheses kept per step: the default of every search in the package (both restorers,
+#: punctuation, and the word model's segmentation)
+BEAM = 8
+
 
 @dataclass(frozen=True, slots=True)
 class Option:
@@ -96,7 +100,7 @@ def beam_search(
     model: Scorer,
     slots: Sequence[Sequence[Option]],
     *,
-    beam: int = 8,
+    beam: int = BEAM,
     lm_weight: float = 1.0,
     bos: bool = True,
     eos: bool = True,
@@ -106,7 +110,7 @@ def beam_search(
     return beam_search_many(model, [Problem(slots, start, eos)], beam=beam, lm_weight=lm_weight)[0]
 
 
-def beam_search_many(model: Scorer, problems: Sequence[Problem], *, beam: int = 8, lm_weight: float = 1.0) -> list[Decoded]:
+def beam_search_many(model: Scorer, problems: Sequence[Problem], *, beam: int = BEAM, lm_weight: float = 1.0) -> list[Decoded]:
     """Decode independent problems in lockstep: one batched LM call per step for all of them.
 
     The result is the same as decoding each problem alone; batching only
@@ -159,7 +163,7 @@ def beam_search_chunked(
     *,
     chunk: int,
     overlap: int = 0,
-    beam: int = 8,
+    beam: int = BEAM,
 ) -> list[list[int]]:
     """Chosen option per slot for long slot sequences, cut into chunks decoded in lockstep.
 

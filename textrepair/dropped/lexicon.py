@@ -22,10 +22,11 @@ from collections import Counter
 from collections.abc import Collection
 
 from ..usage import jieba_dictionary
+from .config import DroppedConfig
 
 #: Weight of the domain (training-text) counts against the general dictionary, unless a
-#: document's own fit says otherwise.
-DOMAIN_WEIGHT = 0.9
+#: document's own fit says otherwise (:attr:`DroppedConfig.lexicon_domain_weight`).
+DOMAIN_WEIGHT = DroppedConfig().lexicon_domain_weight
 
 
 class WordModel:

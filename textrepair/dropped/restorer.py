@@ -37,29 +37,11 @@ from typing import NamedTuple
 import numpy as np
 import regex
 
+from .config import DroppedConfig
 from .lexicon import ReductionIndex
 from ..lm.scorer import Interpolated, Model, Scorer
 from ..search import Option, beam_search_chunked
 from ..types import Edit
-
-#: Weight of log10 P(w | kept) against the character LM (tuned leave-one-out).
-WORD_WEIGHT = 0.6
-#: log10 bonus per inserted character: the LM charges every extra character,
-#: so without it the search prefers short strings (tuned leave-one-out).
-INSERT_BONUS = 0.5
-BEAM = 8
-MAX_EXPANSIONS = 30
-MAX_FILLERS = 100
-MAX_FILLER_SEQUENCES = 60
-#: Slots per independently decoded chunk of a long line.
-CHUNK_SLOTS = 64
-#: Share of the general newspaper model in the interpolated character LM for a document
-#: that reads like the training text (domain weight 1) ...
-GENERAL_WEIGHT_DOMAIN = 0.3
-#: ... and for one that reads like general usage (domain weight 0); linear in between.
-GENERAL_WEIGHT_GENERAL = 1.0
-#: Share used when no document fit is given.
-GENERAL_WEIGHT = GENERAL_WEIGHT_DOMAIN
 
 _TOKEN = regex.compile(r" +|[^ ]")
 
@@ -172,16 +154,16 @@ class DroppedRestorer:
     model: Model
     index: ReductionIndex
     drop_set: frozenset[str]
-    word_weight: float = WORD_WEIGHT
-    insert_bonus: float = INSERT_BONUS
-    beam: int = BEAM
+    config: DroppedConfig = DroppedConfig()
     #: general-usage character model (:mod:`textrepair.lm.general`), interpolated with *model*
     general: Model | None = None
-    general_weight: float = GENERAL_WEIGHT
+    #: its share in the LM (None: the config's for a document like the training text)
+    general_weight: float | None = None
 
     def __post_init__(self) -> None:
+        weight = self.config.general_weight_domain if self.general_weight is None else self.general_weight
         #: what scores: the drafts' model alone, or interpolated with the general one
-        self.lm: Scorer = self.model if self.general is None else Interpolated(self.model, self.general, self.general_weight)
+        self.lm: Scorer = self.model if self.general is None else Interpolated(self.model, self.general, weight)
         self.fillers = FillerModel(self.index.drop_only)
         self.runs = context_runs(self.model.long_ngrams, self.drop_set)
         self._filler_cache: dict[tuple[int, str, str], list[Option]] = {}
@@ -194,12 +176,12 @@ class DroppedRestorer:
     def restore_lines(self, lines: Sequence[str]) -> list[RestoredLine]:
         """Restore several lines, decoded together in lockstep (see :func:`beam_search_chunked`).
 
-        A long line is cut into chunks of :data:`CHUNK_SLOTS` slots decoded side by
+        A long line is cut into chunks of :attr:`DroppedConfig.chunk_slots <textrepair.dropped.config.DroppedConfig.chunk_slots>` slots decoded side by
         side (:func:`beam_search_chunked`), which only blurs the LM context of the
         first slot after each cut.
         """
         lattices = [self.lattice(parse_line(line)) for line in lines]
-        choices = beam_search_chunked(self.lm, [lat.slots for lat in lattices], chunk=CHUNK_SLOTS, beam=self.beam)
+        choices = beam_search_chunked(self.lm, [lat.slots for lat in lattices], chunk=self.config.chunk_slots, beam=self.config.beam)
         confidences = self.confidences(lattices, choices)
         return [self.assemble(line, lat, ch, cf) for line, lat, ch, cf in zip(lines, lattices, choices, confidences)]
 
@@ -276,9 +258,9 @@ class DroppedRestorer:
     # ---------------------------------------------------------------- options
     def _word_options(self, kept: str) -> list[Option]:
         opts = []
-        for w, lp in self.index.expansions(kept, limit=MAX_EXPANSIONS):
+        for w, lp in self.index.expansions(kept, limit=self.config.max_expansions):
             if _reduce(w, self.drop_set) == kept:  # the invariant, checked
-                opts.append(Option(w, self.word_weight * lp + self.insert_bonus * (len(w) - len(kept))))
+                opts.append(Option(w, self.config.word_weight * lp + self.config.insert_bonus * (len(w) - len(kept))))
         return opts or [Option(kept, 0.0)]
 
     def _filler_options(self, k: int, left: str, right: str) -> list[Option]:
@@ -293,18 +275,13 @@ class DroppedRestorer:
         cached = self._filler_cache.get(key)
         if cached is not None:
             return cached
-        cands = dict(self.fillers.sequences(k, MAX_FILLERS, MAX_FILLER_SEQUENCES))
+        cands = dict(self.fillers.sequences(k, self.config.max_fillers, self.config.max_filler_sequences))
         for run in self.runs.get((left, right), ()):
             if run not in cands and (lp := self.fillers.split(run, k)) is not None:
                 cands[run] = lp
-        opts = [Option(t, self.word_weight * lp + self.insert_bonus * len(t)) for t, lp in cands.items()]
+        opts = [Option(t, self.config.word_weight * lp + self.config.insert_bonus * len(t)) for t, lp in cands.items()]
         self._filler_cache[key] = opts = opts or [Option("", 0.0)]
         return opts
-
-
-def general_weight_for(domain_weight: float) -> float:
-    """The general model's share in the LM for a document whose domain weight is *domain_weight*."""
-    return GENERAL_WEIGHT_GENERAL + (GENERAL_WEIGHT_DOMAIN - GENERAL_WEIGHT_GENERAL) * domain_weight
 
 
 def _reduce(w: str, drop_set: Collection[str]) -> str:

@@ -38,6 +38,7 @@ from typing import Protocol
 
 from ..errors import ModelError
 from ..resources import WORD_LM
+from ..search import BEAM as _SEARCH_BEAM
 
 #: where ``make wordlm`` puts the model
 WORD_LM_PATH = WORD_LM
@@ -47,7 +48,7 @@ ENV = "TEXTREPAIR_WORD_LM"
 #: longest word tried when segmenting (the vocabulary's idioms and most terms fit)
 MAX_WORD = 4
 #: hypotheses expanded per position of the segmentation search
-BEAM = 8
+BEAM = _SEARCH_BEAM
 
 
 class UsageModel(Protocol):

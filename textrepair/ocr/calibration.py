@@ -14,9 +14,11 @@ was right, on a few features of it (:data:`FEATURES`): the margin, whether each
 character is known to the drafts' model and the general one, and how common each
 is in general usage. It is applied where the document reads like general usage
 rather than like the drafts (:func:`~textrepair.ocr.repair.document_domain_weight`
-below :data:`GENERAL_TEXT_BELOW`): those are the documents it was learnt on. A
-correction is made where the learnt probability that it is right is at least
-:data:`MIN_PROBABILITY`, and that probability is its confidence.
+below :attr:`OcrConfig.general_text_below <textrepair.ocr.config.OcrConfig.general_text_below>`):
+those are the documents it was learnt on. A correction is made where the learnt
+probability that it is right is at least :attr:`OcrConfig.min_probability
+<textrepair.ocr.config.OcrConfig.min_probability>`, and that probability is its
+confidence.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 from pathlib import Path
 
 from ..errors import ModelError
@@ -46,17 +49,17 @@ FEATURES = (
     "numerals",  # 1 if both are numerals: the language cannot tell which number a page means
 )
 
-#: the calibration judges documents whose domain weight is below this (those read like general usage)
-GENERAL_TEXT_BELOW = 0.5
-#: a calibrated correction is made when the probability that it is right reaches this
-MIN_PROBABILITY = 0.5
-
 NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")
 
 
+class Vocabulary(Protocol):
+    """Anything that says whether it knows a character (a :class:`~textrepair.lm.Model`, a set)."""
+
+    def __contains__(self, ch: str, /) -> bool: ...
+
+
 def features(
-    old: str, new: str, margin: float, in_domain: Mapping[str, object] | frozenset[str],
-    in_general: Mapping[str, object] | frozenset[str], usage: Mapping[str, int],
+    old: str, new: str, margin: float, in_domain: Vocabulary, in_general: Vocabulary, usage: Mapping[str, int]
 ) -> list[float]:
     """The :data:`FEATURES` of replacing *old* by *new* at local log10 odds *margin*.
 

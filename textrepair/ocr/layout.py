@@ -160,6 +160,11 @@ def normalize_quotes(text: str) -> list[Edit]:
 
     Quotes are paired left to right inside a paragraph block; a block with an odd
     number of ``"`` is left alone, since its pairing cannot be known.
+
+    >>> from textrepair.edits import apply_edits
+    >>> text = '他说"好"。'
+    >>> apply_edits(text, normalize_quotes(text))
+    '他说“好”。'
     """
     edits: list[Edit] = []
     for start, end in _blocks(text):
@@ -183,6 +188,9 @@ def complete_heading_parens(text: str) -> list[Edit]:
     """A line starting ``一)`` lost its opening parenthesis: insert ``（``.
 
     Only when that close parenthesis has no opener earlier on the line.
+
+    >>> complete_heading_parens("一)总体要求")
+    [Edit(offset=0, old='', new='（', confidence=0.8, reason='punctuation')]
     """
     return [
         Edit(m.start(1), "", "（", 0.8, "punctuation")
@@ -295,6 +303,11 @@ def fullwidth_punctuation(text: str) -> list[Edit]:
 
     Parentheses first (pairs decide together), then the full stop, then ``,;:?!``;
     each step sees the previous one's result. All edits are one-character swaps.
+
+    >>> from textrepair.edits import apply_edits
+    >>> text = "通过巡回,推进工作."
+    >>> apply_edits(text, fullwidth_punctuation(text))
+    '通过巡回，推进工作。'
     """
     edits: list[Edit] = []
     for step in (_paren_edits, _full_stop_edits, _clause_punct_edits):
@@ -375,7 +388,13 @@ def _should_join(logical: str, prev: str, nxt: str, width: int | None, columns: 
 
 
 def join_wrapped_lines(text: str) -> list[Edit]:
-    """Remove newlines (and trailing spaces) that wrap a paragraph; keep paragraph breaks."""
+    """Remove newlines (and trailing spaces) that wrap a paragraph; keep paragraph breaks.
+
+    >>> from textrepair.edits import apply_edits
+    >>> text = "坚持以人民为中心\\n推进健康中国建\\n设，提高人民健\\n康水平，实现全\\n民健康。\\n\\n二、总体要求\\n"
+    >>> apply_edits(text, join_wrapped_lines(text))
+    '坚持以人民为中心推进健康中国建设，提高人民健康水平，实现全民健康。\\n\\n二、总体要求\\n'
+    """
     lines = text.split("\n")
     width = _column_width(lines)
     columns = width is not None and sum(not ln.strip() for ln in lines) >= 2
@@ -449,6 +468,13 @@ def remove_column_wrap_spaces(text: str) -> list[Edit]:
     inside words, :func:`inside_words`, and one per :data:`_HAN_PER_JOIN` Han characters): a lone space between Chinese
     words in clean text (``中共中央办公厅 国务院办公厅``) is a deliberate separator.
     Spaces at line edges, between Latin words, and between Han and Latin stay.
+
+    >>> from textrepair.edits import apply_edits
+    >>> text = "全面推进健 康中国建设，提高人民健 康水平，加强组 织领导，完善体 制机制。"
+    >>> apply_edits(text, remove_column_wrap_spaces(text))
+    '全面推进健康中国建设，提高人民健康水平，加强组织领导，完善体制机制。'
+    >>> remove_column_wrap_spaces("中共中央办公厅 国务院办公厅")
+    []
     """
     runs = [m for m in _SPACE_RUN.finditer(text) if _is_join_space(text, m.start(), m.end())]
     han = len(_HAN.findall(text))
@@ -516,6 +542,9 @@ def fix_layout(text: str, fixes: Sequence[Fix] = FIXES) -> tuple[str, list[Edit]
     """Run *fixes* in order; return the repaired text and its edits on *text*.
 
     Edits are sorted by offset; ``apply_edits(text, edits)`` equals the repaired text.
+
+    >>> fix_layout("在 Vim 中输入 :q! 退出,然后(重新)开始.")[0]
+    '在 Vim 中输入 :q! 退出，然后（重新）开始。'
     """
     current, origin = text, list(range(len(text) + 1))
     edits: list[Edit] = []

@@ -7,30 +7,30 @@ be misread as ``o``::
     score = log10 P_LM(paragraph) + sum over changed positions of [log10 P(o | t) + usage(t)]
 
 where ``P_LM`` is the drafts' model interpolated with the general newspaper model
-(:mod:`textrepair.lm.general`, weight :data:`GENERAL_WEIGHT`) when that is built,
+(:mod:`textrepair.lm.general`, weight :attr:`OcrConfig.general_weight`) when that is built,
 and, where the document repeats the trigram a position ends, with the document's
-own repeated n-grams (:func:`document_model`, weight :data:`CACHE_WEIGHT`,
+own repeated n-grams (:func:`document_model`, weight :attr:`OcrConfig.cache_weight`,
 :class:`textrepair.lm.scorer.Cached`),
 with ``log10 P(o | t) = log10(error_rate) + similarity_weight * log10(similarity)``
 (``part`` confusions, a component read for the whole glyph, with their own prior)
-and ``usage(t)`` what general usage says of the replacement: :data:`LEXICON_WEIGHT`
+and ``usage(t)`` what general usage says of the replacement: :attr:`OcrConfig.lexicon_weight`
 times the gain in log10 probability of the best segmentation of the surrounding
 characters of its clause under the general word trigram
 (:class:`textrepair.lm.words.WordNgram`; jieba's unigram words,
 :class:`textrepair.usage.GeneralWords`, when that model is not installed).
-Candidates are the best :data:`MAX_CANDIDATES` rows of ``confusion.tsv`` (rendered
+Candidates are the best :attr:`OcrConfig.max_candidates` rows of ``confusion.tsv`` (rendered
 look-alikes and rendered parts) plus every character of ``parts.tsv`` (the IDS
 decomposition, :mod:`textrepair.ocr.components`) that *o* is a part of and that the
 LM (or the general model) has seen next to one of *o*'s neighbours; for a rare glyph (below), also every
 known character of the same IDS layout with one component changed (``splits.tsv``),
 seen next to a neighbour. For any glyph the LM never saw, also every character the
 LM knows, seen next to a neighbour (by either model), whose rendered glyph is like it (``glyphs.npz``;
-similarity at least :data:`LOOKALIKE_MIN_SIMILARITY` for a rare glyph,
-:data:`UNSEEN_LOOKALIKE_MIN_SIMILARITY` otherwise), at a steeper
-:data:`LOOKALIKE_SIMILARITY_WEIGHT`, since the table's best twelve were passed over.
+similarity at least :attr:`OcrConfig.lookalike_min_similarity` for a rare glyph,
+:attr:`OcrConfig.unseen_lookalike_min_similarity` otherwise), at a steeper
+:attr:`OcrConfig.lookalike_similarity_weight`, since the table's best twelve were passed over.
 Keeping a character costs nothing, unless the LM never saw it and general usage
-hardly knows it (rarer than the :data:`RARE_RANK`-th character of jieba's
-dictionary): such a glyph pays ``log10(count / count at RARE_RANK)``. The
+hardly knows it (rarer than the :attr:`OcrConfig.rare_rank`-th character of jieba's
+dictionary): such a glyph pays ``log10(count / count at rare_rank)``. The
 decision is a joint search over the paragraph
 (:func:`textrepair.search.beam_search`), so runs of neighbouring errors are
 corrected together. ``error_rate`` is set low enough that clean
@@ -65,7 +65,8 @@ from ..script import foreign_spans
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
 from ..usage import GeneralWords, domain_char_counts, general_char_counts, mixture_weight, words_path_for
-from .calibration import GENERAL_TEXT_BELOW, MIN_PROBABILITY, Calibration, features, load_calibration
+from .calibration import Calibration, Vocabulary, features, load_calibration
+from .config import OcrConfig
 from .channel import Channel, SimilarityCurve, fit_similarity, load_channel
 from .confusion import (
     ConfusionTable,
@@ -77,70 +78,7 @@ from .confusion import (
 from ..edits import apply_edits
 from .layout import fix_layout
 
-#: Prior log10 probability that a given character was misread (calibrated).
-LOG_ERROR_RATE = -3.75
-#: Extra log10 prior for a partial-glyph confusion (a component read alone).
-LOG_PART_PRIOR = 0.5
-#: Exponent on the glyph similarity in the channel probability.
-SIMILARITY_WEIGHT = 3.0
-#: A correction is applied only when its local confidence reaches this (calibrated).
-MIN_CONFIDENCE = 0.5
-#: Candidates considered per character (best similarity first).
-MAX_CANDIDATES = 12
-#: A replacement is searched only if, alone in its window, LM gain + channel cost exceeds this.
-SCREEN_MARGIN = -3.0
-#: ... or, short of it by less than this, if general usage (:meth:`_weigh_usage`) lifts it above (calibrated)
-USAGE_SLACK = 2.0
-#: Characters within this distance of a flagged one keep all their candidates.
-RUN_RADIUS = 2
-BEAM = 8
-#: Weight of general usage (the general word model, best segmentation) against the character LM (calibrated).
-LEXICON_WEIGHT = 0.5
-#: Characters either side of a decision that the general word model sees (within its clause).
-LEXICON_WINDOW = 4
-#: ... and its weight for a character that starts or ends a clause of two or more (calibrated)
-LEXICON_EDGE_WEIGHT = 0.75
-#: share of the general newspaper model (:mod:`textrepair.lm.general`) in the interpolated LM
-GENERAL_WEIGHT = 0.3
-#: Characters less frequent than this rank of general usage, unseen in training, are suspicious.
-RARE_RANK = 1500
-#: Glyph similarity assumed for a rare glyph's structural sibling (same layout, one component changed).
-SIBLING_SIMILARITY = 0.5
-#: A rare glyph may stand for any character seen in its context at least this similar (glyphs.npz) ...
-LOOKALIKE_MIN_SIMILARITY = 0.1
-#: ... a glyph the LM never saw but general usage knows, only for one at least this similar ...
-UNSEEN_LOOKALIKE_MIN_SIMILARITY = 0.5
-#: ... with this exponent on the similarity in the channel probability (calibrated).
-LOOKALIKE_SIMILARITY_WEIGHT = 8.0
-#: unseen glyphs whose look-alikes are kept computed (the cache is emptied when full)
-LOOKALIKE_CACHE = 64
-#: share of the document's own repeated n-grams (:func:`document_model`) where it has one (calibrated)
-CACHE_WEIGHT = 0.3
-#: order of the document model; it speaks only where it found an n-gram of this order
-CACHE_ORDER = 3
-#: A paragraph longer than this many Han characters is searched in pieces ...
-BLOCK_HAN = 4000
-#: ... and pieces are searched in groups of about this many, so memory does not grow with a text's length.
-GROUP_HAN = 20000
-#: the document model's counts are the page's less this: an n-gram must be read more often to count (calibrated)
-CACHE_DISCOUNT = 2
-#: weight of how often the page has a replacement's trigram elsewhere, in its cost (calibrated)
-REPEAT_WEIGHT = 0.5
-
-#: log10 weight of a learnt confusion rate c(t, o) / (n(t) + k) added to the glyph channel (calibrated)
-CHANNEL_OFFSET = -2.0
-
-#: log10 weight of the similarity curve's share of a learnt channel (calibrated)
-SIMILARITY_OFFSET = -3.0
-#: log10 weight of the glyph tables' channel beside a learnt one (calibrated)
-GLYPH_TABLE_OFFSET = -2.0
-#: context candidates only where this many of a reading's two bigrams are unseen (calibrated)
-CONTEXT_UNSEEN = 2
-#: at most this many context candidates a position (the most glyph-similar) ...
-CONTEXT_MAX = 48
-#: ... and this many more, seen next to only one neighbour (the most glyph-similar)
-CONTEXT_ONE_SIDED = 8
-
+_DEFAULT = OcrConfig()
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
 _HAN = regex.compile(r"\p{Han}")
 _NONE: frozenset[str] = frozenset()
@@ -150,67 +88,36 @@ _BOS_MARK, _EOS_MARK = "\x02", "\x03"
 
 @dataclass
 class GlyphCorrector:
-    """Noisy-channel glyph correction over paragraphs."""
+    """Noisy-channel glyph correction over paragraphs.
+
+    The models and tables it reads, and its settings (:class:`~textrepair.ocr.config.OcrConfig`).
+    """
 
     model: Model
     table: ConfusionTable
-    log_error_rate: float = LOG_ERROR_RATE
-    log_part_prior: float = LOG_PART_PRIOR
-    similarity_weight: float = SIMILARITY_WEIGHT
-    min_confidence: float = MIN_CONFIDENCE
-    beam: int = BEAM
-    rare_rank: int = RARE_RANK
+    config: OcrConfig = OcrConfig()
     parts: ConfusionTable | None = None
     #: top-level IDS split per character ``{char: (operator, children)}``, for look-alikes of rare glyphs
     splits: dict[str, tuple[str, tuple[str, ...]]] | None = None
-    sibling_similarity: float = SIBLING_SIMILARITY
     #: rendered glyph features, for look-alikes of rare glyphs beyond the table's
     glyphs: GlyphSpace | None = None
     #: general usage (a word n-gram, or jieba's unigram dictionary), weighed in for the replacements that survive screening
     words: UsageModel | None = None
-    lexicon_weight: float = LEXICON_WEIGHT
-    #: usage weight at a clause's first or last character (:meth:`_weigh_usage`)
-    lexicon_edge_weight: float = LEXICON_EDGE_WEIGHT
-    #: how far below the screen's margin a replacement may fall and still be judged with usage (:meth:`_screen`)
-    usage_slack: float = USAGE_SLACK
     #: general-usage character model, interpolated with *model* for every score
     #: and whose bigrams widen the contexts a lost-component reading is checked in
     general: Model | None = None
-    general_weight: float = GENERAL_WEIGHT
-    #: share of the document's own repeated n-grams (:func:`document_model`); 0 turns it off
-    cache_weight: float = CACHE_WEIGHT
-    #: what the document model takes off the page's counts (:func:`document_model`)
-    cache_discount: int = CACHE_DISCOUNT
-    #: weight of the page's count of a replacement's trigram (:meth:`_weigh_repeats`); 0 turns it off
-    repeat_weight: float = REPEAT_WEIGHT
     #: what a real engine was seen to misread (:mod:`textrepair.ocr.channel`): more candidates, and their rates
     channel: Channel | None = None
-    #: log10 weight of the learnt confusion rate against the glyph-similarity channel (calibrated)
-    channel_offset: float = CHANNEL_OFFSET
-    #: where a reading makes a pair of neighbours neither model has seen, offer the characters
-    #: both neighbours have been seen with (:meth:`context_options`); needs a channel
-    context_candidates: bool = True
-    #: ... where this many of its two bigrams are unseen (2: both; at a paragraph's edge, the one it has)
-    context_unseen: int = CONTEXT_UNSEEN
-    #: context candidates per position (the most glyph-similar), and more seen next to one neighbour only
-    context_max: int = CONTEXT_MAX
-    context_one_sided: int = CONTEXT_ONE_SIDED
-    #: log10 weight of the similarity curve's share of the channel (:meth:`learnt_costs`; calibrated)
-    similarity_offset: float = SIMILARITY_OFFSET
-    #: log10 weight of the glyph tables' costs in the mixture with a learnt channel (:meth:`_relearn`; calibrated)
-    glyph_table_offset: float = GLYPH_TABLE_OFFSET
     #: what a correction's margin is worth on general text (:mod:`textrepair.ocr.calibration`); None: the margin alone
     calibration: Calibration | None = None
-    #: ... applied to documents whose domain weight (:func:`document_domain_weight`) is below this
-    general_text_below: float = GENERAL_TEXT_BELOW
 
     def __post_init__(self) -> None:
         #: what scores: the domain model alone, or interpolated with the general one
-        self.lm: Scorer = self.model if self.general is None else Interpolated(self.model, self.general, self.general_weight)
+        self.lm: Scorer = self.model if self.general is None else Interpolated(self.model, self.general, self.config.general_weight)
         self._options: dict[str, list[Option]] = {}
         counts = general_char_counts()
         ranked = sorted(counts.values(), reverse=True)
-        self._common_count = ranked[min(self.rare_rank, len(ranked)) - 1]
+        self._common_count = ranked[min(self.config.rare_rank, len(ranked)) - 1]
         self._part_sets: dict[str, dict[str, float]] = {}
         self._lookalikes: dict[str, dict[str, float]] = {}
         in_context = self.parts is not None or self.splits or self.glyphs is not None
@@ -225,9 +132,9 @@ class GlyphCorrector:
 
     def channel_cost(self, similarity: float, kind: str) -> float:
         """log10 P(read | true) for a ``whole``, ``part`` or (found in the glyph space) ``lookalike`` confusion."""
-        weight = LOOKALIKE_SIMILARITY_WEIGHT if kind == "lookalike" else self.similarity_weight
-        cost = self.log_error_rate + weight * math.log10(max(similarity, 1e-6))
-        return cost + (self.log_part_prior if kind == "part" else 0.0)
+        weight = self.config.lookalike_similarity_weight if kind == "lookalike" else self.config.similarity_weight
+        cost = self.config.log_error_rate + weight * math.log10(max(similarity, 1e-6))
+        return cost + (self.config.log_part_prior if kind == "part" else 0.0)
 
     def keep_cost(self, observed: str) -> float:
         """log10 prior of reading *observed* as itself.
@@ -235,7 +142,7 @@ class GlyphCorrector:
         Free for a character the LM knows or one in common use. A glyph the
         training text never has and general usage (jieba's dictionary) hardly
         knows is more likely a misreading: it pays how much rarer it is than the
-        :data:`RARE_RANK`-th most frequent character.
+        :attr:`OcrConfig.rare_rank`-th most frequent character.
         """
         if observed in self.model:
             return 0.0
@@ -264,7 +171,7 @@ class GlyphCorrector:
     def _make_options(self, observed: str) -> list[Option]:
         opts = [Option(observed, self.keep_cost(observed))]
         cands: dict[str, float] = {}
-        for true, sim, kind in self.table.candidates(observed)[:MAX_CANDIDATES]:
+        for true, sim, kind in self.table.candidates(observed)[:self.config.max_candidates]:
             if true != observed and self.knows(true):
                 cands.setdefault(true, self.channel_cost(sim, kind))
         if self.channel is not None:
@@ -283,7 +190,7 @@ class GlyphCorrector:
         if self.channel is None or len(opts) < 2:
             return opts
         learnt = self.learnt_costs(observed, [o.text for o in opts[1:]])
-        table = self.glyph_table_offset
+        table = self.config.glyph_table_offset
         return [opts[0]] + [
             Option(o.text, math.log10(10.0 ** (o.cost + table) + 10.0**c) if o.cost > -math.inf else c)
             for o, c in zip(opts[1:], learnt)
@@ -302,8 +209,8 @@ class GlyphCorrector:
         assert self.channel is not None
         sims = self.glyphs.similarities(observed, trues) if self.glyphs is not None else [0.0] * len(trues)
         curve = self._similarity_curve
-        base = 10.0**self.similarity_offset * self.channel.substitution_rate
-        weight = 10.0**self.channel_offset
+        base = 10.0**self.config.similarity_offset * self.channel.substitution_rate
+        weight = 10.0**self.config.channel_offset
         return [math.log10(base * curve(sim) + weight * self.channel.rate(observed, t)) for t, sim in zip(trues, sims)]
 
     def candidates_at(self, han: str, k: int) -> set[str]:
@@ -346,15 +253,15 @@ class GlyphCorrector:
         is ranked by what the scoring LM says of it between *before* and *after*
         (the wider context as read; *left* and *right* when not given) plus the
         learnt :class:`~textrepair.ocr.channel.SimilarityCurve` of its glyph
-        similarity to *observed*; the best :attr:`context_max` are offered, and
-        the :attr:`context_one_sided` best of those seen next to one neighbour
+        similarity to *observed*; the best :attr:`OcrConfig.context_max` are offered, and
+        the :attr:`OcrConfig.context_one_sided` best of those seen next to one neighbour
         only. The channel costs them (:meth:`_relearn`).
         """
-        if not self.context_candidates or self.channel is None or not (left or right):
+        if not self.config.context_candidates or self.channel is None or not (left or right):
             return []
         succ, pred, bigrams = self._context
         unseen = (bool(left) and left + observed not in bigrams) + (bool(right) and observed + right not in bigrams)
-        if unseen < min(self.context_unseen, bool(left) + bool(right)):
+        if unseen < min(self.config.context_unseen, bool(left) + bool(right)):
             return []
         after_left, before_right = succ.get(left, _NONE), pred.get(right, _NONE)
         both = (after_left & before_right) if left and right else (after_left or before_right)
@@ -369,8 +276,8 @@ class GlyphCorrector:
         lm = self.lm.score([before + t + after for t in cands], bos=False, eos=False)
         curve = self._similarity_curve
         merit = [float(sc) + math.log10(curve(sim)) for sc, sim in zip(lm, sims)]
-        best = sorted(range(len(pool)), key=lambda i: -merit[i])[: self.context_max]
-        best += sorted(range(len(pool), len(cands)), key=lambda i: -merit[i])[: self.context_one_sided]
+        best = sorted(range(len(pool)), key=lambda i: -merit[i])[: self.config.context_max]
+        best += sorted(range(len(pool), len(cands)), key=lambda i: -merit[i])[: self.config.context_one_sided]
         return [Option(cands[i], -math.inf) for i in best]  # no glyph-table cost: costed by _relearn
 
     def part_options(self, observed: str, left: str, right: str) -> list[Option]:
@@ -394,24 +301,24 @@ class GlyphCorrector:
         for i in range(len(kids)):
             cands |= self._siblings.get((op, i, kids[:i] + kids[i + 1 :]), set())
         cands.discard(observed)
-        cost = self.channel_cost(self.sibling_similarity, "whole")
+        cost = self.channel_cost(self.config.sibling_similarity, "whole")
         return [Option(t, cost) for t in self._seen_in_either(cands, left, right)]
 
     def lookalike_options(self, observed: str, left: str, right: str) -> list[Option]:
         """For a glyph the LM never saw: every known character whose rendered glyph is like it, seen in this context.
 
         A rare glyph (:meth:`keep_cost` below zero) takes any with similarity from
-        :data:`LOOKALIKE_MIN_SIMILARITY`; one in common use only close look-alikes
-        (:data:`UNSEEN_LOOKALIKE_MIN_SIMILARITY`). "Seen in this context" as for
+        :attr:`OcrConfig.lookalike_min_similarity`; one in common use only close look-alikes
+        (:attr:`OcrConfig.unseen_lookalike_min_similarity`). "Seen in this context" as for
         part candidates: next to a neighbour in either model's bigrams.
         """
         if self.glyphs is None or observed not in self.glyphs or observed in self.model:
             return []
         like = self._lookalikes.get(observed)
         if like is None:
-            floor = LOOKALIKE_MIN_SIMILARITY if self._rare(observed) else UNSEEN_LOOKALIKE_MIN_SIMILARITY
+            floor = self.config.lookalike_min_similarity if self._rare(observed) else self.config.unseen_lookalike_min_similarity
             known = self._glyph_vocabulary
-            if len(self._lookalikes) >= LOOKALIKE_CACHE:  # a few thousand entries each: keep memory bounded
+            if len(self._lookalikes) >= self.config.lookalike_cache:  # a few thousand entries each: keep memory bounded
                 self._lookalikes.clear()
             like = self._lookalikes[observed] = {
                 t: sim for t, sim in zip(known, self.glyphs.similarities(observed, known)) if sim >= floor
@@ -442,25 +349,25 @@ class GlyphCorrector:
         """Glyph edits (offsets into *text*), all paragraphs decoded together in lockstep.
 
         A proposal (:meth:`proposals`) is made where its local confidence reaches
-        :attr:`min_confidence`; in a document that reads like general usage, and
+        :attr:`OcrConfig.min_confidence`; in a document that reads like general usage, and
         with a :attr:`calibration`, where the learnt probability that it is right
-        reaches :data:`~textrepair.ocr.calibration.MIN_PROBABILITY` instead (that
+        reaches :attr:`OcrConfig.min_probability` instead (that
         probability is then its confidence).
         """
         proposed = self.proposals(text)
         if self.calibration is None or not proposed or not self.reads_general(text):
-            return [e for e, _ in proposed if e.confidence >= self.min_confidence]
+            return [e for e, _ in proposed if e.confidence >= self.config.min_confidence]
         out = []
         for e, x in proposed:
             p = self.calibration.probability(x)
-            if p >= MIN_PROBABILITY:
+            if p >= self.config.min_probability:
                 out.append(Edit(e.offset, e.old, e.new, p, e.reason))
         return out
 
     def reads_general(self, text: str) -> bool:
         """True if *text* reads more like general usage than like the training text (:func:`document_domain_weight`)."""
         dw = document_domain_weight(text, self.model)
-        return dw is not None and dw < self.general_text_below
+        return dw is not None and dw < self.config.general_text_below
 
     def proposals(self, text: str) -> list[tuple[Edit, list[float]]]:
         """Every change the search chose, with its local confidence and its calibration features.
@@ -480,26 +387,26 @@ class GlyphCorrector:
         # each distinct paragraph counted once: a page's evidence must not grow with how
         # many copies of it one piece holds (repeated misreadings are not confirmations)
         distinct = list(dict.fromkeys(units))
-        counts = page_ngrams(distinct, max(CACHE_ORDER, 3)) if self.cache_weight or self.repeat_weight else []
+        counts = page_ngrams(distinct, max(self.config.cache_order, 3)) if self.config.cache_weight or self.config.repeat_weight else []
         lm = self.lm
-        if self.cache_weight:
-            cache = _document_model(counts[:CACHE_ORDER], self.cache_discount)
+        if self.config.cache_weight:
+            cache = _document_model(counts[:self.config.cache_order], self.config.cache_discount)
             if cache is not None:
-                lm = Cached(self.lm, cache, self.cache_weight, min_order=CACHE_ORDER)
-        trigrams = counts[2] if self.repeat_weight else None
+                lm = Cached(self.lm, cache, self.config.cache_weight, min_order=self.config.cache_order)
+        trigrams = counts[2] if self.config.repeat_weight else None
         del counts  # only the trigrams are needed past this point
-        floor = min(self.min_confidence, 0.5)
-        general = self.general if self.general is not None else frozenset()
+        floor = min(self.config.min_confidence, 0.5)
+        general: Vocabulary = self.general if self.general is not None else frozenset()
         usage = general_char_counts()
         out: list[tuple[Edit, list[float]]] = []
-        for group in _groups(_pieces(text, paragraphs), GROUP_HAN):  # memory flat in the text's length
+        for group in _groups(_pieces(text, paragraphs, self.config.block_han), self.config.group_han):  # memory flat in the text's length
             blocks = []  # (Han positions, slots) of each piece that has a decision to make
             for positions in group:
                 han = "".join(text[p] for p in positions)
                 slots = self._screen(lm, han, clause_starts(text, positions), trigrams)
                 if any(len(s) > 1 for s in slots):
                     blocks.append((positions, slots))
-            decoded = beam_search_many(lm, [Problem(slots) for _, slots in blocks], beam=self.beam)
+            decoded = beam_search_many(lm, [Problem(slots) for _, slots in blocks], beam=self.config.beam)
             for (positions, slots), best in zip(blocks, decoded):
                 chosen = [slot[c].text for slot, c in zip(slots, best.choices)]
                 for k, p in enumerate(positions):
@@ -519,10 +426,10 @@ class GlyphCorrector:
 
         Each replacement is first scored alone in its local window (``order - 1``
         characters either side, as read); one whose LM gain plus channel cost
-        is below :data:`SCREEN_MARGIN` is dropped, so most characters become
+        is below :attr:`OcrConfig.screen_margin` is dropped, so most characters become
         fixed text and the joint search only decides where it matters. The
         margin leaves room for runs of errors, where a single swap gains less
-        than the whole run. One short of it by less than :attr:`usage_slack`
+        than the whole run. One short of it by less than :attr:`OcrConfig.usage_slack`
         stays if general usage lifts it above the margin: the drafts' LM may
         never have seen a word that the word model knows well. *clauses*
         (indexes into *han* where a clause starts)
@@ -556,30 +463,30 @@ class GlyphCorrector:
         scores = lm.score(rows, bos=False, eos=False)
         base = {k: scores[i] for i, (k, j) in enumerate(where) if j == 0}
         keep: dict[int, list[Option]] = {}
-        slack = self.usage_slack if self.words is not None and self.lexicon_weight else 0.0
+        slack = self.config.usage_slack if self.words is not None and self.config.lexicon_weight else 0.0
         on_trial: dict[tuple[int, str], float] = {}  # LM gain of a replacement that only usage can keep
         for (k, j), sc in zip(where, scores):
             opt = slots[k][j]
             margin = sc - base[k] + opt.cost - slots[k][0].cost
-            if j == 0 or margin > SCREEN_MARGIN - slack:
+            if j == 0 or margin > self.config.screen_margin - slack:
                 keep.setdefault(k, []).append(opt)
-                if j and margin <= SCREEN_MARGIN:
+                if j and margin <= self.config.screen_margin:
                     on_trial[k, opt.text] = float(sc - base[k])
         flagged = [k for k, opts in keep.items() if any((k, o.text) not in on_trial for o in opts[1:])]
         # errors come in runs: next to a flagged character a swap is judged
         # against a context that is itself wrong, so its neighbours keep all options
-        near = {i for k in flagged for i in range(k - RUN_RADIUS, k + RUN_RADIUS + 1)}
+        near = {i for k in flagged for i in range(k - self.config.run_radius, k + self.config.run_radius + 1)}
         out = self._weigh_usage(han, [opts if k in near else keep.get(k, opts) for k, opts in enumerate(slots)], clauses)
         for k in {k for k, _ in on_trial} - near:  # those on trial stay only if usage lifted them above the margin
             kept = out[k][0]
-            out[k] = [o for o in out[k] if on_trial.get((k, o.text), math.inf) + o.cost - kept.cost > SCREEN_MARGIN]
+            out[k] = [o for o in out[k] if on_trial.get((k, o.text), math.inf) + o.cost - kept.cost > self.config.screen_margin]
         return self._weigh_repeats(han, out, trigrams) if trigrams is not None else out
 
     def _weigh_usage(self, han: str, slots: list[list[Option]], clauses: Collection[int] = ()) -> list[list[Option]]:
         """Add to each remaining replacement how much likelier general usage finds it than the reading.
 
         ``lexicon_weight * (log10 P_words(context with t) - log10 P_words(context as read))``
-        over up to :data:`LEXICON_WINDOW` characters either side, as read, but not past
+        over up to :attr:`OcrConfig.lexicon_window` characters either side, as read, but not past
         the start or end of the clause (*clauses*: indexes of *han* where one starts;
         a window that reaches a clause edge is scored from ``<s>`` or to ``</s>``). The
         Han characters of a paragraph run together for the character LM, but ``（四）``
@@ -587,22 +494,22 @@ class GlyphCorrector:
         knows the domain's phrasing but few of the words a reprint may use.
 
         A character that starts or ends its clause is weighed with
-        :attr:`lexicon_edge_weight` instead: there the word model's ``<s>`` / ``</s>``
+        :attr:`OcrConfig.lexicon_edge_weight` instead: there the word model's ``<s>`` / ``</s>``
         says what the character LM, which reads a paragraph's Han characters as one
         stream, cannot see (few words start a clause with 力 rather than 为). Not for a
         clause of one character (``（四）``), where the word model has nothing but the
         edges to go on.
         """
-        if self.words is None or not self.lexicon_weight:
+        if self.words is None or not self.config.lexicon_weight:
             return slots
         out = []
         for k, opts in enumerate(slots):
             if len(opts) > 1:
-                lo, hi = clause_window(k, len(han), clauses, LEXICON_WINDOW)
+                lo, hi = clause_window(k, len(han), clauses, self.config.lexicon_window)
                 bos, eos = lo == 0 or lo in clauses, hi == len(han) or hi in clauses
                 base, *scores = self.words.logprob_many(han[lo:k], [o.text for o in opts], han[k + 1 : hi], bos, eos)
                 at_edge = (k == lo and bos) or (k + 1 == hi and eos)
-                weigh = self.lexicon_edge_weight if at_edge and hi - lo > 1 else self.lexicon_weight
+                weigh = self.config.lexicon_edge_weight if at_edge and hi - lo > 1 else self.config.lexicon_weight
                 opts = [opts[0]] + [Option(o.text, o.cost + weigh * (sc - base)) for o, sc in zip(opts[1:], scores)]
             out.append(opts)
         return out
@@ -618,7 +525,7 @@ class GlyphCorrector:
         counts a phrase the page has only once elsewhere, and it knows the position.
         """
         get = trigrams.get  # not trigrams[...]: a Counter's miss is a Python-level call, and most lookups miss
-        weigh = self.repeat_weight
+        weigh = self.config.repeat_weight
         out = []
         for k, opts in enumerate(slots):
             if len(opts) > 1:
@@ -657,7 +564,7 @@ def document_domain_weight(text: str, model: Model) -> float | None:
     return mixture_weight(Counter(_HAN.findall(text)), domain, general_char_counts())
 
 
-def document_model(units: list[str], order: int, discount: int = CACHE_DISCOUNT) -> Model | None:
+def document_model(units: list[str], order: int, discount: int = _DEFAULT.cache_discount) -> Model | None:
     """A model of what the document itself repeats: its n-grams seen more than *discount* times, each count less *discount*.
 
     Text is mostly read right, and a policy document says the same things many
@@ -690,7 +597,7 @@ def page_ngrams(units: list[str], order: int) -> list[Counter[str]]:
     return out
 
 
-def _document_model(counts: list[Counter[str]], discount: int = CACHE_DISCOUNT) -> Model | None:
+def _document_model(counts: list[Counter[str]], discount: int = _DEFAULT.cache_discount) -> Model | None:
     """:func:`document_model` from :func:`page_ngrams`: the n-grams seen more than *discount* times, made tuples, less *discount*."""
     if not counts or not counts[0]:
         return None
@@ -704,7 +611,7 @@ def _document_model(counts: list[Counter[str]], discount: int = CACHE_DISCOUNT) 
     return Model(ngram_model=estimate_from_counts(loo, kneser_ney=False), dense_bigrams=False)
 
 
-def _pieces(text: str, paragraphs: list[list[int]], longest: int = BLOCK_HAN) -> Iterator[list[int]]:
+def _pieces(text: str, paragraphs: list[list[int]], longest: int = _DEFAULT.block_han) -> Iterator[list[int]]:
     """The paragraphs' Han positions, a paragraph longer than *longest* cut into pieces.
 
     A cut goes at the first clause start at or after each *longest* characters (at the
@@ -768,7 +675,10 @@ def _bigram_neighbours(model: Model) -> tuple[dict[str, set[str]], dict[str, set
 
 
 def make_corrector(
-    model: Model, table: ConfusionTable | None = None, channel: str | Path | None = None
+    model: Model,
+    table: ConfusionTable | None = None,
+    channel: str | Path | None = None,
+    config: OcrConfig | None = None,
 ) -> GlyphCorrector:
     """The corrector :func:`repair_ocr` uses: the shipped look-alike table, the IDS tables and the channel.
 
@@ -776,17 +686,19 @@ def make_corrector(
     the shipped ``models/channel.tsv`` (learnt from Tesseract 5), or None / ``"none"``
     for the glyph tables alone (the default: the learnt channel still changes about
     2 in 10 000 characters of clean policy text, above the do-no-harm bound).
-    Cached per (model, table, channel), so its context indexes and option caches
-    are built once; its caches hold deterministic values only, so sharing it
+    *config*: the settings (:class:`~textrepair.ocr.config.OcrConfig`; None: the defaults).
+    Cached per (model, table, channel, config), so its context indexes and option
+    caches are built once; its caches hold deterministic values only, so sharing it
     between threads is safe.
     """
-    return _corrector(model, table or load_confusions(), None if channel is None else str(channel))
+    channel_key = None if channel is None else str(channel)
+    return _corrector(model, table or load_confusions(), channel_key, config or _DEFAULT)
 
 
 @lru_cache(maxsize=8)
-def _corrector(model: Model, table: ConfusionTable, channel: str | None) -> GlyphCorrector:
+def _corrector(model: Model, table: ConfusionTable, channel: str | None, config: OcrConfig) -> GlyphCorrector:
     return GlyphCorrector(
-        model, table, parts=load_confusions(name="parts"), splits=load_splits(), glyphs=load_glyph_space(),
+        model, table, config, parts=load_confusions(name="parts"), splits=load_splits(), glyphs=load_glyph_space(),
         words=load_word_model() or GeneralWords(), general=load_general_model(),
         channel=None if channel in (None, "none") else load_channel(None if channel == "tesseract" else channel),
         calibration=load_calibration("none" if channel in (None, "none") else "learnt"),
@@ -794,10 +706,14 @@ def _corrector(model: Model, table: ConfusionTable, channel: str | None) -> Glyp
 
 
 def repair_ocr(
-    text: str, model: Model, table: ConfusionTable | None = None, channel: str | Path | None = None
+    text: str,
+    model: Model,
+    table: ConfusionTable | None = None,
+    channel: str | Path | None = None,
+    config: OcrConfig | None = None,
 ) -> Repair:
     """Glyph corrections, then layout and punctuation; edits index *text*."""
-    corrector = make_corrector(model, table, channel)
+    corrector = make_corrector(model, table, channel, config)
     glyph = corrector.correct(text)
     corrected = apply_edits(text, glyph)
     repaired, layout = fix_layout(corrected)

@@ -1,0 +1,62 @@
+"""Every tuning value of the dropped-text restorer, in one frozen object.
+
+Pass a :class:`DroppedConfig` to :func:`textrepair.repair` (``config=``); change
+one value with :func:`dataclasses.replace`::
+
+    >>> import dataclasses
+    >>> wider = dataclasses.replace(DroppedConfig(), beam=16)
+    >>> wider.beam, DroppedConfig().beam
+    (16, 8)
+    >>> [round(DroppedConfig().general_weight_for(w), 2) for w in (1.0, 0.5, 0.0)]
+    [0.3, 0.65, 1.0]
+
+*Leave-one-out* values were chosen on the simulated damage of each draft held
+out in turn (``benchmarks/accuracy.py``); *proxies*, on the dropped-text proxies
+(``benchmarks/dropped_proxies.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..search import BEAM
+
+
+@dataclass(frozen=True)
+class DroppedConfig:
+    """The dropped restorer's settings (see :mod:`textrepair.dropped.restorer` for the model they tune)."""
+
+    # --- the decoder
+    #: weight of log10 P(word | kept characters) against the character LM (leave-one-out)
+    word_weight: float = 0.6
+    #: log10 bonus per inserted character: the LM charges every extra character, so
+    #: without it the search prefers short strings (leave-one-out)
+    insert_bonus: float = 0.5
+    #: hypotheses kept per step of the search
+    beam: int = BEAM
+    #: words a group of kept characters may expand to (most probable first)
+    max_expansions: int = 30
+    #: words of drop-set characters only considered for a vanished word ...
+    max_fillers: int = 100
+    #: ... and sequences of them for a gap where several words vanished
+    max_filler_sequences: int = 60
+    #: slots per independently decoded chunk of a long line
+    chunk_slots: int = 64
+
+    # --- the language model and the lexicon, per document
+    #: share of the general newspaper model in the character LM for a document that reads
+    #: like the training text (domain weight 1) ... (proxies)
+    general_weight_domain: float = 0.3
+    #: ... and for one that reads like general usage (domain weight 0); linear in between (proxies)
+    general_weight_general: float = 1.0
+    #: the training text's share of the lexicon at most (and the general dictionary's at least 1 - this)
+    lexicon_domain_weight: float = 0.9
+
+    # --- the drop set
+    #: level of the per-character test that calls an absent character deleted (proxies)
+    drop_set_alpha: float = 0.05
+
+    def general_weight_for(self, domain_weight: float) -> float:
+        """The general model's share in the LM for a document whose domain weight is *domain_weight*."""
+        span = self.general_weight_domain - self.general_weight_general
+        return self.general_weight_general + span * domain_weight

@@ -1,0 +1,105 @@
+"""Every tuning value of the OCR repairer, in one frozen object.
+
+Pass an :class:`OcrConfig` to :func:`textrepair.repair` (``config=``) or to
+:class:`~textrepair.ocr.repair.GlyphCorrector`; change one value with
+:func:`dataclasses.replace`::
+
+    >>> import dataclasses
+    >>> cautious = dataclasses.replace(OcrConfig(), min_confidence=0.9)
+    >>> cautious.min_confidence, OcrConfig().min_confidence
+    (0.9, 0.5)
+
+Where a value says *simulated*, it was chosen leave-one-out on the simulator's
+damage of the drafts (``benchmarks/ocr_misses.py``); *dev*, on Tesseract's
+reading of the held-out dev pages (``benchmarks/real_ocr_tune.py``), never on
+the sets the benchmark scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..search import BEAM
+
+
+@dataclass(frozen=True)
+class OcrConfig:
+    """The glyph corrector's settings (see :mod:`textrepair.ocr.repair` for the model they tune)."""
+
+    # --- the channel: what it costs to read a character as another
+    #: prior log10 probability that a given character was misread (simulated)
+    log_error_rate: float = -3.75
+    #: extra log10 prior for a partial-glyph confusion, a component read for the whole glyph (simulated)
+    log_part_prior: float = 0.5
+    #: exponent on the glyph similarity in the channel probability (simulated)
+    similarity_weight: float = 3.0
+    #: candidates taken from the look-alike table per character, best similarity first
+    max_candidates: int = 12
+    #: glyph similarity assumed for a rare glyph's structural sibling (same layout, one component changed)
+    sibling_similarity: float = 0.5
+    #: a rare glyph may stand for any known character seen in its context at least this similar ...
+    lookalike_min_similarity: float = 0.1
+    #: ... a glyph the LM never saw but general usage knows, only for one at least this similar ...
+    unseen_lookalike_min_similarity: float = 0.5
+    #: ... with this exponent on the similarity in the channel probability (simulated)
+    lookalike_similarity_weight: float = 8.0
+    #: characters rarer than this rank of general usage, unseen in training, pay for being kept
+    rare_rank: int = 1500
+
+    # --- a learnt channel (``--channel``)
+    #: log10 weight of a learnt confusion rate c(t, o) / (n(t) + k) (dev)
+    channel_offset: float = -2.0
+    #: log10 weight of the similarity curve's share of a learnt channel (dev)
+    similarity_offset: float = -3.0
+    #: log10 weight of the glyph tables' costs in the mixture with a learnt channel (dev)
+    glyph_table_offset: float = -2.0
+    #: offer what a reading's neighbours have been seen with, where it makes unseen bigrams
+    context_candidates: bool = True
+    #: ... where this many of its two bigrams are unseen (dev)
+    context_unseen: int = 2
+    #: ... at most this many per position (the most likely), and this many more seen next to one neighbour only
+    context_max: int = 48
+    context_one_sided: int = 8
+
+    # --- the language models
+    #: share of the general newspaper model in the interpolated character LM
+    general_weight: float = 0.3
+    #: weight of general usage (the word trigram's best segmentation) against the character LM (simulated)
+    lexicon_weight: float = 0.5
+    #: ... at a character that starts or ends a clause of two or more (simulated)
+    lexicon_edge_weight: float = 0.75
+    #: characters either side of a decision that the word model sees, within its clause
+    lexicon_window: int = 4
+    #: share of the document's own repeated n-grams where it has one; 0 turns it off (simulated)
+    cache_weight: float = 0.3
+    #: order of that document model: it speaks only where it found an n-gram of this order
+    cache_order: int = 3
+    #: what the document model takes off the page's counts: an n-gram must be read more often to count (simulated)
+    cache_discount: int = 2
+    #: weight of the page's count of a replacement's trigram elsewhere, in its cost; 0 turns it off (simulated)
+    repeat_weight: float = 0.5
+
+    # --- the search
+    #: a replacement is searched only if, alone in its window, LM gain + channel cost exceeds this
+    screen_margin: float = -3.0
+    #: ... or, short of it by less than this, if general usage lifts it above (simulated)
+    usage_slack: float = 2.0
+    #: characters within this distance of a flagged one keep all their candidates (errors come in runs)
+    run_radius: int = 2
+    #: hypotheses kept per step of the joint search
+    beam: int = BEAM
+    #: a paragraph longer than this many Han characters is searched in pieces ...
+    block_han: int = 4000
+    #: ... decoded in groups of about this many, so memory does not grow with a text's length
+    group_han: int = 20000
+    #: unseen glyphs whose look-alikes are kept computed (the cache is emptied when full)
+    lookalike_cache: int = 64
+
+    # --- the decision
+    #: a correction is made when its local confidence reaches this (simulated)
+    min_confidence: float = 0.5
+    #: on a document that reads like general usage, the calibration judges instead: it applies below this
+    #: domain weight (:func:`~textrepair.ocr.repair.document_domain_weight`) ...
+    general_text_below: float = 0.5
+    #: ... and a correction is made where its calibrated probability of being right reaches this
+    min_probability: float = 0.5
