@@ -132,6 +132,8 @@ MIN_OCR_MARK_RATE = 0.002
 MAX_FOREIGN_SHARE = 0.5
 #: A text whose lines wrap at most this wide is a newspaper column (12-15 characters in print).
 MAX_COLUMN_WIDTH = 20
+#: detect()'s confidence grows by this much per OCR mark per Han character (0.5 at the threshold rate)
+CONFIDENCE_PER_MARK_RATE = 25
 
 
 def detect(text: str) -> Detection:
@@ -153,8 +155,8 @@ def detect(text: str) -> Detection:
     marks = ocr_marks(text)
     rate = marks / han
     if marks >= MIN_OCR_MARKS and rate >= MIN_OCR_MARK_RATE:
-        return Detection("ocr", min(1.0, 0.5 + rate * 25))
-    return Detection("clean", 1.0 - min(1.0, rate * 25))
+        return Detection("ocr", min(1.0, 0.5 + rate * CONFIDENCE_PER_MARK_RATE))
+    return Detection("clean", 1.0 - min(1.0, rate * CONFIDENCE_PER_MARK_RATE))
 
 
 def ocr_marks(text: str) -> int:

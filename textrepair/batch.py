@@ -67,11 +67,10 @@ from .textio import (
     scan_file,
     repair_stream,
 )
-from .types import Kind, Repair
+from .types import KINDS, Kind, Repair
 
 #: Report file name under OUT_DIR when ``--report`` is not given.
 REPORT_NAME = "textrepair-report.jsonl"
-KINDS: tuple[str, ...] = get_args(Kind)
 ENGINES = ("local", "dask")
 
 Status = Literal["ok", "failed", "skipped"]

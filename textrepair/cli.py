@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import InputError, TextrepairError
+from .lm.train import ORDER
+from .types import KINDS
 
 EXIT_ERROR = 1
 #: The input is not in the format asked for; it was passed through unchanged.
@@ -196,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("restore", help="repair one text and print it", description="Repair a text (FILE or - for stdin) and print the result as UTF-8 on stdout.")
     p.add_argument("input", nargs="?", default="-", metavar="FILE", help="input file (UTF-8, GB18030, UTF-16 with BOM); - or nothing for stdin")
-    p.add_argument("--kind", choices=["auto", "dropped", "ocr", "clean"], default="auto", help="the damage to repair; auto detects it (default)")
+    p.add_argument("--kind", choices=["auto", *KINDS], default="auto", help="the damage to repair; auto detects it (default)")
     p.add_argument("--model", metavar="PATH", help="ARPA model (default: models/default.arpa)")
     p.add_argument("--drop-set", metavar="FILE", help="dropped text: the deleted characters, one per line (default: inferred)")
     p.add_argument("--punct", action="store_true", help="dropped text: also put punctuation (，。、；) back where confident")
@@ -211,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train a character n-gram model (ARPA)", description="Estimate an interpolated modified Kneser-Ney character model from clean UTF-8 text files; writes MODEL (ARPA) and the word counts beside it (MODEL stem + .words.tsv).")
     p.add_argument("corpus", nargs="+", metavar="CORPUS", help="clean UTF-8 text files")
     p.add_argument("-o", "--output", required=True, metavar="MODEL", help="ARPA file to write")
-    p.add_argument("--order", type=int, default=6, help="n-gram order (default 6)")
+    p.add_argument("--order", type=int, default=ORDER, help=f"n-gram order (default {ORDER})")
     p.add_argument("--punct", action="store_true",
                    help="train the punctuation model of the dropped restorer instead (Han characters and ，。、；)")
     p.set_defaults(func=cmd_train)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 Kind = Literal["dropped", "ocr", "clean"]
 Reason = Literal["insertion", "punctuation", "layout", "glyph"]
+#: the kinds a repair may be asked for, in order (``Kind``'s values)
+KINDS: tuple[str, ...] = get_args(Kind)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from ..errors import ModelError
 from ..lm.scorer import Model
+from ..lm.train import ORDER as DEFAULT_ORDER
 from ..normalize import HAN, paragraphs
 from ..resources import PUNCT_MODEL
 from ..search import Option, beam_search_chunked
@@ -53,7 +54,7 @@ MARK_MAP: Mapping[str, str] = {
 _STRENGTH = {"。": 3, "；": 2, "，": 1, "、": 0}
 #: log10 penalty per inserted mark (tuned leave-one-draft-out, benchmarks/punct_accuracy.py).
 PENALTY: Mapping[str, float] = {"，": 0.75, "。": 1.0, "、": 1.0, "；": 1.5}
-ORDER = 6
+ORDER = DEFAULT_ORDER
 BEAM = 8
 #: Boundaries per independently decoded chunk, and boundaries of context re-decoded before it.
 CHUNK = 48

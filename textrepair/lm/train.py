@@ -50,6 +50,8 @@ BOS, EOS, UNK = "<s>", "</s>", "<unk>"
 #: lmplz's ``--discount_fallback`` values (D1, D2, D3+), used for an order whose
 #: count-of-counts make Chen & Goodman's formulas undefined or out of range.
 FALLBACK_DISCOUNTS = (0.5, 1.0, 1.5)
+#: the default n-gram order of the character models (chosen by held-out perplexity; kenlm's pip build stops at 6)
+ORDER = 6
 #: log10 probability written for ``<s>``, which is never predicted.
 BOS_LOGPROB = -99.0
 
@@ -249,6 +251,6 @@ def estimate_from_counts(raw: list[Counter[Ngram]], *, kneser_ney: bool = True) 
     return model
 
 
-def train(units: Iterable[str], order: int = 6) -> NgramModel:
+def train(units: Iterable[str], order: int = ORDER) -> NgramModel:
     """Alias of :func:`estimate` with the project's default order."""
     return estimate(units, order)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 
 import regex
 
-from ..normalize import CJK_PUNCT, HALF_TO_FULL_PUNCT
+from ..normalize import CJK_PUNCT, HALF_TO_FULL_PUNCT, HAN
 from ..types import Edit
 
 __all__ = [
@@ -41,7 +41,7 @@ __all__ = [
 
 Fix = Callable[[str], list[Edit]]
 
-_HAN = regex.compile(r"\p{Han}")
+_HAN = HAN
 _HSPACE = " \t\u3000"
 #: spaces a column join leaves (a tab is layout someone typed: never removed)
 _SPACE_RUN = regex.compile(r"[ \u3000]+")

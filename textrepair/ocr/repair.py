@@ -33,10 +33,7 @@ hardly knows it (rarer than the :attr:`OcrConfig.rare_rank`-th character of jieb
 dictionary): such a glyph pays ``log10(count / count at rare_rank)``. The
 decision is a joint search over the paragraph
 (:func:`textrepair.search.beam_search`), so runs of neighbouring errors are
-corrected together. ``error_rate`` is set low enough that clean
-text is (almost) never changed; it was calibrated leave-one-out on simulated
-damage on tuning draws (``benchmarks/ocr_misses.py``) and reported on others
-(``benchmarks/accuracy.py``).
+corrected together. Every setting is in :class:`~textrepair.ocr.config.OcrConfig`.
 
 The language model is over Han characters, so a paragraph's Han characters are
 scored as one stream: column-join spaces and punctuation do not disturb it.
@@ -62,6 +59,7 @@ from ..lm.scorer import Cached, Interpolated, Model, Scorer
 from ..lm.train import BOS, EOS, estimate_from_counts
 from ..lm.words import UsageModel, load_word_model
 from ..script import foreign_spans
+from ..normalize import HAN
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
 from ..usage import GeneralWords, domain_char_counts, general_char_counts, mixture_weight, words_path_for
@@ -80,7 +78,7 @@ from .layout import fix_layout
 
 _DEFAULT = OcrConfig()
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
-_HAN = regex.compile(r"\p{Han}")
+_HAN = HAN
 _NONE: frozenset[str] = frozenset()
 # stand-ins for <s> and </s> while a document's n-grams are counted as strings (never Han)
 _BOS_MARK, _EOS_MARK = "\x02", "\x03"
@@ -435,9 +433,7 @@ class GlyphCorrector:
         (indexes into *han* where a clause starts)
         bound what general usage sees (:meth:`_weigh_usage`); *trigrams*, the
         page's trigram counts, weigh in what the rest of the page says of the
-        replacements that survive (:meth:`_weigh_repeats`; weighing every
-        candidate before the screen decides the same on the tuning draws, at
-        four times the cost).
+        replacements that survive (:meth:`_weigh_repeats`).
         """
         n = lm.order - 1
         slots = [self.options(ch) for ch in han]
