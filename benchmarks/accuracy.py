@@ -39,9 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textrepair import api, noise  # noqa: E402
 from textrepair.corpus import files_with_role, read_text, units_from_files  # noqa: E402
-from textrepair.usage import segment_counts, words_path_for, write_word_counts  # noqa: E402
 from textrepair.lm import Model, estimate, write_arpa  # noqa: E402
 from textrepair.normalize import han_only  # noqa: E402
+from textrepair.usage import segment_counts, words_path_for, write_word_counts  # noqa: E402
 
 ORDER = 6
 OCR_RATES = (0.002, 0.01, 0.03)
@@ -59,7 +59,8 @@ DRAW_STRIDE = 100_000
 
 
 def ocr_seed(held: int, rate: float, draw: int) -> int:
-    """Seed of the damage of held-out draft *held* at *rate*, draw *draw* (shared with compare_pycorrector.py)."""
+    """Seed of the damage of held-out draft *held* at *rate*, draw *draw* (shared with
+    compare_pycorrector.py)."""
     return held * 100 + int(rate * 1000) + draw * DRAW_STRIDE
 
 
@@ -186,9 +187,16 @@ def run_dropped(folds: list[int], workdir: Path) -> list[dict[str, object]]:
             ("no insertion", damaged.replace(" ", "")),
             ("most frequent per gap type", frequency_baseline(damaged, table)),
         ):
-            rows.append({"fold": drafts[held].name, "system": system, **insertion_scores(truth, out, kept),
-                         "seconds": elapsed if system == "textrepair" else 0.0, "kept": len(damaged.replace(" ", "")),
-                         "drop_set": len(drop_set)})
+            rows.append(
+                {
+                    "fold": drafts[held].name,
+                    "system": system,
+                    **insertion_scores(truth, out, kept),
+                    "seconds": elapsed if system == "textrepair" else 0.0,
+                    "kept": len(damaged.replace(" ", "")),
+                    "drop_set": len(drop_set),
+                }
+            )
     return rows
 
 
@@ -207,24 +215,52 @@ def run_ocr(folds: list[int], workdir: Path, draws: int = OCR_DRAWS) -> list[dic
         clean = read_text(drafts[held])
         n_han = len(han_only(clean))
         changed = len(corrector.correct(clean))
-        rows.append({"fold": drafts[held].name, "rate": 0.0, "clean_change_rate": changed / n_han, "han": n_han})
+        rows.append(
+            {
+                "fold": drafts[held].name,
+                "rate": 0.0,
+                "clean_change_rate": changed / n_han,
+                "han": n_han,
+            }
+        )
         for source, rate, draw in itertools.product(OCR_SOURCES, OCR_RATES, range(draws)):
-            damaged, subs = noise.ocr(clean, rate=rate, rng=random.Random(ocr_seed(held, rate, draw)),
-                                      confusions=load_confusions(name=source),
-                                      wrap_every=None, halfwidth=False, lose_lines=0.0)
+            damaged, subs = noise.ocr(
+                clean,
+                rate=rate,
+                rng=random.Random(ocr_seed(held, rate, draw)),
+                confusions=load_confusions(name=source),
+                wrap_every=None,
+                halfwidth=False,
+                lose_lines=0.0,
+            )
             assert len(damaged) == len(clean)
             errors = {off: true for off, true, _ in subs}
             edits = {e.offset: e.new for e in corrector.correct(damaged)}
             det_tp = sum(1 for off in edits if off in errors)
             cor_tp = sum(1 for off, new in edits.items() if errors.get(off) == new)
-            after = sum(1 for off in errors if edits.get(off) != errors[off]) + sum(1 for off in edits if off not in errors)
+            after = sum(1 for off in errors if edits.get(off) != errors[off]) + sum(
+                1 for off in edits if off not in errors
+            )
             dp, dr, df = prf(det_tp, len(edits) - det_tp, len(errors) - det_tp)
             cp, cr, cf = prf(cor_tp, len(edits) - cor_tp, len(errors) - cor_tp)
-            rows.append({"fold": drafts[held].name, "source": source, "rate": rate, "draw": draw,
-                         "errors": len(errors), "edits": len(edits),
-                         "det_P": dp, "det_R": dr, "det_F1": df, "cor_P": cp, "cor_R": cr, "cor_F1": cf,
-                         "error_reduction": (len(errors) - after) / len(errors) if errors else 1.0,
-                         "false_corrections": len(edits) - det_tp})
+            rows.append(
+                {
+                    "fold": drafts[held].name,
+                    "source": source,
+                    "rate": rate,
+                    "draw": draw,
+                    "errors": len(errors),
+                    "edits": len(edits),
+                    "det_P": dp,
+                    "det_R": dr,
+                    "det_F1": df,
+                    "cor_P": cp,
+                    "cor_R": cr,
+                    "cor_F1": cf,
+                    "error_reduction": (len(errors) - after) / len(errors) if errors else 1.0,
+                    "false_corrections": len(edits) - det_tp,
+                }
+            )
     return rows
 
 
@@ -239,34 +275,60 @@ def print_dropped(rows: list[dict[str, object]]) -> None:
     print("| held-out draft | system | insertion P | R | F1 | exact gap | CER | restore s |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['fold']} | {r['system']} | {r['P']:.3f} | {r['R']:.3f} | {r['F1']:.3f} | {r['exact_gap']:.3f} | {r['CER']:.3f} | {r['seconds']:.2f} |")
+        print(
+            f"| {r['fold']} | {r['system']} | {r['P']:.3f} | {r['R']:.3f} | {r['F1']:.3f} | "
+            f"{r['exact_gap']:.3f} | {r['CER']:.3f} | {r['seconds']:.2f} |"
+        )
     for system in dict.fromkeys(r["system"] for r in rows):
         sub = [r for r in rows if r["system"] == system]
-        print(f"| **mean** | {system} | {mean(sub, 'P'):.3f} | {mean(sub, 'R'):.3f} | {mean(sub, 'F1'):.3f} | {mean(sub, 'exact_gap'):.3f} | {mean(sub, 'CER'):.3f} | |")
+        print(
+            f"| **mean** | {system} | {mean(sub, 'P'):.3f} | {mean(sub, 'R'):.3f} | "
+            f"{mean(sub, 'F1'):.3f} | {mean(sub, 'exact_gap'):.3f} | {mean(sub, 'CER'):.3f} | |"
+        )
 
 
 def print_ocr(rows: list[dict[str, object]]) -> None:
     print("\n### OCR glyph correction, leave-one-draft-out\n")
     clean = [r for r in rows if r["rate"] == 0.0]
-    print(f"clean-text change rate (do no harm): {mean(clean, 'clean_change_rate') * 100:.4f} % of {int(sum(float(r['han']) for r in clean))} Han characters\n")  # type: ignore[arg-type]
+    print(
+        f"clean-text change rate (do no harm): {mean(clean, 'clean_change_rate') * 100:.4f} % of "
+        f"{int(sum(float(r['han']) for r in clean))} Han characters\n"
+    )  # type: ignore[arg-type]
     draws = sorted({int(r["draw"]) for r in rows if "draw" in r})  # type: ignore[call-overload]
-    print(f"means over the folds and {len(draws)} damage draws each; the last column, the error reduction of each draw (mean over folds)\n")
-    print("| errors drawn from | error rate | errors | detection P | R | F1 | correction P | R | F1 | error reduction | false corrections | per draw |")
+    print(
+        f"means over the folds and {len(draws)} damage draws each; the last column, the error "
+        f"reduction of each draw (mean over folds)\n"
+    )
+    print(
+        "| errors drawn from | error rate | errors | detection P | R | F1 | correction P | R | F1 "
+        "| error reduction | false corrections | per draw |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for source, rate in itertools.product(OCR_SOURCES, OCR_RATES):
         sub = [r for r in rows if r["rate"] == rate and r.get("source") == source]
         errs = sum(int(r["errors"]) for r in sub)  # type: ignore[arg-type]
         fc = sum(int(r["false_corrections"]) for r in sub)  # type: ignore[arg-type]
-        per_draw = " ".join(f"{mean([r for r in sub if r['draw'] == d], 'error_reduction'):.3f}" for d in draws)
-        print(f"| {source}.tsv | {rate * 100:.1f} % | {errs} | {mean(sub, 'det_P'):.3f} | {mean(sub, 'det_R'):.3f} | {mean(sub, 'det_F1'):.3f} | "
-              f"{mean(sub, 'cor_P'):.3f} | {mean(sub, 'cor_R'):.3f} | {mean(sub, 'cor_F1'):.3f} | {mean(sub, 'error_reduction'):.3f} | {fc} | {per_draw} |")
+        per_draw = " ".join(
+            f"{mean([r for r in sub if r['draw'] == d], 'error_reduction'):.3f}" for d in draws
+        )
+        print(
+            f"| {source}.tsv | {rate * 100:.1f} % | {errs} | {mean(sub, 'det_P'):.3f} | "
+            f"{mean(sub, 'det_R'):.3f} | {mean(sub, 'det_F1'):.3f} | "
+            f"{mean(sub, 'cor_P'):.3f} | {mean(sub, 'cor_R'):.3f} | {mean(sub, 'cor_F1'):.3f} | "
+            f"{mean(sub, 'error_reduction'):.3f} | {fc} | {per_draw} |"
+        )
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", choices=["dropped", "ocr"])
     ap.add_argument("--folds", default="0,1,2")
-    ap.add_argument("--draws", type=int, default=OCR_DRAWS, help=f"OCR damage draws per fold, source and rate (default {OCR_DRAWS})")
+    ap.add_argument(
+        "--draws",
+        type=int,
+        default=OCR_DRAWS,
+        help=f"OCR damage draws per fold, source and rate (default {OCR_DRAWS})",
+    )
     args = ap.parse_args()
     folds = [int(x) for x in args.folds.split(",")]
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,7 +4,8 @@ Usage: ``python benchmarks/bench_batch.py [--docs N] [--chars C]``
 
 Builds a folder of N documents (slices of the training drafts damaged as OCR'd reprints
 by :func:`textrepair.noise.ocr`: 1 % glyph substitutions, column-wrap spaces, half-width
-punctuation; alternately UTF-8 and GB18030), then runs :func:`textrepair.batch.run_batch` on it with ``--workers 1`` and
+punctuation; alternately UTF-8 and GB18030), then runs :func:`textrepair.batch.run_batch` on it with
+``--workers 1`` and
 ``--workers 2``, each run in a fresh forked process so its memory is measured alone.
 Prints documents/second, the 2-vs-1 ratio (the goal is >= 1.8x on a 2-core machine)
 and the peak RSS of a worker (``getrusage``: for one worker the run's own process, for

@@ -33,6 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from accuracy import gaps  # noqa: E402
+
 from textrepair import api  # noqa: E402
 from textrepair.corpus import files_with_role, read_text  # noqa: E402
 from textrepair.dropped.restorer import parse_line  # noqa: E402
@@ -41,7 +42,8 @@ from textrepair.search import beam_search  # noqa: E402
 
 
 class KenlmLoopScorer:
-    """The decoder-facing part of :class:`textrepair.lm.Model`, scored by kenlm one token at a time."""
+    """The decoder-facing part of :class:`textrepair.lm.Model`, scored by kenlm one token at a
+    time."""
 
     def __init__(self, model: Model):
         self.inner = model
@@ -57,7 +59,9 @@ class KenlmLoopScorer:
     def null_state(self) -> State:
         return State("", False)
 
-    def score_continuations(self, states: Sequence[State], continuations: Sequence[str], eos: bool = False) -> np.ndarray:
+    def score_continuations(
+        self, states: Sequence[State], continuations: Sequence[str], eos: bool = False
+    ) -> np.ndarray:
         m = self.kenlm
         out = np.empty(len(states))
         for i, (state, cont) in enumerate(zip(states, continuations)):
@@ -113,16 +117,35 @@ def main() -> int:
     kept_chars = set(text) - {" "}
     # the same unchunked search scored by numpy must give exactly the kenlm-loop result
     lattice = restorer.lattice(parse_line(text))
-    unchunked = restorer.assemble(text, lattice, beam_search(model, lattice.slots, beam=restorer.config.beam).choices)[0]
+    unchunked = restorer.assemble(
+        text, lattice, beam_search(model, lattice.slots, beam=restorer.config.beam).choices
+    )[0]
     ratios = [k / o for o, k in zip(ours, theirs)]
-    print(f"dropped witness: {kept} kept characters; cold first call (model, lexicon, index, drop set, restore) {cold:.2f}s")
-    print(f"outputs: numpy lockstep == first call: {a == first}; unchunked search, numpy == kenlm loop: {unchunked == b}; "
-          f"lockstep chunks change {sum(x != y for x, y in zip(gaps(a, kept_chars), gaps(b, kept_chars)))} of {kept + 1} gaps\n")
+    print(
+        f"dropped witness: {kept} kept characters; cold first call (model, lexicon, index, drop "
+        f"set, restore) {cold:.2f}s"
+    )
+    print(
+        f"outputs: numpy lockstep == first call: {a == first}; unchunked search, numpy == kenlm "
+        f"loop: {unchunked == b}; "
+        f"lockstep chunks change "
+        f"{sum(x != y for x, y in zip(gaps(a, kept_chars), gaps(b, kept_chars)))} of "
+        f"{kept + 1} gaps\n"
+    )
     print("| decoder | median s | min s | max s | kept chars/s |")
     print("|---|---|---|---|---|")
-    for name, ts in (("textrepair (numpy, lockstep)", ours), ("kenlm loop (BaseScore per token)", theirs)):
-        print(f"| {name} | {statistics.median(ts):.3f} | {min(ts):.3f} | {max(ts):.3f} | {kept / statistics.median(ts):,.0f} |")
-    print(f"\nspeed-up (kenlm loop / textrepair, pair by pair): median {statistics.median(ratios):.2f}x, min {min(ratios):.2f}x, max {max(ratios):.2f}x")
+    for name, ts in (
+        ("textrepair (numpy, lockstep)", ours),
+        ("kenlm loop (BaseScore per token)", theirs),
+    ):
+        print(
+            f"| {name} | {statistics.median(ts):.3f} | {min(ts):.3f} | {max(ts):.3f} | "
+            f"{kept / statistics.median(ts):,.0f} |"
+        )
+    print(
+        f"\nspeed-up (kenlm loop / textrepair, pair by pair): median "
+        f"{statistics.median(ratios):.2f}x, min {min(ratios):.2f}x, max {max(ratios):.2f}x"
+    )
     return 0
 
 

@@ -39,7 +39,12 @@ def make_strings(units: Sequence[str], vocab: Sequence[str], n: int, seed: int) 
             start = rng.randint(0, max(0, len(u) - length))
             out.append(u[start : start + length])
         else:
-            out.append("".join(rng.choice(UNSEEN) if rng.random() < 0.05 else rng.choice(vocab) for _ in range(length)))
+            out.append(
+                "".join(
+                    rng.choice(UNSEEN) if rng.random() < 0.05 else rng.choice(vocab)
+                    for _ in range(length)
+                )
+            )
     return out
 
 
@@ -87,7 +92,9 @@ def timed(fn: Callable[[], np.ndarray]) -> tuple[float, np.ndarray]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--model", default=None, help="ARPA model (default: models/default.arpa)")
     ap.add_argument("--strings", type=int, default=20_000)
     ap.add_argument("--repeats", type=int, default=5)
@@ -121,7 +128,10 @@ def main() -> None:
     med = {k: statistics.median(v) for k, v in times.items()}
     cps = {k: chars / med[k] for k in runners}
     a, b, c = runners
-    print(f"model: {path} (order {ours.order}); {len(strings)} strings, {chars} characters; median of {args.repeats} runs\n")
+    print(
+        f"model: {path} (order {ours.order}); {len(strings)} strings, {chars} characters; median "
+        f"of {args.repeats} runs\n"
+    )
     print("| scorer | median time (s) | characters/s | ours / this |")
     print("|---|---:|---:|---:|")
     for k in runners:

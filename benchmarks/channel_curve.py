@@ -1,4 +1,5 @@
-"""Learning curve of the channel: how many proofread pages a user needs to adapt the repairer to an engine.
+"""Learning curve of the channel: how many proofread pages a user needs to adapt the repairer to an
+engine.
 
 Channels are learnt (:func:`textrepair.ocr.channel.learn`) from the first *k*
 documents of the ``channel`` set of real-engine OCR (``corpora/real_ocr/channel``,
@@ -31,7 +32,13 @@ def channel_pages() -> list[tuple[str, str, str]]:
     pages = []
     for ocr in sorted(folder.glob("*.ocr.txt")):
         doc = ocr.name.split(".")[0]
-        pages.append((ocr.name, (folder / f"{doc}.truth.txt").read_text(encoding="utf-8"), ocr.read_text(encoding="utf-8")))
+        pages.append(
+            (
+                ocr.name,
+                (folder / f"{doc}.truth.txt").read_text(encoding="utf-8"),
+                ocr.read_text(encoding="utf-8"),
+            )
+        )
     random.Random(0).shuffle(pages)
     return pages
 
@@ -43,15 +50,22 @@ def main() -> int:
     pages = channel_pages()
     base = make_corrector(api.load_model(), channel="none")
     docs = documents("dev")
-    print("| pages | characters | errors seen | subs | fixed | wrong | false | error red. | clean changes |")
+    print(
+        "| pages | characters | errors seen | subs | fixed | wrong | false | error red. | clean "
+        "changes |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for k in (int(x) for x in args.pages.split(",")):
         channel = learn(pages[:k]) if k else None
         corrector = dataclasses.replace(base, channel=channel)
         c = evaluate(corrector, docs)
-        print(f"| {k} | {channel.characters if channel else 0} | {channel.errors if channel else 0} | {c['subs']} | "
-              f"{c['fixed']} | {c['wrong']} | {c['false']} | {1 - c['after'] / c['before']:.1%} | "
-              f"{c['clean_changes']}/{c['clean_han']} |", flush=True)
+        print(
+            f"| {k} | {channel.characters if channel else 0} | {channel.errors if channel else 0} "
+            f"| {c['subs']} | "
+            f"{c['fixed']} | {c['wrong']} | {c['false']} | {1 - c['after'] / c['before']:.1%} | "
+            f"{c['clean_changes']}/{c['clean_han']} |",
+            flush=True,
+        )
     return 0
 
 

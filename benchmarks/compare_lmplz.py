@@ -63,7 +63,9 @@ def _missing_apt_packages() -> list[str]:
     """Debian packages of :data:`APT_PACKAGES` that are not installed."""
     missing = []
     for pkg in APT_PACKAGES:
-        res = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True)
+        res = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True
+        )
         if "install ok installed" not in res.stdout:
             missing.append(pkg)
     return missing
@@ -87,7 +89,20 @@ def _kenlm_source() -> Path:
         return existing[-1]
     # --no-binary kenlm (not :all:) so pip may use wheels of the build tools it
     # needs to read the sdist's metadata instead of compiling cmake from source.
-    _run([sys.executable, "-m", "pip", "download", "--no-binary", "kenlm", "--no-deps", "kenlm", "-d", src])
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-binary",
+            "kenlm",
+            "--no-deps",
+            "kenlm",
+            "-d",
+            src,
+        ]
+    )
     tarball = max(src.glob("kenlm-*.tar.gz"))
     with tarfile.open(tarball) as tf:
         tf.extractall(src, filter="data")
@@ -102,7 +117,9 @@ def ensure_lmplz(rebuild: bool = False) -> Path:
     source = _kenlm_source()
     build = THIRD_PARTY / "build"
     build.mkdir(parents=True, exist_ok=True)
-    _run(["cmake", source, f"-DKENLM_MAX_ORDER={MAX_ORDER}", "-DCMAKE_BUILD_TYPE=Release"], cwd=build)
+    _run(
+        ["cmake", source, f"-DKENLM_MAX_ORDER={MAX_ORDER}", "-DCMAKE_BUILD_TYPE=Release"], cwd=build
+    )
     _run(["make", f"-j{os.cpu_count() or 1}", "lmplz"], cwd=build)
     if not LMPLZ.exists():
         raise SystemExit(f"lmplz build finished but {LMPLZ} is missing")
@@ -168,7 +185,6 @@ def compare_models(ours: NgramModel, theirs: NgramModel) -> Comparison:
     return cmp
 
 
-
 def kenlm_perplexity(arpa: Path, units: Sequence[str]) -> float:
     """Per-token perplexity (``</s>`` counted) of *units* under ``kenlm.Model``."""
     import kenlm
@@ -190,7 +206,9 @@ def held_out_perplexities(lmplz: Path, order: int, work: Path) -> list[tuple[str
         ours, theirs = work / f"ours-{held.stem}.arpa", work / f"lmplz-{held.stem}.arpa"
         train_ours(train_units, order, ours)
         train_lmplz(lmplz, train_units, order, theirs)
-        rows.append((held.stem, kenlm_perplexity(ours, test_units), kenlm_perplexity(theirs, test_units)))
+        rows.append(
+            (held.stem, kenlm_perplexity(ours, test_units), kenlm_perplexity(theirs, test_units))
+        )
     return rows
 
 
@@ -222,16 +240,24 @@ def report(order: int, cmp: Comparison, ppl: list[tuple[str, float, float]]) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--order", type=int, default=6, help="n-gram order for both trainers (default 6)")
+    ap.add_argument(
+        "--order", type=int, default=6, help="n-gram order for both trainers (default 6)"
+    )
     ap.add_argument("--rebuild", action="store_true", help="rebuild lmplz even if it exists")
     args = ap.parse_args(argv)
     if not 1 <= args.order <= MAX_ORDER:
         ap.error(f"--order must be in 1..{MAX_ORDER}")
     # the kenlm Python module is usually compiled for orders up to 6
     if args.order > 6:
-        print(f"note: kenlm.Model must support order {args.order} for the perplexities", file=sys.stderr)
+        print(
+            f"note: kenlm.Model must support order {args.order} for the perplexities",
+            file=sys.stderr,
+        )
     if shutil.which("dpkg-query") is None and not LMPLZ.exists():
-        raise SystemExit("lmplz is not built and this is not a Debian system; build it by hand into third_party/build")
+        raise SystemExit(
+            "lmplz is not built and this is not a Debian system; build it by hand into "
+            "third_party/build"
+        )
     lmplz = ensure_lmplz(args.rebuild)
     units = list(units_from_files(files_with_role("train")))
     with tempfile.TemporaryDirectory() as tmp:

@@ -87,6 +87,7 @@ socket.socket.connect = _no_network  # type: ignore[method-assign,assignment]
 socket.socket.connect_ex = _no_network  # type: ignore[method-assign,assignment]
 
 from accuracy import OCR_DRAWS, OCR_RATES, fold_model, mean, ocr_seed  # noqa: E402
+
 from textrepair import api, noise  # noqa: E402
 from textrepair.corpus import files_with_role, read_text  # noqa: E402
 from textrepair.normalize import HAN, han_only  # noqa: E402
@@ -100,6 +101,7 @@ SYSTEMS = ("textrepair GlyphCorrector", "pycorrector Corrector (kenlm)")
 
 # --------------------------------------------------------------------------- pycorrector
 
+
 def load_pycorrector(arpa: Path):  # type: ignore[no-untyped-def]
     """pycorrector's statistical Corrector on *arpa*, made unable to download anything."""
     t = time.perf_counter()
@@ -110,7 +112,9 @@ def load_pycorrector(arpa: Path):  # type: ignore[no-untyped-def]
     logger.remove()  # its debug logging goes to stderr per call
 
     def refuse_download(*args: object, **kwargs: object) -> str:
-        raise RuntimeError(f"pycorrector tried to download {args[:2]!r}; it must use the given ARPA")
+        raise RuntimeError(
+            f"pycorrector tried to download {args[:2]!r}; it must use the given ARPA"
+        )
 
     detector_mod.get_file = refuse_download
     if not arpa.exists():
@@ -118,9 +122,13 @@ def load_pycorrector(arpa: Path):  # type: ignore[no-untyped-def]
     corrector = pycorrector.Corrector(language_model_path=str(arpa))
     corrector.check_corrector_initialized()
     with quiet_stderr():
-        corrector.check_detector_initialized()  # loads kenlm (our ARPA), word freq, names, stroke tables
-    print(f"pycorrector {pycorrector.__version__} loaded in {time.perf_counter() - t:.1f} s "
-          f"(torch {sys.modules['torch'].__version__})", file=sys.stderr)
+        # loads kenlm (our ARPA), word freq, names, stroke tables
+        corrector.check_detector_initialized()
+    print(
+        f"pycorrector {pycorrector.__version__} loaded in {time.perf_counter() - t:.1f} s "
+        f"(torch {sys.modules['torch'].__version__})",
+        file=sys.stderr,
+    )
     return corrector
 
 
@@ -148,11 +156,18 @@ def score(errors: dict[int, str], edits: dict[int, str]) -> dict[str, float]:
     correct = sum(1 for off, new in edits.items() if errors.get(off) == new)
     false = sum(1 for off in edits if off not in errors)
     after = sum(1 for off in errors if edits.get(off) != errors[off]) + false
-    return {"errors": len(errors), "edits": len(edits), "correct": correct, "false": false,
-            "error_reduction": (len(errors) - after) / len(errors) if errors else 1.0}
+    return {
+        "errors": len(errors),
+        "edits": len(edits),
+        "correct": correct,
+        "false": false,
+        "error_reduction": (len(errors) - after) / len(errors) if errors else 1.0,
+    }
 
 
-def run(folds: list[int], workdir: Path, py, draws: int = OCR_DRAWS) -> tuple[list[dict[str, object]], dict[str, float]]:  # type: ignore[no-untyped-def]
+def run(
+    folds: list[int], workdir: Path, py, draws: int = OCR_DRAWS
+) -> tuple[list[dict[str, object]], dict[str, float]]:  # type: ignore[no-untyped-def]
     drafts = files_with_role("train")
     table = load_confusions()
     rows: list[dict[str, object]] = []
@@ -162,13 +177,22 @@ def run(folds: list[int], workdir: Path, py, draws: int = OCR_DRAWS) -> tuple[li
         model = fold_model(train, workdir, f"fold{held}")
         set_lm(py, workdir / f"fold{held}.arpa")
         ours = make_corrector(model, table)
-        systems = {SYSTEMS[0]: lambda t: ours_changes(ours, t), SYSTEMS[1]: lambda t: pycorrector_changes(py, t)}
+        systems = {
+            SYSTEMS[0]: lambda t: ours_changes(ours, t),
+            SYSTEMS[1]: lambda t: pycorrector_changes(py, t),
+        }
         clean = read_text(drafts[held])
         n_han = len(han_only(clean))
         texts = [(0.0, clean, {})]
         for rate, draw in itertools.product(OCR_RATES, range(draws)):
-            damaged, subs = noise.ocr(clean, rate=rate, rng=random.Random(ocr_seed(held, rate, draw)),
-                                      wrap_every=None, halfwidth=False, lose_lines=0.0)
+            damaged, subs = noise.ocr(
+                clean,
+                rate=rate,
+                rng=random.Random(ocr_seed(held, rate, draw)),
+                wrap_every=None,
+                halfwidth=False,
+                lose_lines=0.0,
+            )
             assert len(damaged) == len(clean)
             texts.append((rate, damaged, {off: true for off, true, _ in subs}))
         for system, fn in systems.items():
@@ -176,7 +200,15 @@ def run(folds: list[int], workdir: Path, py, draws: int = OCR_DRAWS) -> tuple[li
                 t = time.perf_counter()
                 edits = fn(text)
                 seconds[system] += time.perf_counter() - t
-                rows.append({"fold": held, "system": system, "rate": rate, "han": n_han, **score(errors, edits)})
+                rows.append(
+                    {
+                        "fold": held,
+                        "system": system,
+                        "rate": rate,
+                        "han": n_han,
+                        **score(errors, edits),
+                    }
+                )
             print(f"fold {held} ({drafts[held].name}): {system} done", file=sys.stderr)
     return rows, seconds
 
@@ -195,8 +227,14 @@ def witness_counts(py) -> dict[str, int]:  # type: ignore[no-untyped-def]
 
 
 def print_table(rows: list[dict[str, object]], folds: list[int]) -> None:
-    print(f"\n### OCR glyph correction vs pycorrector, same fold ARPA (leave-one-draft-out, folds {folds})\n")
-    print("| system | error rate | errors | corrections made | correct | false | error reduction | clean-text change rate |")
+    print(
+        f"\n### OCR glyph correction vs pycorrector, same fold ARPA (leave-one-draft-out, folds "
+        f"{folds})\n"
+    )
+    print(
+        "| system | error rate | errors | corrections made | correct | false | error reduction | "
+        "clean-text change rate |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for system in SYSTEMS:
         clean = [r for r in rows if r["system"] == system and r["rate"] == 0.0]
@@ -206,25 +244,39 @@ def print_table(rows: list[dict[str, object]], folds: list[int]) -> None:
         for rate in OCR_RATES:
             sub = [r for r in rows if r["system"] == system and r["rate"] == rate]
             tot = {k: sum(int(r[k]) for r in sub) for k in ("errors", "edits", "correct", "false")}  # type: ignore[call-overload]
-            print(f"| {system} | {rate * 100:.1f} % | {tot['errors']} | {tot['edits']} | {tot['correct']} | {tot['false']} | "
-                  f"{mean(sub, 'error_reduction') * 100:.1f} % | {clean_rate} |")
+            print(
+                f"| {system} | {rate * 100:.1f} % | {tot['errors']} | {tot['edits']} | "
+                f"{tot['correct']} | {tot['false']} | "
+                f"{mean(sub, 'error_reduction') * 100:.1f} % | {clean_rate} |"
+            )
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", default="0,1,2")
     ap.add_argument("--no-witness", action="store_true", help="skip the national OCR witness")
-    ap.add_argument("--draws", type=int, default=OCR_DRAWS, help=f"damage draws per fold and rate (default {OCR_DRAWS})")
+    ap.add_argument(
+        "--draws",
+        type=int,
+        default=OCR_DRAWS,
+        help=f"damage draws per fold and rate (default {OCR_DRAWS})",
+    )
     args = ap.parse_args()
     folds = [int(x) for x in args.folds.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         py = load_pycorrector(api.DEFAULT_MODEL)  # initialised once; each fold swaps its ARPA in
         rows, seconds = run(folds, Path(tmp), py, args.draws)
         print_table(rows, folds)
-        print(f"\nseconds (all folds, {1 + len(OCR_RATES) * args.draws} texts each): " + ", ".join(f"{s} {v:.1f}" for s, v in seconds.items()))
+        print(
+            f"\nseconds (all folds, {1 + len(OCR_RATES) * args.draws} texts each): "
+            + ", ".join(f"{s} {v:.1f}" for s, v in seconds.items())
+        )
         if not args.no_witness:
             counts = witness_counts(py)
-            print(f"\n### National OCR witness ({WITNESS.name}), default model: Han characters changed\n")
+            print(
+                f"\n### National OCR witness ({WITNESS.name}), default model: Han characters "
+                f"changed\n"
+            )
             print("| system | glyph changes |")
             print("|---|---|")
             for system, n in counts.items():

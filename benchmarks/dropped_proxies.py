@@ -32,7 +32,8 @@ the restorer given the true drop set, and the baseline: a plain beam search
 frequencies expect at least once but the document lacks, candidates = the 150
 most frequent runs of drop-set characters in the training text.
 
-    python benchmarks/dropped_proxies.py [--proxies loo,shared,general] [--drop-sets top,s0,s1] [--json FILE]
+    python benchmarks/dropped_proxies.py [--proxies loo,shared,general] [--drop-sets top,s0,s1]
+    [--json FILE]
 """
 
 from __future__ import annotations
@@ -54,10 +55,10 @@ from benchmarks.accuracy import fold_model, insertion_scores  # noqa: E402
 from textrepair import api, noise  # noqa: E402
 from textrepair.corpus import files_with_role, read_text, units_from_files  # noqa: E402
 from textrepair.dropped.restorer import parse_line  # noqa: E402
-from textrepair.usage import most_frequent_chars  # noqa: E402
 from textrepair.lm.scorer import Model, Scorer  # noqa: E402
 from textrepair.normalize import HAN, han_only  # noqa: E402
 from textrepair.search import Option, beam_search_chunked  # noqa: E402
+from textrepair.usage import most_frequent_chars  # noqa: E402
 
 PROXIES = ("loo", "shared", "general")
 DROP_SIZE = 85
@@ -78,7 +79,8 @@ def sampled_drop_set(name: str, size: int = DROP_SIZE, pool: int = POOL) -> list
 
 
 def shared_passages(text: str, others: Sequence[str], min_len: int = SHARED_MIN) -> list[str]:
-    """Maximal runs of *text*'s Han characters covered by ``min_len``-grams that *others* contain."""
+    """Maximal runs of *text*'s Han characters covered by ``min_len``-grams that *others*
+    contain."""
     grams = {o[i : i + min_len] for o in map(han_only, others) for i in range(len(o) - min_len + 1)}
     passages = []
     for line in text.splitlines():
@@ -101,7 +103,8 @@ def shared_passages(text: str, others: Sequence[str], min_len: int = SHARED_MIN)
 
 # --------------------------------------------------------------------------- baseline
 def baseline_drop_set(damaged: str, train_counts: Counter[str]) -> list[str]:
-    """Characters the training text's frequencies expect at least once in *damaged* but absent from it."""
+    """Characters the training text's frequencies expect at least once in *damaged* but absent from
+    it."""
     kept = Counter(damaged.replace(" ", "").replace("\n", ""))
     n, total = sum(kept.values()), sum(train_counts.values())
     return sorted(c for c, k in train_counts.items() if c not in kept and k / total * n >= 1.0)
@@ -121,7 +124,8 @@ def drop_runs(train_text: str, drop_set: set[str], limit: int = BASELINE_RUNS) -
 
 
 def baseline_restore(damaged: str, model: Scorer, train_text: str) -> str:
-    """The plain beam search: every gap offers nothing or one of the frequent runs, the LM decides."""
+    """The plain beam search: every gap offers nothing or one of the frequent runs, the LM
+    decides."""
     ds = set(baseline_drop_set(damaged, Counter(HAN.findall(train_text))))
     runs = drop_runs(train_text, ds)
     lattices = []
@@ -131,12 +135,22 @@ def baseline_restore(damaged: str, model: Scorer, train_text: str) -> str:
         for i, word in enumerate(parsed.words):
             vanished = parsed.vanished[i] > 0
             for j, ch in enumerate(word.kept):
-                slots.append([Option(r) for r in runs] if vanished and j == 0 else [Option("")] + [Option(r) for r in runs])
+                slots.append(
+                    [Option(r) for r in runs]
+                    if vanished and j == 0
+                    else [Option("")] + [Option(r) for r in runs]
+                )
                 slots.append([Option(ch)])
-        slots.append([Option(r) for r in runs] if parsed.vanished[-1] else [Option("")] + [Option(r) for r in runs])
+        slots.append(
+            [Option(r) for r in runs]
+            if parsed.vanished[-1]
+            else [Option("")] + [Option(r) for r in runs]
+        )
         lattices.append(slots)
     choices = beam_search_chunked(model, lattices, chunk=64, beam=BASELINE_BEAM)
-    return "\n".join("".join(s[c].text for s, c in zip(slots, ch)) for slots, ch in zip(lattices, choices))
+    return "\n".join(
+        "".join(s[c].text for s, c in zip(slots, ch)) for slots, ch in zip(lattices, choices)
+    )
 
 
 # --------------------------------------------------------------------------- scoring
@@ -165,7 +179,10 @@ def score(name: str, truth: str, damaged: str, restored: str) -> dict[str, objec
 def documents(proxy: str, drafts: list[Path]) -> list[tuple[str, str, list[Path]]]:
     """``(name, clean text, training drafts)`` of one proxy."""
     if proxy in ("general", "dev"):
-        text = "\n".join(read_text(p) for p in sorted((ROOT / "corpora" / "real_ocr" / proxy).glob("*.truth.txt")))
+        text = "\n".join(
+            read_text(p)
+            for p in sorted((ROOT / "corpora" / "real_ocr" / proxy).glob("*.truth.txt"))
+        )
         return [(proxy, text, drafts)]
     out = []
     for held, path in enumerate(drafts):
@@ -177,7 +194,9 @@ def documents(proxy: str, drafts: list[Path]) -> list[tuple[str, str, list[Path]
     return out
 
 
-def run(proxies: Sequence[str], drop_sets: Sequence[str], workdir: Path, systems: Sequence[str]) -> list[dict[str, object]]:
+def run(
+    proxies: Sequence[str], drop_sets: Sequence[str], workdir: Path, systems: Sequence[str]
+) -> list[dict[str, object]]:
     drafts = files_with_role("train")
     rows: list[dict[str, object]] = []
     models: dict[tuple[str, ...], Model] = {}
@@ -185,30 +204,59 @@ def run(proxies: Sequence[str], drop_sets: Sequence[str], workdir: Path, systems
         for name, text, train in documents(proxy, drafts):
             key = tuple(sorted(p.name for p in train))
             if key not in models:
-                models[key] = api.load_model() if len(train) == len(drafts) else fold_model(train, workdir, f"m{len(models)}")
+                models[key] = (
+                    api.load_model()
+                    if len(train) == len(drafts)
+                    else fold_model(train, workdir, f"m{len(models)}")
+                )
             model = models[key]
             train_text = "\n".join(units_from_files(train))
             for draw in drop_sets:
                 true_set = sampled_drop_set(draw)
-                pairs = [noise.drop_with_truth(line, true_set) for line in text.splitlines() if han_only(line)]
+                pairs = [
+                    noise.drop_with_truth(line, true_set)
+                    for line in text.splitlines()
+                    if han_only(line)
+                ]
                 damaged, truth = "\n".join(d for d, _ in pairs), "".join(t for _, t in pairs)
-                base = {"proxy": proxy, "doc": name, "draw": draw, "kept": len(HAN.findall(damaged)), "han": len(truth)}
+                base = {
+                    "proxy": proxy,
+                    "doc": name,
+                    "draw": draw,
+                    "kept": len(HAN.findall(damaged)),
+                    "han": len(truth),
+                }
                 inference = api.drop_set_inference(damaged, model)
                 inferred = inference.chars
                 deleted = Counter(c for c in truth if c in set(true_set))
-                ds = {"ds_P": len(set(inferred) & set(true_set)) / max(1, len(inferred)),
-                      "ds_R": occurrence_recall(inferred, deleted), "ds_size": len(inferred),
-                      "candidates": len(inference.candidates), "cand_R": occurrence_recall(inference.candidates, deleted)}
+                ds = {
+                    "ds_P": len(set(inferred) & set(true_set)) / max(1, len(inferred)),
+                    "ds_R": occurrence_recall(inferred, deleted),
+                    "ds_size": len(inferred),
+                    "candidates": len(inference.candidates),
+                    "cand_R": occurrence_recall(inference.candidates, deleted),
+                }
                 for system in systems:
                     t = time.perf_counter()
                     out = restore(system, damaged, model, true_set, train_text)
-                    row = {**base, **score(system, truth, damaged, out), "seconds": time.perf_counter() - t}
+                    row = {
+                        **base,
+                        **score(system, truth, damaged, out),
+                        "seconds": time.perf_counter() - t,
+                    }
                     if system == "restorer":
                         row.update(ds)
                     rows.append(row)
-                    print(f"  {proxy} {name} draw {draw} {system}: F1 {row['F1']:.3f} CER {row['CER']:.4f}"
-                          + (f" drop set P {ds['ds_P']:.2f} R {ds['ds_R']:.2f} ({ds['ds_size']})" if system == "restorer" else ""),
-                          file=sys.stderr)
+                    print(
+                        f"  {proxy} {name} draw {draw} {system}: F1 {row['F1']:.3f} CER "
+                        f"{row['CER']:.4f}"
+                        + (
+                            f" drop set P {ds['ds_P']:.2f} R {ds['ds_R']:.2f} ({ds['ds_size']})"
+                            if system == "restorer"
+                            else ""
+                        ),
+                        file=sys.stderr,
+                    )
     return rows
 
 
@@ -218,29 +266,53 @@ def mean(rows: list[dict[str, object]], key: str) -> float:
 
 
 def report(rows: list[dict[str, object]]) -> None:
-    print("| proxy | drop sets | system | insertion P | R | F1 | CER | drop set P | R | size | candidates R | size | seconds |")
+    print(
+        "| proxy | drop sets | system | insertion P | R | F1 | CER | drop set P | R | size | "
+        "candidates R | size | seconds |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     groups = dict.fromkeys((str(r["proxy"]), str(r["draw"]) == "top") for r in rows)
     for proxy, top in groups:
         for system in dict.fromkeys(str(r["system"]) for r in rows):
-            sub = [r for r in rows if r["proxy"] == proxy and (str(r["draw"]) == "top") == top and r["system"] == system]
+            sub = [
+                r
+                for r in rows
+                if r["proxy"] == proxy
+                and (str(r["draw"]) == "top") == top
+                and r["system"] == system
+            ]
             if not sub:
                 continue
             label = "top" if top else ",".join(dict.fromkeys(str(r["draw"]) for r in sub))
-            ds = (f"{mean(sub, 'ds_P'):.3f} | {mean(sub, 'ds_R'):.3f} | {mean(sub, 'ds_size'):.0f} | "
-                  f"{mean(sub, 'cand_R'):.3f} | {mean(sub, 'candidates'):.0f}"
-                  if "ds_P" in sub[0] else "— | — | — | — | —")
-            print(f"| {proxy} | {label} | {system} | {mean(sub, 'P'):.3f} | {mean(sub, 'R'):.3f} | {mean(sub, 'F1'):.3f} | "
-                  f"{mean(sub, 'CER') * 100:.2f} % | {ds} | {mean(sub, 'seconds'):.1f} |")
+            ds = (
+                f"{mean(sub, 'ds_P'):.3f} | {mean(sub, 'ds_R'):.3f} | {mean(sub, 'ds_size'):.0f} | "
+                f"{mean(sub, 'cand_R'):.3f} | {mean(sub, 'candidates'):.0f}"
+                if "ds_P" in sub[0]
+                else "— | — | — | — | —"
+            )
+            print(
+                f"| {proxy} | {label} | {system} | {mean(sub, 'P'):.3f} | {mean(sub, 'R'):.3f} | "
+                f"{mean(sub, 'F1'):.3f} | "
+                f"{mean(sub, 'CER') * 100:.2f} % | {ds} | {mean(sub, 'seconds'):.1f} |"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--proxies", default=",".join(PROXIES), help="comma-separated: loo, shared, general, dev")
-    ap.add_argument("--drop-sets", default="top,s0,s1",
-                    help="comma-separated: top (the most frequent characters), sN (sampled, seed N)")
-    ap.add_argument("--systems", default=",".join(SYSTEMS),
-                    help="comma-separated: restorer (inferred drop set), true-set (given the true one), baseline")
+    ap.add_argument(
+        "--proxies", default=",".join(PROXIES), help="comma-separated: loo, shared, general, dev"
+    )
+    ap.add_argument(
+        "--drop-sets",
+        default="top,s0,s1",
+        help="comma-separated: top (the most frequent characters), sN (sampled, seed N)",
+    )
+    ap.add_argument(
+        "--systems",
+        default=",".join(SYSTEMS),
+        help="comma-separated: restorer (inferred drop set), true-set (given the true one), "
+        "baseline",
+    )
     ap.add_argument("--json", type=Path, help="also write every row here")
     args = ap.parse_args(argv)
     systems = args.systems.split(",")

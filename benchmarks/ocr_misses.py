@@ -44,14 +44,26 @@ CATEGORIES = ("fixed", "wrong", "decision", "coverage", "false", "clean")
 
 def candidates(corrector: GlyphCorrector, damaged: str, offset: int) -> set[str]:
     """Every character the corrector would consider at *offset* before screening."""
-    observed, left, right = damaged[offset], damaged[offset - 1 : offset], damaged[offset + 1 : offset + 2]
+    observed, left, right = (
+        damaged[offset],
+        damaged[offset - 1 : offset],
+        damaged[offset + 1 : offset + 2],
+    )
     opts = corrector.options(observed) + corrector.part_options(observed, left, right)
-    opts += corrector.sibling_options(observed, left, right) + corrector.lookalike_options(observed, left, right)
+    opts += corrector.sibling_options(observed, left, right) + corrector.lookalike_options(
+        observed, left, right
+    )
     return {o.text for o in opts}
 
 
 def context(text: str, offset: int, width: int = 6) -> str:
-    return (text[max(0, offset - width) : offset] + "[" + text[offset] + "]" + text[offset + 1 : offset + 1 + width]).replace("\n", " ")
+    return (
+        text[max(0, offset - width) : offset]
+        + "["
+        + text[offset]
+        + "]"
+        + text[offset + 1 : offset + 1 + width]
+    ).replace("\n", " ")
 
 
 def run(seeds: list[int], rate: float, workdir: Path, listing: bool) -> Counter[str]:
@@ -67,8 +79,15 @@ def run(seeds: list[int], rate: float, workdir: Path, listing: bool) -> Counter[
             if listing:
                 print(f"clean     {draft.name} {e.old}->{e.new} {context(clean, e.offset)}")
         for seed in seeds:
-            damaged, subs = noise.ocr(clean, rate=rate, rng=random.Random(seed + held), confusions=sim,
-                                      wrap_every=None, halfwidth=False, lose_lines=0.0)
+            damaged, subs = noise.ocr(
+                clean,
+                rate=rate,
+                rng=random.Random(seed + held),
+                confusions=sim,
+                wrap_every=None,
+                halfwidth=False,
+                lose_lines=0.0,
+            )
             edits = {e.offset: e.new for e in corrector.correct(damaged)}
             errors = {off: true for off, true, _ in subs}
             tally["errors"] += len(errors)
@@ -77,22 +96,38 @@ def run(seeds: list[int], rate: float, workdir: Path, listing: bool) -> Counter[
                 if new == true:
                     tally["fixed"] += 1
                     continue
-                what = "wrong" if new else "decision" if true in candidates(corrector, damaged, off) else "coverage"
+                what = (
+                    "wrong"
+                    if new
+                    else "decision"
+                    if true in candidates(corrector, damaged, off)
+                    else "coverage"
+                )
                 tally[what] += 1
                 if listing:
                     got = f" -> {new}" if new else ""
-                    print(f"{what:9s} {draft.name} seed {seed}: {true} read as {damaged[off]}{got}  {context(damaged, off)}")
+                    print(
+                        f"{what:9s} {draft.name} seed {seed}: {true} read as {damaged[off]}{got}  "
+                        f"{context(damaged, off)}"
+                    )
             for off, new in edits.items():
                 if off not in errors:
                     tally["false"] += 1
                     if listing:
-                        print(f"false     {draft.name} seed {seed}: {damaged[off]} -> {new}  {context(damaged, off)}")
+                        print(
+                            f"false     {draft.name} seed {seed}: {damaged[off]} -> {new}  "
+                            f"{context(damaged, off)}"
+                        )
     return tally
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seeds", default="9000,9300,9600", help="tuning seeds (the benchmark uses fold*100 + rate*1000)")
+    ap.add_argument(
+        "--seeds",
+        default="9000,9300,9600",
+        help="tuning seeds (the benchmark uses fold*100 + rate*1000)",
+    )
     ap.add_argument("--rate", type=float, default=0.01)
     ap.add_argument("--list", action="store_true", help="print every miss and false correction")
     args = ap.parse_args()

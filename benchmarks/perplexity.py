@@ -56,7 +56,6 @@ def arpa_size(units: Sequence[str], order: int, work: Path) -> int:
     return path.stat().st_size
 
 
-
 def kenlm_max_order() -> int:
     """Largest order the installed ``kenlm`` module loads (probing 2..10)."""
     import kenlm
@@ -84,17 +83,25 @@ def measure(orders: Sequence[int]) -> list[Row]:
     with tempfile.TemporaryDirectory() as tmp:
         for order in orders:
             folds = [
-                fold_perplexity([u for d in drafts if d != held for u in units[d]], units[held], order)
+                fold_perplexity(
+                    [u for d in drafts if d != held for u in units[d]], units[held], order
+                )
                 for held in drafts
             ]
-            rows.append(Row(order, folds, arpa_size(everything, order, Path(tmp)), order <= max_kenlm))
+            rows.append(
+                Row(order, folds, arpa_size(everything, order, Path(tmp)), order <= max_kenlm)
+            )
     return rows
 
 
 def table(rows: Sequence[Row], names: Sequence[str]) -> str:
     """The markdown table: one line per order, the best mean in bold."""
     best = min(rows, key=lambda r: r.mean).order
-    head = "| order | " + " | ".join(f"held out: {n}" for n in names) + " | mean | ARPA (all 3) | kenlm loads |"
+    head = (
+        "| order | "
+        + " | ".join(f"held out: {n}" for n in names)
+        + " | mean | ARPA (all 3) | kenlm loads |"
+    )
     lines = [head, "|" + "---|" * (len(names) + 4)]
     for r in rows:
         mean = f"**{r.mean:.2f}**" if r.order == best else f"{r.mean:.2f}"
@@ -118,7 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ap.error("--orders must be a range of positive integers, e.g. 2-8")
     rows = measure(orders)
     names = [d.stem for d in files_with_role("train")]
-    print("Held-out per-character perplexity, leave-one-draft-out (train on two drafts, test on the third):")
+    print(
+        "Held-out per-character perplexity, leave-one-draft-out (train on two drafts, test on the "
+        "third):"
+    )
     print()
     print(table(rows, names))
     return 0

@@ -39,8 +39,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textrepair import noise  # noqa: E402
-from textrepair.dropped import punct  # noqa: E402
 from textrepair.corpus import files_with_role, read_text  # noqa: E402
+from textrepair.dropped import punct  # noqa: E402
 from textrepair.lm import Model  # noqa: E402
 
 MARKS = punct.MARKS
@@ -226,14 +226,20 @@ def row(name: str, total: dict[str, list[int]]) -> str:
     cells = []
     for k in ("exact", "any", *MARKS):
         p, r, f = prf(*total[k])
-        cells.append(f"{p:.3f} / {r:.3f} / **{f:.3f}**" if k in ("exact", "any") else f"{p:.2f} / {r:.2f} / {f:.2f}")
+        cells.append(
+            f"{p:.3f} / {r:.3f} / **{f:.3f}**"
+            if k in ("exact", "any")
+            else f"{p:.2f} / {r:.2f} / {f:.2f}"
+        )
     return f"| {name} | " + " | ".join(cells) + " |"
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", default="0,1,2")
-    ap.add_argument("--tune", action="store_true", help="search the per-mark penalties (F0.5, exact marks)")
+    ap.add_argument(
+        "--tune", action="store_true", help="search the per-mark penalties (F0.5, exact marks)"
+    )
     ap.add_argument("--restored", action="store_true", help="also punctuate the restorer's output")
     args = ap.parse_args()
     folds = fold_models([int(x) for x in args.folds.split(",")])
@@ -254,17 +260,28 @@ def main() -> int:
         n_marks += sum(bool(g) for g in gold)
         n_bounds += len(gold)
         off += o
-    print(f"\n### Punctuation, leave-one-draft-out ({len(folds)} folds, {n_bounds} word boundaries, "
-          f"{n_marks} true marks, {off} marks inside a word not scored; penalties {penalty}; "
-          f"punctuation took {elapsed:.2f} s)\n")
-    print("| system | exact P / R / F1 | any mark P / R / F1 | " + " | ".join(f"{m} P / R / F1" for m in MARKS) + " |")
+    print(
+        f"\n### Punctuation, leave-one-draft-out ({len(folds)} folds, {n_bounds} word boundaries, "
+        f"{n_marks} true marks, {off} marks inside a word not scored; penalties {penalty}; "
+        f"punctuation took {elapsed:.2f} s)\n"
+    )
+    print(
+        "| system | exact P / R / F1 | any mark P / R / F1 | "
+        + " | ".join(f"{m} P / R / F1" for m in MARKS)
+        + " |"
+    )
     print("|---|---|---|" + "---|" * len(MARKS))
     print(row("textrepair.punct", ours))
     print(row("。 at the end only", end_only))
     print(row("， every N words", every))
     print(row("most frequent mark after the word", table))
     if args.restored:
-        print(row("textrepair.punct on the restorer's output (by kept character)", restored_rows(folds, penalty)))
+        print(
+            row(
+                "textrepair.punct on the restorer's output (by kept character)",
+                restored_rows(folds, penalty),
+            )
+        )
     return 0
 
 

@@ -21,7 +21,8 @@ included); the candidate coverage (substitutions whose true character is among
 the repairer's candidates for what was read); and the change rate on the clean
 truth (do no harm).
 
-    python benchmarks/real_ocr.py [--sets drafts,general] [--faces uming] [--channel PATH|none] [--json FILE]
+    python benchmarks/real_ocr.py [--sets drafts,general] [--faces uming] [--channel PATH|none]
+    [--json FILE]
 """
 
 from __future__ import annotations
@@ -38,13 +39,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
 from benchmarks.accuracy import fold_model  # noqa: E402
 from textrepair import api  # noqa: E402
 from textrepair.corpus import files_with_role  # noqa: E402
 from textrepair.normalize import HAN as _HAN  # noqa: E402
 from textrepair.ocr.channel import align, han  # noqa: E402
-from rapidfuzz.distance import Levenshtein  # noqa: E402
-
 from textrepair.ocr.repair import make_corrector, repair_ocr  # noqa: E402
 
 DATA = ROOT / "corpora" / "real_ocr"
@@ -67,7 +68,8 @@ def documents(set_name: str, faces: tuple[str, ...] = FACES) -> list[tuple[str, 
 
 
 def true_characters(truth: str, ocr: str) -> dict[int, str]:
-    """For each Han character of *ocr* (by its offset), the true character it stands for ("" if invented)."""
+    """For each Han character of *ocr* (by its offset), the true character it stands for ("" if
+    invented)."""
     true_of = [a for a, b in align(han(truth), han(ocr)) if b]
     return {m.start(): t for m, t in zip(_HAN.finditer(ocr), true_of)}
 
@@ -75,10 +77,15 @@ def true_characters(truth: str, ocr: str) -> dict[int, str]:
 def score(
     truth: str, ocr: str, repaired: str, candidates: Callable[[str, int], set[str]] | None = None
 ) -> Counter[str]:
-    """Counts for one document (see the module doc). *candidates*: ``f(read_han, k) -> set`` or None."""
+    """Counts for one document (see the module doc). *candidates*: ``f(read_han, k) -> set`` or
+    None."""
     t, o, r = han(truth), han(ocr), han(repaired)
-    c: Counter[str] = Counter(han=len(t), before=Levenshtein.distance(t, o), after=Levenshtein.distance(t, r))
-    true_of: list[str] = []  # per OCR position: the true character ("" where the engine invented one)
+    c: Counter[str] = Counter(
+        han=len(t), before=Levenshtein.distance(t, o), after=Levenshtein.distance(t, r)
+    )
+    true_of: list[
+        str
+    ] = []  # per OCR position: the true character ("" where the engine invented one)
     for a, b in align(t, o):
         if b:
             true_of.append(a)
@@ -107,7 +114,9 @@ def score(
     return c
 
 
-def run(sets: tuple[str, ...], faces: tuple[str, ...], channel: str | None, workdir: Path) -> list[dict]:
+def run(
+    sets: tuple[str, ...], faces: tuple[str, ...], channel: str | None, workdir: Path
+) -> list[dict]:
     drafts = files_with_role("train")
     folds: dict[int, object] = {}
     clean_changes: dict[tuple[str, str], int] = {}
@@ -118,7 +127,9 @@ def run(sets: tuple[str, ...], faces: tuple[str, ...], channel: str | None, work
             if set_name == "drafts":
                 held = [p.stem for p in drafts].index(doc)
                 if held not in folds:
-                    folds[held] = fold_model([p for i, p in enumerate(drafts) if i != held], workdir, f"fold{held}")
+                    folds[held] = fold_model(
+                        [p for i, p in enumerate(drafts) if i != held], workdir, f"fold{held}"
+                    )
                 model = folds[held]
             else:
                 model = api.load_model()
@@ -139,26 +150,56 @@ def summarise(rows: list[dict], key: tuple[str, ...]) -> list[dict]:
     groups: dict[tuple, Counter] = {}  # a Counter reads 0 for a count no document had
     for row in rows:
         g = groups.setdefault(tuple(row[k] for k in key), Counter())
-        g.update({k: v for k, v in row.items() if isinstance(v, (int, float)) and not isinstance(v, bool)})
+        g.update(
+            {
+                k: v
+                for k, v in row.items()
+                if isinstance(v, (int, float)) and not isinstance(v, bool)
+            }
+        )
     out = []
     for k, g in groups.items():
-        out.append({**dict(zip(key, k)), **g,
-                    "error_reduction": 1 - g["after"] / g["before"] if g["before"] else 0.0,
-                    "false_per_10k": 1e4 * g["false"] / g["han"],
-                    "clean_per_10k": 1e4 * g["clean_changes"] / g["han"],
-                    "coverage": g["covered"] / g["subs"] if g["subs"] else 0.0,
-                    "han_per_s": g["han"] / g["seconds"] if g["seconds"] else 0.0})
+        out.append(
+            {
+                **dict(zip(key, k)),
+                **g,
+                "error_reduction": 1 - g["after"] / g["before"] if g["before"] else 0.0,
+                "false_per_10k": 1e4 * g["false"] / g["han"],
+                "clean_per_10k": 1e4 * g["clean_changes"] / g["han"],
+                "coverage": g["covered"] / g["subs"] if g["subs"] else 0.0,
+                "han_per_s": g["han"] / g["seconds"] if g["seconds"] else 0.0,
+            }
+        )
     return out
 
 
 def print_table(summary: list[dict], key: tuple[str, ...]) -> None:
-    head = [*key, "Han", "errors", "subs", "fixed", "wrong", "false", "false/10k", "error red.", "coverage",
-            "clean/10k", "Han/s"]
+    head = [
+        *key,
+        "Han",
+        "errors",
+        "subs",
+        "fixed",
+        "wrong",
+        "false",
+        "false/10k",
+        "error red.",
+        "coverage",
+        "clean/10k",
+        "Han/s",
+    ]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for s in summary:
-        cells = [*(str(s[k]) for k in key), *(str(s.get(k, 0)) for k in ("han", "before", "subs", "fixed", "wrong", "false")), f"{s['false_per_10k']:.1f}", f"{s['error_reduction']:.1%}",
-                 f"{s['coverage']:.0%}", f"{s['clean_per_10k']:.1f}", f"{s['han_per_s']:.0f}"]
+        cells = [
+            *(str(s[k]) for k in key),
+            *(str(s.get(k, 0)) for k in ("han", "before", "subs", "fixed", "wrong", "false")),
+            f"{s['false_per_10k']:.1f}",
+            f"{s['error_reduction']:.1%}",
+            f"{s['coverage']:.0%}",
+            f"{s['clean_per_10k']:.1f}",
+            f"{s['han_per_s']:.0f}",
+        ]
         print("| " + " | ".join(cells) + " |")
 
 
@@ -166,7 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sets", default=",".join(SETS), help="comma-separated: drafts, general, dev")
     ap.add_argument("--faces", default=",".join(FACES))
-    ap.add_argument("--channel", default="tesseract", help="a channel file, 'tesseract' (the shipped one, default) or 'none'")
+    ap.add_argument(
+        "--channel",
+        default="tesseract",
+        help="a channel file, 'tesseract' (the shipped one, default) or 'none'",
+    )
     ap.add_argument("--json", type=Path, help="write every document's counts here")
     args = ap.parse_args(argv)
     sets, faces = tuple(args.sets.split(",")), tuple(args.faces.split(","))

@@ -1,4 +1,5 @@
-"""Calibrate the learnt channel's weights on the ``dev`` set of real-engine OCR (never the benchmark's sets).
+"""Calibrate the learnt channel's weights on the ``dev`` set of real-engine OCR (never the
+benchmark's sets).
 
     python benchmarks/real_ocr_tune.py --grid channel_offset=-2,-1 context_offset=-1,0
 
@@ -21,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.real_ocr import documents, score  # noqa: E402
 from textrepair import api  # noqa: E402
-from textrepair.ocr.channel import han  # noqa: E402
 from textrepair.edits import apply_edits  # noqa: E402
+from textrepair.ocr.channel import han  # noqa: E402
 from textrepair.ocr.repair import make_corrector  # noqa: E402
 
 
@@ -44,15 +45,24 @@ def main() -> int:
     base = make_corrector(api.load_model(), channel="tesseract")
     docs = documents(args.set)
     fields = [g.split("=")[0] for g in args.grid]
-    values = [[int(v) if v.lstrip("-").isdigit() else float(v) for v in g.split("=")[1].split(",")] for g in args.grid]
+    values = [
+        [int(v) if v.lstrip("-").isdigit() else float(v) for v in g.split("=")[1].split(",")]
+        for g in args.grid
+    ]
     for combo in itertools.product(*values) if values else [()]:
-        corrector = dataclasses.replace(base, config=dataclasses.replace(base.config, **dict(zip(fields, combo))))
+        corrector = dataclasses.replace(
+            base, config=dataclasses.replace(base.config, **dict(zip(fields, combo)))
+        )
         t0 = time.perf_counter()
         c = evaluate(corrector, docs)
         seconds = time.perf_counter() - t0
         red = 1 - c["after"] / c["before"]
-        print(dict(zip(fields, combo)), f"subs {c['subs']} fixed {c['fixed']} wrong {c['wrong']} false {c['false']}",
-              f"reduction {red:.1%} clean {c['clean_changes']}/{c['clean_han']} {seconds:.0f} s", flush=True)
+        print(
+            dict(zip(fields, combo)),
+            f"subs {c['subs']} fixed {c['fixed']} wrong {c['wrong']} false {c['false']}",
+            f"reduction {red:.1%} clean {c['clean_changes']}/{c['clean_han']} {seconds:.0f} s",
+            flush=True,
+        )
     return 0
 
 

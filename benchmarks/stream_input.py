@@ -24,7 +24,9 @@ from textrepair.corpus import files_with_role, read_text  # noqa: E402
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mb", type=float, default=1.0, help="size to reach, in megabytes (10**6 bytes)")
+    ap.add_argument(
+        "--mb", type=float, default=1.0, help="size to reach, in megabytes (10**6 bytes)"
+    )
     ap.add_argument("-o", "--output", type=Path, required=True)
     args = ap.parse_args()
     text = "".join(read_text(f) for f in files_with_role("train"))

@@ -1,4 +1,5 @@
-"""The public API: detect, restore/repair dispatch, load_model caching, thread safety, public surface.
+"""The public API: detect, restore/repair dispatch, load_model caching, thread safety, public
+surface.
 
 Damage is simulated by code on the clean drafts (a held-out draft damaged with a
 drop set taken from another draft, or with the OCR simulator). The national
@@ -76,7 +77,9 @@ def test_detect_simulated_ocr_of_held_out_draft(draft: Path) -> None:
     damaged, _ = noise.ocr(text, rate=0.01, rng=random.Random(1), wrap_every=14, halfwidth=True)
     check_detection(textrepair.detect(damaged), "ocr")
     para = max(paragraphs(text), key=len)
-    damaged_para, _ = noise.ocr(para, rate=0.01, rng=random.Random(2), wrap_every=14, halfwidth=True)
+    damaged_para, _ = noise.ocr(
+        para, rate=0.01, rng=random.Random(2), wrap_every=14, halfwidth=True
+    )
     check_detection(textrepair.detect(damaged_para), "ocr")
 
 
@@ -196,7 +199,8 @@ def tiny_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_model_loads_once_under_concurrent_first_calls(
     monkeypatch: pytest.MonkeyPatch, tiny_model_path: Path
 ) -> None:
-    """The api docstring: "loading is guarded by a lock so concurrent first calls do not load twice".
+    """The api docstring: "loading is guarded by a lock so concurrent first calls do not load
+    twice".
 
     A fresh path (nothing cached), four threads released together; a slow load (0.2 s)
     makes the race deterministic. Expected: one load, one shared object.
@@ -236,7 +240,10 @@ def test_concurrent_restore_matches_sequential() -> None:
     dropped = noise.drop(paras[-3], drop_set_from(other(draft)))
     ocr, _ = noise.ocr(paras[-4], rate=0.02, rng=random.Random(6), wrap_every=14, halfwidth=True)
     ocr2, _ = noise.ocr(
-        max(paragraphs(read_text(DRAFTS[1])), key=len), rate=0.02, rng=random.Random(7), wrap_every=14
+        max(paragraphs(read_text(DRAFTS[1])), key=len),
+        rate=0.02,
+        rng=random.Random(7),
+        wrap_every=14,
     )
     clean = paras[-5]
     inputs = [dropped, ocr, clean, ocr2]
@@ -270,7 +277,9 @@ def test_py_typed_ships_in_package() -> None:
     pkg = Path(textrepair.__file__).resolve().parent
     assert (pkg / "py.typed").is_file()
     setup_cfg = (pkg.parent / "setup.cfg").read_text(encoding="utf-8")
-    assert regex.search(r"\[options\.package_data\][^\[]*textrepair\s*=\s*[^\n]*py\.typed", setup_cfg)
+    assert regex.search(
+        r"\[options\.package_data\][^\[]*textrepair\s*=\s*[^\n]*py\.typed", setup_cfg
+    )
 
 
 def test_corpora_dir_is_the_repository_folder() -> None:
@@ -278,14 +287,17 @@ def test_corpora_dir_is_the_repository_folder() -> None:
 
 
 def test_per_drop_set_resources_are_bounded() -> None:
-    """A batch over many dropped documents (each its own drop set) must not grow memory without bound."""
+    """A batch over many dropped documents (each its own drop set) must not grow memory without
+    bound."""
     model = textrepair.load_model()
     for k in range(api.PER_DROP_SET_CACHE + 3):
         api.dropped_restorer(model, ["的", "和", chr(0x4E00 + k)])
     assert len(api._per_drop_set) <= api.PER_DROP_SET_CACHE
     # the most recent one is still cached
     last = api.dropped_restorer(model, ["的", "和", chr(0x4E00 + api.PER_DROP_SET_CACHE + 2)])
-    assert last is api.dropped_restorer(model, ["的", "和", chr(0x4E00 + api.PER_DROP_SET_CACHE + 2)])
+    assert last is api.dropped_restorer(
+        model, ["的", "和", chr(0x4E00 + api.PER_DROP_SET_CACHE + 2)]
+    )
 
 
 def test_preload_builds_the_glyph_corrector_that_ocr_repair_then_reuses() -> None:
@@ -295,7 +307,9 @@ def test_preload_builds_the_glyph_corrector_that_ocr_repair_then_reuses() -> Non
     model = api.preload()
     assert ocr_repair._corrector.cache_info().currsize == 1
     corrector = ocr_repair.make_corrector(model)
-    assert corrector.words is not None and corrector.glyphs is not None  # the tables forked workers inherit
+    assert (
+        corrector.words is not None and corrector.glyphs is not None
+    )  # the tables forked workers inherit
     textrepair.repair("我们在树林里散步，他在树下休息。", kind="ocr")
     info = ocr_repair._corrector.cache_info()
     assert info.currsize == 1 and info.misses == 1  # the repair found the preloaded corrector

@@ -75,7 +75,9 @@ def folder(tmp_path: Path) -> Path:
     nested = root / "国标 GB18030" / "深层 目录"
     nested.mkdir(parents=True)
     (nested / "ocr.txt").write_bytes(ocr.encode("gb18030"))
-    (nested / "dropped.txt").write_bytes(DROPPED_WITNESS.read_text(encoding="utf-8").encode("gb18030"))
+    (nested / "dropped.txt").write_bytes(
+        DROPPED_WITNESS.read_text(encoding="utf-8").encode("gb18030")
+    )
     (root / "bom").mkdir()
     (root / "bom" / "ocr.txt").write_bytes(codecs.BOM_UTF8 + ocr.encode("utf-8"))
     (root / "bom" / "ocr utf16.txt").write_bytes(codecs.BOM_UTF16_LE + ocr.encode("utf-16-le"))
@@ -94,18 +96,27 @@ def parse(argv: list[str]) -> argparse.Namespace:
 # --------------------------------------------------------------------------- the outside check
 
 
-def test_mixed_folder_identical_outputs_binary_failed_exit_2_input_unchanged(folder: Path, tmp_path: Path) -> None:
+def test_mixed_folder_identical_outputs_binary_failed_exit_2_input_unchanged(
+    folder: Path, tmp_path: Path
+) -> None:
     before = tree_digest(folder)
     out = tmp_path / "out"
     assert batch_main(parse([str(folder), str(out)]), repair_fn=comma_repair) == 2
     assert tree_digest(folder) == before
 
-    ocr_copies = ["utf8/ocr.txt", "国标 GB18030/深层 目录/ocr.txt", "bom/ocr.txt", "bom/ocr utf16.txt"]
+    ocr_copies = [
+        "utf8/ocr.txt",
+        "国标 GB18030/深层 目录/ocr.txt",
+        "bom/ocr.txt",
+        "bom/ocr utf16.txt",
+    ]
     outputs = {rel: (out / rel).read_bytes() for rel in ocr_copies}
     assert len(set(outputs.values())) == 1
     expected = comma_repair(OCR_WITNESS.read_text(encoding="utf-8")).text
     assert outputs["utf8/ocr.txt"].decode("utf-8") == expected
-    assert (out / "utf8/dropped.txt").read_bytes() == (out / "国标 GB18030/深层 目录/dropped.txt").read_bytes()
+    assert (out / "utf8/dropped.txt").read_bytes() == (
+        out / "国标 GB18030/深层 目录/dropped.txt"
+    ).read_bytes()
 
     report = by_path(out / REPORT_NAME)
     assert sorted(report) == sorted(before)  # one line per input, nothing else
@@ -129,7 +140,10 @@ def test_mixed_folder_identical_outputs_binary_failed_exit_2_input_unchanged(fol
 def test_all_good_files_exit_0(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("一,二\n", encoding="utf-8")
-    assert batch_main(parse([str(tmp_path / "in"), str(tmp_path / "out")]), repair_fn=comma_repair) == 0
+    assert (
+        batch_main(parse([str(tmp_path / "in"), str(tmp_path / "out")]), repair_fn=comma_repair)
+        == 0
+    )
     assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "一，二\n"
 
 
@@ -167,7 +181,9 @@ def test_in_dir_inside_out_dir_refused_when_an_output_would_land_in_it(tmp_path:
     out = tmp_path / "work"
     src = out / "x"
     (src / "x").mkdir(parents=True)
-    (src / "x" / "a.txt").write_text("甲,乙", encoding="utf-8")  # output would be work/x/a.txt, inside IN
+    (src / "x" / "a.txt").write_text(
+        "甲,乙", encoding="utf-8"
+    )  # output would be work/x/a.txt, inside IN
     with pytest.raises(batch.UsageError, match="would be written"):
         run_batch(src, out, repair_fn=comma_repair, progress=False)
 
@@ -175,7 +191,10 @@ def test_in_dir_inside_out_dir_refused_when_an_output_would_land_in_it(tmp_path:
 def test_bad_options_are_usage_errors(folder: Path, tmp_path: Path) -> None:
     out = str(tmp_path / "out")
     assert batch_main(parse([str(folder), out, "--workers", "0"]), repair_fn=comma_repair) == 1
-    assert batch_main(parse([str(folder), out, "--scheduler", "tcp://x:1"]), repair_fn=comma_repair) == 1
+    assert (
+        batch_main(parse([str(folder), out, "--scheduler", "tcp://x:1"]), repair_fn=comma_repair)
+        == 1
+    )
     assert batch_main(parse([str(tmp_path / "missing"), out]), repair_fn=comma_repair) == 1
 
 
@@ -272,12 +291,16 @@ def test_50_mb_single_line_fails_clearly_and_others_continue(tmp_path: Path) -> 
     summary = run_batch(src, out, repair_fn=comma_repair, progress=False)
     report = by_path(out / REPORT_NAME)
     assert summary.failed == 1 and summary.ok == 1
-    assert report["huge.txt"]["error"].startswith("line 1 too long (17.5 M characters > limit 1.0 M)")
+    assert report["huge.txt"]["error"].startswith(
+        "line 1 too long (17.5 M characters > limit 1.0 M)"
+    )
     assert (out / "small.txt").exists() and not (out / "huge.txt").exists()
 
 
 def test_long_text_is_repaired_piece_by_piece_like_the_whole(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(batch, "iter_chunks", functools.partial(textio.iter_chunks, chunk_chars=300))
+    monkeypatch.setattr(
+        batch, "iter_chunks", functools.partial(textio.iter_chunks, chunk_chars=300)
+    )
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     text = OCR_WITNESS.read_text(encoding="utf-8")
@@ -317,7 +340,9 @@ def test_dask_local_cluster_gives_identicaltree_digest(folder: Path, tmp_path: P
     assert tree_digest(tmp_path / "local") == tree_digest(tmp_path / "dask")
 
 
-def test_missing_dask_is_a_clear_usage_error(folder: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+def test_missing_dask_is_a_clear_usage_error(
+    folder: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
     monkeypatch.setitem(sys.modules, "dask.distributed", None)
     argv = [str(folder), str(tmp_path / "out"), "--engine", "dask"]
     assert batch_main(parse(argv), repair_fn=comma_repair) == 1
@@ -329,7 +354,8 @@ def test_missing_dask_is_a_clear_usage_error(folder: Path, tmp_path: Path, monke
 
 @pytest.mark.slow
 @pytest.mark.skipif(
-    not hasattr(textrepair, "repair"), reason="textrepair.repair() (the restorer API) is not implemented yet"
+    not hasattr(textrepair, "repair"),
+    reason="textrepair.repair() (the restorer API) is not implemented yet",
 )
 def test_end_to_end_with_the_real_restorer(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
@@ -338,7 +364,12 @@ def test_end_to_end_with_the_real_restorer(folder: Path, tmp_path: Path) -> None
     assert tree_digest(folder) == before
     ocr = OCR_WITNESS.read_text(encoding="utf-8")
     expected = textrepair.repair(ocr).text
-    for rel in ["utf8/ocr.txt", "国标 GB18030/深层 目录/ocr.txt", "bom/ocr.txt", "bom/ocr utf16.txt"]:
+    for rel in [
+        "utf8/ocr.txt",
+        "国标 GB18030/深层 目录/ocr.txt",
+        "bom/ocr.txt",
+        "bom/ocr utf16.txt",
+    ]:
         assert (out / rel).read_text(encoding="utf-8") == expected
     clean = CLEAN_DRAFT.read_text(encoding="utf-8")
     han = lambda s: [c for c in s if "\u4e00" <= c <= "\u9fff"]  # noqa: E731

@@ -34,7 +34,13 @@ def test_align_pairs_substitutions_insertions_and_deletions() -> None:
     assert align("甲乙丙丁", "甲乙丙丁") == [("甲", "甲"), ("乙", "乙"), ("丙", "丙"), ("丁", "丁")]
     assert align("甲乙丙丁", "甲己丙丁") == [("甲", "甲"), ("乙", "己"), ("丙", "丙"), ("丁", "丁")]
     assert align("甲乙丙丁", "甲丙丁") == [("甲", "甲"), ("乙", ""), ("丙", "丙"), ("丁", "丁")]
-    assert align("甲乙丙丁", "甲乙一丙丁") == [("甲", "甲"), ("乙", "乙"), ("", "一"), ("丙", "丙"), ("丁", "丁")]
+    assert align("甲乙丙丁", "甲乙一丙丁") == [
+        ("甲", "甲"),
+        ("乙", "乙"),
+        ("", "一"),
+        ("丙", "丙"),
+        ("丁", "丁"),
+    ]
     assert align("", "") == []
 
 
@@ -52,7 +58,9 @@ def test_pages_of_different_documents_are_refused() -> None:
 
 
 def test_learnt_counts_rates_and_round_trip(tmp_path: Path) -> None:
-    ch = learn([("p1", "甲乙丙丁" * 5, "甲己丙丁" * 4 + "甲乙丙丁"), ("p2", "乙乙乙乙乙", "乙乙一乙乙乙")])
+    ch = learn(
+        [("p1", "甲乙丙丁" * 5, "甲己丙丁" * 4 + "甲乙丙丁"), ("p2", "乙乙乙乙乙", "乙乙一乙乙乙")]
+    )
     assert ch.true_count["乙"] == 10 and ch.confusions["己"] == {"乙": 4}
     assert ch.insertions == Counter({"一": 1}) and not ch.deletions
     assert ch.rate("己", "乙") == pytest.approx(4 / (10 + ch.prior_weight))
@@ -78,7 +86,9 @@ def test_learnt_counts_rates_and_round_trip(tmp_path: Path) -> None:
         (HEADER + "\nア\tイ\t1\n", r":2: read and true must be single Han"),  # another script
     ],
 )
-def test_malformed_channel_files_name_the_file_and_line(tmp_path: Path, body: str, message: str) -> None:
+def test_malformed_channel_files_name_the_file_and_line(
+    tmp_path: Path, body: str, message: str
+) -> None:
     path = tmp_path / "bad.tsv"
     path.write_text(body, encoding="utf-8")
     with pytest.raises(ModelError, match=message) as info:
@@ -119,14 +129,17 @@ def test_context_candidates_come_only_where_a_bigram_is_unseen() -> None:
     assert "仆" not in offered
 
 
-# --------------------------------------------------------------------------- committed real-engine data
+# --------------------------------------------------------------------------- committed real-engine
+# data
 def test_committed_real_ocr_outputs_align_with_their_truth() -> None:
     for set_name in ("channel", "general", "dev", "drafts"):
         ocrs = sorted((REAL / set_name).glob("*.ocr.txt"))
         assert len(ocrs) >= 9, set_name
         for ocr in ocrs[:6]:
             truth = REAL / set_name / (ocr.name.split(".")[0] + ".truth.txt")
-            counts = count_pairs(truth.read_text(encoding="utf-8"), ocr.read_text(encoding="utf-8"), str(ocr))
+            counts = count_pairs(
+                truth.read_text(encoding="utf-8"), ocr.read_text(encoding="utf-8"), str(ocr)
+            )
             errors = sum(c for (t, o), c in counts.items() if t != o)
             assert 0 < errors < 0.15 * sum(counts.values())
 
@@ -152,13 +165,25 @@ def test_learn_channel_cli(tmp_path: Path) -> None:
     other.write_text("天地玄黄宇宙洪荒日月盈昃辰宿列张\n", encoding="utf-8")
     out = tmp_path / "ch.tsv"
     run = [sys.executable, "-m", "textrepair", "learn-channel"]
-    done = subprocess.run([*run, str(truth), str(ocr), "-o", str(out)], capture_output=True, text=True)
+    done = subprocess.run(
+        [*run, str(truth), str(ocr), "-o", str(out)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert read_channel(out).confusions["仆"] == {"休": 1}
-    bad = subprocess.run([*run, str(truth), str(other), "-o", str(tmp_path / "b.tsv")], capture_output=True, text=True)
-    assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1 and "same document" in bad.stderr
+    bad = subprocess.run(
+        [*run, str(truth), str(other), "-o", str(tmp_path / "b.tsv")],
+        capture_output=True,
+        text=True,
+    )
+    assert (
+        bad.returncode == 1
+        and len(bad.stderr.strip().splitlines()) == 1
+        and "same document" in bad.stderr
+    )
     assert not (tmp_path / "b.tsv").exists()
-    odd = subprocess.run([*run, str(truth), "-o", str(tmp_path / "c.tsv")], capture_output=True, text=True)
+    odd = subprocess.run(
+        [*run, str(truth), "-o", str(tmp_path / "c.tsv")], capture_output=True, text=True
+    )
     assert odd.returncode == 1 and "pairs" in odd.stderr
 
 
@@ -181,8 +206,21 @@ def test_restore_cli_reports_a_bad_channel_on_one_line(tmp_path: Path) -> None:
     src, bad = tmp_path / "in.txt", tmp_path / "bad.tsv"
     src.write_text("推进医疗卫生服务体系建设。\n", encoding="utf-8")
     bad.write_text(HEADER + "\n甲\t乙\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "textrepair", "restore", "--kind", "ocr", "--channel", str(bad), str(src)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "textrepair",
+            "restore",
+            "--kind",
+            "ocr",
+            "--channel",
+            str(bad),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0 and f"{bad}:2" in done.stderr
 
@@ -192,7 +230,10 @@ def test_batch_refuses_a_bad_channel_before_writing(tmp_path: Path) -> None:
     src.mkdir()
     (src / "a.txt").write_text("推进医疗卫生服务体系建设。\n", encoding="utf-8")
     bad.write_text("# not a channel\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "textrepair", "batch", str(src), str(out), "--channel", str(bad)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "textrepair", "batch", str(src), str(out), "--channel", str(bad)],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 1 and str(bad) in done.stderr and "Traceback" not in done.stderr
     assert not (out / "a.txt").exists()

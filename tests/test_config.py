@@ -1,4 +1,5 @@
-"""One config object per restorer: OcrConfig and DroppedConfig reach the repair, and misplaced options warn."""
+"""One config object per restorer: OcrConfig and DroppedConfig reach the repair, and misplaced
+options warn."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from textrepair.ocr.repair import make_corrector
 
 ROOT = Path(__file__).resolve().parent.parent
 REPRINT = (ROOT / "corpora" / "national_yijian_ocr_reprint.txt").read_text(encoding="utf-8")
-#: a stretch of a training draft, damaged in the dropped format (one space inside a word, three between)
+#: a stretch of a training draft, damaged in the dropped format (one space inside a word, three
+#: between)
 DROPPED = "   ".join(["全 面 推 进", "健 康 中 国", "建 设"] * 3)
 
 
@@ -38,14 +40,20 @@ def test_the_corrector_reads_its_settings_from_the_config() -> None:
     cautious = dataclasses.replace(OcrConfig(), min_confidence=0.999)
     assert make_corrector(model, config=cautious).config is cautious
     assert make_corrector(model).config == OcrConfig()
-    assert make_corrector(model, config=cautious) is make_corrector(model, config=cautious)  # cached per config
+    assert make_corrector(model, config=cautious) is make_corrector(
+        model, config=cautious
+    )  # cached per config
 
 
 def test_an_ocr_config_changes_the_ocr_repair() -> None:
     default = glyph_edits(textrepair.repair(REPRINT, kind="ocr"))
     assert default
-    assert textrepair.repair(REPRINT, kind="ocr", config=OcrConfig()) == textrepair.repair(REPRINT, kind="ocr")
-    never = glyph_edits(textrepair.repair(REPRINT, kind="ocr", config=OcrConfig(min_confidence=1.01)))
+    assert textrepair.repair(REPRINT, kind="ocr", config=OcrConfig()) == textrepair.repair(
+        REPRINT, kind="ocr"
+    )
+    never = glyph_edits(
+        textrepair.repair(REPRINT, kind="ocr", config=OcrConfig(min_confidence=1.01))
+    )
     assert never == []
     no_candidates = textrepair.repair(REPRINT, kind="ocr", config=OcrConfig(log_error_rate=-99.0))
     assert glyph_edits(no_candidates) == []
@@ -53,7 +61,9 @@ def test_an_ocr_config_changes_the_ocr_repair() -> None:
 
 def test_a_dropped_config_changes_the_dropped_repair() -> None:
     drop_set = ["的", "和", "在", "是", "理", "管"]
-    lines = [line for line in read_text(files_with_role("train")[0]).splitlines() if len(line) > 80][:3]
+    lines = [
+        line for line in read_text(files_with_role("train")[0]).splitlines() if len(line) > 80
+    ][:3]
     damaged = "\n".join(noise.drop(line, drop_set) for line in lines)
 
     def inserted(config: DroppedConfig | None) -> int:
@@ -79,7 +89,9 @@ def test_a_dropped_config_changes_the_dropped_repair() -> None:
         ("dropped", {"config": OcrConfig()}, "config"),
     ],
 )
-def test_an_option_that_does_nothing_for_the_kind_warns(kind: str, options: dict, named: str) -> None:
+def test_an_option_that_does_nothing_for_the_kind_warns(
+    kind: str, options: dict, named: str
+) -> None:
     text = "通过巡回指导推进工作。" if kind == "ocr" else DROPPED
     with pytest.warns(UserWarning, match=f"{named} does nothing for {kind} text"):
         textrepair.repair(text, kind=kind, **options)  # type: ignore[arg-type]
@@ -88,6 +100,10 @@ def test_an_option_that_does_nothing_for_the_kind_warns(kind: str, options: dict
 def test_restore_has_the_same_explicit_signature_as_repair() -> None:
     restore, repair = inspect.signature(textrepair.restore), inspect.signature(textrepair.repair)
     assert list(restore.parameters) == list(repair.parameters)
-    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for n, p in restore.parameters.items() if n not in ("text", "kind", "model"))
+    assert all(
+        p.kind is inspect.Parameter.KEYWORD_ONLY
+        for n, p in restore.parameters.items()
+        if n not in ("text", "kind", "model")
+    )
     with pytest.raises(TypeError):
         textrepair.restore("文本", None, None, ["的"])  # type: ignore[misc]

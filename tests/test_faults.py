@@ -23,7 +23,11 @@ SAMPLE = "".join(REPRINT.read_text(encoding="utf-8").splitlines(keepends=True)[:
 
 
 def textrepair(
-    *argv: str | Path, stdin: bytes | None = None, stdout: int | None = None, timeout: float = 120, env: dict[str, str] | None = None
+    *argv: str | Path,
+    stdin: bytes | None = None,
+    stdout: int | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "textrepair", *map(str, argv)],
@@ -61,7 +65,9 @@ def expected(sample_file: Path) -> bytes:
 def test_dev_stdin_fed_by_a_pipe_is_read_once(expected: bytes) -> None:
     r = textrepair("restore", "--kind", "ocr", "/dev/stdin", stdin=SAMPLE.encode("utf-8"))
     assert r.returncode == 0, r.stderr
-    assert r.stdout == expected  # before: empty output, exit 0 (read once to detect, again to repair)
+    assert (
+        r.stdout == expected
+    )  # before: empty output, exit 0 (read once to detect, again to repair)
 
 
 def test_a_named_fifo_is_read_once(tmp_path: Path, expected: bytes) -> None:
@@ -81,13 +87,17 @@ def test_a_named_fifo_is_read_once(tmp_path: Path, expected: bytes) -> None:
 
 
 def test_explain_reads_a_pipe_once_too() -> None:
-    r = textrepair("restore", "--kind", "ocr", "--explain", "/dev/stdin", stdin=SAMPLE.encode("utf-8"))
+    r = textrepair(
+        "restore", "--kind", "ocr", "--explain", "/dev/stdin", stdin=SAMPLE.encode("utf-8")
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.decode("utf-8").startswith(SAMPLE[:4])
 
 
 def test_an_endless_device_is_refused_not_hung() -> None:
-    one_line_error(textrepair("restore", "/dev/zero", timeout=60), "/dev/zero", "not a regular file")
+    one_line_error(
+        textrepair("restore", "/dev/zero", timeout=60), "/dev/zero", "not a regular file"
+    )
 
 
 def test_output_ends_as_the_input_does(tmp_path: Path) -> None:
@@ -119,7 +129,9 @@ def test_a_truncated_arpa_says_so(tmp_path: Path) -> None:
     while data[-1] < 0x80:  # end inside a UTF-8 sequence
         data = data[:-1]
     cut.write_bytes(data[:-1])
-    err = one_line_error(textrepair("restore", "--kind", "ocr", "--model", cut, stdin=b"x"), str(cut))
+    err = one_line_error(
+        textrepair("restore", "--kind", "ocr", "--model", cut, stdin=b"x"), str(cut)
+    )
     assert "truncated" in err and "binary" not in err
 
 
@@ -134,10 +146,18 @@ def test_batch_reports_every_path_it_skips(tmp_path: Path) -> None:
     os.mkfifo(src / "fifo")
     r = textrepair("batch", src, tmp_path / "out")
     assert r.returncode == 0, r.stderr
-    report = [json.loads(line) for line in (tmp_path / "out" / "textrepair-report.jsonl").read_text().splitlines()]
+    report = [
+        json.loads(line)
+        for line in (tmp_path / "out" / "textrepair-report.jsonl").read_text().splitlines()
+    ]
     by_path = {rec["path"]: rec for rec in report}
     assert by_path["a.txt"]["status"] == "ok"
-    for path, why in (("dangling.txt", "dangling"), ("loop.txt", "loop"), ("dirlink", "folder"), ("fifo", "not a regular file")):
+    for path, why in (
+        ("dangling.txt", "dangling"),
+        ("loop.txt", "loop"),
+        ("dirlink", "folder"),
+        ("fifo", "not a regular file"),
+    ):
         assert by_path[path]["status"] == "skipped" and why in by_path[path]["error"], by_path[path]
     assert "4 skipped" in r.stderr.decode("utf-8")
 
@@ -165,7 +185,8 @@ def test_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
     out = tmp_path / "out"
     parent = subprocess.Popen(
         [sys.executable, "-m", "textrepair", "batch", str(src), str(out), "--workers", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 120
@@ -204,11 +225,20 @@ def test_a_missing_model_warns_in_one_line_in_batch(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()
     (src / "a.txt").write_text(SAMPLE, encoding="utf-8")
-    r = textrepair("batch", src, tmp_path / "out", "--kind", "ocr", env={"TEXTREPAIR_WORD_LM": str(tmp_path / "none.lm")})
+    r = textrepair(
+        "batch",
+        src,
+        tmp_path / "out",
+        "--kind",
+        "ocr",
+        env={"TEXTREPAIR_WORD_LM": str(tmp_path / "none.lm")},
+    )
     err = r.stderr.decode("utf-8")
     assert r.returncode == 0, err
     assert "textrepair: warning: the general word model is missing" in err
-    assert "UserWarning" not in err and "warnings.warn" not in err  # before: a raw two-line Python warning
+    assert (
+        "UserWarning" not in err and "warnings.warn" not in err
+    )  # before: a raw two-line Python warning
 
 
 @pytest.mark.slow
@@ -220,10 +250,19 @@ def test_copies_of_a_page_do_not_suppress_its_fixes() -> None:
     page = REPRINT.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        once = [(e.offset, e.old, e.new) for e in textrepair.repair(page, "ocr").edits if e.reason == "glyph"]
-        copies = [(e.offset, e.old, e.new) for e in textrepair.repair(page * 10, "ocr").edits if e.reason == "glyph"]
+        once = [
+            (e.offset, e.old, e.new)
+            for e in textrepair.repair(page, "ocr").edits
+            if e.reason == "glyph"
+        ]
+        copies = [
+            (e.offset, e.old, e.new)
+            for e in textrepair.repair(page * 10, "ocr").edits
+            if e.reason == "glyph"
+        ]
     assert once
-    # the same fixes in every copy (before: most vanished, the repeated misreadings read as evidence)
+    # the same fixes in every copy (before: most vanished, the repeated misreadings read as
+    # evidence)
     assert copies == [(k * len(page) + off, old, new) for k in range(10) for off, old, new in once]
 
 
@@ -231,11 +270,14 @@ def _peak_rss_kb(path: Path) -> int:
     """Peak resident memory of ``textrepair restore --kind ocr PATH``, in its own process."""
     probe = (
         "import resource, subprocess, sys\n"
-        "subprocess.run([sys.executable, '-m', 'textrepair', 'restore', '--kind', 'ocr', sys.argv[1]],"
+        "subprocess.run([sys.executable, '-m', 'textrepair', 'restore', '--kind', 'ocr', "
+        "sys.argv[1]],"
         " stdout=subprocess.DEVNULL, check=True)\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
-    r = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=600
+    )
     assert r.returncode == 0, r.stderr
     return int(r.stdout.split()[-1])
 

@@ -61,7 +61,10 @@ def test_apply_edits_rejects_mismatch() -> None:
 
 
 def test_column_spaces_removed_between_chinese() -> None:
-    text = "我们在山脚下的小镇 住了三天，每天早上 都去河边散步。 到了 2024年春天，镇上 新开了一家书店。"
+    text = (
+        "我们在山脚下的小镇 住了三天，每天早上 都去河边散步。 到了 2024年春天，镇上 "
+        "新开了一家书店。"
+    )
     assert apply_one(remove_column_wrap_spaces, text) == (
         "我们在山脚下的小镇住了三天，每天早上都去河边散步。到了2024年春天，镇上新开了一家书店。"
     )
@@ -119,7 +122,12 @@ def test_join_running_text_ending_in_han() -> None:
 
 def test_join_full_column_lines() -> None:
     """Most lines share one length: those are column lines, wrapped wherever the column ended."""
-    lines = ["东西南北上下左右前后内外", "春夏秋冬金木水火土日月星", "江河湖海山川草木鸟兽虫鱼", "风雨雷电。"]
+    lines = [
+        "东西南北上下左右前后内外",
+        "春夏秋冬金木水火土日月星",
+        "江河湖海山川草木鸟兽虫鱼",
+        "风雨雷电。",
+    ]
     assert apply_one(join_wrapped_lines, "\n".join(lines)) == "".join(lines)
 
 
@@ -240,7 +248,7 @@ def test_clean_text_has_no_edits(text: str) -> None:
 
 # --- properties -------------------------------------------------------------------------
 
-ALPHABET = "春夏秋冬山水一二三ab12 \u3000\n,.;:?!()\"，。、；：“”（）+%—"
+ALPHABET = '春夏秋冬山水一二三ab12 \u3000\n,.;:?!()"，。、；：“”（）+%—'
 
 
 @settings(max_examples=400, deadline=None)

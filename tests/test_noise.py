@@ -29,7 +29,8 @@ def shifted(ch: str) -> str:
 
 
 def fake_confusions(text: str) -> dict[str, list[tuple[str, float]]]:
-    """A confusion mapping made by code: every Han character of *text* may read as its successor code point."""
+    """A confusion mapping made by code: every Han character of *text* may read as its successor
+    code point."""
     return {c: [(shifted(c), 1.0)] for c in set(han_only(text))}
 
 
@@ -99,7 +100,10 @@ def test_fine_segment_splits_long_words_only() -> None:
 
 
 def test_split_long_word_prefers_dictionary_words() -> None:
-    assert noise.split_long_word("甲乙丙丁", {"甲乙": 10, "丙丁": 10, "乙丙": 1}, 100) == ["甲乙", "丙丁"]
+    assert noise.split_long_word("甲乙丙丁", {"甲乙": 10, "丙丁": 10, "乙丙": 1}, 100) == [
+        "甲乙",
+        "丙丁",
+    ]
     assert noise.split_long_word("甲乙", {"甲乙": 10}, 100) == ["甲", "乙"]
 
 
@@ -116,7 +120,9 @@ def undo_layout(damaged: str) -> str:
 
 @pytest.mark.parametrize("seed", range(5))
 def test_substitutions_match_the_diff(seed: int) -> None:
-    damaged, subs = noise.ocr(CLEAN, rate=0.3, rng=random.Random(seed), confusions=fake_confusions(CLEAN))
+    damaged, subs = noise.ocr(
+        CLEAN, rate=0.3, rng=random.Random(seed), confusions=fake_confusions(CLEAN)
+    )
     aligned = undo_layout(damaged)
     assert len(aligned) == len(CLEAN)
     diff = [(i, a, b) for i, (a, b) in enumerate(zip(CLEAN, aligned)) if a != b]
@@ -125,7 +131,9 @@ def test_substitutions_match_the_diff(seed: int) -> None:
 
 
 def test_rate_zero_changes_only_layout() -> None:
-    damaged, subs = noise.ocr(CLEAN, rate=0.0, rng=random.Random(0), confusions=fake_confusions(CLEAN))
+    damaged, subs = noise.ocr(
+        CLEAN, rate=0.0, rng=random.Random(0), confusions=fake_confusions(CLEAN)
+    )
     assert subs == []
     assert undo_layout(damaged) == CLEAN
     assert " " in damaged and "，" not in damaged and "," in damaged
@@ -134,7 +142,12 @@ def test_rate_zero_changes_only_layout() -> None:
 
 def test_no_layout_options_keep_offsets() -> None:
     damaged, subs = noise.ocr(
-        CLEAN, rate=1.0, rng=random.Random(0), confusions=fake_confusions(CLEAN), wrap_every=None, halfwidth=False
+        CLEAN,
+        rate=1.0,
+        rng=random.Random(0),
+        confusions=fake_confusions(CLEAN),
+        wrap_every=None,
+        halfwidth=False,
     )
     assert len(damaged) == len(CLEAN)
     assert len(subs) == sum(1 for c in CLEAN if is_han(c))
@@ -149,7 +162,12 @@ def test_column_wraps_every_n_characters() -> None:
 def test_lost_lines_drop_whole_columns_and_their_substitutions() -> None:
     text = ("".join(HAN_CHARS) * 4)[:100]
     damaged, subs = noise.ocr(
-        text, rate=0.5, rng=random.Random(3), confusions=fake_confusions(text), wrap_every=10, lose_lines=0.4
+        text,
+        rate=0.5,
+        rng=random.Random(3),
+        confusions=fake_confusions(text),
+        wrap_every=10,
+        lose_lines=0.4,
     )
     chars = list(text)
     for offset, true, observed in subs:
@@ -171,7 +189,10 @@ def test_lost_lines_drop_whole_columns_and_their_substitutions() -> None:
 
 def test_ocr_is_deterministic_with_a_seeded_rng() -> None:
     conf = fake_confusions(CLEAN)
-    runs = [noise.ocr(CLEAN, rate=0.2, rng=random.Random(42), confusions=conf, lose_lines=0.1) for _ in range(2)]
+    runs = [
+        noise.ocr(CLEAN, rate=0.2, rng=random.Random(42), confusions=conf, lose_lines=0.1)
+        for _ in range(2)
+    ]
     assert runs[0] == runs[1]
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from textrepair.errors import ModelError
 from textrepair.lm import Model, estimate
+from textrepair.ocr.config import OcrConfig
 from textrepair.ocr.confusion import (
     ConfusionTable,
     GlyphSpace,
@@ -25,7 +26,6 @@ from textrepair.ocr.confusion import (
     load_glyph_space,
     read_glyph_space,
 )
-from textrepair.ocr.config import OcrConfig
 from textrepair.ocr.repair import GlyphCorrector
 
 _CFG = OcrConfig()
@@ -78,7 +78,9 @@ def test_read_glyph_space_round_trip_and_errors(tmp_path) -> None:
     with pytest.raises(ModelError, match="^cannot read glyph space"):
         read_glyph_space(missing)
     text = tmp_path / "text.npz"
-    np.savez_compressed(text, chars=np.array(list("林和")), vectors=np.array([["x", "y"], ["z", "w"]]))
+    np.savez_compressed(
+        text, chars=np.array(list("林和")), vectors=np.array([["x", "y"], ["z", "w"]])
+    )
     with pytest.raises(ModelError, match="vectors must be floating point"):
         read_glyph_space(text)
     long = tmp_path / "long.npz"
@@ -135,7 +137,9 @@ def model() -> Model:
 
 @pytest.fixture(scope="module")
 def corrector(model: Model) -> GlyphCorrector:
-    return GlyphCorrector(model, ConfusionTable([("夭", "天", 0.8, "whole")]), glyphs=space_of(SIMS))
+    return GlyphCorrector(
+        model, ConfusionTable([("夭", "天", 0.8, "whole")]), glyphs=space_of(SIMS)
+    )
 
 
 def lookalikes(corrector: GlyphCorrector, observed: str, left: str, right: str) -> dict[str, float]:
@@ -143,15 +147,21 @@ def lookalikes(corrector: GlyphCorrector, observed: str, left: str, right: str) 
 
 
 def cost_at(sim: float) -> float:
-    return _CFG.log_error_rate + _CFG.lookalike_similarity_weight * math.log10(sim)  # as channel_cost(sim, "lookalike")
+    return _CFG.log_error_rate + _CFG.lookalike_similarity_weight * math.log10(
+        sim
+    )  # as channel_cost(sim, "lookalike")
 
 
-def test_characters_seen_in_context_and_similar_enough(corrector: GlyphCorrector, model: Model) -> None:
+def test_characters_seen_in_context_and_similar_enough(
+    corrector: GlyphCorrector, model: Model
+) -> None:
     assert "龘" not in model and corrector.keep_cost("龘") < 0.0
     assert lookalikes(corrector, "龘", "树", "里") == pytest.approx({"林": cost_at(0.7)})
     assert lookalikes(corrector, "龘", "他", "我") == pytest.approx({"和": cost_at(0.4)})
     assert lookalikes(corrector, "龘", "", "花") == pytest.approx({"杏": cost_at(0.9)})
-    assert lookalikes(corrector, "龘", "树", "我") == pytest.approx({"林": cost_at(0.7), "和": cost_at(0.4)})
+    assert lookalikes(corrector, "龘", "树", "我") == pytest.approx(
+        {"林": cost_at(0.7), "和": cost_at(0.4)}
+    )
     # 知 is seen after 我 but too unlike the glyph; 们 (also after 我) is not in the space
     assert 0.05 < _CFG.lookalike_min_similarity
     assert lookalikes(corrector, "龘", "我", "道") == {}
@@ -159,7 +169,9 @@ def test_characters_seen_in_context_and_similar_enough(corrector: GlyphCorrector
     assert lookalikes(corrector, "龘", "山", "坡") == {}
 
 
-def test_the_look_alike_channel_is_steeper_than_the_table_channel(corrector: GlyphCorrector) -> None:
+def test_the_look_alike_channel_is_steeper_than_the_table_channel(
+    corrector: GlyphCorrector,
+) -> None:
     assert _CFG.lookalike_similarity_weight > corrector.config.similarity_weight
     assert cost_at(0.7) < corrector.channel_cost(0.7, "whole") < 0.0
     assert corrector.channel_cost(0.7, "lookalike") == pytest.approx(cost_at(0.7))
@@ -173,9 +185,16 @@ def test_a_common_glyph_the_model_never_saw_gets_only_close_look_alikes(model: M
     assert _CFG.lookalike_min_similarity < 0.45 < _CFG.unseen_lookalike_min_similarity < 0.6
     assert lookalikes(plain, "的", "他", "我") == pytest.approx({"和": cost_at(0.6)})
     assert lookalikes(plain, "的", "树", "里") == {}  # 林 is too unlike for a common glyph ...
-    strict = GlyphCorrector(model, ConfusionTable([("夭", "天", 0.8, "whole")]), glyphs=space, config=OcrConfig(rare_rank=10))
+    strict = GlyphCorrector(
+        model,
+        ConfusionTable([("夭", "天", 0.8, "whole")]),
+        glyphs=space,
+        config=OcrConfig(rare_rank=10),
+    )
     assert strict.keep_cost("的") < 0.0
-    assert lookalikes(strict, "的", "树", "里") == pytest.approx({"林": cost_at(0.45)})  # ... not for a rare one
+    assert lookalikes(strict, "的", "树", "里") == pytest.approx(
+        {"林": cost_at(0.45)}
+    )  # ... not for a rare one
     assert lookalikes(plain, "的", "我", "道") == pytest.approx({"知": cost_at(0.9)})
 
 
@@ -187,7 +206,9 @@ def test_a_glyph_the_model_knows_gets_no_look_alikes(model: Model) -> None:
     assert corrector.lookalike_options("林", "我", "道") == []
 
 
-def test_no_look_alikes_without_a_space_or_for_a_glyph_it_lacks(model: Model, corrector: GlyphCorrector) -> None:
+def test_no_look_alikes_without_a_space_or_for_a_glyph_it_lacks(
+    model: Model, corrector: GlyphCorrector
+) -> None:
     bare = GlyphCorrector(model, ConfusionTable([("夭", "天", 0.8, "whole")]))
     assert bare.glyphs is None and bare.lookalike_options("龘", "树", "里") == []
     assert corrector.keep_cost("䎬") < 0.0 and "䎬" not in corrector.glyphs
@@ -202,7 +223,10 @@ def test_no_look_alikes_without_a_space_or_for_a_glyph_it_lacks(model: Model, co
     [("我们在树林里散步。", "我们在树龘里散步。"), ("他和我们一起唱歌。", "他龘我们一起唱歌。")],
 )
 def test_a_rare_glyph_is_corrected_to_its_look_alike_in_context(
-    corrector: GlyphCorrector, clean: str, damaged: str, assert_one_glyph_fix: Callable[[GlyphCorrector, str, str], None]
+    corrector: GlyphCorrector,
+    clean: str,
+    damaged: str,
+    assert_one_glyph_fix: Callable[[GlyphCorrector, str, str], None],
 ) -> None:
     assert_one_glyph_fix(corrector, clean, damaged)
 
@@ -223,7 +247,11 @@ def test_the_look_alike_cache_stays_bounded(model: Model) -> None:
     vectors = np.eye(len(rare) + 1, dtype=np.float32)
     vectors[1:, 0] = 0.6  # every rare glyph is a little like 林
     vectors[1:, 1:] *= 0.8
-    corrector = GlyphCorrector(model, ConfusionTable([("夭", "天", 0.8, "whole")]), glyphs=GlyphSpace(["林", *rare], vectors))
+    corrector = GlyphCorrector(
+        model,
+        ConfusionTable([("夭", "天", 0.8, "whole")]),
+        glyphs=GlyphSpace(["林", *rare], vectors),
+    )
     for ch in rare:
         assert "林" in lookalikes(corrector, ch, "树", "里")
         assert len(corrector._lookalikes) <= LOOKALIKE_CACHE

@@ -12,11 +12,11 @@ from collections.abc import Callable
 
 import pytest
 
-from textrepair.usage import GeneralWords, general_char_counts
 from textrepair.lm import Model, estimate
-from textrepair.ocr.confusion import ConfusionTable
 from textrepair.ocr.config import OcrConfig
+from textrepair.ocr.confusion import ConfusionTable
 from textrepair.ocr.repair import GlyphCorrector
+from textrepair.usage import GeneralWords, general_char_counts
 
 _CFG = OcrConfig()
 
@@ -50,8 +50,11 @@ def corrector(model: Model) -> GlyphCorrector:
 
 @pytest.fixture(scope="module")
 def usage(model: Model) -> GlyphCorrector:
-    """The corrector as shipped weighs general usage in: the tiny LM alone does not pay the prior."""
-    return GlyphCorrector(model, ConfusionTable(WHOLE_ROWS), parts=ConfusionTable(PART_ROWS), words=GeneralWords())
+    """The corrector as shipped weighs general usage in: the tiny LM alone does not pay the
+    prior."""
+    return GlyphCorrector(
+        model, ConfusionTable(WHOLE_ROWS), parts=ConfusionTable(PART_ROWS), words=GeneralWords()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +65,9 @@ def plain(model: Model) -> GlyphCorrector:
 # --------------------------------------------------------------------------- keep_cost
 
 
-def test_keep_cost_is_free_for_characters_the_model_knows(corrector: GlyphCorrector, model: Model) -> None:
+def test_keep_cost_is_free_for_characters_the_model_knows(
+    corrector: GlyphCorrector, model: Model
+) -> None:
     for ch in "森林树木散步":
         assert ch in model
         assert corrector.keep_cost(ch) == 0.0
@@ -71,7 +76,9 @@ def test_keep_cost_is_free_for_characters_the_model_knows(corrector: GlyphCorrec
     assert corrector.keep_cost("旁") == 0.0
 
 
-def test_keep_cost_is_free_for_common_characters_the_model_lacks(corrector: GlyphCorrector, model: Model) -> None:
+def test_keep_cost_is_free_for_common_characters_the_model_lacks(
+    corrector: GlyphCorrector, model: Model
+) -> None:
     counts = general_char_counts()
     for ch in "的是了":
         assert ch not in model
@@ -79,7 +86,9 @@ def test_keep_cost_is_free_for_common_characters_the_model_lacks(corrector: Glyp
         assert corrector.keep_cost(ch) == 0.0
 
 
-def test_keep_cost_is_negative_for_rare_unseen_glyphs_and_more_so_when_rarer(corrector: GlyphCorrector) -> None:
+def test_keep_cost_is_negative_for_rare_unseen_glyphs_and_more_so_when_rarer(
+    corrector: GlyphCorrector,
+) -> None:
     counts = general_char_counts()
     ranked = sorted(counts.values(), reverse=True)
     common = ranked[corrector.config.rare_rank - 1]
@@ -101,7 +110,9 @@ def test_keep_cost_threshold_follows_rare_rank(model: Model) -> None:
     # 的 is among the most frequent few dozen characters, but not the top 10
     ranked = sorted(counts, key=lambda c: -counts[c])
     assert 10 < ranked.index("的") < 1500
-    assert strict.keep_cost("的") == pytest.approx(math.log10((counts["的"] + 1) / counts[ranked[9]]))
+    assert strict.keep_cost("的") == pytest.approx(
+        math.log10((counts["的"] + 1) / counts[ranked[9]])
+    )
     assert strict.keep_cost("的") < 0.0
     assert strict.keep_cost("在") == 0.0  # known to the model
     assert GlyphCorrector(model, ConfusionTable(WHOLE_ROWS)).keep_cost("的") == 0.0
@@ -114,7 +125,9 @@ def part_cost(share: float) -> float:
     return _CFG.log_error_rate + _CFG.similarity_weight * math.log10(share) + _CFG.log_part_prior
 
 
-def test_part_options_need_the_candidate_seen_next_to_a_neighbour(corrector: GlyphCorrector) -> None:
+def test_part_options_need_the_candidate_seen_next_to_a_neighbour(
+    corrector: GlyphCorrector,
+) -> None:
     # 森木里: 林 was seen after 森 (and before 里); 休 only after 里, 森 only before 林
     opts = corrector.part_options("木", "森", "里")
     assert [o.text for o in opts] == ["林"]
@@ -132,8 +145,12 @@ def test_part_options_need_the_candidate_seen_next_to_a_neighbour(corrector: Gly
 
 def test_part_options_are_empty_without_context(corrector: GlyphCorrector) -> None:
     assert corrector.part_options("木", "", "") == []
-    assert corrector.part_options("木", "我", "们") == []  # neither neighbour was ever next to 林/森/休
-    assert corrector.part_options("木", "河", "边") == []  # 河 is followed by 旁, not by a candidate
+    assert (
+        corrector.part_options("木", "我", "们") == []
+    )  # neither neighbour was ever next to 林/森/休
+    assert (
+        corrector.part_options("木", "河", "边") == []
+    )  # 河 is followed by 旁, not by a candidate
 
 
 def test_part_options_never_offer_unknown_or_the_observed_character(model: Model) -> None:
@@ -170,7 +187,10 @@ def test_part_options_are_empty_without_a_parts_table(plain: GlyphCorrector) -> 
     ],
 )
 def test_a_part_read_for_the_whole_is_corrected(
-    usage: GlyphCorrector, clean: str, damaged: str, assert_one_glyph_fix: Callable[[GlyphCorrector, str, str], None]
+    usage: GlyphCorrector,
+    clean: str,
+    damaged: str,
+    assert_one_glyph_fix: Callable[[GlyphCorrector, str, str], None],
 ) -> None:
     assert_one_glyph_fix(usage, clean, damaged)
 
@@ -190,7 +210,9 @@ def test_without_the_parts_table_the_part_is_left_alone(plain: GlyphCorrector) -
         "小河旁边有树木。\n\n我们在小河旁边散步。",
     ],
 )
-def test_clean_text_gets_no_edit(corrector: GlyphCorrector, usage: GlyphCorrector, clean: str) -> None:
+def test_clean_text_gets_no_edit(
+    corrector: GlyphCorrector, usage: GlyphCorrector, clean: str
+) -> None:
     assert corrector.correct(clean) == []
     assert usage.correct(clean) == []
 

@@ -20,10 +20,10 @@ import regex
 import textrepair
 from textrepair import cli, noise
 from textrepair.corpus import files_with_role, read_text, units_from_files
+from textrepair.edits import apply_edits
 from textrepair.lm import Model, estimate
 from textrepair.normalize import paragraphs
 from textrepair.ocr.confusion import ConfusionTable, load_confusions
-from textrepair.edits import apply_edits
 from textrepair.ocr.layout import fix_layout
 from textrepair.ocr.repair import repair_ocr
 
@@ -47,7 +47,11 @@ def table() -> ConfusionTable:
 def fold_models() -> dict[Path, Model]:
     """Held-out draft -> a model trained on the two other drafts (order 5)."""
     return {
-        held: Model(ngram_model=estimate(list(units_from_files([f for f in DRAFTS if f != held])), FOLD_ORDER))
+        held: Model(
+            ngram_model=estimate(
+                list(units_from_files([f for f in DRAFTS if f != held])), FOLD_ORDER
+            )
+        )
         for held in DRAFTS
     }
 
@@ -58,13 +62,18 @@ def sentences() -> list[str]:
     out = []
     for f in DRAFTS:
         for para in paragraphs(read_text(f)):
-            out += [s for s in regex.findall(r"[^。；！？]+[。；！？]", para) if len(HAN.findall(s)) >= 12]
+            out += [
+                s
+                for s in regex.findall(r"[^。；！？]+[。；！？]", para)
+                if len(HAN.findall(s)) >= 12
+            ]
     return out
 
 
 @pytest.fixture(scope="session")
 def layout_safe_paragraphs() -> list[str]:
-    """Clean paragraphs (40–400 chars) whose pure layout damage (wraps, half width) the layout repair undoes.
+    """Clean paragraphs (40–400 chars) whose pure layout damage (wraps, half width) the layout
+    repair undoes.
 
     The few left out hold a space between Han characters or a digit:digit colon, which
     are ambiguous once wrapped; they measure the layout repair, not glyph correction.
@@ -73,7 +82,9 @@ def layout_safe_paragraphs() -> list[str]:
     for f in DRAFTS:
         for p in paragraphs(read_text(f)):
             if 40 <= len(p) <= 400 and fix_layout(p)[0] == p:
-                damaged, _ = noise.ocr(p, rate=0.0, rng=random.Random(0), wrap_every=14, halfwidth=True)
+                damaged, _ = noise.ocr(
+                    p, rate=0.0, rng=random.Random(0), wrap_every=14, halfwidth=True
+                )
                 if fix_layout(damaged)[0] == p:
                     out.append(p)
     return out
@@ -105,7 +116,9 @@ def test_fold_models_barely_touch_held_out_clean_drafts(
         assert han_of(kept) == han_of(text), "layout repair changed a Han character"
         han_total += len(han_of(text))
     n_changed = sum(len(v) for v in changed.values())
-    print(f"glyph edits on held-out clean drafts: {n_changed} of {han_total} Han characters", changed)
+    print(
+        f"glyph edits on held-out clean drafts: {n_changed} of {han_total} Han characters", changed
+    )
     assert n_changed / han_total <= 0.0002, changed
 
 
@@ -143,11 +156,14 @@ def test_text_without_chinese_passes_through(text: str) -> None:
 def damage_run(
     sentence: str, length: int, rng: random.Random, substitutes: Callable[[str], Sequence[str]]
 ) -> tuple[str, int] | None:
-    """Replace *length* adjacent Han characters of *sentence* by listed substitutes; (damaged, start)."""
+    """Replace *length* adjacent Han characters of *sentence* by listed substitutes; (damaged,
+    start)."""
     starts = [
         i
         for i in range(len(sentence) - length + 1)
-        if all(HAN.fullmatch(sentence[j]) and substitutes(sentence[j]) for j in range(i, i + length))
+        if all(
+            HAN.fullmatch(sentence[j]) and substitutes(sentence[j]) for j in range(i, i + length)
+        )
     ]
     if not starts:
         return None
@@ -161,7 +177,8 @@ def damage_run(
 def run_share(
     sentences: list[str], table: ConfusionTable, length: int, n: int, seed: int
 ) -> tuple[float, float, int, int]:
-    """(share of sentences restored exactly, share of damaged characters restored, tried, edits elsewhere)."""
+    """(share of sentences restored exactly, share of damaged characters restored, tried, edits
+    elsewhere)."""
     rng = random.Random(seed)
     sample = rng.sample(sentences, n)
     exact = chars_ok = tried = elsewhere = 0
@@ -186,7 +203,8 @@ def run_share(
 def test_single_substitutions_are_corrected(sentences: list[str], table: ConfusionTable) -> None:
     exact, per_char, tried, elsewhere = run_share(sentences, table, 1, 150, seed=11)
     print(f"single errors: {exact:.1%} of {tried} sentences restored; edits elsewhere: {elsewhere}")
-    # measured 100 % with the current table (86.7 % with the first one); default model, whole-glyph confusions
+    # measured 100 % with the current table (86.7 % with the first one); default model, whole-glyph
+    # confusions
     assert exact >= 0.75
     assert elsewhere == 0
 
@@ -200,13 +218,16 @@ def test_runs_of_adjacent_errors_are_corrected_together(
         f"runs of {length}: {exact:.1%} of {tried} sentences restored exactly, "
         f"{per_char:.1%} of damaged characters; edits elsewhere: {elsewhere}"
     )
-    # measured with the current table: runs of 2 -> 98 % exact, runs of 3 -> 99 % exact (first table: 74 %, 59 %)
+    # measured with the current table: runs of 2 -> 98 % exact, runs of 3 -> 99 % exact (first
+    # table: 74 %, 59 %)
     assert exact >= floor
     assert per_char >= floor
     assert elsewhere == 0
 
 
-def test_corrected_runs_are_consistent_with_single_errors(table: ConfusionTable, sentences: list[str]) -> None:
+def test_corrected_runs_are_consistent_with_single_errors(
+    table: ConfusionTable, sentences: list[str]
+) -> None:
     """A run of two the search restores is also restored when only one of its errors is left."""
     rng = random.Random(23)
     consistent = 0
@@ -273,7 +294,12 @@ def test_layout_and_glyph_restore_paragraphs_exactly(
     exact = subs_total = fixed = false = 0
     for para in sample:
         damaged, subs = noise.ocr(
-            para, rate=0.02, rng=rng, confusions=_WholeConfusions(table), wrap_every=14, halfwidth=True
+            para,
+            rate=0.02,
+            rng=rng,
+            confusions=_WholeConfusions(table),
+            wrap_every=14,
+            halfwidth=True,
         )
         result = textrepair.repair(damaged, kind="ocr")
         check_edits(damaged, result)
@@ -285,7 +311,8 @@ def test_layout_and_glyph_restore_paragraphs_exactly(
         f"2% OCR damage (in-mechanism): {share:.1%} of {len(sample)} paragraphs restored exactly; "
         f"{fixed}/{subs_total} substitutions fixed, {false} false corrections"
     )
-    # measured 99 % exact, 229/230 substitutions fixed, 0 false corrections (first table: 65 %, 86 %)
+    # measured 99 % exact, 229/230 substitutions fixed, 0 false corrections (first table: 65 %, 86
+    # %)
     assert share >= 0.5
     assert fixed >= 0.75 * subs_total
     assert false == 0
@@ -299,7 +326,9 @@ def score_substitutions(
     truth = {ordinal[o]: t for o, t, _ in subs}
     out_han, damaged_han = han_of(repaired), han_of(damaged)
     fixed = sum(out_han[i] == t for i, t in truth.items())
-    false = sum(1 for i, (a, b) in enumerate(zip(damaged_han, out_han)) if a != b and i not in truth)
+    false = sum(
+        1 for i, (a, b) in enumerate(zip(damaged_han, out_han)) if a != b and i not in truth
+    )
     return len(truth), fixed, false
 
 
@@ -312,22 +341,32 @@ def test_simulator_damage_is_never_made_worse(layout_safe_paragraphs: list[str])
         result = textrepair.repair(damaged, kind="ocr")
         n, ok, bad = score_substitutions(para, subs, damaged, result.text)
         subs_total, fixed, false = subs_total + n, fixed + ok, false + bad
-    print(f"2% OCR damage (ocr_sim table): {fixed}/{subs_total} substitutions fixed, {false} false corrections")
+    print(
+        f"2% OCR damage (ocr_sim table): {fixed}/{subs_total} substitutions fixed, {false} false "
+        f"corrections"
+    )
     # measured 66 % fixed (136/205), 0 false (first table: 42 %)
     assert subs_total > 50
     assert fixed >= 0.3 * subs_total
     assert false == 0
 
 
-def test_repair_ocr_with_explicit_table_matches_api(layout_safe_paragraphs: list[str], table: ConfusionTable) -> None:
+def test_repair_ocr_with_explicit_table_matches_api(
+    layout_safe_paragraphs: list[str], table: ConfusionTable
+) -> None:
     para = layout_safe_paragraphs[0]
     damaged, _ = noise.ocr(para, rate=0.05, rng=random.Random(2), wrap_every=14, halfwidth=True)
-    assert repair_ocr(damaged, textrepair.load_model(), table) == textrepair.repair(damaged, kind="ocr")
+    assert repair_ocr(damaged, textrepair.load_model(), table) == textrepair.repair(
+        damaged, kind="ocr"
+    )
 
 
 # --------------------------------------------------------------------------- CLI explain
 def test_cli_restore_kind_ocr_explain(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], layout_safe_paragraphs: list[str], table: ConfusionTable
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    layout_safe_paragraphs: list[str],
+    table: ConfusionTable,
 ) -> None:
     rng = random.Random(4)
     paras = rng.sample(layout_safe_paragraphs, 3)

@@ -15,12 +15,12 @@ from collections.abc import Callable
 import pytest
 
 from textrepair.errors import ModelError
-from textrepair.usage import general_char_counts
 from textrepair.lm import Model, estimate
-from tools.components import top_splits
-from textrepair.ocr.confusion import MODELS_DIR, ConfusionTable, load_splits, read_splits
 from textrepair.ocr.config import OcrConfig
+from textrepair.ocr.confusion import MODELS_DIR, ConfusionTable, load_splits, read_splits
 from textrepair.ocr.repair import GlyphCorrector
+from textrepair.usage import general_char_counts
+from tools.components import top_splits
 
 _CFG = OcrConfig()
 
@@ -99,7 +99,9 @@ def test_read_splits_of_a_missing_file_says_how_to_build_it(tmp_path) -> None:
     path = tmp_path / "nowhere" / "splits.tsv"
     with pytest.raises(ModelError) as info:
         read_splits(path)
-    assert str(info.value).startswith(f"IDS split table {path} not found (build it with `make confusion`")
+    assert str(info.value).startswith(
+        f"IDS split table {path} not found (build it with `make confusion`"
+    )
     assert "--parts-only" in str(info.value)
     with pytest.raises(ModelError, match="make confusion"):
         load_splits(path)
@@ -179,7 +181,9 @@ def test_load_splits_reads_the_shipped_table() -> None:
     assert splits["万"] == ("⿱", ("一", "⿰丿𠃌"))
     assert all(0x4E00 <= ord(ch) <= 0x9FFF for ch in splits)
     assert all(len(op) == 1 and 0x2FF0 <= ord(op) <= 0x2FFB for op, _ in splits.values())
-    assert all(len(kids) == (3 if op in "⿲⿳" else 2) and all(kids) for op, kids in splits.values())
+    assert all(
+        len(kids) == (3 if op in "⿲⿳" else 2) and all(kids) for op, kids in splits.values()
+    )
 
 
 # --------------------------------------------------------------------------- sibling_options
@@ -244,7 +248,11 @@ def test_the_premises_of_the_hand_made_splits(corrector: GlyphCorrector, model: 
         assert ch not in model
     for ch in "林和知杏休呆约衍":
         assert ch in model
-    assert corrector.keep_cost("龘") < 0.0 and corrector.keep_cost("䎬") < 0.0 and corrector.keep_cost("爨") < 0.0
+    assert (
+        corrector.keep_cost("龘") < 0.0
+        and corrector.keep_cost("䎬") < 0.0
+        and corrector.keep_cost("爨") < 0.0
+    )
     assert corrector.keep_cost("的") == 0.0 and corrector.keep_cost("林") == 0.0
 
 
@@ -259,7 +267,9 @@ def test_siblings_of_a_rare_glyph_seen_next_to_a_neighbour(corrector: GlyphCorre
     assert texts(corrector.sibling_options("龘", "树", "道")) == ["林", "知"]
 
 
-def test_sibling_options_cost_the_whole_channel_cost_at_sibling_similarity(corrector: GlyphCorrector, model: Model) -> None:
+def test_sibling_options_cost_the_whole_channel_cost_at_sibling_similarity(
+    corrector: GlyphCorrector, model: Model
+) -> None:
     opts = corrector.sibling_options("龘", "他", "道")
     assert len(opts) == 2
     for o in opts:
@@ -267,23 +277,31 @@ def test_sibling_options_cost_the_whole_channel_cost_at_sibling_similarity(corre
         assert o.cost == pytest.approx(SIBLING_COST)
     assert corrector.config.sibling_similarity == _CFG.sibling_similarity == 0.5
     assert SIBLING_COST == pytest.approx(-3.75 + 3.0 * math.log10(0.5))
-    other = GlyphCorrector(model, ConfusionTable(WHOLE_ROWS), splits=SPLITS, config=OcrConfig(sibling_similarity=0.8))
+    other = GlyphCorrector(
+        model, ConfusionTable(WHOLE_ROWS), splits=SPLITS, config=OcrConfig(sibling_similarity=0.8)
+    )
     (o,) = other.sibling_options("龘", "树", "里")
     assert o.text == "林"
     assert o.cost == pytest.approx(_CFG.log_error_rate + _CFG.similarity_weight * math.log10(0.8))
 
 
-def test_no_siblings_with_another_operator_or_two_changed_children(corrector: GlyphCorrector) -> None:
+def test_no_siblings_with_another_operator_or_two_changed_children(
+    corrector: GlyphCorrector,
+) -> None:
     # each context below has a neighbour-mate of the right kind that is no sibling
     assert texts(corrector.sibling_options("龘", "", "花")) == []  # 杏 = ⿱木口: other operator
     assert texts(corrector.sibling_options("龘", "", "息")) == []  # 休 = ⿰亻木: both changed
-    assert texts(corrector.sibling_options("龘", "", "在")) == []  # 呆 = ⿰口木: swapped, both changed
+    assert (
+        texts(corrector.sibling_options("龘", "", "在")) == []
+    )  # 呆 = ⿰口木: swapped, both changed
     assert texts(corrector.sibling_options("龘", "", "好")) == []  # 约 = ⿰纟勺: both changed
 
 
 def test_no_siblings_unseen_in_context_or_unknown_to_the_model(corrector: GlyphCorrector) -> None:
     assert corrector.sibling_options("龘", "", "") == []
-    assert corrector.sibling_options("龘", "山", "坡") == []  # neither neighbour is next to 林/和/知
+    assert (
+        corrector.sibling_options("龘", "山", "坡") == []
+    )  # neither neighbour is next to 林/和/知
     assert corrector.sibling_options("龘", "里", "散") == []  # 林 is before 里, not after it
     # 相 is built like a sibling but the model never saw it
     for left, right in [("树", "里"), ("他", "道"), ("", "我"), ("在", "")]:
@@ -305,12 +323,16 @@ def test_common_or_known_glyphs_get_no_siblings(corrector: GlyphCorrector, model
     # 的 is common: 约 would be its sibling, and it is seen before 好
     assert corrector.sibling_options("的", "", "好") == []
     # ... which is offered once 的 counts as rare
-    strict = GlyphCorrector(model, ConfusionTable(WHOLE_ROWS), splits=SPLITS, config=OcrConfig(rare_rank=10))
+    strict = GlyphCorrector(
+        model, ConfusionTable(WHOLE_ROWS), splits=SPLITS, config=OcrConfig(rare_rank=10)
+    )
     assert strict.keep_cost("的") < 0.0
     assert texts(strict.sibling_options("的", "", "好")) == ["约"]
 
 
-def test_no_siblings_for_a_glyph_without_a_split_or_without_splits(corrector: GlyphCorrector, plain: GlyphCorrector) -> None:
+def test_no_siblings_for_a_glyph_without_a_split_or_without_splits(
+    corrector: GlyphCorrector, plain: GlyphCorrector
+) -> None:
     assert "鬱" not in SPLITS and corrector.keep_cost("鬱") < 0.0
     assert corrector.sibling_options("鬱", "树", "里") == []
     assert plain.splits is None
@@ -333,7 +355,10 @@ def test_no_siblings_for_a_glyph_without_a_split_or_without_splits(corrector: Gl
     ],
 )
 def test_a_rare_sibling_glyph_is_corrected(
-    corrector: GlyphCorrector, clean: str, damaged: str, assert_one_glyph_fix: Callable[[GlyphCorrector, str, str], None]
+    corrector: GlyphCorrector,
+    clean: str,
+    damaged: str,
+    assert_one_glyph_fix: Callable[[GlyphCorrector, str, str], None],
 ) -> None:
     assert_one_glyph_fix(corrector, clean, damaged)
 
@@ -343,6 +368,8 @@ def test_without_splits_the_rare_glyph_is_left_alone(plain: GlyphCorrector) -> N
     assert plain.correct("䎬生品种很多。") == []
 
 
-@pytest.mark.parametrize("clean", [p + "。" for p in PHRASES] + ["我们在树林里散步。\n\n他和我们一起唱歌。"])
+@pytest.mark.parametrize(
+    "clean", [p + "。" for p in PHRASES] + ["我们在树林里散步。\n\n他和我们一起唱歌。"]
+)
 def test_clean_text_gets_no_edit(corrector: GlyphCorrector, clean: str) -> None:
     assert corrector.correct(clean) == []

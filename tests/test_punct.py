@@ -1,4 +1,5 @@
-"""Punctuation restoration (textrepair.punct): the shipped model, the invariant, leave-one-out quality."""
+"""Punctuation restoration (textrepair.punct): the shipped model, the invariant, leave-one-out
+quality."""
 
 from __future__ import annotations
 
@@ -34,8 +35,27 @@ def _toy_model() -> Model:
 
 
 def _toy_words() -> tuple[str, list[int]]:
-    words = ["春天", "来", "了", "小草", "绿", "了", "花儿", "红", "了", "我们", "去", "公园", "动物园",
-             "和", "博物馆", "大家", "都", "很", "高兴"]
+    words = [
+        "春天",
+        "来",
+        "了",
+        "小草",
+        "绿",
+        "了",
+        "花儿",
+        "红",
+        "了",
+        "我们",
+        "去",
+        "公园",
+        "动物园",
+        "和",
+        "博物馆",
+        "大家",
+        "都",
+        "很",
+        "高兴",
+    ]
     return "".join(words), list(itertools.accumulate(map(len, words)))[:-1]
 
 
@@ -49,7 +69,10 @@ def test_make_model_rebuilds_the_committed_punct_model(tmp_path: Path) -> None:
     out = tmp_path / "punct.arpa"
     from textrepair.cli import main
 
-    assert main(["train", "--punct", *(str(ROOT / p) for p in TRAIN), "--order", "6", "-o", str(out)]) == 0
+    assert (
+        main(["train", "--punct", *(str(ROOT / p) for p in TRAIN), "--order", "6", "-o", str(out)])
+        == 0
+    )
     assert out.read_bytes() == (ROOT / "models" / "punct.arpa").read_bytes()
     assert out.stat().st_size < 4_000_000
 
@@ -67,10 +90,15 @@ def test_load_punct_model_is_cached(shipped: Model) -> None:
 
 # --------------------------------------------------------------------------- training text
 def test_punct_text_maps_clause_marks_and_drops_the_rest() -> None:
-    assert punct.punct_text("（一）今天开会：讨论“问题”？是的！2025年,好;") == "一今天开会，讨论问题。是的。年，好；"
+    assert (
+        punct.punct_text("（一）今天开会：讨论“问题”？是的！2025年,好;")
+        == "一今天开会，讨论问题。是的。年，好；"
+    )
     assert punct.punct_text("好。”（甲负责）") == "好。甲负责"  # strongest of a run; brackets go
     assert punct.punct_text("，。") == ""  # no leading mark
-    assert punct.punct_units("一、总则\n第一段，完了。\n\n第二段。") == ["一、总则第一段，完了。第二段。"]
+    assert punct.punct_units("一、总则\n第一段，完了。\n\n第二段。") == [
+        "一、总则第一段，完了。第二段。"
+    ]
     assert punct.punct_units("abc 123") == []
 
 
@@ -106,7 +134,10 @@ def test_edge_cases(shipped: Model) -> None:
     assert punct.punctuate("", [], shipped) == ("", [])
     assert punct.punctuate("", [0, 3], shipped) == ("", [])
     assert punct.punctuate("发展", [], shipped) == ("发展。", [])
-    assert punct.punctuate("发展", [0, 2, 5, -1], shipped) == ("发展。", [])  # out of range: ignored
+    assert punct.punctuate("发展", [0, 2, 5, -1], shipped) == (
+        "发展。",
+        [],
+    )  # out of range: ignored
     out, marks = punct.punctuate("发展改革", [2, 2], shipped)  # duplicates collapse
     assert _strip(out) == "发展改革" and len(marks) == 1
     assert punct.punctuate_restored("", []) == ""
@@ -128,9 +159,13 @@ def test_long_text_is_decoded_in_chunks_and_keeps_its_han(shipped: Model) -> Non
     assert many[2] == punct.punctuate(han, bounds, shipped)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    text=st.text(alphabet=st.sampled_from("的医疗卫生服务体系建设发展中心县乡村一二三xA 9"), max_size=120),
+    text=st.text(
+        alphabet=st.sampled_from("的医疗卫生服务体系建设发展中心县乡村一二三xA 9"), max_size=120
+    ),
     data=st.data(),
 )
 def test_property_only_marks_are_added(shipped: Model, text: str, data: st.DataObject) -> None:
@@ -139,7 +174,10 @@ def test_property_only_marks_are_added(shipped: Model, text: str, data: st.DataO
     assert _strip(out) == _strip(text)
     inner = sorted({b for b in bounds if 0 < b < len(text)})
     assert len(marks) == len(inner)
-    rebuilt = "".join(p + m for p, m in zip([text[a:b] for a, b in zip([0, *inner], [*inner, len(text)])], [*marks, ""]))
+    rebuilt = "".join(
+        p + m
+        for p, m in zip([text[a:b] for a, b in zip([0, *inner], [*inner, len(text)])], [*marks, ""])
+    )
     assert out in (rebuilt, rebuilt + "。")
 
 
@@ -156,7 +194,9 @@ def test_word_ends_from_restorer_pieces() -> None:
 
 # --------------------------------------------------------------------------- quality
 def _benchmark():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("punct_accuracy", ROOT / "benchmarks" / "punct_accuracy.py")
+    spec = importlib.util.spec_from_file_location(
+        "punct_accuracy", ROOT / "benchmarks" / "punct_accuracy.py"
+    )
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     sys.modules["punct_accuracy"] = mod
@@ -197,8 +237,8 @@ def test_repair_with_punct_adds_only_marks_and_edits_stay_exact() -> None:
 
     from textrepair import api, noise
     from textrepair.corpus import files_with_role, read_text
-    from textrepair.normalize import han_only
     from textrepair.edits import apply_edits
+    from textrepair.normalize import han_only
 
     clean = read_text(files_with_role("train")[1])
     drop_set = [c for c, _ in Counter(han_only(clean)).most_common(30)]

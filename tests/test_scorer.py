@@ -24,7 +24,14 @@ from textrepair.lm import Model, State, estimate, read_arpa, write_arpa
 TOL = 1e-4
 N_STRINGS = 20_000
 #: Characters no model trained on the drafts contains.
-UNSEEN = list("abcxyzABCXYZ0123456789") + ["\u9fa0", "\u9f98", "\u4e02", "\U00020000", "\U0002a6d6", "\u3400"]
+UNSEEN = list("abcxyzABCXYZ0123456789") + [
+    "\u9fa0",
+    "\u9f98",
+    "\u4e02",
+    "\U00020000",
+    "\U0002a6d6",
+    "\u3400",
+]
 
 
 @pytest.fixture(scope="session")
@@ -47,13 +54,17 @@ def default_arpa() -> Path:
 
 
 @pytest.fixture(scope="session", params=["small", "default"])
-def models(request: pytest.FixtureRequest, small_arpa: Path, default_arpa: Path) -> tuple[Model, kenlm.Model]:
+def models(
+    request: pytest.FixtureRequest, small_arpa: Path, default_arpa: Path
+) -> tuple[Model, kenlm.Model]:
     path = small_arpa if request.param == "small" else default_arpa
     ours = textrepair.load_model() if request.param == "default" else Model(path)
     return ours, kenlm.Model(str(path))
 
 
-def random_strings(units: list[str], vocab: list[str], n: int, seed: int, min_len: int = 0) -> list[str]:
+def random_strings(
+    units: list[str], vocab: list[str], n: int, seed: int, min_len: int = 0
+) -> list[str]:
     rng = random.Random(seed)
     out = []
     for i in range(n):
@@ -64,7 +75,12 @@ def random_strings(units: list[str], vocab: list[str], n: int, seed: int, min_le
             out.append(u[start : start + length])
         else:
             unseen_rate = rng.choice([0.0, 0.05, 0.3])
-            out.append("".join(rng.choice(UNSEEN) if rng.random() < unseen_rate else rng.choice(vocab) for _ in range(length)))
+            out.append(
+                "".join(
+                    rng.choice(UNSEEN) if rng.random() < unseen_rate else rng.choice(vocab)
+                    for _ in range(length)
+                )
+            )
     return out
 
 
@@ -97,7 +113,9 @@ def test_score_parity_20k(models: tuple[Model, kenlm.Model], strings: list[str])
 
 
 @pytest.mark.parametrize("bos,eos", [(False, True), (True, False), (False, False)])
-def test_score_parity_bos_eos_variants(models: tuple[Model, kenlm.Model], strings: list[str], bos: bool, eos: bool) -> None:
+def test_score_parity_bos_eos_variants(
+    models: tuple[Model, kenlm.Model], strings: list[str], bos: bool, eos: bool
+) -> None:
     ours, km = models
     sample = strings[:4000]
     got = ours.score(sample, bos=bos, eos=eos)
@@ -108,7 +126,8 @@ def test_score_parity_bos_eos_variants(models: tuple[Model, kenlm.Model], string
 
 
 def test_batch_equals_one_at_a_time(models: tuple[Model, kenlm.Model], strings: list[str]) -> None:
-    """A row's score does not depend on its neighbours in the batch (no context leaks across rows)."""
+    """A row's score does not depend on its neighbours in the batch (no context leaks across
+    rows)."""
     ours, _ = models
     sample = strings[:300]
     batch = ours.score(sample)
@@ -127,7 +146,9 @@ def test_unseen_characters_score_as_unk(models: tuple[Model, kenlm.Model]) -> No
 
 
 @pytest.mark.parametrize("bos,eos", [(True, True), (False, True), (True, False), (False, False)])
-def test_full_scores_per_token(models: tuple[Model, kenlm.Model], strings: list[str], bos: bool, eos: bool) -> None:
+def test_full_scores_per_token(
+    models: tuple[Model, kenlm.Model], strings: list[str], bos: bool, eos: bool
+) -> None:
     ours, km = models
     for s in strings[:400]:
         mine = ours.full_scores(s, bos=bos, eos=eos)
@@ -141,7 +162,9 @@ def test_full_scores_per_token(models: tuple[Model, kenlm.Model], strings: list[
 
 # --------------------------------------------------------------------------- decoder API
 @pytest.mark.parametrize("bos", [True, False])
-def test_score_continuations_chained_equals_whole(models: tuple[Model, kenlm.Model], strings: list[str], bos: bool) -> None:
+def test_score_continuations_chained_equals_whole(
+    models: tuple[Model, kenlm.Model], strings: list[str], bos: bool
+) -> None:
     ours, _ = models
     sample = [s for s in strings[:200]]
     states = [ours.begin_state() if bos else ours.null_state() for _ in sample]
@@ -156,13 +179,17 @@ def test_score_continuations_chained_equals_whole(models: tuple[Model, kenlm.Mod
     np.testing.assert_allclose(totals, ours.score(sample, bos=bos), atol=1e-9)
 
 
-def test_score_continuations_in_pieces(models: tuple[Model, kenlm.Model], strings: list[str]) -> None:
+def test_score_continuations_in_pieces(
+    models: tuple[Model, kenlm.Model], strings: list[str]
+) -> None:
     """Split points anywhere: a prefix, then the rest with </s>, equals the whole string."""
     ours, _ = models
     rng = random.Random(7)
     sample = [s for s in strings[:300] if s]
     cuts = [rng.randint(0, len(s)) for s in sample]
-    first = ours.score_continuations([ours.begin_state()] * len(sample), [s[:c] for s, c in zip(sample, cuts)])
+    first = ours.score_continuations(
+        [ours.begin_state()] * len(sample), [s[:c] for s, c in zip(sample, cuts)]
+    )
     states = [ours.begin_state().extend(s[:c], ours.order) for s, c in zip(sample, cuts)]
     rest = ours.score_continuations(states, [s[c:] for s, c in zip(sample, cuts)], eos=True)
     np.testing.assert_allclose(first + rest, ours.score(sample), atol=1e-9)
@@ -248,7 +275,10 @@ def test_truncated_real_model_mid_character(tmp_path: Path, small_arpa: Path) ->
         pytest.param(lambda t: t.replace("\\end\\", "\\fin\\", 1), id="bad-end"),
         pytest.param(lambda t: t.replace("\t乙 丙", "\tx乙 丙", 1), id="unknown-token"),
         pytest.param(lambda t: t.replace("\t甲\t", "\t甲 乙 丙\t", 1), id="token-count"),
-        pytest.param(lambda t: "\n".join(ln if "\t丁\t" not in ln else "abc\t丁\t0" for ln in t.split("\n")), id="not-a-number"),
+        pytest.param(
+            lambda t: "\n".join(ln if "\t丁\t" not in ln else "abc\t丁\t0" for ln in t.split("\n")),
+            id="not-a-number",
+        ),
         pytest.param(lambda t: t.replace("\t<unk>\t", "\t<unq>\t", 1), id="no-unk"),
         pytest.param(lambda t: t.replace("ngram 1=", "ngram 1=1", 1), id="count-too-large"),
         pytest.param(lambda t: t.replace("\t", " "), id="spaces-not-tabs"),
@@ -272,9 +302,13 @@ def test_binary_file_is_model_error(tmp_path: Path) -> None:
         textrepair.load_model(p)
 
 
-def test_hashed_bigrams_score_as_the_dense_array(models: tuple[Model, kenlm.Model], strings: list[str]) -> None:
+def test_hashed_bigrams_score_as_the_dense_array(
+    models: tuple[Model, kenlm.Model], strings: list[str]
+) -> None:
     ours, _ = models
     assert ours._dense2 is not None  # the default model is small enough for the dense array
     hashed = Model(ngram_model=read_arpa(ours.path), dense_bigrams=False)
     assert hashed._dense2 is None
-    np.testing.assert_allclose(hashed.score(strings[:2000]), ours.score(strings[:2000]), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        hashed.score(strings[:2000]), ours.score(strings[:2000]), rtol=0, atol=1e-9
+    )

@@ -20,7 +20,10 @@ from textrepair.textio import (
     write_text_atomic,
 )
 
-TEXT = "关于进一步完善医疗卫生服务体系的意见\n一、总体要求（2025年）：坚持以人民为中心，“保基本、强基层”。\r\nABC 123\n"
+TEXT = (
+    "关于进一步完善医疗卫生服务体系的意见\n一、总体要求（2025年）：坚持以人民为中心，“保基本、"
+    "强基层”。\r\nABC 123\n"
+)
 
 ENCODED = {
     "utf-8": (TEXT.encode("utf-8"), "utf-8"),

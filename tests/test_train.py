@@ -73,8 +73,11 @@ def distribution_sum(model: NgramModel, context: tuple[str, ...]) -> float:
     return sum(10 ** ref_logprob(model, context, w) for w in predicted_vocabulary(model))
 
 
-def sample_contexts(model: NgramModel, rng: random.Random, per_kind: int = 8) -> list[tuple[str, ...]]:
-    """Contexts of every length 0..order-1: seen (incl. ``<s>``-initial), unseen, with unknown characters."""
+def sample_contexts(
+    model: NgramModel, rng: random.Random, per_kind: int = 8
+) -> list[tuple[str, ...]]:
+    """Contexts of every length 0..order-1: seen (incl. ``<s>``-initial), unseen, with unknown
+    characters."""
     chars = [w for w in model.vocabulary() if w not in (BOS, EOS, UNK)]
     contexts: list[tuple[str, ...]] = [()]
     for length in range(1, model.order):
@@ -124,7 +127,11 @@ def test_scorer_continuations_agree_and_sum_to_one(draft_model: NgramModel) -> N
     chars = [w for w in draft_model.vocabulary() if len(w) == 1]
     rng = random.Random(7)
     states = [State("", True), State("", False), State(UNKNOWN_CHAR, False)]
-    states += [State("".join(rng.choice(chars) for _ in range(k)), bos) for k in (1, 2, 4) for bos in (True, False)]
+    states += [
+        State("".join(rng.choice(chars) for _ in range(k)), bos)
+        for k in (1, 2, 4)
+        for bos in (True, False)
+    ]
     for st in states:
         ctx = ((BOS,) if st.bos else ()) + tuple(st.context)
         words = chars + [UNKNOWN_CHAR]
@@ -166,7 +173,8 @@ def test_discounts_and_probabilities_by_hand_bigram_model() -> None:
     assert model.discounts[1] == pytest.approx((0.5, 1.25, 3.0))
     assert model.discounts[0] == FALLBACK_DISCOUNTS
     # unigrams: total 7, gamma = (0.5*1 + 1*3)/7 = 0.5, |V| = 5 -> uniform share 0.1
-    #   p(a) = p(b) = p(</s>) = 1/7 + 0.1 = 0.2428571 ; p(c) = 0.5/7 + 0.1 = 0.1714286 ; p(<unk>) = 0.1
+    #   p(a) = p(b) = p(</s>) = 1/7 + 0.1 = 0.2428571 ; p(c) = 0.5/7 + 0.1 = 0.1714286 ; p(<unk>) =
+    # 0.1
     # context b: b </s>:2 b c:1 b a:1, total 4, gamma(b) = (0.5*2 + 1.25*1)/4 = 0.5625
     #   p(</s> | b) = (2 - 1.25)/4 + 0.5625*0.2428571 = 0.3241071
     #   p(c | b)    = (1 - 0.5)/4  + 0.5625*0.1714286 = 0.2214286
@@ -190,7 +198,8 @@ def test_discounts_and_probabilities_by_hand_bigram_model() -> None:
     [
         # Y = 4/8; D1 = 1 - 2*.5*2/4 = .5; D2 = 2 - 3*.5*1/2 = 1.25; D3+ = 3 - 4*.5*0/1 = 3
         ({1: 4, 2: 2, 3: 1}, (0.5, 1.25, 3.0)),
-        # Y = 10/16; D1 = 1 - 2*(5/8)*3/10 = 0.625; D2 = 2 - 3*(5/8)*2/3 = 0.75; D3+ = 3 - 4*(5/8)*1/2 = 1.75
+        # Y = 10/16; D1 = 1 - 2*(5/8)*3/10 = 0.625; D2 = 2 - 3*(5/8)*2/3 = 0.75; D3+ = 3 -
+        # 4*(5/8)*1/2 = 1.75
         ({1: 10, 2: 3, 3: 2, 4: 1, 7: 5}, (0.625, 0.75, 1.75)),
         ({1: 3, 2: 1, 4: 1}, FALLBACK_DISCOUNTS),  # t3 = 0: undefined
         ({2: 3, 3: 1, 4: 1}, FALLBACK_DISCOUNTS),  # t1 = 0
@@ -198,7 +207,9 @@ def test_discounts_and_probabilities_by_hand_bigram_model() -> None:
         ({1: 1, 2: 1, 3: 10, 4: 1}, FALLBACK_DISCOUNTS),
     ],
 )
-def test_discounts_from_counts_of_counts(t: dict[int, int], expected: tuple[float, float, float]) -> None:
+def test_discounts_from_counts_of_counts(
+    t: dict[int, int], expected: tuple[float, float, float]
+) -> None:
     assert discounts_from_counts_of_counts(Counter(t)) == pytest.approx(expected)
 
 
@@ -247,15 +258,21 @@ def test_written_arpa_is_reproducible(tmp_path: Path, draft_units: list[str]) ->
     assert (tmp_path / "a.arpa").read_bytes() == (tmp_path / "b.arpa").read_bytes()
 
 
-def test_kenlm_loads_our_arpa_and_agrees(tmp_path: Path, draft_units: list[str], draft_model: NgramModel) -> None:
+def test_kenlm_loads_our_arpa_and_agrees(
+    tmp_path: Path, draft_units: list[str], draft_model: NgramModel
+) -> None:
     path = tmp_path / "m.arpa"
     write_arpa(draft_model, path)
     km = kenlm.Model(str(path))
     assert km.order == draft_model.order
-    texts = [u[i : i + 12] for u in draft_units[:20] for i in (0, 5)] + [UNKNOWN_CHAR + draft_units[0][:6]]
+    texts = [u[i : i + 12] for u in draft_units[:20] for i in (0, 5)] + [
+        UNKNOWN_CHAR + draft_units[0][:6]
+    ]
     for text in texts:
         toks = (BOS, *text, EOS)
-        ours = sum(ref_logprob(draft_model, toks[max(0, i - 4) : i], toks[i]) for i in range(1, len(toks)))
+        ours = sum(
+            ref_logprob(draft_model, toks[max(0, i - 4) : i], toks[i]) for i in range(1, len(toks))
+        )
         assert km.score(" ".join(text), bos=True, eos=True) == pytest.approx(ours, abs=1e-4), text
 
 
@@ -309,7 +326,9 @@ def test_truncated_arpa_mid_byte_is_a_model_error(tmp_path: Path, toy_arpa_text:
         ("\\end\\", "\\fin\\", "end"),
     ],
 )
-def test_malformed_arpa_is_a_model_error(tmp_path: Path, toy_arpa_text: str, old: str, new: str, message: str) -> None:
+def test_malformed_arpa_is_a_model_error(
+    tmp_path: Path, toy_arpa_text: str, old: str, new: str, message: str
+) -> None:
     assert old in toy_arpa_text
     path = tmp_path / "bad.arpa"
     path.write_text(toy_arpa_text.replace(old, new, 1), encoding="utf-8")
@@ -327,7 +346,9 @@ def test_non_numeric_probability_is_a_model_error(tmp_path: Path, toy_arpa_text:
         read_arpa(path)
 
 
-@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary", b"\\data\\\nngram 1=1\n\n\\1-grams:\n-1\t\xff\xfe\n"])
+@pytest.mark.parametrize(
+    "content", [b"", b"\x00\x01\x02binary", b"\\data\\\nngram 1=1\n\n\\1-grams:\n-1\t\xff\xfe\n"]
+)
 def test_empty_binary_or_non_utf8_arpa_is_a_model_error(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "bad.arpa"
     path.write_bytes(content)

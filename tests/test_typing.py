@@ -9,7 +9,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_mypy_accepts_the_package() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--ignore-missing-imports", "--no-error-summary", "textrepair"],
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--ignore-missing-imports",
+            "--no-error-summary",
+            "textrepair",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

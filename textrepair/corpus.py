@@ -35,7 +35,9 @@ def manifest(corpora_dir: Path = CORPORA_DIR) -> list[CorpusFile]:
     except (OSError, ValueError) as exc:
         raise InputError(f"cannot read corpus manifest {mf}: {exc}") from None
     return [
-        CorpusFile(corpora_dir / f["path"], f["role"], f.get("what", ""), f.get("encoding", "utf-8"))
+        CorpusFile(
+            corpora_dir / f["path"], f["role"], f.get("what", ""), f.get("encoding", "utf-8")
+        )
         for f in data["files"]
     ]
 
@@ -56,7 +58,9 @@ def read_text(path: str | Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{p} is not valid UTF-8 (byte {exc.start}); convert it to UTF-8 first") from None
+        raise InputError(
+            f"{p} is not valid UTF-8 (byte {exc.start}); convert it to UTF-8 first"
+        ) from None
 
 
 def units_from_files(paths: Iterable[str | Path]) -> Iterator[str]:

@@ -26,7 +26,10 @@ def run(out_dir: Path = OUT_DIR) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     model = api.load_model()
-    print(f"model: {model.path} (order {model.order}, {len(model.vocab)} tokens), loaded in {time.perf_counter() - t0:.2f}s")
+    print(
+        f"model: {model.path} (order {model.order}, {len(model.vocab)} tokens), loaded in "
+        f"{time.perf_counter() - t0:.2f}s"
+    )
     jobs: tuple[tuple[str, Kind], ...] = (("witness-dropped", "dropped"), ("witness-ocr", "ocr"))
     for role, kind in jobs:
         for path in files_with_role(role):
@@ -37,20 +40,39 @@ def run(out_dir: Path = OUT_DIR) -> int:
             elapsed = time.perf_counter() - t
             target = out_dir / path.name.replace(".txt", ".restored.txt")
             write_text_atomic(target, result.text + "\n")
-            write_text_atomic(out_dir / path.name.replace(".txt", ".edits.txt"), format_edits(text, result))
+            write_text_atomic(
+                out_dir / path.name.replace(".txt", ".edits.txt"), format_edits(text, result)
+            )
             counts = Counter(e.reason for e in result.edits)
             chars = Counter(len(e.new) for e in result.edits if e.reason == "insertion")
             inserted = sum(len(e.new) for e in result.edits if e.reason == "insertion")
-            print(f"\n{path.name}: detected {detected.kind} ({detected.confidence:.2f}), repaired as {kind} in {elapsed:.2f}s")
-            print("  edits: " + (", ".join(f"{n} {r}" for r, n in sorted(counts.items())) or "none"))
+            print(
+                f"\n{path.name}: detected {detected.kind} ({detected.confidence:.2f}), repaired "
+                f"as {kind} in {elapsed:.2f}s"
+            )
+            print(
+                "  edits: " + (", ".join(f"{n} {r}" for r, n in sorted(counts.items())) or "none")
+            )
             if kind == "dropped":
-                print(f"  inserted characters: {inserted} in {sum(chars.values())} gaps; output {len(result.text)} characters")
+                print(
+                    f"  inserted characters: {inserted} in {sum(chars.values())} gaps; output "
+                    f"{len(result.text)} characters"
+                )
                 marked = api.repair(text, kind, model, punct=True)
                 punct_target = out_dir / path.name.replace(".txt", ".punct.txt")
                 write_text_atomic(punct_target, marked.text + "\n")
-                marks = sum(e.reason == "punctuation" or any(m in e.new for m in "，。、；") for e in marked.edits)
-                print(f"  with --punct: {marks} gaps get punctuation -> {punct_target.relative_to(CORPORA_DIR.parent)}")
-            print(f"  -> {target.relative_to(CORPORA_DIR.parent)}  (edits listed in {target.name.replace('.restored', '.edits')})")
+                marks = sum(
+                    e.reason == "punctuation" or any(m in e.new for m in "，。、；")
+                    for e in marked.edits
+                )
+                print(
+                    f"  with --punct: {marks} gaps get punctuation -> "
+                    f"{punct_target.relative_to(CORPORA_DIR.parent)}"
+                )
+            print(
+                f"  -> {target.relative_to(CORPORA_DIR.parent)}  (edits listed in "
+                f"{target.name.replace('.restored', '.edits')})"
+            )
             print("  " + result.text[:80].replace("\n", " ") + "…")
     return 0
 

@@ -1,4 +1,5 @@
-"""Edits shared by both restorers: every change is an :class:`~textrepair.types.Edit` on the input."""
+"""Edits shared by both restorers: every change is an :class:`~textrepair.types.Edit` on the
+input."""
 
 from __future__ import annotations
 

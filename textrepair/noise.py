@@ -62,7 +62,8 @@ def _jieba():  # type: ignore[no-untyped-def]
 
 
 def split_long_word(word: str, freq: Mapping[str, int], total: int) -> list[str]:
-    """Best path through *word* of strictly shorter dictionary words (single characters always allowed).
+    """Best path through *word* of strictly shorter dictionary words (single characters always
+    allowed).
 
     Scores a path by the sum of ``log(freq / total)`` of its pieces, as jieba does;
     characters missing from the dictionary count as frequency 1.
@@ -158,7 +159,8 @@ def default_confusions() -> ConfusionLookup:
 
 
 def as_lookup(confusions: Confusions | None) -> ConfusionLookup:
-    """A lookup function for a mapping or a confusion table, or the default table when *confusions* is None."""
+    """A lookup function for a mapping or a confusion table, or the default table when *confusions*
+    is None."""
     if confusions is None:
         return default_confusions()
     if hasattr(confusions, "substitutes"):

@@ -1,4 +1,5 @@
-"""Which script a passage is in: what the restorers model (simplified Chinese) and what they leave alone.
+"""Which script a passage is in: what the restorers model (simplified Chinese) and what they leave
+alone.
 
 Both restorers know simplified Chinese only: the drafts, the People's Daily and
 jieba's dictionary are all simplified. A passage in traditional script (歡迎閱讀)
@@ -17,12 +18,13 @@ from __future__ import annotations
 
 import regex
 
-from .usage import general_char_counts
 from .normalize import HAN
+from .usage import general_char_counts
 
 #: a character jieba's dictionary credits fewer occurrences than this is rare in simplified usage
 RARE_COUNT = 50
-#: a passage with at least this share of rare characters (and at least MIN_RARE of them) is not simplified
+#: a passage with at least this share of rare characters (and at least MIN_RARE of them) is not
+#: simplified
 RARE_SHARE = 0.1
 MIN_RARE = 1
 #: a text with more than this share of its Han characters in foreign parts is foreign throughout
@@ -39,7 +41,8 @@ def is_foreign(passage: str) -> bool:
 
 
 def is_traditional(passage: str) -> bool:
-    """True if enough of *passage*'s Han characters are rare in simplified usage (module docstring)."""
+    """True if enough of *passage*'s Han characters are rare in simplified usage (module
+    docstring)."""
     han = HAN.findall(passage)
     if not han:
         return False

@@ -110,7 +110,9 @@ def beam_search(
     return beam_search_many(model, [Problem(slots, start, eos)], beam=beam, lm_weight=lm_weight)[0]
 
 
-def beam_search_many(model: Scorer, problems: Sequence[Problem], *, beam: int = BEAM, lm_weight: float = 1.0) -> list[Decoded]:
+def beam_search_many(
+    model: Scorer, problems: Sequence[Problem], *, beam: int = BEAM, lm_weight: float = 1.0
+) -> list[Decoded]:
     """Decode independent problems in lockstep: one batched LM call per step for all of them.
 
     The result is the same as decoding each problem alone; batching only
@@ -132,9 +134,14 @@ def beam_search_many(model: Scorer, problems: Sequence[Problem], *, beam: int = 
         at = 0
         for r, opts in steps:
             n = len(r.hyps) * len(opts)
-            costs = np.fromiter((o.cost for o in opts), dtype=np.float64, count=len(opts)) + r.fixed_cost
+            costs = (
+                np.fromiter((o.cost for o in opts), dtype=np.float64, count=len(opts))
+                + r.fixed_cost
+            )
             prev = np.fromiter((h.score for h in r.hyps), dtype=np.float64, count=len(r.hyps))
-            total = prev[:, None] + lm_weight * lm[at : at + n].reshape(len(r.hyps), len(opts)) + costs
+            total = (
+                prev[:, None] + lm_weight * lm[at : at + n].reshape(len(r.hyps), len(opts)) + costs
+            )
             at += n
             r.hyps = _prune(total, r.hyps, opts, r.fixed, order, beam)
             r.history.append((r.k, r.hyps))
@@ -143,14 +150,24 @@ def beam_search_many(model: Scorer, problems: Sequence[Problem], *, beam: int = 
         active = [r for r, _ in steps]
     # close every problem: remaining fixed text and </s>
     out = []
-    tails = model.score_continuations(
-        [h.state for r in runs for h in r.hyps], [r.fixed for r in runs for _ in r.hyps], eos=False
-    ) if runs else np.zeros(0)
+    tails = (
+        model.score_continuations(
+            [h.state for r in runs for h in r.hyps],
+            [r.fixed for r in runs for _ in r.hyps],
+            eos=False,
+        )
+        if runs
+        else np.zeros(0)
+    )
     ends = _eos_scores(model, runs)
     at = 0
     for r, end in zip(runs, ends):
         n = len(r.hyps)
-        finals = np.array([h.score for h in r.hyps]) + lm_weight * (tails[at : at + n] + end) + r.fixed_cost
+        finals = (
+            np.array([h.score for h in r.hyps])
+            + lm_weight * (tails[at : at + n] + end)
+            + r.fixed_cost
+        )
         at += n
         best = int(np.argmax(finals))
         out.append(Decoded(r.backtrace(best), float(finals.max())))
@@ -178,8 +195,14 @@ def beam_search_chunked(
     for li, slots in enumerate(lattices):
         for first in range(0, max(len(slots), 1), chunk):
             lo = max(0, first - overlap)
-            start = model.begin_state() if lo == 0 else State(_text_before(slots, lo, model.order - 1), False)
-            problems.append(Problem(slots[lo : first + chunk], start, eos=first + chunk >= len(slots)))
+            start = (
+                model.begin_state()
+                if lo == 0
+                else State(_text_before(slots, lo, model.order - 1), False)
+            )
+            problems.append(
+                Problem(slots[lo : first + chunk], start, eos=first + chunk >= len(slots))
+            )
             owners.append((li, first, lo))
     decoded = beam_search_many(model, problems, beam=beam)
     choices = [[0] * len(slots) for slots in lattices]
@@ -203,7 +226,9 @@ def _eos_scores(model: Scorer, runs: Sequence[_Run]) -> list[np.ndarray]:
     """log10 p(</s> | state after the remaining fixed text), per hypothesis of each run."""
     order = model.order
     states = [h.state.extend(r.fixed, order) for r in runs for h in r.hyps]
-    ends = model.score_continuations(states, [""] * len(states), eos=True) if states else np.zeros(0)
+    ends = (
+        model.score_continuations(states, [""] * len(states), eos=True) if states else np.zeros(0)
+    )
     out, at = [], 0
     for r in runs:
         n = len(r.hyps)
@@ -212,7 +237,9 @@ def _eos_scores(model: Scorer, runs: Sequence[_Run]) -> list[np.ndarray]:
     return out
 
 
-def _prune(total: np.ndarray, hyps: list[_Hyp], slot: Sequence[Option], fixed: str, order: int, beam: int) -> list[_Hyp]:
+def _prune(
+    total: np.ndarray, hyps: list[_Hyp], slot: Sequence[Option], fixed: str, order: int, beam: int
+) -> list[_Hyp]:
     """Keep the best extension per LM state, then the ``beam`` best states."""
     flat = total.ravel()
     ranked = np.argsort(-flat, kind="stable")

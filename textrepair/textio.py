@@ -125,7 +125,8 @@ class EncodingDetector:
             cand.feed(b"", final=True)
         if self._nul:
             raise InputError(
-                f"{self._prefix}binary file (contains NUL bytes; UTF-16 text needs a byte-order mark)"
+                f"{self._prefix}binary file (contains NUL bytes; UTF-16 text needs a byte-order "
+                f"mark)"
             )
         for cand in self._candidates:
             if not cand.alive:
@@ -186,14 +187,17 @@ def is_regular_file(path: str | os.PathLike[str]) -> bool:
 
 
 def read_once(path: str | os.PathLike[str], limit: int = MAX_STREAM_BYTES) -> bytes:
-    """Every byte of a file that can be read only once (a pipe, ``<(…)``, ``/dev/stdin``), up to *limit*.
+    """Every byte of a file that can be read only once (a pipe, ``<(…)``, ``/dev/stdin``), up to
+    *limit*.
 
     Raises :class:`InputError` naming it when it holds more (``/dev/zero`` never ends).
     """
     with open(path, "rb") as f:
         data = f.read(limit + 1)
     if len(data) > limit:
-        raise InputError(f"{path}: not a regular file and longer than {limit >> 20} MB; save it to a file first")
+        raise InputError(
+            f"{path}: not a regular file and longer than {limit >> 20} MB; save it to a file first"
+        )
     return data
 
 
@@ -322,7 +326,10 @@ def iter_chunks(
 
 
 def repair_stream(
-    pieces: Iterable[str], out: TextIO, kind: str | None, repair: Callable[[str, str | None], Repair]
+    pieces: Iterable[str],
+    out: TextIO,
+    kind: str | None,
+    repair: Callable[[str, str | None], Repair],
 ) -> tuple[str | None, int]:
     """Repair *pieces* (whole lines) in order, writing to *out*; return ``(kind, edits)``.
 

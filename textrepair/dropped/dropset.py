@@ -74,11 +74,16 @@ def significant_absentees(
     candidates: dict[str, float], n: int, dropped_mass: float, log_threshold: float
 ) -> set[str]:
     """The candidates (char -> reference frequency) whose absence is significant."""
-    return {c for c, f in candidates.items() if zero_count_log_p(f, n, dropped_mass) < log_threshold}
+    return {
+        c for c, f in candidates.items() if zero_count_log_p(f, n, dropped_mass) < log_threshold
+    }
 
 
-def absentees_at_fixed_point(candidates: dict[str, float], n: int, log_threshold: float) -> set[str]:
-    """:func:`significant_absentees`, re-run with the dropped mass of what it found until nothing changes.
+def absentees_at_fixed_point(
+    candidates: dict[str, float], n: int, log_threshold: float
+) -> set[str]:
+    """:func:`significant_absentees`, re-run with the dropped mass of what it found until nothing
+    changes.
 
     The mass starts at 0 (the conservative bound) and each round can only add
     characters, so the iteration ends.
@@ -104,7 +109,8 @@ def split_even(units: Sequence[str], parts: int) -> list[list[str]]:
 
 
 def dispersed(units: Sequence[str], parts: int) -> set[str]:
-    """Han characters occurring in every one of *parts* consecutive, equally long parts of *units*."""
+    """Han characters occurring in every one of *parts* consecutive, equally long parts of
+    *units*."""
     groups = [set(han_counts(g)) for g in split_even(units, parts)]
     return set.intersection(*groups)
 
@@ -166,7 +172,8 @@ def infer_drop_set_from_counts(
     return sorted(found)
 
 
-#: absentees this likely to have been dropped are insertion candidates too (see DropSetInference.candidates)
+#: absentees this likely to have been dropped are insertion candidates too (see
+#: DropSetInference.candidates)
 CANDIDATE_POSTERIOR = 0.2
 
 
@@ -193,15 +200,19 @@ class DropSetInference:
     domain_weight: float
     kept: int
     reliable: bool
-    #: P(dropped | absent) of every absent character expected at least once (:func:`absence_posterior`)
+    #: P(dropped | absent) of every absent character expected at least once
+    #: (:func:`absence_posterior`)
     posterior: dict[str, float] = field(default_factory=dict)
 
     @property
     def candidates(self) -> list[str]:
-        """What the restorer may insert: :attr:`chars`, and the absentees whose posterior is at least
+        """What the restorer may insert: :attr:`chars`, and the absentees whose posterior is at
+        least
         :data:`CANDIDATE_POSTERIOR` (a missed drop character loses every one of its occurrences,
         a spurious candidate is one more option the language model has to reject)."""
-        doubtful = sorted(c for c, p in self.posterior.items() if p >= CANDIDATE_POSTERIOR and c not in self.chars)
+        doubtful = sorted(
+            c for c, p in self.posterior.items() if p >= CANDIDATE_POSTERIOR and c not in self.chars
+        )
         return self.chars + doubtful
 
 
@@ -213,7 +224,8 @@ def infer_drop_set_mixed(
     alpha: float = 0.01,
     min_expected: float = 20.0,
 ) -> DropSetInference:
-    """Characters whose absence from *damaged* is significant under a fitted mixture of two references.
+    """Characters whose absence from *damaged* is significant under a fitted mixture of two
+    references.
 
     The reference frequency of a character is ``w f_domain + (1 - w) f_general``
     with ``w`` from :func:`mixture_weight`: for a policy text ``w`` is near 1 and a
@@ -239,18 +251,31 @@ def infer_drop_set_mixed(
         for c in set(domain) | set(general) | set(kept)
     }
     freq = {c: f for c, f in mixed.items() if c not in kept and HAN.fullmatch(c)}
-    testable = {c: f for c, f in freq.items() if n * f >= -math.log(alpha) * (1.0 - MAX_DROPPED_MASS)}
+    testable = {
+        c: f for c, f in freq.items() if n * f >= -math.log(alpha) * (1.0 - MAX_DROPPED_MASS)
+    }
     found = absentees_at_fixed_point(testable, n, math.log(alpha))
     top = max(freq.values(), default=0.0)
     mass = sum(freq[c] for c in found)
     r = dispersion(kept, mixed, n, mass)
     present = sum(1 for c in kept if n * mixed[c] >= 1.0)
-    posterior = absence_posterior({c: f for c, f in freq.items() if n * f >= 1.0}, n, mass, r, present)
-    return DropSetInference(sorted(found, key=lambda c: (-freq[c], c)), w, n, n * top >= min_expected, posterior)
+    posterior = absence_posterior(
+        {c: f for c, f in freq.items() if n * f >= 1.0}, n, mass, r, present
+    )
+    return DropSetInference(
+        sorted(found, key=lambda c: (-freq[c], c)), w, n, n * top >= min_expected, posterior
+    )
 
 
-def dispersion(kept: Mapping[str, int], freq: Mapping[str, float], n: int, dropped_mass: float, min_expected: float = 5.0) -> float:
-    """The negative-binomial dispersion ``r`` of the kept characters' counts around their expectations.
+def dispersion(
+    kept: Mapping[str, int],
+    freq: Mapping[str, float],
+    n: int,
+    dropped_mass: float,
+    min_expected: float = 5.0,
+) -> float:
+    """The negative-binomial dispersion ``r`` of the kept characters' counts around their
+    expectations.
 
     Method of moments over the characters expected at least *min_expected* times
     (``1/r = sum((k - lam)^2 - k) / sum(lam^2)``): how much more the document's
@@ -289,7 +314,8 @@ def absence_posterior(
         return {}
     chars = list(candidates)
     lam = np.array([n * min(candidates[c] / (1.0 - dropped_mass), 1.0) for c in chars])
-    # zero occurrences: Poisson exp(-lam), or negative binomial (1 + lam/r)^-r for topical overdispersion
+    # zero occurrences: Poisson exp(-lam), or negative binomial (1 + lam/r)^-r for topical
+    # overdispersion
     log_p0 = -lam if math.isinf(dispersion) else -dispersion * np.log1p(lam / dispersion)
     prior = 0.5
     for _ in range(iterations):
@@ -311,7 +337,9 @@ def parse_drop_set(text: str, source: str = "drop set") -> list[str]:
         if not entry:
             continue
         if len(entry) != 1 or not is_han(entry):
-            raise InputError(f"{source}:{lineno}: expected one Han character per line, got {entry!r}")
+            raise InputError(
+                f"{source}:{lineno}: expected one Han character per line, got {entry!r}"
+            )
         if entry not in seen:
             seen.add(entry)
             chars.append(entry)

@@ -46,9 +46,18 @@ from ..search import Option, beam_search_chunked
 MARKS = ("，", "。", "、", "；")
 #: Clause punctuation of the training text -> the mark it is learnt as.
 MARK_MAP: Mapping[str, str] = {
-    "，": "，", "。": "。", "、": "、", "；": "；",
-    "：": "，", "？": "。", "！": "。",
-    ",": "，", ";": "；", ":": "，", "?": "。", "!": "。",
+    "，": "，",
+    "。": "。",
+    "、": "、",
+    "；": "；",
+    "：": "，",
+    "？": "。",
+    "！": "。",
+    ",": "，",
+    ";": "；",
+    ":": "，",
+    "?": "。",
+    "!": "。",
 }
 #: When several marks stand between two Han characters (``。”``, ``，（``), the strongest wins.
 _STRENGTH = {"。": 3, "；": 2, "，": 1, "、": 0}
@@ -60,7 +69,6 @@ BEAM = 8
 CHUNK = 48
 OVERLAP = 6
 #: The shipped punctuation LM (``make model``).
-
 
 
 # --------------------------------------------------------------------------- training text
@@ -159,7 +167,9 @@ def punctuate_many(
     prepared = []
     for text, bs in items:
         bounds = _boundaries(text, bs)
-        prepared.append([text[a:b] for a, b in zip([0, *bounds], [*bounds, len(text)])] if text else [])
+        prepared.append(
+            [text[a:b] for a, b in zip([0, *bounds], [*bounds, len(text)])] if text else []
+        )
     choices = _decode_many(model, [p for p in prepared if p], penalty, beam)
     it = iter(choices)
     out: list[tuple[str, list[str]]] = []
@@ -187,11 +197,14 @@ def _load(path: str) -> Model:
     return Model(path)
 
 
-def punctuate_restored(restored: str, word_ends: Sequence[int], model: Model | str | Path | None = None) -> str:
+def punctuate_restored(
+    restored: str, word_ends: Sequence[int], model: Model | str | Path | None = None
+) -> str:
     """*restored* (one restored line) with marks at the confident word ends.
 
     *word_ends*: offsets in *restored* after which a word boundary lies (see
-    :func:`textrepair.dropped.restorer.word_ends`). *model*: a :class:`Model`, a path, or None for the shipped
+    :func:`textrepair.dropped.restorer.word_ends`). *model*: a :class:`Model`, a path, or None for
+    the shipped
     ``models/punct.arpa``. Han characters are never changed.
     """
     if not restored.strip():

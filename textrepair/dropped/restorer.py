@@ -37,11 +37,11 @@ from typing import NamedTuple
 import numpy as np
 import regex
 
-from .config import DroppedConfig
-from .lexicon import ReductionIndex
 from ..lm.scorer import Interpolated, Model, Scorer
 from ..search import Option, beam_search_chunked
 from ..types import Edit
+from .config import DroppedConfig
+from .lexicon import ReductionIndex
 
 _TOKEN = regex.compile(r" +|[^ ]")
 
@@ -144,7 +144,9 @@ class Lattice:
 
     parsed: Line
     slots: list[list[Option]]
-    kinds: list[tuple[str, int]]  # ("word", i): words[i]; ("gap", i): the vanished words before words[i]
+    kinds: list[
+        tuple[str, int]
+    ]  # ("word", i): words[i]; ("gap", i): the vanished words before words[i]
 
 
 @dataclass
@@ -161,9 +163,15 @@ class DroppedRestorer:
     general_weight: float | None = None
 
     def __post_init__(self) -> None:
-        weight = self.config.general_weight_domain if self.general_weight is None else self.general_weight
+        weight = (
+            self.config.general_weight_domain
+            if self.general_weight is None
+            else self.general_weight
+        )
         #: what scores: the drafts' model alone, or interpolated with the general one
-        self.lm: Scorer = self.model if self.general is None else Interpolated(self.model, self.general, weight)
+        self.lm: Scorer = (
+            self.model if self.general is None else Interpolated(self.model, self.general, weight)
+        )
         self.fillers = FillerModel(self.index.drop_only)
         self.runs = context_runs(self.model.long_ngrams, self.drop_set)
         self._filler_cache: dict[tuple[int, str, str], list[Option]] = {}
@@ -176,16 +184,27 @@ class DroppedRestorer:
     def restore_lines(self, lines: Sequence[str]) -> list[RestoredLine]:
         """Restore several lines, decoded together in lockstep (see :func:`beam_search_chunked`).
 
-        A long line is cut into chunks of :attr:`DroppedConfig.chunk_slots <textrepair.dropped.config.DroppedConfig.chunk_slots>` slots decoded side by
+        A long line is cut into chunks of :attr:`DroppedConfig.chunk_slots
+        <textrepair.dropped.config.DroppedConfig.chunk_slots>` slots decoded side by
         side (:func:`beam_search_chunked`), which only blurs the LM context of the
         first slot after each cut.
         """
         lattices = [self.lattice(parse_line(line)) for line in lines]
-        choices = beam_search_chunked(self.lm, [lat.slots for lat in lattices], chunk=self.config.chunk_slots, beam=self.config.beam)
+        choices = beam_search_chunked(
+            self.lm,
+            [lat.slots for lat in lattices],
+            chunk=self.config.chunk_slots,
+            beam=self.config.beam,
+        )
         confidences = self.confidences(lattices, choices)
-        return [self.assemble(line, lat, ch, cf) for line, lat, ch, cf in zip(lines, lattices, choices, confidences)]
+        return [
+            self.assemble(line, lat, ch, cf)
+            for line, lat, ch, cf in zip(lines, lattices, choices, confidences)
+        ]
 
-    def confidences(self, lattices: Sequence[Lattice], choices: Sequence[list[int]]) -> list[list[float]]:
+    def confidences(
+        self, lattices: Sequence[Lattice], choices: Sequence[list[int]]
+    ) -> list[list[float]]:
         """Per slot, the local posterior of its chosen option.
 
         Every option of a slot is scored in the window of its chosen neighbours
@@ -209,7 +228,9 @@ class DroppedRestorer:
         at = 0
         for li, k, m in owners:
             slot = lattices[li].slots[k]
-            total = scores[at : at + m] + np.fromiter((o.cost for o in slot), dtype=np.float64, count=m)
+            total = scores[at : at + m] + np.fromiter(
+                (o.cost for o in slot), dtype=np.float64, count=m
+            )
             at += m
             p = 10.0 ** (total - total.max())
             out[li][k] = float(p[choices[li][k]] / p.sum())
@@ -233,7 +254,11 @@ class DroppedRestorer:
         return Lattice(parsed, slots, kinds)
 
     def assemble(
-        self, line: str, lattice: Lattice, choices: list[int], confidences: Sequence[float] | None = None
+        self,
+        line: str,
+        lattice: Lattice,
+        choices: list[int],
+        confidences: Sequence[float] | None = None,
     ) -> RestoredLine:
         """The restored line, its edits and word ends, given one chosen option per slot.
 
@@ -253,14 +278,22 @@ class DroppedRestorer:
         if not parsed.words:
             return RestoredLine(line.strip(" "), _space_edits(line, parsed, pieces), [])
         text = "".join(f + w for f, w in zip(pieces.fillers, pieces.forms)) + pieces.fillers[-1]
-        return RestoredLine(text, _space_edits(line, parsed, pieces), word_ends(pieces.fillers, pieces.forms))
+        return RestoredLine(
+            text, _space_edits(line, parsed, pieces), word_ends(pieces.fillers, pieces.forms)
+        )
 
     # ---------------------------------------------------------------- options
     def _word_options(self, kept: str) -> list[Option]:
         opts = []
         for w, lp in self.index.expansions(kept, limit=self.config.max_expansions):
             if _reduce(w, self.drop_set) == kept:  # the invariant, checked
-                opts.append(Option(w, self.config.word_weight * lp + self.config.insert_bonus * (len(w) - len(kept))))
+                opts.append(
+                    Option(
+                        w,
+                        self.config.word_weight * lp
+                        + self.config.insert_bonus * (len(w) - len(kept)),
+                    )
+                )
         return opts or [Option(kept, 0.0)]
 
     def _filler_options(self, k: int, left: str, right: str) -> list[Option]:
@@ -275,11 +308,16 @@ class DroppedRestorer:
         cached = self._filler_cache.get(key)
         if cached is not None:
             return cached
-        cands = dict(self.fillers.sequences(k, self.config.max_fillers, self.config.max_filler_sequences))
+        cands = dict(
+            self.fillers.sequences(k, self.config.max_fillers, self.config.max_filler_sequences)
+        )
         for run in self.runs.get((left, right), ()):
             if run not in cands and (lp := self.fillers.split(run, k)) is not None:
                 cands[run] = lp
-        opts = [Option(t, self.config.word_weight * lp + self.config.insert_bonus * len(t)) for t, lp in cands.items()]
+        opts = [
+            Option(t, self.config.word_weight * lp + self.config.insert_bonus * len(t))
+            for t, lp in cands.items()
+        ]
         self._filler_cache[key] = opts = opts or [Option("", 0.0)]
         return opts
 
@@ -307,7 +345,8 @@ class FillerModel:
         return seqs
 
     def split(self, text: str, k: int) -> float | None:
-        """Best log10 probability of *text* as exactly *k* words, or None if it cannot be split so."""
+        """Best log10 probability of *text* as exactly *k* words, or None if it cannot be split
+        so."""
         n = len(text)
         best: list[dict[int, float]] = [{} for _ in range(n + 1)]  # best[i][j]: text[:i] in j words
         best[0][0] = 0.0
@@ -322,7 +361,9 @@ class FillerModel:
         return best[n].get(k)
 
 
-def context_runs(ngrams: Sequence[str], drop_set: Collection[str]) -> dict[tuple[str, str], set[str]]:
+def context_runs(
+    ngrams: Sequence[str], drop_set: Collection[str]
+) -> dict[tuple[str, str], set[str]]:
     """Runs of drop-set characters seen between two kept characters, keyed by those two.
 
     *ngrams* are the model's n-grams (orders >= 3): every ``a r b`` with ``a`` and
@@ -363,7 +404,8 @@ def word_ends(fillers: Sequence[str], forms: Sequence[str]) -> list[int]:
 
 @dataclass
 class Pieces:
-    """A restored line as ``fillers[0] forms[0] fillers[1] … forms[-1] fillers[-1]``, with confidences."""
+    """A restored line as ``fillers[0] forms[0] fillers[1] … forms[-1] fillers[-1]``, with
+    confidences."""
 
     forms: list[str]
     fillers: list[str]
@@ -403,7 +445,9 @@ def _space_edits(line: str, parsed: Line, pieces: Pieces) -> list[Edit]:
     return edits
 
 
-def _add_gap_edit(edits: list[Edit], line: str, start: int, end: int, new: str, confidence: float) -> None:
+def _add_gap_edit(
+    edits: list[Edit], line: str, start: int, end: int, new: str, confidence: float
+) -> None:
     old = line[start:end]
     if old or new:
         edits.append(Edit(start, old, new, round(confidence, 4), "insertion" if new else "layout"))

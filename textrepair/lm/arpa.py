@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import ModelError
-from .train import NgramModel, Ngram
+from .train import Ngram, NgramModel
 
 
 def _fmt(x: float) -> str:
@@ -59,8 +59,12 @@ def read_arpa(path: str | Path) -> NgramModel:
             return _parse(f, p)
     except UnicodeDecodeError as exc:
         if _looks_arpa(p):
-            raise ModelError(f"{p}: not valid UTF-8 ({exc.reason}): a truncated or damaged ARPA file?") from None
-        raise ModelError(f"{p} is not a UTF-8 ARPA file (binary kenlm models are not read by the numpy scorer)") from None
+            raise ModelError(
+                f"{p}: not valid UTF-8 ({exc.reason}): a truncated or damaged ARPA file?"
+            ) from None
+        raise ModelError(
+            f"{p} is not a UTF-8 ARPA file (binary kenlm models are not read by the numpy scorer)"
+        ) from None
     except (OSError, EOFError) as exc:
         raise ModelError(f"cannot read {p}: {exc}") from None
 
@@ -68,7 +72,7 @@ def read_arpa(path: str | Path) -> NgramModel:
 def _looks_arpa(p: Path) -> bool:
     """True if *p* begins like an ARPA file (its ``\\data\\`` header), compressed or not."""
     try:
-        with (gzip.open(p, "rb") if p.suffix == ".gz" else open(p, "rb")) as f:
+        with gzip.open(p, "rb") if p.suffix == ".gz" else open(p, "rb") as f:
             return f.read(64).lstrip().startswith(b"\\data\\")
     except (OSError, EOFError):
         return False

@@ -35,7 +35,8 @@ def load_general_model(path: Path | None = None) -> Model | None:
 def _load_general(p: Path) -> Model | None:
     if not p.exists():
         warnings.warn(
-            f"{p} is missing; repairs fall back to the domain model alone. Build it with `make general`.",
+            f"{p} is missing; repairs fall back to the domain model alone. Build it with `make "
+            f"general`.",
             stacklevel=3,
         )
         return None

@@ -24,8 +24,8 @@ that extend many hypotheses at once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -52,7 +52,8 @@ def _hash_step_p1(h: np.ndarray, ids_p1: np.ndarray) -> np.ndarray:
 
 
 class _HashTable:
-    """Open addressing with linear probing: uint64 key -> ``q`` and ``b`` values (see :class:`Model`).
+    """Open addressing with linear probing: uint64 key -> ``q`` and ``b`` values (see
+    :class:`Model`).
 
     Key 0 marks an empty slot (a real n-gram hash is never 0; checked on build).
     The load factor is kept at or below 1/4 so that nearly every lookup ends at
@@ -139,7 +140,9 @@ class _DenseBigrams:
         return idx, cell[idx]
 
 
-def _fold_backoffs(m: NgramModel) -> tuple[dict[tuple[str, ...], float], dict[tuple[str, ...], float]]:
+def _fold_backoffs(
+    m: NgramModel,
+) -> tuple[dict[tuple[str, ...], float], dict[tuple[str, ...], float]]:
     """Per n-gram ``q`` and ``b`` such that kenlm's score is one lookup of each.
 
     ``b(g)`` is the sum of the back-offs of ``g`` and all its suffixes;
@@ -174,7 +177,8 @@ class State(NamedTuple):
 
 
 class Scorer:
-    """The scoring surface the search layer needs (kenlm's ``score``, ``State``, ``BeginSentenceWrite``).
+    """The scoring surface the search layer needs (kenlm's ``score``, ``State``,
+    ``BeginSentenceWrite``).
 
     Subclasses provide :attr:`order` and :meth:`_row_positions`; the rest is
     shared by :class:`Model` and :class:`Interpolated`.
@@ -182,10 +186,14 @@ class Scorer:
 
     order: int
 
-    def _row_positions(self, rows: Sequence[str], bos: Sequence[bool], eos: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _row_positions(
+        self, rows: Sequence[str], bos: Sequence[bool], eos: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         raise NotImplementedError
 
-    def _score_rows(self, rows: Sequence[str], bos: Sequence[bool], eos: bool, skip: np.ndarray) -> np.ndarray:
+    def _score_rows(
+        self, rows: Sequence[str], bos: Sequence[bool], eos: bool, skip: np.ndarray
+    ) -> np.ndarray:
         """Sum of position scores per row, skipping the first ``skip[r]`` positions of row r."""
         pos, offs, total = self._row_positions(rows, bos, eos)
         cum = np.zeros(len(pos) + 1)
@@ -195,7 +203,10 @@ class Scorer:
     def score(self, texts: Sequence[str], bos: bool = True, eos: bool = True) -> np.ndarray:
         """Total log10 probability of each text (every character a token)."""
         if isinstance(texts, str):
-            raise TypeError(f"{type(self).__name__}.score takes a sequence of strings; use score_one() for a single string")
+            raise TypeError(
+                f"{type(self).__name__}.score takes a sequence of strings; use score_one() for a "
+                f"single string"
+            )
         if len(texts) == 0:
             return np.zeros(0)
         return self._score_rows(texts, [bos] * len(texts), eos, np.full(len(texts), int(bos)))
@@ -232,10 +243,18 @@ class Scorer:
 
 
 class Model(Scorer):
-    """A character n-gram model loaded from ARPA (or its binary form, ``.npz``) into numpy arrays."""
+    """A character n-gram model loaded from ARPA (or its binary form, ``.npz``) into numpy
+    arrays."""
 
-    def __init__(self, path: str | Path | None = None, *, ngram_model: NgramModel | None = None, dense_bigrams: bool = True):
-        #: with False, bigrams are only hashed, never also a dense V x V array (for small, short-lived models)
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        ngram_model: NgramModel | None = None,
+        dense_bigrams: bool = True,
+    ):
+        #: with False, bigrams are only hashed, never also a dense V x V array (for small,
+        #: short-lived models)
         self.dense_bigrams = dense_bigrams
         if ngram_model is None:
             if path is None:
@@ -248,11 +267,16 @@ class Model(Scorer):
         self.order: int = ngram_model.order
         #: the n-grams of order >= 3 as strings (every context the training text showed)
         self.long_ngrams: list[str] = [
-            "".join(g) for table in ngram_model.ngrams[2:] for g in table if all(len(w) == 1 for w in g)
+            "".join(g)
+            for table in ngram_model.ngrams[2:]
+            for g in table
+            if all(len(w) == 1 for w in g)
         ]
         #: the character bigrams of the training text (both tokens single characters)
         self.bigrams: list[str] = (
-            ["".join(g) for g in ngram_model.ngrams[1] if all(len(w) == 1 for w in g)] if ngram_model.order >= 2 else []
+            ["".join(g) for g in ngram_model.ngrams[1] if all(len(w) == 1 for w in g)]
+            if ngram_model.order >= 2
+            else []
         )
         self._build(ngram_model)
 
@@ -274,7 +298,10 @@ class Model(Scorer):
                 try:
                     ids[k] = [vocab[w] for w in g]
                 except KeyError as exc:
-                    raise ModelError(f"{self.path}: {n}-gram {' '.join(g)!r} uses {exc} missing from the unigrams") from None
+                    raise ModelError(
+                        f"{self.path}: {n}-gram {' '.join(g)!r} uses {exc} missing from the "
+                        f"unigrams"
+                    ) from None
             q = np.fromiter((q_of[g] for g in table), dtype=np.float64, count=len(table))
             b = np.fromiter((b_of[g] for g in table), dtype=np.float64, count=len(table))
             if n == 1:
@@ -321,7 +348,10 @@ class Model(Scorer):
                 self.unk_logprob = float(z["unk_logprob"])
                 self.bigrams = z["bigrams"].tolist()
                 self.long_ngrams = z["long_ngrams"].tolist()
-                self._tables = [_HashTable.from_slots(z[f"keys{n}"], z[f"q{n}"], z[f"b{n}"]) for n in range(2, self.order + 1)]
+                self._tables = [
+                    _HashTable.from_slots(z[f"keys{n}"], z[f"q{n}"], z[f"b{n}"])
+                    for n in range(2, self.order + 1)
+                ]
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"{path} is not a binary textrepair model: {exc}") from None
         if words[:3] != [UNK, BOS, EOS] or len(words) != len(self._uni_q):
@@ -348,7 +378,9 @@ class Model(Scorer):
     def __contains__(self, ch: str) -> bool:
         return ch in self.vocab
 
-    def _stream(self, rows: Sequence[str], bos: Sequence[bool], eos: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _stream(
+        self, rows: Sequence[str], bos: Sequence[bool], eos: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Flat token stream of all rows: ``(tokens, row_start_offsets, row_lengths)``.
 
         Rows are joined into one string with a placeholder character where
@@ -416,7 +448,9 @@ class Model(Scorer):
         q[1:] += np.where(start[1:], 0.0, ctx[:-1])
         return q, longest
 
-    def _row_positions(self, rows: Sequence[str], bos: Sequence[bool], eos: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _row_positions(
+        self, rows: Sequence[str], bos: Sequence[bool], eos: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per-position log10 scores of all rows' stream, with the rows' offsets and lengths."""
         pos, _, offs, total = self._row_positions_matched(rows, bos, eos)
         return pos, offs, total
@@ -435,11 +469,16 @@ class Model(Scorer):
         start[offs[offs < n]] = True
         return start
 
-    def full_scores(self, text: str, bos: bool = True, eos: bool = True) -> list[tuple[float, int, bool]]:
+    def full_scores(
+        self, text: str, bos: bool = True, eos: bool = True
+    ) -> list[tuple[float, int, bool]]:
         """Per-token ``(log10 prob, matched n-gram length, is_oov)`` like kenlm's."""
         tok, offs, total = self._stream([text], [bos], eos)
         pos, longest = self._position_scores(tok, self._starts(len(tok), offs))
-        return [(float(pos[t]), int(longest[t]), bool(tok[t] == UNK_ID)) for t in range(int(bos), int(total[0]))]
+        return [
+            (float(pos[t]), int(longest[t]), bool(tok[t] == UNK_ID))
+            for t in range(int(bos), int(total[0]))
+        ]
 
     def perplexity(self, units: Sequence[str]) -> float:
         """Per-token perplexity over *units* (``</s>`` counted, ``<s>`` not)."""
@@ -467,7 +506,9 @@ class Interpolated(Scorer):
     def __contains__(self, ch: str) -> bool:
         return ch in self.first
 
-    def _row_positions(self, rows: Sequence[str], bos: Sequence[bool], eos: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _row_positions(
+        self, rows: Sequence[str], bos: Sequence[bool], eos: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         a, offs, total = self.first._row_positions(rows, bos, eos)
         b, _, _ = self.second._row_positions(rows, bos, eos)
         return _mix(a, b, self.weight), offs, total
@@ -499,7 +540,9 @@ class Cached(Scorer):
     def __contains__(self, ch: str) -> bool:
         return ch in self.base  # type: ignore[operator]
 
-    def _row_positions(self, rows: Sequence[str], bos: Sequence[bool], eos: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _row_positions(
+        self, rows: Sequence[str], bos: Sequence[bool], eos: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         a, offs, total = self.base._row_positions(rows, bos, eos)
         b, longest, _, _ = self.cache._row_positions_matched(rows, bos, eos)
         return np.where(longest >= self.min_order, _mix(a, b, self.weight), a), offs, total

@@ -50,7 +50,8 @@ BOS, EOS, UNK = "<s>", "</s>", "<unk>"
 #: lmplz's ``--discount_fallback`` values (D1, D2, D3+), used for an order whose
 #: count-of-counts make Chen & Goodman's formulas undefined or out of range.
 FALLBACK_DISCOUNTS = (0.5, 1.0, 1.5)
-#: the default n-gram order of the character models (chosen by held-out perplexity; kenlm's pip build stops at 6)
+#: the default n-gram order of the character models (chosen by held-out perplexity; kenlm's pip
+#: build stops at 6)
 ORDER = 6
 #: log10 probability written for ``<s>``, which is never predicted.
 BOS_LOGPROB = -99.0
@@ -170,7 +171,9 @@ def context_stats(adjusted: Counter[Ngram]) -> dict[Ngram, ContextStats]:
 
 
 # ---------------------------------------------------------------- probabilities
-def _unigram_probs(adjusted: Counter[Ngram], stats: ContextStats, d: Discounts) -> dict[Ngram, float]:
+def _unigram_probs(
+    adjusted: Counter[Ngram], stats: ContextStats, d: Discounts
+) -> dict[Ngram, float]:
     """Discounted unigrams interpolated with the uniform distribution (``<unk>`` too)."""
     uniform = stats.gamma(d) / (len(adjusted) + 1)  # vocabulary: types but <s>, + <unk>
     probs = {g: (c - _discount(d, c)) / stats.total + uniform for g, c in adjusted.items()}
@@ -179,7 +182,10 @@ def _unigram_probs(adjusted: Counter[Ngram], stats: ContextStats, d: Discounts) 
 
 
 def _interpolated_probs(
-    adjusted: Counter[Ngram], stats: dict[Ngram, ContextStats], d: Discounts, lower: dict[Ngram, float]
+    adjusted: Counter[Ngram],
+    stats: dict[Ngram, ContextStats],
+    d: Discounts,
+    lower: dict[Ngram, float],
 ) -> dict[Ngram, float]:
     """``p(w | h)`` for the n-grams of one order above 1, from the order below."""
     gammas = {h: s.gamma(d) for h, s in stats.items()}
@@ -222,7 +228,8 @@ def estimate(units: Iterable[str], order: int) -> NgramModel:
 
 
 def estimate_from_counts(raw: list[Counter[Ngram]], *, kneser_ney: bool = True) -> NgramModel:
-    """:func:`estimate` from the raw counts of :func:`count_ngrams` (for callers that need them too).
+    """:func:`estimate` from the raw counts of :func:`count_ngrams` (for callers that need them
+    too).
 
     With ``kneser_ney=False`` the lower orders keep their raw counts instead of
     the continuation counts (interpolated modified absolute discounting), for
@@ -239,7 +246,9 @@ def estimate_from_counts(raw: list[Counter[Ngram]], *, kneser_ney: bool = True) 
 
     probs = [_unigram_probs(adjusted[0], stats[0][()], discounts[0])]
     for n in range(2, order + 1):
-        probs.append(_interpolated_probs(adjusted[n - 1], stats[n - 1], discounts[n - 1], probs[-1]))
+        probs.append(
+            _interpolated_probs(adjusted[n - 1], stats[n - 1], discounts[n - 1], probs[-1])
+        )
 
     model = NgramModel(order=order, discounts=discounts)
     for n in range(1, order + 1):

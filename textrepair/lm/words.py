@@ -56,8 +56,11 @@ class UsageModel(Protocol):
 
     def logprob(self, text: str, bos: bool = False, eos: bool = False) -> float: ...
 
-    def logprob_many(self, prefix: str, middles: Sequence[str], suffix: str, bos: bool = False, eos: bool = False) -> list[float]:
-        """``logprob(prefix + middle + suffix)`` for each of *middles* (an implementation may share work)."""
+    def logprob_many(
+        self, prefix: str, middles: Sequence[str], suffix: str, bos: bool = False, eos: bool = False
+    ) -> list[float]:
+        """``logprob(prefix + middle + suffix)`` for each of *middles* (an implementation may share
+        work)."""
         ...
 
 
@@ -88,8 +91,11 @@ class WordNgram:
         """log10 P of *text*'s most probable segmentation into the model's words."""
         return self.logprob_many("", [text], "", bos, eos)[0]
 
-    def logprob_many(self, prefix: str, middles: Sequence[str], suffix: str, bos: bool = False, eos: bool = False) -> list[float]:
-        """:meth:`logprob` of ``prefix + middle + suffix`` for each of *middles*, the prefix searched once.
+    def logprob_many(
+        self, prefix: str, middles: Sequence[str], suffix: str, bos: bool = False, eos: bool = False
+    ) -> list[float]:
+        """:meth:`logprob` of ``prefix + middle + suffix`` for each of *middles*, the prefix
+        searched once.
 
         The Viterbi frontier over *prefix* (words that end inside it) is shared; for
         each middle only the words that cross into it and what follows are searched,
@@ -114,8 +120,11 @@ class WordNgram:
             out.append(self._finish(frontier[n], eos))
         return out
 
-    def _expand(self, frontier: list[dict[object, float]], text: str, i: int, first_end: int, last_end: int) -> None:
-        """Extend the best states at position *i* by the words ``text[i:j]``, *first_end* <= j <= *last_end*."""
+    def _expand(
+        self, frontier: list[dict[object, float]], text: str, i: int, first_end: int, last_end: int
+    ) -> None:
+        """Extend the best states at position *i* by the words ``text[i:j]``, *first_end* <= j <=
+        *last_end*."""
         if not frontier[i]:
             return
         m, State = self._model, self._state
@@ -135,23 +144,28 @@ class WordNgram:
         if not eos:
             return max(final.values())
         out = self._state()
-        return max(score + self._model.BaseScore(state, "</s>", out) for state, score in final.items())
+        return max(
+            score + self._model.BaseScore(state, "</s>", out) for state, score in final.items()
+        )
 
 
 def find_word_model() -> Path | None:
-    """``$TEXTREPAIR_WORD_LM`` if set, else ``models/zh_CN.lm``; None if that file does not exist."""
+    """``$TEXTREPAIR_WORD_LM`` if set, else ``models/zh_CN.lm``; None if that file does not
+    exist."""
     path = Path(os.environ.get(ENV) or WORD_LM_PATH)
     return path if path.exists() else None
 
 
 @lru_cache(maxsize=1)
 def load_word_model() -> WordNgram | None:
-    """The general word model, or None with a warning naming ``make wordlm`` when it is not installed."""
+    """The general word model, or None with a warning naming ``make wordlm`` when it is not
+    installed."""
     path = find_word_model()
     if path is None:
         where = os.environ.get(ENV) or WORD_LM_PATH
         warnings.warn(
-            f"the general word model is missing ({where}); OCR repair weighs usage with jieba's unigram "
+            f"the general word model is missing ({where}); OCR repair weighs usage with jieba's "
+            f"unigram "
             f"dictionary instead. Install it with `make wordlm` (Debian package {PACKAGE}).",
             stacklevel=2,
         )

@@ -1,4 +1,5 @@
-"""What a glyph correction's local margin is worth on general text: a calibration learnt from a real engine.
+"""What a glyph correction's local margin is worth on general text: a calibration learnt from a real
+engine.
 
 The corrector's confidence (:meth:`~textrepair.ocr.repair.GlyphCorrector.correct`)
 is the sigmoid of a local log-odds margin: the LM's gain plus the channel's cost.
@@ -28,8 +29,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import ModelError
 from ..resources import CALIBRATION
@@ -59,7 +60,12 @@ class Vocabulary(Protocol):
 
 
 def features(
-    old: str, new: str, margin: float, in_domain: Vocabulary, in_general: Vocabulary, usage: Mapping[str, int]
+    old: str,
+    new: str,
+    margin: float,
+    in_domain: Vocabulary,
+    in_general: Vocabulary,
+    usage: Mapping[str, int],
 ) -> list[float]:
     """The :data:`FEATURES` of replacing *old* by *new* at local log10 odds *margin*.
 
@@ -93,25 +99,40 @@ class Calibration:
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
     def to_dict(self) -> dict[str, object]:
-        return {"features": list(FEATURES), "weights": list(self.weights), "source": self.source,
-                "examples": self.examples}
+        return {
+            "features": list(FEATURES),
+            "weights": list(self.weights),
+            "source": self.source,
+            "examples": self.examples,
+        }
 
 
 def read_calibrations(path: str | Path) -> dict[str, Calibration]:
-    """The calibrations of a file written by ``tools/calibrate.py``, by channel setting; one-line errors."""
+    """The calibrations of a file written by ``tools/calibrate.py``, by channel setting; one-line
+    errors."""
     p = Path(path)
     try:
         raw = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ModelError(f"{p}: not a calibration file ({e})") from None
     out = {}
-    for key, entry in (raw.items() if isinstance(raw, dict) else ()):
+    for key, entry in raw.items() if isinstance(raw, dict) else ():
         if not isinstance(entry, dict) or tuple(entry.get("features", ())) != FEATURES:
-            raise ModelError(f"{p}: calibration {key!r} is not over this version's features; rebuild it (make calibration)")
+            raise ModelError(
+                f"{p}: calibration {key!r} is not over this version's features; rebuild it (make "
+                f"calibration)"
+            )
         weights = entry.get("weights")
         if not isinstance(weights, list) or len(weights) != len(FEATURES):
-            raise ModelError(f"{p}: calibration {key!r} has {len(weights or [])} weights for {len(FEATURES)} features")
-        out[key] = Calibration(tuple(float(w) for w in weights), str(entry.get("source", "")), int(entry.get("examples", 0)))
+            raise ModelError(
+                f"{p}: calibration {key!r} has {len(weights or [])} weights for {len(FEATURES)} "
+                f"features"
+            )
+        out[key] = Calibration(
+            tuple(float(w) for w in weights),
+            str(entry.get("source", "")),
+            int(entry.get("examples", 0)),
+        )
     if not out:
         raise ModelError(f"{p}: no calibration in it")
     return out
@@ -119,7 +140,8 @@ def read_calibrations(path: str | Path) -> dict[str, Calibration]:
 
 @lru_cache(maxsize=4)
 def load_calibration(setting: str, path: Path = CALIBRATION_PATH) -> Calibration | None:
-    """The shipped calibration for a channel *setting* (``"none"`` or ``"learnt"``), or None if not built."""
+    """The shipped calibration for a channel *setting* (``"none"`` or ``"learnt"``), or None if not
+    built."""
     if not path.exists():
         return None
     return read_calibrations(path).get(setting)

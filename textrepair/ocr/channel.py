@@ -79,7 +79,8 @@ def agreement(pairs: Sequence[Pair]) -> float:
 
 
 def count_pairs(truth: str, read: str, where: str = "") -> Counter[Pair]:
-    """Aligned-pair counts of one proofread page and its OCR; refused if they are not one document."""
+    """Aligned-pair counts of one proofread page and its OCR; refused if they are not one
+    document."""
     pairs = align(han(truth), han(read))
     if not pairs:
         raise InputError(f"{where or 'truth/OCR pair'}: no Han characters to learn from")
@@ -102,13 +103,17 @@ class Channel:
 
     def __post_init__(self) -> None:
         self.true_count: Counter[str] = Counter()
-        self.confusions: dict[str, dict[str, int]] = defaultdict(dict)  # read -> {true: count}, substitutions only
+        self.confusions: dict[str, dict[str, int]] = defaultdict(
+            dict
+        )  # read -> {true: count}, substitutions only
         for (t, o), c in self.counts.items():
             if t:
                 self.true_count[t] += c
             if t and o and t != o:
                 self.confusions[o][t] = c
-        self.insertions: Counter[str] = Counter({o: c for (t, o), c in self.counts.items() if not t})
+        self.insertions: Counter[str] = Counter(
+            {o: c for (t, o), c in self.counts.items() if not t}
+        )
         self.deletions: Counter[str] = Counter({t: c for (t, o), c in self.counts.items() if not o})
         self.characters = sum(self.true_count.values())
         subs = sum(c for r in self.confusions.values() for c in r.values())
@@ -135,7 +140,8 @@ SIMILARITY_BINS = tuple(round(-0.4 + 0.1 * i, 1) for i in range(15))
 
 @dataclass(frozen=True)
 class SimilarityCurve:
-    """P(an engine reads ``o`` for ``t`` | it misread ``t``), as a function of their glyph similarity.
+    """P(an engine reads ``o`` for ``t`` | it misread ``t``), as a function of their glyph
+    similarity.
 
     Fitted on a channel's substitutions: of all the characters a misread ``t``
     could have been read as (the vocabulary), those at similarity ``s`` were the
@@ -153,7 +159,9 @@ class SimilarityCurve:
         rate = sum(self.hits) / max(sum(self.pairs), 1.0)
         object.__setattr__(self, "rate", rate)
         # per bin, smoothed towards the mean rate: what a bin that saw nothing says
-        values = tuple((h + 1.0) / (n + 1.0 / max(rate, 1e-12)) for h, n in zip(self.hits, self.pairs))
+        values = tuple(
+            (h + 1.0) / (n + 1.0 / max(rate, 1e-12)) for h, n in zip(self.hits, self.pairs)
+        )
         object.__setattr__(self, "_values", values)
 
     def __call__(self, similarity: float) -> float:
@@ -161,7 +169,8 @@ class SimilarityCurve:
 
 
 def fit_similarity(channel: Channel, glyphs: GlyphSpace, vocab: Sequence[str]) -> SimilarityCurve:
-    """The :class:`SimilarityCurve` of *channel*'s substitutions in glyph space *glyphs* over *vocab*."""
+    """The :class:`SimilarityCurve` of *channel*'s substitutions in glyph space *glyphs* over
+    *vocab*."""
     import numpy as np
 
     edges = np.array(SIMILARITY_BINS)
@@ -194,8 +203,11 @@ def learn(pairs: Iterable[tuple[str, str, str]]) -> Channel:
 
 def write_channel(channel: Channel, path: str | Path, comments: Sequence[str] = ()) -> None:
     """Write *channel* as ``channel.tsv`` (most frequent pairs first)."""
-    lines = [HEADER, *(f"# {c}" for c in comments),
-             f"# {channel.characters} characters, {channel.errors} errors"]
+    lines = [
+        HEADER,
+        *(f"# {c}" for c in comments),
+        f"# {channel.characters} characters, {channel.errors} errors",
+    ]
     rows = sorted(channel.counts.items(), key=lambda kv: (-kv[1], kv[0]))
     lines += [f"{o}\t{t}\t{c}" for (t, o), c in rows]
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -213,10 +225,15 @@ def read_channel(path: str | Path) -> Channel:
             continue
         fields = line.split("\t")
         if len(fields) != 3:
-            raise ModelError(f"{p}:{n}: expected read, true and count separated by tabs, got {len(fields)} fields")
+            raise ModelError(
+                f"{p}:{n}: expected read, true and count separated by tabs, got {len(fields)} "
+                f"fields"
+            )
         o, t, c = fields
         if not (o or t) or any(x and (len(x) != 1 or not HAN.fullmatch(x)) for x in (o, t)):
-            raise ModelError(f"{p}:{n}: read and true must be single Han characters (or one of them empty)")
+            raise ModelError(
+                f"{p}:{n}: read and true must be single Han characters (or one of them empty)"
+            )
         try:
             count = int(c)
         except ValueError:
@@ -235,7 +252,8 @@ def _cached(path: Path) -> Channel:
 
 
 def load_channel(path: str | Path | None = None) -> Channel | None:
-    """The channel at *path*, or the shipped ``models/channel.tsv`` (None if it is not there); cached."""
+    """The channel at *path*, or the shipped ``models/channel.tsv`` (None if it is not there);
+    cached."""
     p = Path(path) if path is not None else CHANNEL
     if path is None and not p.exists():
         return None

@@ -29,13 +29,15 @@ class OcrConfig:
     # --- the channel: what it costs to read a character as another
     #: prior log10 probability that a given character was misread (simulated)
     log_error_rate: float = -3.75
-    #: extra log10 prior for a partial-glyph confusion, a component read for the whole glyph (simulated)
+    #: extra log10 prior for a partial-glyph confusion, a component read for the whole glyph
+    #: (simulated)
     log_part_prior: float = 0.5
     #: exponent on the glyph similarity in the channel probability (simulated)
     similarity_weight: float = 3.0
     #: candidates taken from the look-alike table per character, best similarity first
     max_candidates: int = 12
-    #: glyph similarity assumed for a rare glyph's structural sibling (same layout, one component changed)
+    #: glyph similarity assumed for a rare glyph's structural sibling (same layout, one component
+    #: changed)
     sibling_similarity: float = 0.5
     #: a rare glyph may stand for any known character seen in its context at least this similar ...
     lookalike_min_similarity: float = 0.1
@@ -57,14 +59,16 @@ class OcrConfig:
     context_candidates: bool = True
     #: ... where this many of its two bigrams are unseen (dev)
     context_unseen: int = 2
-    #: ... at most this many per position (the most likely), and this many more seen next to one neighbour only
+    #: ... at most this many per position (the most likely), and this many more seen next to one
+    #: neighbour only
     context_max: int = 48
     context_one_sided: int = 8
 
     # --- the language models
     #: share of the general newspaper model in the interpolated character LM
     general_weight: float = 0.3
-    #: weight of general usage (the word trigram's best segmentation) against the character LM (simulated)
+    #: weight of general usage (the word trigram's best segmentation) against the character LM
+    #: (simulated)
     lexicon_weight: float = 0.5
     #: ... at a character that starts or ends a clause of two or more (simulated)
     lexicon_edge_weight: float = 0.75
@@ -74,9 +78,11 @@ class OcrConfig:
     cache_weight: float = 0.3
     #: order of that document model: it speaks only where it found an n-gram of this order
     cache_order: int = 3
-    #: what the document model takes off the page's counts: an n-gram must be read more often to count (simulated)
+    #: what the document model takes off the page's counts: an n-gram must be read more often to
+    #: count (simulated)
     cache_discount: int = 2
-    #: weight of the page's count of a replacement's trigram elsewhere, in its cost; 0 turns it off (simulated)
+    #: weight of the page's count of a replacement's trigram elsewhere, in its cost; 0 turns it off
+    #: (simulated)
     repeat_weight: float = 0.5
 
     # --- the search
@@ -84,7 +90,8 @@ class OcrConfig:
     screen_margin: float = -3.0
     #: ... or, short of it by less than this, if general usage lifts it above (simulated)
     usage_slack: float = 2.0
-    #: characters within this distance of a flagged one keep all their candidates (errors come in runs)
+    #: characters within this distance of a flagged one keep all their candidates (errors come in
+    #: runs)
     run_radius: int = 2
     #: hypotheses kept per step of the joint search
     beam: int = BEAM
@@ -98,7 +105,8 @@ class OcrConfig:
     # --- the decision
     #: a correction is made when its local confidence reaches this (simulated)
     min_confidence: float = 0.5
-    #: on a document that reads like general usage, the calibration judges instead: it applies below this
+    #: on a document that reads like general usage, the calibration judges instead: it applies below
+    #: this
     #: domain weight (:func:`~textrepair.ocr.repair.document_domain_weight`) ...
     general_text_below: float = 0.5
     #: ... and a correction is made where its calibrated probability of being right reaches this

@@ -76,10 +76,15 @@ def parse_row(line: str, where: str) -> tuple[str, str, float, str]:
     """One data line as ``(observed, true, similarity, kind)``, or raise ModelError."""
     fields = line.rstrip("\r\n").split("\t")
     if len(fields) != 4:
-        raise ModelError(f"{where}: expected 4 tab-separated fields (observed, true, similarity, kind), got {len(fields)}")
+        raise ModelError(
+            f"{where}: expected 4 tab-separated fields (observed, true, similarity, kind), got "
+            f"{len(fields)}"
+        )
     observed, true, sim_text, kind = fields
     if len(observed) != 1 or len(true) != 1:
-        raise ModelError(f"{where}: observed and true must be single characters, got {observed!r} and {true!r}")
+        raise ModelError(
+            f"{where}: observed and true must be single characters, got {observed!r} and {true!r}"
+        )
     try:
         sim = float(sim_text)
     except ValueError:
@@ -92,11 +97,14 @@ def parse_row(line: str, where: str) -> tuple[str, str, float, str]:
 
 
 def read_model_text(path: Path, what: str, build: str = "") -> str:
-    """The UTF-8 text of model file *path*, or a ModelError naming it (*what*: "confusion table", ...)."""
+    """The UTF-8 text of model file *path*, or a ModelError naming it (*what*: "confusion table",
+    ...)."""
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ModelError(f"{what} {path} not found" + (f" (build it with {build})" if build else "")) from None
+        raise ModelError(
+            f"{what} {path} not found" + (f" (build it with {build})" if build else "")
+        ) from None
     except UnicodeDecodeError as exc:
         raise ModelError(f"{what} {path} is not UTF-8 (byte {exc.start})") from None
     except OSError as exc:
@@ -128,7 +136,12 @@ def load_confusions(path: str | Path | None = None, *, name: str = "confusion") 
     """
     if path is None:
         resolved = MODELS_DIR / f"{name}.tsv"
-    elif isinstance(path, str) and not path.endswith(".tsv") and "/" not in path and not Path(path).exists():
+    elif (
+        isinstance(path, str)
+        and not path.endswith(".tsv")
+        and "/" not in path
+        and not Path(path).exists()
+    ):
         resolved = MODELS_DIR / f"{path}.tsv"
     else:
         resolved = Path(path)
@@ -145,7 +158,10 @@ def read_splits(path: Path) -> dict[str, Split]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ModelError(f"IDS split table {path} not found (build it with `make confusion`, or without fonts: `python tools/build_confusion.py --parts-only`)") from None
+        raise ModelError(
+            f"IDS split table {path} not found (build it with `make confusion`, or without fonts: "
+            f"`python tools/build_confusion.py --parts-only`)"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ModelError(f"cannot read IDS split table {path}: {exc}") from None
     splits: dict[str, Split] = {}
@@ -157,7 +173,10 @@ def read_splits(path: Path) -> dict[str, Split]:
             raise ModelError(f"{path}:{n}: expected char, operator and children separated by tabs")
         kids = tuple(fields[2].split(" "))
         if len(kids) != IDS_OPERATORS.get(fields[1], -1) or not all(kids):
-            raise ModelError(f"{path}:{n}: operator {fields[1]!r} needs {IDS_OPERATORS.get(fields[1], '2 or 3')} children, got {fields[2]!r}")
+            raise ModelError(
+                f"{path}:{n}: operator {fields[1]!r} needs "
+                f"{IDS_OPERATORS.get(fields[1], '2 or 3')} children, got {fields[2]!r}"
+            )
         splits[fields[0]] = (fields[1], kids)
     if not splits:
         raise ModelError(f"IDS split table {path} has no rows")
@@ -166,7 +185,8 @@ def read_splits(path: Path) -> dict[str, Split]:
 
 @lru_cache(maxsize=None)
 def load_splits(path: Path | None = None) -> dict[str, Split]:
-    """The IDS split table (``models/splits.tsv`` by default); cached. Treat the result as read-only."""
+    """The IDS split table (``models/splits.tsv`` by default); cached. Treat the result as
+    read-only."""
     return read_splits(path or MODELS_DIR / "splits.tsv")
 
 
@@ -175,9 +195,13 @@ class GlyphSpace:
 
     def __init__(self, chars: Sequence[str], vectors: np.ndarray, source: str = "") -> None:
         if vectors.ndim != 2 or len(chars) != len(vectors):
-            raise ModelError(f"glyph space {source}: {len(chars)} chars but vectors of shape {vectors.shape}")
+            raise ModelError(
+                f"glyph space {source}: {len(chars)} chars but vectors of shape {vectors.shape}"
+            )
         if vectors.dtype.kind != "f":
-            raise ModelError(f"glyph space {source}: vectors must be floating point, not {vectors.dtype}")
+            raise ModelError(
+                f"glyph space {source}: vectors must be floating point, not {vectors.dtype}"
+            )
         self.source = source
         self._index = {ch: i for i, ch in enumerate(chars)}
         self._vectors = vectors.astype(np.float32)
@@ -189,7 +213,8 @@ class GlyphSpace:
         return len(self._index)
 
     def similarities(self, observed: str, candidates: Sequence[str]) -> list[float]:
-        """Similarity of *observed* to each of *candidates* (0.0 for a character the space lacks)."""
+        """Similarity of *observed* to each of *candidates* (0.0 for a character the space
+        lacks)."""
         i = self._index.get(observed)
         known = [self._index.get(c) for c in candidates]
         if i is None:

@@ -73,7 +73,8 @@ _SENTENCE_PUNCT = frozenset("，。；")
 _SENTENCE_END = frozenset("。！？；：")
 #: ASCII symbols that glue a mark to a command or a path (``:q!``, ``:wq``, ``~/.vimrc``).
 _ASCII_SYMBOLS = frozenset("!#$&*+/:;<=>?@[\\]^_`{|}~")
-#: ... and, right after a mark, also a percent sign or a quote (``:%s``, ``:'<,'>``; ``5%,`` is prose)
+#: ... and, right after a mark, also a percent sign or a quote (``:%s``, ``:'<,'>``; ``5%,`` is
+#: prose)
 _ASCII_SYMBOLS_AFTER = _ASCII_SYMBOLS | frozenset("%'\"")
 #: Characters of a number in running text (``95.5%``).
 _NUMBER = frozenset("0123456789.%")
@@ -193,8 +194,7 @@ def complete_heading_parens(text: str) -> list[Edit]:
     [Edit(offset=0, old='', new='（', confidence=0.8, reason='punctuation')]
     """
     return [
-        Edit(m.start(1), "", "（", 0.8, "punctuation")
-        for m in _HEADING_CLOSE_PAREN.finditer(text)
+        Edit(m.start(1), "", "（", 0.8, "punctuation") for m in _HEADING_CLOSE_PAREN.finditer(text)
     ]
 
 
@@ -221,7 +221,8 @@ def _paren_edits(text: str) -> list[Edit]:
 
     A pair is Chinese when one half is already full width, its content holds Han, or
     a neighbour outside it is Han; ``(a)`` in Latin text stays, and so does a pair
-    glued to a name (``journald.conf(5)``) or holding Latin letters (``(j)``, ``(ESC)``). An unmatched one is
+    glued to a name (``journald.conf(5)``) or holding Latin letters (``(j)``, ``(ESC)``). An
+    unmatched one is
     converted when a neighbour is Han and neither is an ASCII letter or digit. (Only
     Han and the pair itself decide, so later fixes cannot change the decision.)
     """
@@ -231,7 +232,8 @@ def _paren_edits(text: str) -> list[Edit]:
         inner = text[i + 1 : j]
         if text[i] + text[j] == "()" and not any(map(_is_han, inner)):
             if (i > 0 and _is_ascii_alnum(text[i - 1])) or any(map(_is_ascii_letter, inner)):
-                continue  # journald.conf(5), f(x), (j), (ESC): a reference, a call or a key, not Chinese
+                # journald.conf(5), f(x), (j), (ESC): a reference, a call or a key, not Chinese
+                continue
         if (
             text[i] + text[j] != "()"
             or any(map(_is_han, inner))
@@ -337,7 +339,8 @@ def _column_width(lines: Sequence[str]) -> int | None:
 
 
 def column_width(text: str) -> int | None:
-    """The width a text's lines were wrapped at (:func:`_column_width`), or None if it shows none."""
+    """The width a text's lines were wrapped at (:func:`_column_width`), or None if it shows
+    none."""
     return _column_width(text.split("\n"))
 
 
@@ -391,7 +394,8 @@ def join_wrapped_lines(text: str) -> list[Edit]:
     """Remove newlines (and trailing spaces) that wrap a paragraph; keep paragraph breaks.
 
     >>> from textrepair.edits import apply_edits
-    >>> text = "坚持以人民为中心\\n推进健康中国建\\n设，提高人民健\\n康水平，实现全\\n民健康。\\n\\n二、总体要求\\n"
+    >>> text = ("坚持以人民为中心\\n推进健康中国建\\n设，提高人民健\\n"
+    ...         "康水平，实现全\\n民健康。\\n\\n二、总体要求\\n")
     >>> apply_edits(text, join_wrapped_lines(text))
     '坚持以人民为中心推进健康中国建设，提高人民健康水平，实现全民健康。\\n\\n二、总体要求\\n'
     """
@@ -444,8 +448,10 @@ def _is_join_space(text: str, start: int, end: int) -> bool:
         return True
     if a in _NUMBER and b in _NUMBER:
         left, right = _number_span(text, start - 1, end + 1)
-        return 0 < left and right < len(text) and all(
-            map(_is_number_neighbour, (text[left - 1], text[right]))
+        return (
+            0 < left
+            and right < len(text)
+            and all(map(_is_number_neighbour, (text[left - 1], text[right])))
         )
     return False
 
@@ -456,16 +462,24 @@ def _is_number_neighbour(ch: str) -> bool:
 
 
 def inside_words(text: str, start: int, end: int) -> bool:
-    """A space run ``text[start:end]`` with two Han characters on each side: a column join inside
-    running text, not the letter-spacing of a title (``欢 迎 阅 读``) or a list number (``1. 请``)."""
-    return start >= 2 and end + 2 <= len(text) and all(_is_han(text[i]) for i in (start - 2, start - 1, end, end + 1))
+    """A space run ``text[start:end]`` with two Han characters on each side.
+
+    A column join inside running text, not the letter-spacing of a title
+    (``欢 迎 阅 读``) or a list number (``1. 请``).
+    """
+    return (
+        start >= 2
+        and end + 2 <= len(text)
+        and all(_is_han(text[i]) for i in (start - 2, start - 1, end, end + 1))
+    )
 
 
 def remove_column_wrap_spaces(text: str) -> list[Edit]:
     """Delete space runs that joined newspaper column lines inside Chinese text.
 
     Only when the text shows the column pattern (at least :data:`_MIN_JOINS` such runs
-    inside words, :func:`inside_words`, and one per :data:`_HAN_PER_JOIN` Han characters): a lone space between Chinese
+    inside words, :func:`inside_words`, and one per :data:`_HAN_PER_JOIN` Han characters): a lone
+    space between Chinese
     words in clean text (``中共中央办公厅 国务院办公厅``) is a deliberate separator.
     Spaces at line edges, between Latin words, and between Han and Latin stay.
 

@@ -21,10 +21,12 @@ characters of its clause under the general word trigram
 Candidates are the best :attr:`OcrConfig.max_candidates` rows of ``confusion.tsv`` (rendered
 look-alikes and rendered parts) plus every character of ``parts.tsv`` (the IDS
 decomposition, :mod:`textrepair.ocr.components`) that *o* is a part of and that the
-LM (or the general model) has seen next to one of *o*'s neighbours; for a rare glyph (below), also every
+LM (or the general model) has seen next to one of *o*'s neighbours; for a rare glyph (below), also
+every
 known character of the same IDS layout with one component changed (``splits.tsv``),
 seen next to a neighbour. For any glyph the LM never saw, also every character the
-LM knows, seen next to a neighbour (by either model), whose rendered glyph is like it (``glyphs.npz``;
+LM knows, seen next to a neighbour (by either model), whose rendered glyph is like it
+(``glyphs.npz``;
 similarity at least :attr:`OcrConfig.lookalike_min_similarity` for a rare glyph,
 :attr:`OcrConfig.unseen_lookalike_min_similarity` otherwise), at a steeper
 :attr:`OcrConfig.lookalike_similarity_weight`, since the table's best twelve were passed over.
@@ -54,18 +56,25 @@ from pathlib import Path
 
 import regex
 
+from ..edits import apply_edits
 from ..lm.general import load_general_model
 from ..lm.scorer import Cached, Interpolated, Model, Scorer
 from ..lm.train import BOS, EOS, estimate_from_counts
 from ..lm.words import UsageModel, load_word_model
-from ..script import foreign_spans
 from ..normalize import HAN
+from ..script import foreign_spans
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Repair
-from ..usage import GeneralWords, domain_char_counts, general_char_counts, mixture_weight, words_path_for
+from ..usage import (
+    GeneralWords,
+    domain_char_counts,
+    general_char_counts,
+    mixture_weight,
+    words_path_for,
+)
 from .calibration import Calibration, Vocabulary, features, load_calibration
-from .config import OcrConfig
 from .channel import Channel, SimilarityCurve, fit_similarity, load_channel
+from .config import OcrConfig
 from .confusion import (
     ConfusionTable,
     GlyphSpace,
@@ -73,7 +82,6 @@ from .confusion import (
     load_glyph_space,
     load_splits,
 )
-from ..edits import apply_edits
 from .layout import fix_layout
 
 _DEFAULT = OcrConfig()
@@ -95,23 +103,31 @@ class GlyphCorrector:
     table: ConfusionTable
     config: OcrConfig = OcrConfig()
     parts: ConfusionTable | None = None
-    #: top-level IDS split per character ``{char: (operator, children)}``, for look-alikes of rare glyphs
+    #: top-level IDS split per character ``{char: (operator, children)}``, for look-alikes of rare
+    #: glyphs
     splits: dict[str, tuple[str, tuple[str, ...]]] | None = None
     #: rendered glyph features, for look-alikes of rare glyphs beyond the table's
     glyphs: GlyphSpace | None = None
-    #: general usage (a word n-gram, or jieba's unigram dictionary), weighed in for the replacements that survive screening
+    #: general usage (a word n-gram, or jieba's unigram dictionary), weighed in for the replacements
+    #: that survive screening
     words: UsageModel | None = None
     #: general-usage character model, interpolated with *model* for every score
     #: and whose bigrams widen the contexts a lost-component reading is checked in
     general: Model | None = None
-    #: what a real engine was seen to misread (:mod:`textrepair.ocr.channel`): more candidates, and their rates
+    #: what a real engine was seen to misread (:mod:`textrepair.ocr.channel`): more candidates, and
+    #: their rates
     channel: Channel | None = None
-    #: what a correction's margin is worth on general text (:mod:`textrepair.ocr.calibration`); None: the margin alone
+    #: what a correction's margin is worth on general text (:mod:`textrepair.ocr.calibration`);
+    #: None: the margin alone
     calibration: Calibration | None = None
 
     def __post_init__(self) -> None:
         #: what scores: the domain model alone, or interpolated with the general one
-        self.lm: Scorer = self.model if self.general is None else Interpolated(self.model, self.general, self.config.general_weight)
+        self.lm: Scorer = (
+            self.model
+            if self.general is None
+            else Interpolated(self.model, self.general, self.config.general_weight)
+        )
         self._options: dict[str, list[Option]] = {}
         counts = general_char_counts()
         ranked = sorted(counts.values(), reverse=True)
@@ -120,8 +136,11 @@ class GlyphCorrector:
         self._lookalikes: dict[str, dict[str, float]] = {}
         in_context = self.parts is not None or self.splits or self.glyphs is not None
         self._neighbours = _bigram_neighbours(self.model) if in_context else ({}, {})
-        #: the general model's bigrams, where a part candidate may also have been seen next to a neighbour
-        self._general_bigrams: frozenset[str] = frozenset(self.general.bigrams if self.general is not None else ())
+        #: the general model's bigrams, where a part candidate may also have been seen next to a
+        #: neighbour
+        self._general_bigrams: frozenset[str] = frozenset(
+            self.general.bigrams if self.general is not None else ()
+        )
         self._siblings: dict[tuple[str, int, tuple[str, ...]], set[str]] = {}
         for ch, (op, kids) in (self.splits or {}).items():
             if ch in self.model:
@@ -129,8 +148,13 @@ class GlyphCorrector:
                     self._siblings.setdefault((op, i, kids[:i] + kids[i + 1 :]), set()).add(ch)
 
     def channel_cost(self, similarity: float, kind: str) -> float:
-        """log10 P(read | true) for a ``whole``, ``part`` or (found in the glyph space) ``lookalike`` confusion."""
-        weight = self.config.lookalike_similarity_weight if kind == "lookalike" else self.config.similarity_weight
+        """log10 P(read | true) for a ``whole``, ``part`` or (found in the glyph space)
+        ``lookalike`` confusion."""
+        weight = (
+            self.config.lookalike_similarity_weight
+            if kind == "lookalike"
+            else self.config.similarity_weight
+        )
         cost = self.config.log_error_rate + weight * math.log10(max(similarity, 1e-6))
         return cost + (self.config.log_part_prior if kind == "part" else 0.0)
 
@@ -156,11 +180,13 @@ class GlyphCorrector:
         return ch in self.model or (self.general is not None and ch in self.general)
 
     def _rare(self, observed: str) -> bool:
-        """True if keeping *observed* costs something (:meth:`keep_cost`, cached with its options)."""
+        """True if keeping *observed* costs something (:meth:`keep_cost`, cached with its
+        options)."""
         return self.options(observed)[0].cost < 0.0
 
     def options(self, observed: str) -> list[Option]:
-        """Keep *observed* (:meth:`keep_cost`) or replace it by a look-alike the LM knows (channel cost); cached."""
+        """Keep *observed* (:meth:`keep_cost`) or replace it by a look-alike the LM knows (channel
+        cost); cached."""
         cached = self._options.get(observed)
         if cached is None:
             cached = self._options[observed] = self._make_options(observed)
@@ -169,11 +195,15 @@ class GlyphCorrector:
     def _make_options(self, observed: str) -> list[Option]:
         opts = [Option(observed, self.keep_cost(observed))]
         cands: dict[str, float] = {}
-        for true, sim, kind in self.table.candidates(observed)[:self.config.max_candidates]:
+        for true, sim, kind in self.table.candidates(observed)[: self.config.max_candidates]:
             if true != observed and self.knows(true):
                 cands.setdefault(true, self.channel_cost(sim, kind))
         if self.channel is not None:
-            cands.update((t, -math.inf) for t in self.channel.candidates(observed) if self.knows(t) and t not in cands)
+            cands.update(
+                (t, -math.inf)
+                for t in self.channel.candidates(observed)
+                if self.knows(t) and t not in cands
+            )
         opts.extend(Option(t, c) for t, c in cands.items())
         return self._relearn(observed, opts)
 
@@ -190,7 +220,9 @@ class GlyphCorrector:
         learnt = self.learnt_costs(observed, [o.text for o in opts[1:]])
         table = self.config.glyph_table_offset
         return [opts[0]] + [
-            Option(o.text, math.log10(10.0 ** (o.cost + table) + 10.0**c) if o.cost > -math.inf else c)
+            Option(
+                o.text, math.log10(10.0 ** (o.cost + table) + 10.0**c) if o.cost > -math.inf else c
+            )
             for o, c in zip(opts[1:], learnt)
         ]
 
@@ -205,47 +237,70 @@ class GlyphCorrector:
         this is its cost: the sources propose, the engine's record decides.
         """
         assert self.channel is not None
-        sims = self.glyphs.similarities(observed, trues) if self.glyphs is not None else [0.0] * len(trues)
+        sims = (
+            self.glyphs.similarities(observed, trues)
+            if self.glyphs is not None
+            else [0.0] * len(trues)
+        )
         curve = self._similarity_curve
         base = 10.0**self.config.similarity_offset * self.channel.substitution_rate
         weight = 10.0**self.config.channel_offset
-        return [math.log10(base * curve(sim) + weight * self.channel.rate(observed, t)) for t, sim in zip(trues, sims)]
+        return [
+            math.log10(base * curve(sim) + weight * self.channel.rate(observed, t))
+            for t, sim in zip(trues, sims)
+        ]
 
     def candidates_at(self, han: str, k: int) -> set[str]:
-        """Every character the corrector considers for ``han[k]`` in its context (before screening)."""
+        """Every character the corrector considers for ``han[k]`` in its context (before
+        screening)."""
         return {o.text for o in self.options(han[k]) + self._options_in_context(han, k)} - {han[k]}
 
     def _options_in_context(self, han: str, k: int) -> list[Option]:
-        """The candidates for ``han[k]`` that depend on its neighbours: parts, siblings, look-alikes, context."""
+        """The candidates for ``han[k]`` that depend on its neighbours: parts, siblings,
+        look-alikes, context."""
         ch, left, right = han[k], han[k - 1 : k], han[k + 1 : k + 2]
         extra = self.part_options(ch, left, right) + self.sibling_options(ch, left, right)
         extra += self.lookalike_options(ch, left, right)
-        return extra + self.context_options(ch, left, right, han[max(0, k - 2) : k], han[k + 1 : k + 3])
+        return extra + self.context_options(
+            ch, left, right, han[max(0, k - 2) : k], han[k + 1 : k + 3]
+        )
 
     @cached_property
-    def _context(self) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]]:
-        """Successors and predecessors of each character in either model's bigrams, and those bigrams."""
+    def _context(
+        self,
+    ) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]]:
+        """Successors and predecessors of each character in either model's bigrams, and those
+        bigrams."""
         bigrams = frozenset(self._general_bigrams) | frozenset(self.model.bigrams)
         succ: dict[str, set[str]] = {}
         pred: dict[str, set[str]] = {}
         for bg in bigrams:
             succ.setdefault(bg[0], set()).add(bg[1])
             pred.setdefault(bg[1], set()).add(bg[0])
-        return {k: frozenset(v) for k, v in succ.items()}, {k: frozenset(v) for k, v in pred.items()}, bigrams
+        return (
+            {k: frozenset(v) for k, v in succ.items()},
+            {k: frozenset(v) for k, v in pred.items()},
+            bigrams,
+        )
 
     @cached_property
     def _similarity_curve(self) -> SimilarityCurve:
         assert self.channel is not None
-        if self.glyphs is None:  # nothing to tell pairs apart: every character of the vocabulary alike
+        if (
+            self.glyphs is None
+        ):  # nothing to tell pairs apart: every character of the vocabulary alike
             subs = self.channel.substitution_rate * self.channel.characters
-            vocab = len(set(self.model.vocab) | set(self.general.vocab if self.general is not None else ()))
+            vocab = len(
+                set(self.model.vocab) | set(self.general.vocab if self.general is not None else ())
+            )
             return SimilarityCurve((-1.0,), (subs,), (subs * vocab,))
         return fit_similarity(self.channel, self.glyphs, self._glyph_vocabulary)
 
     def context_options(
         self, observed: str, left: str, right: str, before: str = "", after: str = ""
     ) -> list[Option]:
-        """Where *observed* makes a bigram neither model has seen: what the neighbours have been seen with.
+        """Where *observed* makes a bigram neither model has seen: what the neighbours have been
+        seen with.
 
         Every character seen after *left* or before *right* (either model's bigrams)
         is ranked by what the scoring LM says of it between *before* and *after*
@@ -258,7 +313,9 @@ class GlyphCorrector:
         if not self.config.context_candidates or self.channel is None or not (left or right):
             return []
         succ, pred, bigrams = self._context
-        unseen = (bool(left) and left + observed not in bigrams) + (bool(right) and observed + right not in bigrams)
+        unseen = (bool(left) and left + observed not in bigrams) + (
+            bool(right) and observed + right not in bigrams
+        )
         if unseen < min(self.config.context_unseen, bool(left) + bool(right)):
             return []
         after_left, before_right = succ.get(left, _NONE), pred.get(right, _NONE)
@@ -269,28 +326,43 @@ class GlyphCorrector:
         cands = pool + extra
         if not cands:
             return []
-        sims = self.glyphs.similarities(observed, cands) if self.glyphs is not None else [0.0] * len(cands)
+        sims = (
+            self.glyphs.similarities(observed, cands)
+            if self.glyphs is not None
+            else [0.0] * len(cands)
+        )
         before, after = before or left, after or right
         lm = self.lm.score([before + t + after for t in cands], bos=False, eos=False)
         curve = self._similarity_curve
         merit = [float(sc) + math.log10(curve(sim)) for sc, sim in zip(lm, sims)]
         best = sorted(range(len(pool)), key=lambda i: -merit[i])[: self.config.context_max]
-        best += sorted(range(len(pool), len(cands)), key=lambda i: -merit[i])[: self.config.context_one_sided]
-        return [Option(cands[i], -math.inf) for i in best]  # no glyph-table cost: costed by _relearn
+        best += sorted(range(len(pool), len(cands)), key=lambda i: -merit[i])[
+            : self.config.context_one_sided
+        ]
+        return [
+            Option(cands[i], -math.inf) for i in best
+        ]  # no glyph-table cost: costed by _relearn
 
     def part_options(self, observed: str, left: str, right: str) -> list[Option]:
-        """Characters *observed* may be a lost-component reading of, that the LM has seen next to a neighbour."""
+        """Characters *observed* may be a lost-component reading of, that the LM has seen next to a
+        neighbour."""
         if self.parts is None:
             return []
         cands = self._part_sets.get(observed)
         if cands is None:
             cands = self._part_sets[observed] = {
-                t: sim for t, sim, _ in self.parts.candidates(observed) if self.knows(t) and t != observed
+                t: sim
+                for t, sim, _ in self.parts.candidates(observed)
+                if self.knows(t) and t != observed
             }
-        return [Option(t, self.channel_cost(cands[t], "part")) for t in self._seen_in_either(cands, left, right)]
+        return [
+            Option(t, self.channel_cost(cands[t], "part"))
+            for t in self._seen_in_either(cands, left, right)
+        ]
 
     def sibling_options(self, observed: str, left: str, right: str) -> list[Option]:
-        """For a rare glyph: known characters built like it with at most one component changed, seen in this context."""
+        """For a rare glyph: known characters built like it with at most one component changed, seen
+        in this context."""
         split = (self.splits or {}).get(observed)
         if split is None or not self._rare(observed):
             return []
@@ -303,7 +375,8 @@ class GlyphCorrector:
         return [Option(t, cost) for t in self._seen_in_either(cands, left, right)]
 
     def lookalike_options(self, observed: str, left: str, right: str) -> list[Option]:
-        """For a glyph the LM never saw: every known character whose rendered glyph is like it, seen in this context.
+        """For a glyph the LM never saw: every known character whose rendered glyph is like it, seen
+        in this context.
 
         A rare glyph (:meth:`keep_cost` below zero) takes any with similarity from
         :attr:`OcrConfig.lookalike_min_similarity`; one in common use only close look-alikes
@@ -314,23 +387,37 @@ class GlyphCorrector:
             return []
         like = self._lookalikes.get(observed)
         if like is None:
-            floor = self.config.lookalike_min_similarity if self._rare(observed) else self.config.unseen_lookalike_min_similarity
+            floor = (
+                self.config.lookalike_min_similarity
+                if self._rare(observed)
+                else self.config.unseen_lookalike_min_similarity
+            )
             known = self._glyph_vocabulary
-            if len(self._lookalikes) >= self.config.lookalike_cache:  # a few thousand entries each: keep memory bounded
+            if (
+                len(self._lookalikes) >= self.config.lookalike_cache
+            ):  # a few thousand entries each: keep memory bounded
                 self._lookalikes.clear()
             like = self._lookalikes[observed] = {
-                t: sim for t, sim in zip(known, self.glyphs.similarities(observed, known)) if sim >= floor
+                t: sim
+                for t, sim in zip(known, self.glyphs.similarities(observed, known))
+                if sim >= floor
             }
-        return [Option(t, self.channel_cost(like[t], "lookalike")) for t in self._seen_in_either(like, left, right)]
+        return [
+            Option(t, self.channel_cost(like[t], "lookalike"))
+            for t in self._seen_in_either(like, left, right)
+        ]
 
     @cached_property
     def _glyph_vocabulary(self) -> list[str]:
         """The characters :meth:`knows` that the glyph space has, sorted."""
         vocab = set(self.model.vocab) | set(self.general.vocab if self.general is not None else ())
-        return sorted(ch for ch in vocab if len(ch) == 1 and self.glyphs is not None and ch in self.glyphs)
+        return sorted(
+            ch for ch in vocab if len(ch) == 1 and self.glyphs is not None and ch in self.glyphs
+        )
 
     def _seen_in_either(self, cands: Collection[str], left: str, right: str) -> list[str]:
-        """Those of *cands* seen next to *left* or *right* by the LM or, when built, the general model; sorted."""
+        """Those of *cands* seen next to *left* or *right* by the LM or, when built, the general
+        model; sorted."""
         near = set(self._seen_near(cands, left, right))
         if self._general_bigrams:
             gb = self._general_bigrams
@@ -363,7 +450,8 @@ class GlyphCorrector:
         return out
 
     def reads_general(self, text: str) -> bool:
-        """True if *text* reads more like general usage than like the training text (:func:`document_domain_weight`)."""
+        """True if *text* reads more like general usage than like the training text
+        (:func:`document_domain_weight`)."""
         dw = document_domain_weight(text, self.model)
         return dw is not None and dw < self.config.general_text_below
 
@@ -381,30 +469,41 @@ class GlyphCorrector:
             paragraphs.append([h.start() for h in _HAN.finditer(text, start, end)])
             start = m.end() if m else end
         units = ["".join(text[p] for p in positions) for positions in paragraphs]
-        # the page's n-grams, counted once for both: the document model's orders, and trigrams for _weigh_repeats
+        # the page's n-grams, counted once for both: the document model's orders, and trigrams for
+        # _weigh_repeats
         # each distinct paragraph counted once: a page's evidence must not grow with how
         # many copies of it one piece holds (repeated misreadings are not confirmations)
         distinct = list(dict.fromkeys(units))
-        counts = page_ngrams(distinct, max(self.config.cache_order, 3)) if self.config.cache_weight or self.config.repeat_weight else []
+        counts = (
+            page_ngrams(distinct, max(self.config.cache_order, 3))
+            if self.config.cache_weight or self.config.repeat_weight
+            else []
+        )
         lm = self.lm
         if self.config.cache_weight:
-            cache = _document_model(counts[:self.config.cache_order], self.config.cache_discount)
+            cache = _document_model(counts[: self.config.cache_order], self.config.cache_discount)
             if cache is not None:
-                lm = Cached(self.lm, cache, self.config.cache_weight, min_order=self.config.cache_order)
+                lm = Cached(
+                    self.lm, cache, self.config.cache_weight, min_order=self.config.cache_order
+                )
         trigrams = counts[2] if self.config.repeat_weight else None
         del counts  # only the trigrams are needed past this point
         floor = min(self.config.min_confidence, 0.5)
         general: Vocabulary = self.general if self.general is not None else frozenset()
         usage = general_char_counts()
         out: list[tuple[Edit, list[float]]] = []
-        for group in _groups(_pieces(text, paragraphs, self.config.block_han), self.config.group_han):  # memory flat in the text's length
+        for group in _groups(
+            _pieces(text, paragraphs, self.config.block_han), self.config.group_han
+        ):  # memory flat in the text's length
             blocks = []  # (Han positions, slots) of each piece that has a decision to make
             for positions in group:
                 han = "".join(text[p] for p in positions)
                 slots = self._screen(lm, han, clause_starts(text, positions), trigrams)
                 if any(len(s) > 1 for s in slots):
                     blocks.append((positions, slots))
-            decoded = beam_search_many(lm, [Problem(slots) for _, slots in blocks], beam=self.config.beam)
+            decoded = beam_search_many(
+                lm, [Problem(slots) for _, slots in blocks], beam=self.config.beam
+            )
             for (positions, slots), best in zip(blocks, decoded):
                 chosen = [slot[c].text for slot, c in zip(slots, best.choices)]
                 for k, p in enumerate(positions):
@@ -418,7 +517,11 @@ class GlyphCorrector:
         return out
 
     def _screen(
-        self, lm: Scorer, han: str, clauses: Collection[int] = (), trigrams: Counter[str] | None = None
+        self,
+        lm: Scorer,
+        han: str,
+        clauses: Collection[int] = (),
+        trigrams: Counter[str] | None = None,
     ) -> list[list[Option]]:
         """Slots for a paragraph's Han characters, keeping only replacements that could win.
 
@@ -443,8 +546,12 @@ class GlyphCorrector:
                 if extra:
                     seen = {o.text for o in slots[k]}
                     cheapest: dict[str, Option] = {}
-                    for o in extra:  # a character offered by more than one source keeps its cheapest channel
-                        if o.text not in seen and (o.text not in cheapest or o.cost > cheapest[o.text].cost):
+                    for o in (
+                        extra
+                    ):  # a character offered by more than one source keeps its cheapest channel
+                        if o.text not in seen and (
+                            o.text not in cheapest or o.cost > cheapest[o.text].cost
+                        ):
                             cheapest[o.text] = o
                     slots[k] = slots[k] + self._relearn(ch, [slots[k][0], *cheapest.values()])[1:]
         rows: list[str] = []
@@ -459,8 +566,14 @@ class GlyphCorrector:
         scores = lm.score(rows, bos=False, eos=False)
         base = {k: scores[i] for i, (k, j) in enumerate(where) if j == 0}
         keep: dict[int, list[Option]] = {}
-        slack = self.config.usage_slack if self.words is not None and self.config.lexicon_weight else 0.0
-        on_trial: dict[tuple[int, str], float] = {}  # LM gain of a replacement that only usage can keep
+        slack = (
+            self.config.usage_slack
+            if self.words is not None and self.config.lexicon_weight
+            else 0.0
+        )
+        on_trial: dict[
+            tuple[int, str], float
+        ] = {}  # LM gain of a replacement that only usage can keep
         for (k, j), sc in zip(where, scores):
             opt = slots[k][j]
             margin = sc - base[k] + opt.cost - slots[k][0].cost
@@ -468,18 +581,36 @@ class GlyphCorrector:
                 keep.setdefault(k, []).append(opt)
                 if j and margin <= self.config.screen_margin:
                     on_trial[k, opt.text] = float(sc - base[k])
-        flagged = [k for k, opts in keep.items() if any((k, o.text) not in on_trial for o in opts[1:])]
+        flagged = [
+            k for k, opts in keep.items() if any((k, o.text) not in on_trial for o in opts[1:])
+        ]
         # errors come in runs: next to a flagged character a swap is judged
         # against a context that is itself wrong, so its neighbours keep all options
-        near = {i for k in flagged for i in range(k - self.config.run_radius, k + self.config.run_radius + 1)}
-        out = self._weigh_usage(han, [opts if k in near else keep.get(k, opts) for k, opts in enumerate(slots)], clauses)
-        for k in {k for k, _ in on_trial} - near:  # those on trial stay only if usage lifted them above the margin
+        near = {
+            i
+            for k in flagged
+            for i in range(k - self.config.run_radius, k + self.config.run_radius + 1)
+        }
+        out = self._weigh_usage(
+            han, [opts if k in near else keep.get(k, opts) for k, opts in enumerate(slots)], clauses
+        )
+        for k in {
+            k for k, _ in on_trial
+        } - near:  # those on trial stay only if usage lifted them above the margin
             kept = out[k][0]
-            out[k] = [o for o in out[k] if on_trial.get((k, o.text), math.inf) + o.cost - kept.cost > self.config.screen_margin]
+            out[k] = [
+                o
+                for o in out[k]
+                if on_trial.get((k, o.text), math.inf) + o.cost - kept.cost
+                > self.config.screen_margin
+            ]
         return self._weigh_repeats(han, out, trigrams) if trigrams is not None else out
 
-    def _weigh_usage(self, han: str, slots: list[list[Option]], clauses: Collection[int] = ()) -> list[list[Option]]:
-        """Add to each remaining replacement how much likelier general usage finds it than the reading.
+    def _weigh_usage(
+        self, han: str, slots: list[list[Option]], clauses: Collection[int] = ()
+    ) -> list[list[Option]]:
+        """Add to each remaining replacement how much likelier general usage finds it than the
+        reading.
 
         ``lexicon_weight * (log10 P_words(context with t) - log10 P_words(context as read))``
         over up to :attr:`OcrConfig.lexicon_window` characters either side, as read, but not past
@@ -503,14 +634,24 @@ class GlyphCorrector:
             if len(opts) > 1:
                 lo, hi = clause_window(k, len(han), clauses, self.config.lexicon_window)
                 bos, eos = lo == 0 or lo in clauses, hi == len(han) or hi in clauses
-                base, *scores = self.words.logprob_many(han[lo:k], [o.text for o in opts], han[k + 1 : hi], bos, eos)
+                base, *scores = self.words.logprob_many(
+                    han[lo:k], [o.text for o in opts], han[k + 1 : hi], bos, eos
+                )
                 at_edge = (k == lo and bos) or (k + 1 == hi and eos)
-                weigh = self.config.lexicon_edge_weight if at_edge and hi - lo > 1 else self.config.lexicon_weight
-                opts = [opts[0]] + [Option(o.text, o.cost + weigh * (sc - base)) for o, sc in zip(opts[1:], scores)]
+                weigh = (
+                    self.config.lexicon_edge_weight
+                    if at_edge and hi - lo > 1
+                    else self.config.lexicon_weight
+                )
+                opts = [opts[0]] + [
+                    Option(o.text, o.cost + weigh * (sc - base)) for o, sc in zip(opts[1:], scores)
+                ]
             out.append(opts)
         return out
 
-    def _weigh_repeats(self, han: str, slots: list[list[Option]], trigrams: Counter[str]) -> list[list[Option]]:
+    def _weigh_repeats(
+        self, han: str, slots: list[list[Option]], trigrams: Counter[str]
+    ) -> list[list[Option]]:
         """Add to each replacement how much more often the rest of the page has it in this place.
 
         ``repeat_weight * (log10(1 + seen(t)) - log10(1 + seen(o)))``, where ``seen(x)``
@@ -520,18 +661,34 @@ class GlyphCorrector:
         own evidence. Unlike the document model (:func:`document_model`), this
         counts a phrase the page has only once elsewhere, and it knows the position.
         """
-        get = trigrams.get  # not trigrams[...]: a Counter's miss is a Python-level call, and most lookups miss
+        get = (
+            trigrams.get
+        )  # not trigrams[...]: a Counter's miss is a Python-level call, and most lookups miss
         weigh = self.config.repeat_weight
         out = []
         for k, opts in enumerate(slots):
             if len(opts) > 1:
                 # the (before, after) of the trigrams that hold position k: 2+0, 1+1, 0+2 neighbours
-                around = [(han[a:k], han[k + 1 : a + 3]) for a in range(max(0, k - 2), k + 1) if a + 3 <= len(han)]
+                around = [
+                    (han[a:k], han[k + 1 : a + 3])
+                    for a in range(max(0, k - 2), k + 1)
+                    if a + 3 <= len(han)
+                ]
                 if around:
                     kept = opts[0].text
-                    base = math.log10(max([1] + [get(b + kept + f, 0) for b, f in around]))  # its own occurrence: at least 1
+                    base = math.log10(
+                        max([1] + [get(b + kept + f, 0) for b, f in around])
+                    )  # its own occurrence: at least 1
                     opts = [opts[0]] + [
-                        Option(o.text, o.cost + weigh * (math.log10(1 + max([get(b + o.text + f, 0) for b, f in around])) - base))
+                        Option(
+                            o.text,
+                            o.cost
+                            + weigh
+                            * (
+                                math.log10(1 + max([get(b + o.text + f, 0) for b, f in around]))
+                                - base
+                            ),
+                        )
                         for o in opts[1:]
                     ]
             out.append(opts)
@@ -542,7 +699,9 @@ class GlyphCorrector:
         n = lm.order - 1
         left = "".join(chosen[max(0, k - n) : k])
         right = "".join(chosen[k + 1 : k + 1 + n])
-        fixed, kept = lm.score([left + chosen[k] + right, left + observed + right], bos=False, eos=False)
+        fixed, kept = lm.score(
+            [left + chosen[k] + right, left + observed + right], bos=False, eos=False
+        )
         return float(fixed - kept) + cost
 
 
@@ -560,8 +719,11 @@ def document_domain_weight(text: str, model: Model) -> float | None:
     return mixture_weight(Counter(_HAN.findall(text)), domain, general_char_counts())
 
 
-def document_model(units: list[str], order: int, discount: int = _DEFAULT.cache_discount) -> Model | None:
-    """A model of what the document itself repeats: its n-grams seen more than *discount* times, each count less *discount*.
+def document_model(
+    units: list[str], order: int, discount: int = _DEFAULT.cache_discount
+) -> Model | None:
+    """A model of what the document itself repeats: its n-grams seen more than *discount* times,
+    each count less *discount*.
 
     Text is mostly read right, and a policy document says the same things many
     times (its offices, its recurring phrases), so the rest of the document is
@@ -576,7 +738,8 @@ def document_model(units: list[str], order: int, discount: int = _DEFAULT.cache_
 
 
 def page_ngrams(units: list[str], order: int) -> list[Counter[str]]:
-    """Counts of the n-grams of ``<s> unit </s>``, n = 1..*order*, as strings (as :func:`~textrepair.lm.train.count_ngrams` counts).
+    """Counts of the n-grams of ``<s> unit </s>``, n = 1..*order*, as strings (as
+    :func:`~textrepair.lm.train.count_ngrams` counts).
 
     Strings rather than tuples: a streamed piece of 200 000 characters has that
     many n-grams of each order. ``<s>`` and ``</s>`` are control characters here,
@@ -593,13 +756,22 @@ def page_ngrams(units: list[str], order: int) -> list[Counter[str]]:
     return out
 
 
-def _document_model(counts: list[Counter[str]], discount: int = _DEFAULT.cache_discount) -> Model | None:
-    """:func:`document_model` from :func:`page_ngrams`: the n-grams seen more than *discount* times, made tuples, less *discount*."""
+def _document_model(
+    counts: list[Counter[str]], discount: int = _DEFAULT.cache_discount
+) -> Model | None:
+    """:func:`document_model` from :func:`page_ngrams`: the n-grams seen more than *discount* times,
+    made tuples, less *discount*."""
     if not counts or not counts[0]:
         return None
     marks = {_BOS_MARK: BOS, _EOS_MARK: EOS}
     loo = [
-        Counter({tuple(marks.get(ch, ch) for ch in g): c - discount for g, c in order.items() if c > discount})
+        Counter(
+            {
+                tuple(marks.get(ch, ch) for ch in g): c - discount
+                for g, c in order.items()
+                if c > discount
+            }
+        )
         for order in counts
     ]
     if len(loo[0]) < 2 or (len(loo) > 1 and not loo[1]):
@@ -607,7 +779,9 @@ def _document_model(counts: list[Counter[str]], discount: int = _DEFAULT.cache_d
     return Model(ngram_model=estimate_from_counts(loo, kneser_ney=False), dense_bigrams=False)
 
 
-def _pieces(text: str, paragraphs: list[list[int]], longest: int = _DEFAULT.block_han) -> Iterator[list[int]]:
+def _pieces(
+    text: str, paragraphs: list[list[int]], longest: int = _DEFAULT.block_han
+) -> Iterator[list[int]]:
     """The paragraphs' Han positions, a paragraph longer than *longest* cut into pieces.
 
     A cut goes at the first clause start at or after each *longest* characters (at the
@@ -648,11 +822,14 @@ def clause_starts(text: str, positions: list[int]) -> set[int]:
     between a Han character and the previous one; column-join spaces and line breaks
     inside a paragraph do not split it. Index 0 is not listed (it always starts one).
     """
-    return {k for k in range(1, len(positions)) if text[positions[k - 1] + 1 : positions[k]].strip()}
+    return {
+        k for k in range(1, len(positions)) if text[positions[k - 1] + 1 : positions[k]].strip()
+    }
 
 
 def clause_window(k: int, n: int, clauses: Collection[int], radius: int) -> tuple[int, int]:
-    """``(lo, hi)``: up to *radius* characters either side of *k* (of *n*), not crossing a clause start."""
+    """``(lo, hi)``: up to *radius* characters either side of *k* (of *n*), not crossing a clause
+    start."""
     lo, hi = max(0, k - radius), min(n, k + 1 + radius)
     lo = max([lo] + [c for c in clauses if lo < c <= k])
     hi = min([hi] + [c for c in clauses if k < c < hi])
@@ -676,7 +853,8 @@ def make_corrector(
     channel: str | Path | None = None,
     config: OcrConfig | None = None,
 ) -> GlyphCorrector:
-    """The corrector :func:`repair_ocr` uses: the shipped look-alike table, the IDS tables and the channel.
+    """The corrector :func:`repair_ocr` uses: the shipped look-alike table, the IDS tables and the
+    channel.
 
     *channel*: a channel file (``textrepair learn-channel``), ``"tesseract"`` for
     the shipped ``models/channel.tsv`` (learnt from Tesseract 5), or None / ``"none"``
@@ -692,11 +870,21 @@ def make_corrector(
 
 
 @lru_cache(maxsize=8)
-def _corrector(model: Model, table: ConfusionTable, channel: str | None, config: OcrConfig) -> GlyphCorrector:
+def _corrector(
+    model: Model, table: ConfusionTable, channel: str | None, config: OcrConfig
+) -> GlyphCorrector:
     return GlyphCorrector(
-        model, table, config, parts=load_confusions(name="parts"), splits=load_splits(), glyphs=load_glyph_space(),
-        words=load_word_model() or GeneralWords(), general=load_general_model(),
-        channel=None if channel in (None, "none") else load_channel(None if channel == "tesseract" else channel),
+        model,
+        table,
+        config,
+        parts=load_confusions(name="parts"),
+        splits=load_splits(),
+        glyphs=load_glyph_space(),
+        words=load_word_model() or GeneralWords(),
+        general=load_general_model(),
+        channel=None
+        if channel in (None, "none")
+        else load_channel(None if channel == "tesseract" else channel),
         calibration=load_calibration("none" if channel in (None, "none") else "learnt"),
     )
 
@@ -713,9 +901,15 @@ def repair_ocr(
     glyph = corrector.correct(text)
     corrected = apply_edits(text, glyph)
     repaired, layout = fix_layout(corrected)
-    edits = sorted(glyph + layout, key=lambda e: (e.offset, e.old != ""))  # insertions before replacements
+    edits = sorted(
+        glyph + layout, key=lambda e: (e.offset, e.old != "")
+    )  # insertions before replacements
     foreign = foreign_spans(text)
     if foreign:  # traditional-script and Japanese lines are not modelled: left as they are
-        edits = [e for e in edits if not any(a <= e.offset + len(e.old) and e.offset < b for a, b in foreign)]
+        edits = [
+            e
+            for e in edits
+            if not any(a <= e.offset + len(e.old) and e.offset < b for a, b in foreign)
+        ]
         repaired = apply_edits(text, edits)
     return Repair(repaired, "ocr", edits)
