@@ -332,8 +332,14 @@ def drop_set_inference(
             f"no word counts next to {model.path} ({words_path_for(model.path or 'model')}); "
             "train the model with `textrepair train` or pass a drop set"
         )
+    config = config or _DROPPED
     return infer_drop_set_mixed(
-        text, counts, general_char_counts(), alpha=(config or _DROPPED).drop_set_alpha
+        text,
+        counts,
+        general_char_counts(),
+        alpha=config.drop_set_alpha,
+        max_dropped_mass=config.max_dropped_mass,
+        candidate_posterior=config.candidate_posterior,
     )
 
 

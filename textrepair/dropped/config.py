@@ -57,6 +57,12 @@ class DroppedConfig:
     # --- the drop set
     #: level of the per-character test that calls an absent character deleted (proxies)
     drop_set_alpha: float = 0.05
+    #: the test considers only characters that could reach significance with a drop set of at
+    #: most this share of the text's characters
+    max_dropped_mass: float = 0.5
+    #: absent characters at least this likely (a negative-binomial posterior) to have been
+    #: dropped are insertion candidates too, beside the significant set (proxies)
+    candidate_posterior: float = 0.2
 
     def general_weight_for(self, domain_weight: float) -> float:
         """The general model's share in the LM for a document whose domain weight is

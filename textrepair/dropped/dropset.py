@@ -172,17 +172,8 @@ def infer_drop_set_from_counts(
     return sorted(found)
 
 
-#: absentees this likely to have been dropped are insertion candidates too (see
-#: DropSetInference.candidates)
-CANDIDATE_POSTERIOR = 0.2
-
-
 class ShortTextWarning(UserWarning):
     """The text is too short for its drop set to be inferred reliably."""
-
-
-#: only characters that could reach significance with a drop set of at most this mass are tested
-MAX_DROPPED_MASS = 0.5
 
 
 @dataclass(frozen=True)
@@ -203,15 +194,19 @@ class DropSetInference:
     #: P(dropped | absent) of every absent character expected at least once
     #: (:func:`absence_posterior`)
     posterior: dict[str, float] = field(default_factory=dict)
+    #: absentees at least this likely to have been dropped are insertion candidates too
+    candidate_posterior: float = 0.2
 
     @property
     def candidates(self) -> list[str]:
-        """What the restorer may insert: :attr:`chars`, and the absentees whose posterior is at
-        least
-        :data:`CANDIDATE_POSTERIOR` (a missed drop character loses every one of its occurrences,
-        a spurious candidate is one more option the language model has to reject)."""
+        """What the restorer may insert: :attr:`chars`, and the absentees whose posterior is
+        at least :attr:`candidate_posterior` (a missed drop character loses every one of its
+        occurrences, a spurious candidate is one more option the language model has to
+        reject)."""
         doubtful = sorted(
-            c for c, p in self.posterior.items() if p >= CANDIDATE_POSTERIOR and c not in self.chars
+            c
+            for c, p in self.posterior.items()
+            if p >= self.candidate_posterior and c not in self.chars
         )
         return self.chars + doubtful
 
@@ -223,6 +218,8 @@ def infer_drop_set_mixed(
     *,
     alpha: float = 0.01,
     min_expected: float = 20.0,
+    max_dropped_mass: float = 0.5,
+    candidate_posterior: float = 0.2,
 ) -> DropSetInference:
     """Characters whose absence from *damaged* is significant under a fitted mixture of two
     references.
@@ -235,14 +232,17 @@ def infer_drop_set_mixed(
     characters, the frequency scaled up by the drop set's mass, iterated), per
     character at level *alpha*: no multiple-comparison correction, because a
     missed drop character costs every one of its occurrences while a spurious one
-    only offers the decoder a candidate its language model must accept.
+    only offers the decoder a candidate its language model must accept. Only
+    characters that could reach significance with a drop set of at most
+    *max_dropped_mass* are tested; *candidate_posterior* goes to the result
+    (:attr:`DropSetInference.candidate_posterior`).
     """
     if not 0.0 < alpha < 1.0:
         raise ValueError(f"alpha must be in (0, 1), got {alpha}")
     kept = han_counts([damaged])
     n = sum(kept.values())
     if n == 0:
-        return DropSetInference([], 0.5, 0, False)
+        return DropSetInference([], 0.5, 0, False, candidate_posterior=candidate_posterior)
     w = mixture_weight(kept, domain, general)
     d_total = sum(domain.values()) or 1
     g_total = sum(general.values()) or 1
@@ -252,7 +252,7 @@ def infer_drop_set_mixed(
     }
     freq = {c: f for c, f in mixed.items() if c not in kept and HAN.fullmatch(c)}
     testable = {
-        c: f for c, f in freq.items() if n * f >= -math.log(alpha) * (1.0 - MAX_DROPPED_MASS)
+        c: f for c, f in freq.items() if n * f >= -math.log(alpha) * (1.0 - max_dropped_mass)
     }
     found = absentees_at_fixed_point(testable, n, math.log(alpha))
     top = max(freq.values(), default=0.0)
@@ -263,7 +263,12 @@ def infer_drop_set_mixed(
         {c: f for c, f in freq.items() if n * f >= 1.0}, n, mass, r, present
     )
     return DropSetInference(
-        sorted(found, key=lambda c: (-freq[c], c)), w, n, n * top >= min_expected, posterior
+        sorted(found, key=lambda c: (-freq[c], c)),
+        w,
+        n,
+        n * top >= min_expected,
+        posterior,
+        candidate_posterior,
     )
 
 

@@ -221,10 +221,10 @@ def _paren_edits(text: str) -> list[Edit]:
 
     A pair is Chinese when one half is already full width, its content holds Han, or
     a neighbour outside it is Han; ``(a)`` in Latin text stays, and so does a pair
-    glued to a name (``journald.conf(5)``) or holding Latin letters (``(j)``, ``(ESC)``). An
-    unmatched one is
-    converted when a neighbour is Han and neither is an ASCII letter or digit. (Only
-    Han and the pair itself decide, so later fixes cannot change the decision.)
+    glued to a name (``journald.conf(5)``) or holding Latin letters (``(j)``, ``(ESC)``).
+    An unmatched one is converted when a neighbour is Han and neither is an ASCII
+    letter or digit. (Only Han and the pair itself decide, so later fixes cannot
+    change the decision.)
     """
     pairs, unmatched = _paren_pairs(text)
     edits: list[Edit] = []
@@ -477,10 +477,10 @@ def inside_words(text: str, start: int, end: int) -> bool:
 def remove_column_wrap_spaces(text: str) -> list[Edit]:
     """Delete space runs that joined newspaper column lines inside Chinese text.
 
-    Only when the text shows the column pattern (at least :data:`_MIN_JOINS` such runs
-    inside words, :func:`inside_words`, and one per :data:`_HAN_PER_JOIN` Han characters): a lone
-    space between Chinese
-    words in clean text (``中共中央办公厅 国务院办公厅``) is a deliberate separator.
+    Only when the text shows the column pattern (at least :data:`_MIN_JOINS` such
+    runs inside words, :func:`inside_words`, and one per :data:`_HAN_PER_JOIN` Han
+    characters): a lone space between Chinese words in clean text
+    (``中共中央办公厅 国务院办公厅``) is a deliberate separator.
     Spaces at line edges, between Latin words, and between Han and Latin stay.
 
     >>> from textrepair.edits import apply_edits

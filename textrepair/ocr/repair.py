@@ -7,35 +7,33 @@ be misread as ``o``::
     score = log10 P_LM(paragraph) + sum over changed positions of [log10 P(o | t) + usage(t)]
 
 where ``P_LM`` is the drafts' model interpolated with the general newspaper model
-(:mod:`textrepair.lm.general`, weight :attr:`OcrConfig.general_weight`) when that is built,
-and, where the document repeats the trigram a position ends, with the document's
+(:mod:`textrepair.lm.general`, weight :attr:`OcrConfig.general_weight`) when that is
+built, and, where the document repeats the trigram a position ends, with the document's
 own repeated n-grams (:func:`document_model`, weight :attr:`OcrConfig.cache_weight`,
-:class:`textrepair.lm.scorer.Cached`),
-with ``log10 P(o | t) = log10(error_rate) + similarity_weight * log10(similarity)``
-(``part`` confusions, a component read for the whole glyph, with their own prior)
-and ``usage(t)`` what general usage says of the replacement: :attr:`OcrConfig.lexicon_weight`
-times the gain in log10 probability of the best segmentation of the surrounding
-characters of its clause under the general word trigram
-(:class:`textrepair.lm.words.WordNgram`; jieba's unigram words,
-:class:`textrepair.usage.GeneralWords`, when that model is not installed).
-Candidates are the best :attr:`OcrConfig.max_candidates` rows of ``confusion.tsv`` (rendered
+:class:`textrepair.lm.scorer.Cached`), with ``log10 P(o | t) = log10(error_rate) +
+similarity_weight * log10(similarity)`` (``part`` confusions, a component read for the
+whole glyph, with their own prior) and ``usage(t)`` what general usage says of the
+replacement: :attr:`OcrConfig.lexicon_weight` times the gain in log10 probability of the
+best segmentation of the surrounding characters of its clause under the general word
+trigram (:class:`textrepair.lm.words.WordNgram`; jieba's unigram words,
+:class:`textrepair.usage.GeneralWords`, when that model is not installed). Candidates
+are the best :attr:`OcrConfig.max_candidates` rows of ``confusion.tsv`` (rendered
 look-alikes and rendered parts) plus every character of ``parts.tsv`` (the IDS
-decomposition, :mod:`textrepair.ocr.components`) that *o* is a part of and that the
-LM (or the general model) has seen next to one of *o*'s neighbours; for a rare glyph (below), also
-every
-known character of the same IDS layout with one component changed (``splits.tsv``),
-seen next to a neighbour. For any glyph the LM never saw, also every character the
-LM knows, seen next to a neighbour (by either model), whose rendered glyph is like it
-(``glyphs.npz``;
-similarity at least :attr:`OcrConfig.lookalike_min_similarity` for a rare glyph,
+decomposition, :mod:`textrepair.ocr.components`) that *o* is a part of and that the LM
+(or the general model) has seen next to one of *o*'s neighbours; for a rare glyph
+(below), also every known character of the same IDS layout with one component changed
+(``splits.tsv``), seen next to a neighbour. For any glyph the LM never saw, also every
+character the LM knows, seen next to a neighbour (by either model), whose rendered glyph
+is like it (``glyphs.npz``; similarity at least
+:attr:`OcrConfig.lookalike_min_similarity` for a rare glyph,
 :attr:`OcrConfig.unseen_lookalike_min_similarity` otherwise), at a steeper
-:attr:`OcrConfig.lookalike_similarity_weight`, since the table's best twelve were passed over.
-Keeping a character costs nothing, unless the LM never saw it and general usage
+:attr:`OcrConfig.lookalike_similarity_weight`, since the table's best twelve were passed
+over. Keeping a character costs nothing, unless the LM never saw it and general usage
 hardly knows it (rarer than the :attr:`OcrConfig.rare_rank`-th character of jieba's
-dictionary): such a glyph pays ``log10(count / count at rare_rank)``. The
-decision is a joint search over the paragraph
-(:func:`textrepair.search.beam_search`), so runs of neighbouring errors are
-corrected together. Every setting is in :class:`~textrepair.ocr.config.OcrConfig`.
+dictionary): such a glyph pays ``log10(count / count at rare_rank)``. The decision is a
+joint search over the paragraph (:func:`textrepair.search.beam_search`), so runs of
+neighbouring errors are corrected together. Every setting is in
+:class:`~textrepair.ocr.config.OcrConfig`.
 
 The language model is over Han characters, so a paragraph's Han characters are
 scored as one stream: column-join spaces and punctuation do not disturb it.
