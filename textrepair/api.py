@@ -28,6 +28,7 @@ from .dropped.restorer import (
 )
 from .errors import InputError, ModelError
 from .lm.general import load_general_model
+from .lm.longmatch import MatchIndex, read_units, units_path_for
 from .lm.scorer import Model
 from .normalize import HAN
 from .ocr.config import OcrConfig
@@ -308,12 +309,33 @@ def dropped_restorer(
     lexicon_dw = min(max(dw, 1.0 - most), most)
     index = _reduction_index(_words_file(model), ds, lexicon_dw)
     general = _once(("general",), load_general_model)
+    matches = match_index(model, config.long_match_max_context)
     return _once(
         ("restorer", model, ds, dw, config),
         lambda: DroppedRestorer(
-            model, index, ds, config, general=general, general_weight=config.general_weight_for(dw)
+            model,
+            index,
+            ds,
+            config,
+            general=general,
+            general_weight=config.general_weight_for(dw),
+            matches=matches,
         ),
         per_drop_set=True,
+    )
+
+
+def match_index(model: Model, max_context: int) -> MatchIndex | None:
+    """The substrings of the model's training text (``x.units.txt`` beside ``x.arpa``), loaded
+    once; None when the model has no training text beside it."""
+    if model.path is None:
+        return None
+    path = units_path_for(model.path)
+    if not path.exists():
+        return None
+    return _once(
+        ("matches", str(path.resolve()), max_context),
+        lambda: MatchIndex(read_units(path), max_context),
     )
 
 

@@ -11,6 +11,7 @@ drop-set           :func:`textrepair.api.infer_drop_set_for`
 batch              :func:`textrepair.batch.run_batch`
 learn-channel      :func:`textrepair.ocr.channel.learn` +
 :func:`textrepair.ocr.channel.write_channel`
+fetch              :func:`textrepair.build.fetch.fetch`
 =================  ==========================================
 
 Errors are one line on stderr (``textrepair: error: …``) with a non-zero exit
@@ -141,6 +142,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from .corpus import units_from_files
     from .lm import estimate, write_arpa
+    from .lm.longmatch import units_path_for, write_units
     from .usage import segment_counts, words_path_for, write_word_counts
 
     if args.order < 1:
@@ -156,9 +158,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     model = estimate(units, args.order)
     write_arpa(model, args.output)
     write_word_counts(segment_counts(units), words_path_for(args.output))
+    write_units(units, units_path_for(args.output))
     sizes = " ".join(f"{n}-grams={len(t)}" for n, t in enumerate(model.ngrams, 1))
     print(
-        f"wrote {args.output} (order {args.order}; {sizes}) and {words_path_for(args.output)}",
+        f"wrote {args.output} (order {args.order}; {sizes}), {words_path_for(args.output)} and "
+        f"{units_path_for(args.output)}",
         file=sys.stderr,
     )
     return 0
@@ -203,6 +207,43 @@ def cmd_learn_channel(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from .build import fetch
+
+    if args.check:
+        lines, complete = fetch.report(args.names)
+        print("\n".join(lines))
+        return 0 if complete else EXIT_ERROR
+    fetch.fetch(args.names, force=args.force)
+    print("\n".join(fetch.report(args.names)[0]), file=sys.stderr)
+    return 0
+
+
+#: set to 1 to keep `restore` and `batch` from fetching missing general models on first use
+OFFLINE_ENV = "TEXTREPAIR_OFFLINE"
+
+
+def _fetch_on_first_use() -> None:
+    """Before a repair: get the general models that are missing, with a line on stderr (a
+    failure is a warning; the repair then runs without them, and says so)."""
+    if os.environ.get(OFFLINE_ENV):
+        return
+    from .build import fetch
+
+    todo = [m for m in fetch.missing() if not m.chosen]
+    if not todo:
+        return
+    print(
+        "textrepair: first use: the general models are missing; fetching them once "
+        f"(set {OFFLINE_ENV}=1 to skip)",
+        file=sys.stderr,
+    )
+    try:
+        fetch.fetch([m.name for m in todo])
+    except TextrepairError as exc:
+        print(f"textrepair: warning: {exc}", file=sys.stderr)
 
 
 # --------------------------------------------------------------------------- parser
@@ -337,6 +378,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_learn_channel)
 
+    from .build.fetch import MODELS
+
+    p = sub.add_parser(
+        "fetch",
+        help="download and build the general models",
+        description=(
+            "Get the general models into the data home ($TEXTREPAIR_HOME; in a checkout, models/; "
+            "else the user cache directory), each source pinned by SHA-256: "
+            + "; ".join(f"{m.name}: {m.what}, from {m.source}" for m in MODELS)
+            + ". Without them the repairers still run, with less general knowledge (and a "
+            "warning). restore and batch fetch them on first use unless "
+            f"{OFFLINE_ENV}=1."
+        ),
+        epilog="examples: textrepair fetch; textrepair fetch --check; textrepair fetch wordlm",
+    )
+    p.add_argument(
+        "names", nargs="*", metavar="NAME", help=f"only these ({', '.join(m.name for m in MODELS)})"
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="only report what is present (exit status 1 if something is missing)",
+    )
+    p.add_argument("--force", action="store_true", help="fetch again even if present")
+    p.set_defaults(func=cmd_fetch)
+
     add_batch_parser(sub)
     return parser
 
@@ -361,6 +428,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _one_line_warning  # batch workers and models warn as one line, not a source excerpt
     )
     try:
+        if args.command in ("restore", "batch"):
+            _fetch_on_first_use()
         if args.command == "batch":
             from .batch import batch_main
 

@@ -1,31 +1,82 @@
 """Where every model file lives, in one place.
 
-The repository's top-level ``models/`` folder is the source of truth: the small
-models are committed there, the general ones are built there by ``make general``
-and ``make wordlm``. Every module that reads a model asks this one for its path.
+Two kinds of model:
+
+* the **shipped** ones (the drafts' character LM with its word counts and training
+  text, the punctuation LM, the glyph, IDS and channel tables, the calibration):
+  small, committed in the repository's top-level ``models/`` folder, and copied
+  into the wheel as package data (``textrepair/models``). An installed package
+  reads its own copy through :mod:`importlib.resources`; a checkout reads
+  ``models/``;
+* the **general** ones (:data:`GENERAL_FILES`: the newspaper character model and
+  the word trigram): large, never committed, obtained by ``textrepair fetch``
+  into :func:`data_home`.
+
+Every module that reads a model asks this one for its path.
 """
 
 from __future__ import annotations
 
+import os
+from importlib import resources
 from pathlib import Path
 
-#: the folder of the shipped models
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+#: the environment variable that overrides :func:`data_home`
+HOME_ENV = "TEXTREPAIR_HOME"
 
-#: the drafts' character LM (``make model``); its word counts sit beside it (``default.words.tsv``)
+
+def _shipped_dir() -> Path:
+    packaged = resources.files("textrepair") / "models"
+    if packaged.is_dir():  # an installed wheel
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "models"  # a checkout
+
+
+#: the folder of the shipped models
+MODELS_DIR = _shipped_dir()
+#: True when running from a checkout (the models come from the repository's ``models/``)
+IN_CHECKOUT = MODELS_DIR == Path(__file__).resolve().parent.parent / "models"
+
+#: the drafts' character LM (``make model``); its word counts (``default.words.tsv``) and
+#: training text (``default.units.txt``) sit beside it
 DEFAULT_MODEL = MODELS_DIR / "default.arpa"
 #: the punctuation LM of the dropped restorer (``make model``)
 PUNCT_MODEL = MODELS_DIR / "punct.arpa"
-#: the general newspaper character model (``make general``; not committed)
-GENERAL_MODEL = MODELS_DIR / "general.npz"
-#: the general word trigram (``make wordlm``; not committed)
-WORD_LM = MODELS_DIR / "zh_CN.lm"
 #: the channel learnt from Tesseract (``make channel``)
 CHANNEL = MODELS_DIR / "channel.tsv"
 #: the glyph corrector's calibration for general text (``make calibration``)
 CALIBRATION = MODELS_DIR / "calibration.json"
 
+#: file names of the general models (``textrepair fetch``)
+GENERAL_MODEL_NAME = "general.npz"
+WORD_LM_NAME = "zh_CN.lm"
+GENERAL_FILES = (GENERAL_MODEL_NAME, WORD_LM_NAME)
+
 
 def model_file(name: str) -> Path:
     """The path of the shipped model file *name* (``confusion.tsv``, ``glyphs.npz`` ...)."""
     return MODELS_DIR / name
+
+
+def data_home() -> Path:
+    """Where the general models live: ``$TEXTREPAIR_HOME`` if set; else, in a checkout, its
+    ``models/`` folder; else the user cache directory (``platformdirs``, e.g.
+    ``~/.cache/textrepair`` on Linux, ``~/Library/Caches/textrepair`` on macOS)."""
+    env = os.environ.get(HOME_ENV)
+    if env:
+        return Path(env).expanduser()
+    if IN_CHECKOUT:
+        return MODELS_DIR
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("textrepair", appauthor=False))
+
+
+def general_model_path() -> Path:
+    """The general newspaper character model (``textrepair fetch``)."""
+    return data_home() / GENERAL_MODEL_NAME
+
+
+def word_lm_path() -> Path:
+    """The general word trigram (``textrepair fetch``)."""
+    return data_home() / WORD_LM_NAME

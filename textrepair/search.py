@@ -16,7 +16,7 @@ costs no extra step.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -143,7 +143,7 @@ def beam_search_many(
                 prev[:, None] + lm_weight * lm[at : at + n].reshape(len(r.hyps), len(opts)) + costs
             )
             at += n
-            r.hyps = _prune(total, r.hyps, opts, r.fixed, order, beam)
+            r.hyps = _prune(total, r.hyps, opts, r.fixed, order, beam, model.recombination_key)
             r.history.append((r.k, r.hyps))
             r.k += 1
             r.fixed, r.fixed_cost = "", 0.0
@@ -238,12 +238,18 @@ def _eos_scores(model: Scorer, runs: Sequence[_Run]) -> list[np.ndarray]:
 
 
 def _prune(
-    total: np.ndarray, hyps: list[_Hyp], slot: Sequence[Option], fixed: str, order: int, beam: int
+    total: np.ndarray,
+    hyps: list[_Hyp],
+    slot: Sequence[Option],
+    fixed: str,
+    order: int,
+    beam: int,
+    key: Callable[[State], object],
 ) -> list[_Hyp]:
-    """Keep the best extension per LM state, then the ``beam`` best states."""
+    """Keep the best extension per LM state (its recombination key), then the ``beam`` best."""
     flat = total.ravel()
     ranked = np.argsort(-flat, kind="stable")
-    seen: dict[State, None] = {}
+    seen: dict[object, None] = {}
     out: list[_Hyp] = []
     n_opt = len(slot)
     for idx in ranked:
@@ -251,9 +257,10 @@ def _prune(
             break
         parent, opt = divmod(int(idx), n_opt)
         state = hyps[parent].state.extend(fixed + slot[opt].text, order)
-        if state in seen:
+        k = key(state)
+        if k in seen:
             continue  # recombined: a better path already reaches this state
-        seen[state] = None
+        seen[k] = None
         out.append(_Hyp(float(flat[idx]), state, parent, opt))
         if len(out) == beam:
             break

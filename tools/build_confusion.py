@@ -59,7 +59,7 @@ FONT_ROOTS = ("/usr/share/fonts", "/usr/local/share/fonts")
 FACE = "SC"  # the simplified-Chinese face of the Noto CJK collections
 URO = range(0x4E00, 0xA000)  # CJK Unified Ideographs
 N_TRUE = 6000
-MODELS_DIR = Path(__file__).resolve().parent.parent.parent / "models"
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 
 RENDER_PX = 48  # glyph size; the em box is RENDER_PX square
 VEC_PX = 24  # side of the compared feature images

@@ -56,8 +56,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from textrepair.build.general import HELD_OUT_START, fetch_corpus, plain_from_tagged  # noqa: E402
 from textrepair.corpus import files_with_role, read_text  # noqa: E402
-from tools.build_general import HELD_OUT_START, fetch_corpus, plain_from_tagged  # noqa: E402
 
 OUT = ROOT / "corpora" / "real_ocr"
 

@@ -54,6 +54,17 @@ class DroppedConfig:
     #: this)
     lexicon_domain_weight: float = 0.9
 
+    # --- long matches against the training text (:mod:`textrepair.lm.longmatch`)
+    #: share of the longest-match estimate in the LM where the training text holds the
+    #: context verbatim (0: off) (proxies)
+    long_match_weight: float = 0.5
+    #: ... only where that context is at least this long (the n-gram model sees 5 characters)
+    long_match_min_context: int = 6
+    #: the longest context looked up (the decoder's state carries this many characters)
+    long_match_max_context: int = 24
+    #: only raise a continuation the training text makes likelier, never lower one
+    long_match_boost_only: bool = False
+
     # --- the drop set
     #: level of the per-character test that calls an absent character deleted (proxies)
     drop_set_alpha: float = 0.05

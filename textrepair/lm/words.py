@@ -14,14 +14,11 @@ model's vocabulary (single characters always allowed, unknown ones scored as
 ``<unk>``), with the n-gram state carried along and hypotheses that reach the same
 state recombined.
 
-Where the model lives: ``$TEXTREPAIR_WORD_LM`` if set, else ``models/zh_CN.lm``
-(``make wordlm`` extracts it there from the Debian package with ``apt-get
-download``, pinned by version and SHA-256; not committed), so nothing outside the
-project is read at run time. Without it the corrector warns and falls back to
-jieba's unigram dictionary (:class:`textrepair.usage.GeneralWords`).
-
-    python tools/fetch_wordlm.py                      # make wordlm
-    python tools/fetch_wordlm.py --score 他在公园里散步 他在公园里敢步   # log10 P of each
+Where the model lives: ``$TEXTREPAIR_WORD_LM`` if set, else ``zh_CN.lm`` in the data
+home (:func:`textrepair.resources.data_home`), where ``textrepair fetch`` extracts
+it from the Debian package (downloaded over HTTP and unpacked in Python, pinned by
+SHA-256: :mod:`textrepair.build.wordlm`). Without it the corrector warns and falls
+back to jieba's unigram dictionary (:class:`textrepair.usage.GeneralWords`).
 """
 
 from __future__ import annotations
@@ -37,12 +34,10 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import ModelError
-from ..resources import WORD_LM
+from ..resources import word_lm_path
 from ..search import BEAM as _SEARCH_BEAM
 
-#: where ``make wordlm`` puts the model
-WORD_LM_PATH = WORD_LM
-#: the Debian package it comes from (``tools/fetch_wordlm.py`` pins the version)
+#: the Debian package it comes from (:mod:`textrepair.build.wordlm` pins the version)
 PACKAGE = "libime-data-language-model"
 ENV = "TEXTREPAIR_WORD_LM"
 #: longest word tried when segmenting (the vocabulary's idioms and most terms fit)
@@ -150,23 +145,22 @@ class WordNgram:
 
 
 def find_word_model() -> Path | None:
-    """``$TEXTREPAIR_WORD_LM`` if set, else ``models/zh_CN.lm``; None if that file does not
-    exist."""
-    path = Path(os.environ.get(ENV) or WORD_LM_PATH)
+    """``$TEXTREPAIR_WORD_LM`` if set, else ``zh_CN.lm`` in the data home; None if that file
+    does not exist."""
+    path = Path(os.environ.get(ENV) or word_lm_path())
     return path if path.exists() else None
 
 
 @lru_cache(maxsize=1)
 def load_word_model() -> WordNgram | None:
-    """The general word model, or None with a warning naming ``make wordlm`` when it is not
-    installed."""
+    """The general word model, or None with a warning naming ``textrepair fetch`` when it is
+    not there."""
     path = find_word_model()
     if path is None:
-        where = os.environ.get(ENV) or WORD_LM_PATH
+        where = os.environ.get(ENV) or word_lm_path()
         warnings.warn(
             f"the general word model is missing ({where}); OCR repair weighs usage with jieba's "
-            f"unigram "
-            f"dictionary instead. Install it with `make wordlm` (Debian package {PACKAGE}).",
+            "unigram dictionary instead. Get it with `textrepair fetch`.",
             stacklevel=2,
         )
         return None

@@ -1,0 +1,92 @@
+"""The long-match index against brute-force counting, and the scorer that mixes it in."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from textrepair.lm import Model, estimate
+from textrepair.lm.longmatch import LongMatch, MatchIndex, read_units, units_path_for, write_units
+from textrepair.lm.scorer import State
+
+ALPHABET = "甲乙丙丁戊"
+
+
+def brute(units: list[str], row: str, at: int, max_context: int) -> tuple[int, int, int]:
+    """Longest context of row[:at] followed by something in a unit, its count, and how often
+    row[at] followed it."""
+    best = (0, 0, 0)
+    for k in range(1, min(at, max_context) + 1):
+        ctx = row[at - k : at]
+        followers = [u[i + k] for u in units for i in range(len(u) - k) if u[i : i + k] == ctx]
+        if not followers:
+            break
+        best = (k, len(followers), followers.count(row[at]))
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    units=st.lists(st.text(ALPHABET, min_size=1, max_size=30), min_size=1, max_size=5),
+    rows=st.lists(st.text(ALPHABET + "x", min_size=1, max_size=20), min_size=1, max_size=4),
+    max_context=st.integers(1, 8),
+    min_context=st.integers(1, 4),
+)
+def test_lookup_agrees_with_brute_force(units, rows, max_context, min_context):
+    index = MatchIndex(units, max_context)
+    starts = [len(r) // 2 for r in rows]
+    k, ctx, full = index.lookup(rows, starts, min_context)
+    expected = [
+        found if found[0] >= min_context else (0, 0, 0)
+        for r, s in zip(rows, starts)
+        for i in range(s, len(r))
+        for found in [brute(units, r, i, max_context)]
+    ]
+    assert list(zip(k.tolist(), ctx.tolist(), full.tolist())) == expected
+
+
+UNITS = ["加强组织领导健全工作机制", "完善保障措施健全工作体系", "加强队伍建设完善考核评价"]
+
+
+@pytest.fixture(scope="module")
+def base() -> Model:
+    return Model(ngram_model=estimate(UNITS, 3))
+
+
+def test_weight_zero_scores_as_the_base(base):
+    lm = LongMatch(base, MatchIndex(UNITS, 10), 0.0, 3)
+    texts = ["加强组织领导健全工作机制", "完善考核评价", "未见过的字"]
+    np.testing.assert_allclose(lm.score(texts), base.score(texts))
+
+
+def test_continuations_sum_to_the_whole_text(base):
+    """score_continuations over a state that carries more than the base's context gives what
+    scoring the whole text gives (the base sees its own window, the index the long one)."""
+    lm = LongMatch(base, MatchIndex(UNITS, 10), 0.5, 3)
+    text = "加强组织领导健全工作体系"
+    for cut in range(1, len(text)):
+        state = lm.begin_state().extend(text[:cut], lm.order)
+        whole = lm.score_one(text, eos=False) - lm.score_one(text[:cut], eos=False)
+        part = lm.score_continuations([state], [text[cut:]])[0]
+        assert part == pytest.approx(whole, abs=1e-9)
+
+
+def test_a_verbatim_passage_is_preferred_where_the_ngram_model_cannot_tell(base):
+    """After 健全工作 the trigram model splits between 机制 and 体系; the passage before it says
+    which one the training text continued with."""
+    lm = LongMatch(base, MatchIndex(UNITS, 10), 0.5, 3)
+    state = State("加强组织领导健全工作", False)
+    good, bad = lm.score_continuations([state, state], ["机制", "体系"])
+    b_good, b_bad = base.score_continuations([State("工作", False)] * 2, ["机制", "体系"])
+    assert good - bad > b_good - b_bad + 0.2
+
+
+def test_units_file_round_trip(tmp_path):
+    path = units_path_for(tmp_path / "m.arpa")
+    assert path.name == "m.units.txt"
+    write_units(UNITS, path)
+    assert read_units(path) == UNITS
+    with pytest.raises(ValueError):
+        write_units(["a\nb"], path)

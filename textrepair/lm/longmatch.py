@@ -1,0 +1,245 @@
+"""Unbounded-order evidence: the longest match of a context in the training text.
+
+An n-gram model forgets after ``order - 1`` characters. Where the training text
+holds a passage verbatim, the longest suffix of the context that the training
+text contains says more: of the times that suffix occurred, how often the next
+character followed it. This is the ∞-gram of infini-gram (Liu et al., 2024,
+"Infini-gram: Scaling Unbounded n-gram Language Models to a Trillion Tokens")::
+
+    p_inf(w | h) = count(s w) / count(s •),  s = the longest suffix of h with count(s •) > 0
+
+:class:`MatchIndex` counts every substring of the training text up to
+:attr:`MatchIndex.max_context` + 1 characters (sorted 64-bit window hashes, one
+array per length; the drafts' 32 K characters make a few MB), so a lookup is a
+binary search per context length. :class:`LongMatch` mixes it into a scorer
+only where the match is longer than the n-gram model's context::
+
+    p(w | h) = (1 - weight) p_base(w | h) + weight p_inf(w | h)   if |s| >= min_context
+    p(w | h) = p_base(w | h)                                       otherwise
+
+A hypothesis that leaves a long verbatim passage pays ``log10(1 - weight)`` at
+the character where it leaves; one that follows it gains. ``</s>`` is scored by
+the base alone.
+
+>>> index = MatchIndex(["甲乙丙丁戊己庚", "子乙丙丁戊午"], max_context=8)
+>>> index.lookup(["甲乙丙丁戊己"], [5])  # context 甲乙丙丁戊 (5), 己 followed it once of once
+(array([5]), array([1]), array([1]))
+>>> index.lookup(["乙丙丁戊己"], [4])  # 乙丙丁戊 occurred twice, followed by 己 once
+(array([4]), array([2]), array([1]))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelError
+from .scorer import Scorer, State
+
+_MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant (golden ratio)
+
+
+class MatchIndex:
+    """Counts of every substring of a training text (its units, never across two of them)."""
+
+    def __init__(self, units: Sequence[str], max_context: int = 24):
+        if max_context < 1:
+            raise ValueError(f"max_context must be at least 1 (got {max_context})")
+        self.max_context = max_context
+        chars = sorted(set("".join(units)))
+        #: digit of a character the training text never shows (and of the unit separator):
+        #: no stored window contains it, so no match runs across it
+        self._foreign = len(chars) + 1
+        self._cp_table = np.full(max((ord(c) for c in chars), default=0) + 2, self._foreign)
+        self._cp_table[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1)
+        d = self._digits("\x00" + "\x00".join(units))
+        ok = d != self._foreign
+        powers = np.cumprod(np.full(max_context + 1, _MULT, dtype=np.uint64))
+        self._powers = np.concatenate([[np.uint64(1)], powers[:-1]]).astype(np.uint64)
+        # W(e, m) = sum_{i < m} d[e - i] * B**i: the window of length m ending at e.
+        # Per context length, the sorted distinct windows followed by a character in the
+        # same unit and their counts; all windows of every length in one table.
+        self._contexts: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0, np.uint64),) * 2]
+        windows: list[np.ndarray] = []
+        h = d.copy()
+        valid = ok.copy()
+        for m in range(1, max_context + 2):
+            if m > len(d):  # longer than the whole text
+                valid[:] = False
+            elif m > 1:
+                h[m - 1 :] += d[: len(d) - m + 1] * self._powers[m - 1]
+                valid[m - 1 :] &= ok[: len(d) - m + 1]
+                valid[: m - 1] = False
+            ends = np.flatnonzero(valid)
+            windows.append(h[ends])
+            if m <= max_context:
+                nxt = ends[(ends + 1 < len(d))]
+                self._contexts.append(np.unique(h[nxt[ok[nxt + 1]]], return_counts=True))
+        self._windows = np.unique(np.concatenate(windows), return_counts=True)
+
+    def _digits(self, text: str) -> np.ndarray:
+        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        table = self._cp_table
+        return table[np.minimum(cp, len(table) - 1)].astype(np.uint64)
+
+    @staticmethod
+    def _count(table: tuple[np.ndarray, np.ndarray], keys: np.ndarray) -> np.ndarray:
+        stored, counts = table
+        if stored.size == 0:
+            return np.zeros(len(keys), dtype=np.int64)
+        at = np.minimum(np.searchsorted(stored, keys), len(stored) - 1)
+        return np.where(stored[at] == keys, counts[at], 0)
+
+    def lookup(
+        self, rows: Sequence[str], starts: Sequence[int], min_context: int = 1
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For every character of each row from ``starts[r]`` on, row by row: the length of the
+        longest context (within the row, at most :attr:`max_context`) the training text
+        shows followed by some character, that context's count, and how often this
+        character followed it. Length 0 (counts 0) where no context of at least
+        *min_context* characters was seen."""
+        lens = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        starts_a = np.asarray(starts, dtype=np.int64)
+        row_at = np.zeros(len(rows), dtype=np.int64)
+        np.cumsum(lens[:-1] + 1, out=row_at[1:])
+        row_at += 1  # the stream starts with a separator
+        d = self._digits("\x00" + "\x00".join(rows))
+        pos = _spans(row_at + starts_a, np.maximum(lens - starts_a, 0))
+        best = np.zeros(len(pos), dtype=np.int64)
+        ctx_count = np.zeros(len(pos), dtype=np.int64)
+        active = np.arange(len(pos))
+        h = np.zeros(len(pos), dtype=np.uint64)
+        lo = max(min_context, 1)
+        # contexts shorter than min_context are only hashed (a separator never lies beyond
+        # the stream's start, so p - k >= 0 until one is met)
+        for k in range(1, min(lo, self.max_context + 1)):
+            h += d[np.maximum(pos - k, 0)] * self._powers[k - 1]
+        for k in range(lo, self.max_context + 1):
+            if active.size == 0:
+                break
+            h_k = h[active] + d[np.maximum(pos[active] - k, 0)] * self._powers[k - 1]
+            c = self._count(self._contexts[k], h_k)
+            hit = c > 0
+            active = active[hit]
+            h[active] = h_k[hit]
+            best[active] = k
+            ctx_count[active] = c[hit]
+        seen = np.flatnonzero(best)
+        full_count = np.zeros(len(pos), dtype=np.int64)
+        full_count[seen] = self._count(self._windows, d[pos[seen]] + _MULT * h[seen])
+        return best, ctx_count, full_count
+
+
+class LongMatch(Scorer):
+    """A scorer with the training text's longest matches mixed in (see the module doc).
+
+    States carry :attr:`MatchIndex.max_context` characters; the base model is
+    given the last ``base.order - 1`` of them, so it scores exactly as alone, and a
+    decoder recombines on those (:meth:`recombination_key`), so its beam holds the
+    same distinct futures as with the base alone.
+    """
+
+    def __init__(
+        self,
+        base: Scorer,
+        index: MatchIndex,
+        weight: float,
+        min_context: int,
+        boost_only: bool = False,
+    ):
+        if not 0.0 <= weight < 1.0:
+            raise ValueError(f"long-match weight must lie in [0, 1) (got {weight})")
+        self.base, self.index, self.weight, self.min_context = base, index, weight, min_context
+        self.boost_only = boost_only
+        self.order = max(base.order, index.max_context + 1)
+
+    def __contains__(self, ch: str) -> bool:
+        return ch in self.base  # type: ignore[operator]
+
+    def recombination_key(self, state: State) -> object:
+        """The base model's state: hypotheses that agree on the last ``base.order - 1``
+        characters are recombined as the base alone would recombine them, the better one
+        keeping its longer history (an approximation: their long matches may differ)."""
+        n = self.base.order - 1
+        return (state[0][-n:] if n > 0 else "", state[1] and len(state[0]) < n)
+
+    def _mixed(self, a: np.ndarray, rows: Sequence[str], starts: Sequence[int]) -> np.ndarray:
+        """*a* (the base's log10 scores of the rows' characters from ``starts`` on) mixed."""
+        k, ctx, full = self.index.lookup(rows, starts, self.min_context)
+        speak = k >= self.min_context
+        p_inf = np.where(speak, full / np.maximum(ctx, 1), 0.0)
+        mixed = np.log10((1.0 - self.weight) * 10.0**a + self.weight * p_inf)
+        if self.boost_only:
+            mixed = np.maximum(mixed, a)
+        return np.where(speak, mixed, a)
+
+    def _row_positions(
+        self, rows: Sequence[str], bos: Sequence[bool], eos: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a, offs, total = self.base._row_positions(rows, bos, eos)
+        lens = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        chars = _spans(offs + np.asarray(bos, dtype=np.int64), lens)
+        a = a.copy()
+        a[chars] = self._mixed(a[chars], rows, [0] * len(rows))
+        return a, offs, total
+
+    def score_continuations(
+        self, states: Sequence[State], continuations: Sequence[str], eos: bool = False
+    ) -> np.ndarray:
+        if len(states) != len(continuations):
+            raise ValueError("states and continuations must have the same length")
+        if len(states) == 0:
+            return np.zeros(0)
+        n = self.base.order - 1
+        contexts = [s[0] for s in states]
+        # the base's view of each state: its last n characters (<s> only if they are all)
+        rows = [c[-n:] + t for c, t in zip(contexts, continuations)] if n > 0 else continuations
+        bos = [s[1] and len(s[0]) < n for s in states]
+        a, offs, total = self.base._row_positions(rows, bos, eos)
+        cont = np.fromiter(map(len, continuations), dtype=np.int64, count=len(states))
+        tail = cont + int(eos)
+        at = _spans(offs + total - tail, tail)
+        vals = a[at]
+        chars = _spans(np.cumsum(tail) - tail, cont)  # the continuation characters within vals
+        vals[chars] = self._mixed(
+            vals[chars],
+            list(map(str.__add__, contexts, continuations)),
+            list(map(len, contexts)),
+        )
+        return np.bincount(np.repeat(np.arange(len(states)), tail), vals, minlength=len(states))
+
+
+def _spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``concatenate([arange(s, s + n) for s, n in zip(starts, lengths)])``, vectorised."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return shift + np.arange(total, dtype=np.int64)
+
+
+def units_path_for(arpa: str | Path) -> Path:
+    """Where the training text of a model lives: ``x.arpa`` -> ``x.units.txt`` (one LM unit per
+    line, as ``textrepair train`` writes it)."""
+    p = Path(arpa)
+    name = p.name.removesuffix(".gz").removesuffix(".arpa").removesuffix(".bin")
+    return p.with_name(name + ".units.txt")
+
+
+def write_units(units: Iterable[str], path: str | Path) -> None:
+    """Write LM units one per line (the text :class:`MatchIndex` indexes)."""
+    with open(path, "w", encoding="utf-8") as f:
+        for unit in units:
+            if "\n" in unit:
+                raise ValueError("an LM unit cannot hold a line break")
+            f.write(unit + "\n")
+
+
+def read_units(path: str | Path) -> list[str]:
+    """The units of a file written by :func:`write_units`."""
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"{path} is not a UTF-8 units file (byte {exc.start})") from None
