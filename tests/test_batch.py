@@ -19,6 +19,7 @@ import pytest
 import textrepair
 from textrepair import batch, textio
 from textrepair.batch import REPORT_NAME, add_batch_parser, batch_main, run_batch
+from textrepair.errors import EXIT_PARTIAL
 from textrepair.types import Edit, Repair
 
 CORPORA = Path(__file__).resolve().parent.parent / "corpora"
@@ -101,7 +102,7 @@ def test_mixed_folder_identical_outputs_binary_failed_exit_2_input_unchanged(
 ) -> None:
     before = tree_digest(folder)
     out = tmp_path / "out"
-    assert batch_main(parse([str(folder), str(out)]), repair_fn=comma_repair) == 2
+    assert batch_main(parse([str(folder), str(out)]), repair_fn=comma_repair) == EXIT_PARTIAL
     assert tree_digest(folder) == before
 
     ocr_copies = [
@@ -274,7 +275,7 @@ def test_each_bad_file_gets_its_line_and_the_rest_is_written(tmp_path: Path, mon
     monkeypatch.setattr(batch, "_open_input", open_input)
     summary = run_batch(src, out, repair_fn=exploding_repair, progress=False)
     report = by_path(out / REPORT_NAME)
-    assert summary.exit_code == 2 and (summary.ok, summary.failed) == (2, 3)
+    assert summary.exit_code == EXIT_PARTIAL and (summary.ok, summary.failed) == (2, 3)
     assert report["b boom.txt"]["error"] == "repair failed: RuntimeError: restorer bug"
     assert report["c locked.txt"]["error"] == "cannot read: Permission denied"
     assert report["e vanishes.txt"]["error"] == "file vanished before it could be read"
@@ -360,7 +361,7 @@ def test_missing_dask_is_a_clear_usage_error(
 def test_end_to_end_with_the_real_restorer(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     before = tree_digest(folder)
-    assert batch_main(parse([str(folder), str(out)])) == 2
+    assert batch_main(parse([str(folder), str(out)])) == EXIT_PARTIAL
     assert tree_digest(folder) == before
     ocr = OCR_WITNESS.read_text(encoding="utf-8")
     expected = textrepair.repair(ocr).text
@@ -376,3 +377,21 @@ def test_end_to_end_with_the_real_restorer(folder: Path, tmp_path: Path) -> None
     assert han((out / "clean draft.txt").read_text(encoding="utf-8")) == han(clean)
     assert by_path(out / REPORT_NAME)["scan.pdf"]["status"] == "failed"
     assert run_batch(folder, out, resume=True, progress=False).resumed == len(before) - 1
+
+
+def test_kind_auto_is_the_default_and_means_detect(tmp_path: Path) -> None:
+    """``--kind auto`` (as ``restore`` takes it) is accepted and is what no --kind means."""
+    assert parse(["a", "b"]).kind == "auto"
+    seen: list[str | None] = []
+
+    def record(text: str, kind: str | None) -> Repair:
+        seen.append(kind)
+        return Repair(text, "clean", [])
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("一段文字。\n", encoding="utf-8")
+    for i, argv in enumerate([[], ["--kind", "auto"], ["--kind", "ocr"]]):
+        out = tmp_path / f"out{i}"
+        assert batch_main(parse([str(folder), str(out), *argv]), repair_fn=record) == 0
+    assert seen == [None, None, "ocr"]

@@ -8,6 +8,7 @@ Most cases call :func:`textrepair.cli.main` in-process (fast); a few run
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import subprocess
 import sys
@@ -18,9 +19,10 @@ import kenlm
 import pytest
 
 import textrepair
-from textrepair.cli import EXIT_ERROR, EXIT_FORMAT, build_parser, main
+from textrepair.cli import build_parser, main
 from textrepair.corpus import files_with_role, read_text, units_from_files
 from textrepair.dropped.dropset import write_drop_set
+from textrepair.errors import EXIT_ERROR, EXIT_FORMAT
 from textrepair.normalize import paragraphs
 
 SUBCOMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
@@ -130,6 +132,39 @@ def test_restore_dropped_prints_restored_text(
     assert [c for c in restored if c not in drop_set] == [c for c in src if c != " "]
     assert len(restored) > len(src.replace(" ", ""))  # something was put back
     assert sha(dropped_file) == before
+
+
+def test_restore_writes_to_output_file_and_never_to_its_input(
+    dropped_file: Path, drop_set_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["restore", dropped_file, "--kind", "dropped", "--drop-set", drop_set_file]
+    _, printed, _ = run_cli(capsys, *args)
+    out = tmp_path / "restored.txt"
+    code, stdout, err = run_cli(capsys, *args, "-o", out)
+    assert code == 0 and stdout == "", err
+    assert out.read_text(encoding="utf-8") == printed and not list(tmp_path.glob("*.partial"))
+    before = sha(dropped_file)
+    code, _, err = run_cli(capsys, *args, "-o", dropped_file)
+    assert_one_line_error(code, err)
+    assert "never writes its input" in err and sha(dropped_file) == before
+
+
+def test_restore_json_gives_the_text_and_every_edit_against_the_input(
+    dropped_file: Path, drop_set_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["restore", dropped_file, "--kind", "dropped", "--drop-set", drop_set_file]
+    _, printed, _ = run_cli(capsys, *args)
+    code, out, err = run_cli(capsys, *args, "--format", "json")
+    assert code == 0, err
+    (line,) = out.splitlines()
+    got = json.loads(line)
+    assert got["input"] == str(dropped_file) and got["kind"] == "dropped"
+    assert got["text"] == printed
+    source = dropped_file.read_text(encoding="utf-8")
+    for e in got["edits"]:  # offsets index the input
+        assert source[e["offset"] : e["offset"] + len(e["old"])] == e["old"]
+        assert set(e) == {"offset", "old", "new", "confidence", "reason"}
+    assert any(e["reason"] == "insertion" for e in got["edits"])
 
 
 def test_restore_dropped_from_stdin_subprocess(
@@ -316,6 +351,7 @@ def test_train_score_round_trip_matches_kenlm(
     code, _, err = run_cli(capsys, "train", corpus, "-o", model, "--order", "3")
     assert code == 0, err
     assert model.exists() and (tmp_path / "tiny.words.tsv").exists()
+    assert (tmp_path / "tiny.units.txt").read_text(encoding="utf-8").count("\n") == 60
     assert sha(corpus) == corpus_hash
 
     lines = [

@@ -56,7 +56,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, Protocol, TextIO, cast
 
-from .errors import InputError, TextrepairError
+from .errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, InputError, TextrepairError
 from .textio import (
     TEMP_SUFFIX,
     AtomicWriter,
@@ -157,7 +157,7 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
-        return 2 if self.failed else 0
+        return EXIT_PARTIAL if self.failed else EXIT_OK
 
     def describe(self) -> str:
         rate = self.total / self.seconds if self.seconds > 0 else 0.0
@@ -618,7 +618,10 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
         "batch",
         help="restore every file of a folder into another folder",
         description="Restore every file under IN_DIR into the same relative path under OUT_DIR "
-        "(UTF-8). Exit status: 0 all processed, 2 some files failed, 1 usage error.",
+        f"(UTF-8). Exit status: {EXIT_OK} all processed, {EXIT_PARTIAL} some files failed, "
+        f"{EXIT_ERROR} an error (nothing processed), {EXIT_USAGE} a usage error.",
+        epilog="examples: textrepair batch scans/ restored/ --workers 2; "
+        "textrepair batch scans/ restored/ --resume",
     )
     p.add_argument("in_dir", metavar="IN_DIR")
     p.add_argument("out_dir", metavar="OUT_DIR")
@@ -626,7 +629,12 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--resume", action="store_true", help="skip files already done for the same content"
     )
-    p.add_argument("--kind", choices=KINDS, help="damage kind (default: detect per file)")
+    p.add_argument(
+        "--kind",
+        choices=["auto", *KINDS],
+        default="auto",
+        help="damage kind; auto detects it per file (default)",
+    )
     p.add_argument("--report", help=f"JSON-lines report (default OUT_DIR/{REPORT_NAME})")
     p.add_argument("--engine", choices=ENGINES, default="local", help="local processes or dask")
     p.add_argument(
@@ -655,7 +663,7 @@ def batch_main(args: argparse.Namespace, repair_fn: RepairFn | None = None) -> i
             args.out_dir,
             workers=args.workers,
             resume=args.resume,
-            kind=args.kind,
+            kind=None if args.kind == "auto" else args.kind,
             report=args.report,
             engine=args.engine,
             scheduler=args.scheduler,
@@ -664,7 +672,7 @@ def batch_main(args: argparse.Namespace, repair_fn: RepairFn | None = None) -> i
         )
     except TextrepairError as exc:  # usage errors, a missing model, no dask
         print(f"textrepair batch: error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("textrepair batch: interrupted; rerun with --resume to continue", file=sys.stderr)
         return 130

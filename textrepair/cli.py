@@ -21,21 +21,22 @@ status, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
+import json
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-from .errors import InputError, TextrepairError
+from .errors import EXIT_ERROR, EXIT_FORMAT, EXIT_OK, EXIT_STATUSES, InputError, TextrepairError
 from .lm.train import ORDER
 from .types import KINDS
 
-EXIT_ERROR = 1
-#: The input is not in the format asked for; it was passed through unchanged.
-EXIT_FORMAT = 3
+#: the output formats of ``restore``
+FORMATS = ("text", "json")
 
 
 def _read_input(name: str) -> str:
@@ -52,13 +53,6 @@ def _read_input(name: str) -> str:
     return decode_bytes(raw, name)[0]
 
 
-def _write_output(text: str) -> None:
-    sys.stdout.buffer.write(
-        text.encode("utf-8")
-    )  # byte for byte what batch writes: no newline added
-    sys.stdout.buffer.flush()
-
-
 # --------------------------------------------------------------------------- commands
 def cmd_restore(args: argparse.Namespace) -> int:
     from . import api
@@ -67,23 +61,60 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     kind = None if args.kind == "auto" else args.kind
     drop_set = read_drop_set(args.drop_set) if args.drop_set else None
-    with warnings.catch_warnings(record=True) as caught:
+    if args.output is not None and args.input != "-" and _same_file(args.input, args.output):
+        raise InputError(f"{args.output}: -o names the input; textrepair never writes its input")
+    if sys.stderr.isatty():
+        print("textrepair: loading models…", file=sys.stderr, flush=True)
+    with warnings.catch_warnings(record=True) as caught, _output(args.output) as out:
         warnings.simplefilter("always", FormatWarning)
-        if args.explain:
+        if args.explain or args.format == "json":
             # the edits index the whole input, so it is read at once
             text = _read_input(args.input)
             result = api.repair(
                 text, kind, args.model, drop_set=drop_set, punct=args.punct, channel=args.channel
             )
-            _write_output(result.text)
-            from .explain import format_edits
+            if args.format == "json":
+                payload = {"input": args.input, **result.to_dict()}
+                out.write((json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8"))
+            else:
+                out.write(result.text.encode("utf-8"))
+            if args.explain:
+                from .explain import format_edits
 
-            sys.stderr.write(format_edits(text, result))
+                sys.stderr.write(format_edits(text, result))
         else:
-            _restore_streaming(args.input, kind, args.model, drop_set, args.punct, args.channel)
+            _restore_streaming(
+                args.input, kind, args.model, drop_set, args.punct, args.channel, out
+            )
     for message in dict.fromkeys(str(w.message) for w in caught):
         print(f"textrepair: warning: {message}", file=sys.stderr)
-    return EXIT_FORMAT if any(issubclass(w.category, FormatWarning) for w in caught) else 0
+    return EXIT_FORMAT if any(issubclass(w.category, FormatWarning) for w in caught) else EXIT_OK
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve() or os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _output(name: str | None) -> Iterator[BinaryIO]:
+    """Where the result goes: stdout, or the file *name* written atomically (through
+    ``name.partial``, renamed when complete; nothing is left behind on an error)."""
+    if name is None:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    target = Path(name)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with open(partial, "wb") as f:
+            yield f
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _restore_streaming(
@@ -92,9 +123,11 @@ def _restore_streaming(
     model: str | None,
     drop_set: list[str] | None,
     punct: bool,
-    channel: str | None = None,
+    channel: str | None,
+    sink: BinaryIO,
 ) -> None:
-    """Repair piece by piece (whole lines), so memory is bounded whatever the input size.
+    """Repair piece by piece (whole lines), so memory is bounded whatever the input size; the
+    result goes to *sink* as UTF-8, byte for byte what batch writes (no newline added).
 
     A file's encoding is detected in a first pass over its bytes; a pipe or FIFO is read
     once into memory (bounded: :func:`textrepair.textio.read_once`); stdin must be UTF-8.
@@ -105,7 +138,7 @@ def _restore_streaming(
     def repair(piece: str, k: str | None):  # type: ignore[no-untyped-def]
         return api.repair(piece, k, model, drop_set=drop_set, punct=punct, channel=channel)  # type: ignore[arg-type]
 
-    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+    out = io.TextIOWrapper(sink, encoding="utf-8", newline="", write_through=True)
     try:
         with _open_decoded(name) as stream:
             repair_stream(iter_chunks(stream), out, kind, repair)
@@ -255,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Restore damaged Chinese policy documents: character-dropped text "
         "(deleted characters put back) and OCR'd reprints (glyph confusions, column joins, "
         "punctuation), with a character n-gram language model.",
+        epilog=EXIT_STATUSES,
     )
     from . import __version__
 
@@ -265,6 +299,11 @@ def build_parser() -> argparse.ArgumentParser:
         "restore",
         help="repair one text and print it",
         description="Repair a text (FILE or - for stdin) and print the result as UTF-8 on stdout.",
+        epilog=(
+            "examples: textrepair restore reprint.txt > fixed.txt; textrepair restore --kind "
+            "dropped --punct mined.txt -o fixed.txt; textrepair restore --format json scan.txt. "
+            + EXIT_STATUSES
+        ),
     )
     p.add_argument(
         "input",
@@ -292,6 +331,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--explain", action="store_true", help="also print the edits, as a readable diff, on stderr"
+    )
+    p.add_argument(
+        "-o", "--output", metavar="OUT", help="write the result to OUT (default: stdout)"
+    )
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help=(
+            "text: the restored text (default); json: one object with the input's name, the "
+            "kind, the restored text and every edit (offset into the input, old, new, "
+            "confidence, reason)"
+        ),
     )
     p.add_argument(
         "--channel",

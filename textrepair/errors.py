@@ -1,4 +1,21 @@
-"""Exceptions with messages meant for people (the CLI prints them on one line)."""
+"""Exceptions with messages meant for people (the CLI prints them on one line), and the exit
+statuses of the command line."""
+
+#: exit statuses of ``textrepair`` (documented in ``textrepair --help``)
+EXIT_OK = 0
+#: an error: one line ``textrepair: error: ...`` on stderr
+EXIT_ERROR = 1
+#: a usage error (argparse's own status)
+EXIT_USAGE = 2
+#: ``restore --kind dropped`` on text not in that format: passed through unchanged
+EXIT_FORMAT = 3
+#: ``batch`` finished, but some files failed (see its report)
+EXIT_PARTIAL = 4
+EXIT_STATUSES = (
+    f"exit status: {EXIT_OK} success; {EXIT_ERROR} an error (one line on stderr); {EXIT_USAGE} a "
+    f"usage error; {EXIT_FORMAT} restore --kind dropped on text not in that format (passed "
+    f"through unchanged); {EXIT_PARTIAL} batch finished but some files failed"
+)
 
 
 class TextrepairError(Exception):

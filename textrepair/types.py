@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal, get_args
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, get_args
 
 Kind = Literal["dropped", "ocr", "clean"]
 Reason = Literal["insertion", "punctuation", "layout", "glyph"]
@@ -32,3 +32,12 @@ class Repair:
     text: str
     kind: Kind
     edits: list[Edit] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The repair as plain data (``json.dumps``-able): text, kind, and every edit's offset,
+        old, new, confidence and reason.
+
+        >>> Repair("甲乙", "ocr", [Edit(1, "己", "乙", 0.9, "glyph")]).to_dict()["edits"]
+        [{'offset': 1, 'old': '己', 'new': '乙', 'confidence': 0.9, 'reason': 'glyph'}]
+        """
+        return asdict(self)

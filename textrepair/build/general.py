@@ -131,9 +131,7 @@ def build(
 ) -> NgramModel:
     """Download the corpus, train and prune the model, write it to *out* (``.npz`` or ARPA)."""
     with tempfile.TemporaryDirectory() as tmp:
-        units = list(
-            units_from_tagged(fetch_corpus(Path(tmp), progress=progress)[:HELD_OUT_START])
-        )
+        units = list(units_from_tagged(fetch_corpus(Path(tmp), progress=progress)[:HELD_OUT_START]))
     raw = count_ngrams(units, order)  # counted once: for the estimate and for pruning
     model = prune(estimate_from_counts(raw), raw, min_count)
     out.parent.mkdir(parents=True, exist_ok=True)

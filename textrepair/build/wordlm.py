@@ -22,8 +22,7 @@ from .download import download, file_sha256
 #: the pinned version (Debian 12's), its address and the SHA-256 of the package ...
 PACKAGE_VERSION = "1.0.16-1"
 DEB_URL = (
-    "http://deb.debian.org/debian/pool/main/libi/libime/"
-    f"{PACKAGE}_{PACKAGE_VERSION}_amd64.deb"
+    f"http://deb.debian.org/debian/pool/main/libi/libime/{PACKAGE}_{PACKAGE_VERSION}_amd64.deb"
 )
 DEB_SHA256 = "a9363f915fbefc8ae1ddab3a8147b6c77fdeaa8adb8ab580bc130601d1539665"
 #: ... and of the model it holds

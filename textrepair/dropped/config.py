@@ -62,8 +62,6 @@ class DroppedConfig:
     long_match_min_context: int = 6
     #: the longest context looked up (the decoder's state carries this many characters)
     long_match_max_context: int = 24
-    #: only raise a continuation the training text makes likelier, never lower one
-    long_match_boost_only: bool = False
 
     # --- the drop set
     #: level of the per-character test that calls an absent character deleted (proxies)

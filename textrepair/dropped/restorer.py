@@ -182,7 +182,6 @@ class DroppedRestorer:
                 self.matches,
                 self.config.long_match_weight,
                 self.config.long_match_min_context,
-                self.config.long_match_boost_only,
             )
         self.fillers = FillerModel(self.index.drop_only)
         self.runs = context_runs(self.model.long_ngrams, self.drop_set)

@@ -147,12 +147,10 @@ class LongMatch(Scorer):
         index: MatchIndex,
         weight: float,
         min_context: int,
-        boost_only: bool = False,
     ):
         if not 0.0 <= weight < 1.0:
             raise ValueError(f"long-match weight must lie in [0, 1) (got {weight})")
         self.base, self.index, self.weight, self.min_context = base, index, weight, min_context
-        self.boost_only = boost_only
         self.order = max(base.order, index.max_context + 1)
 
     def __contains__(self, ch: str) -> bool:
@@ -171,8 +169,6 @@ class LongMatch(Scorer):
         speak = k >= self.min_context
         p_inf = np.where(speak, full / np.maximum(ctx, 1), 0.0)
         mixed = np.log10((1.0 - self.weight) * 10.0**a + self.weight * p_inf)
-        if self.boost_only:
-            mixed = np.maximum(mixed, a)
         return np.where(speak, mixed, a)
 
     def _row_positions(
