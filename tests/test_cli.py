@@ -418,3 +418,16 @@ def test_bare_command_prints_help_and_version_is_known() -> None:
     assert (
         version.returncode == 0 and version.stdout.strip() == f"textrepair {textrepair.__version__}"
     )
+
+
+def test_gb18030_on_stdin_is_detected_like_a_file() -> None:
+    """Before, stdin had to be UTF-8: GB18030 piped in was refused."""
+    text = "加强组织领导，健全工作机制。\n"
+    r = subprocess.run(
+        [sys.executable, "-m", "textrepair", "restore", "--kind", "clean"],
+        input=text.encode("gb18030"),
+        capture_output=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.decode("utf-8") == text

@@ -35,6 +35,24 @@ ENCODED = {
 }
 
 
+#: traditional Chinese (Big5) and Japanese (Shift-JIS) sentences, written for these tests
+TRADITIONAL = "歡迎閱讀本說明，這是繁體中文的文字。我們在這裡練習移動游標與編輯檔案。\n"
+JAPANESE = "これは日本語の文章です。漢字とかなを含み、シフトJISで書かれています。\n"
+
+
+def test_big5_is_decided_by_charset_normalizer_and_decoded() -> None:
+    raw = TRADITIONAL.encode("big5")
+    raw.decode("gb18030")  # GB18030 decodes these bytes too (into other characters)
+    assert decode_bytes(raw) == (TRADITIONAL, "big5")
+
+
+def test_shift_jis_is_refused_as_japanese_naming_the_file() -> None:
+    raw = JAPANESE.encode("cp932")
+    raw.decode("gb18030")  # before: decoded as GB18030 mojibake, exit 0
+    with pytest.raises(InputError, match=r"^scan\.txt: Japanese Shift-JIS text, not Chinese"):
+        decode_bytes(raw, "scan.txt")
+
+
 @pytest.mark.parametrize("label", list(ENCODED))
 def test_each_encoding_decodes_to_the_same_text(label: str) -> None:
     raw, expected = ENCODED[label]

@@ -41,10 +41,14 @@ FORMATS = ("text", "json")
 
 def _read_input(name: str) -> str:
     """The whole input, read exactly once (a pipe or FIFO cannot be read twice) and decoded."""
-    from .textio import decode_bytes, is_regular_file, read_once
+    from .textio import MAX_STREAM_BYTES, decode_bytes, is_regular_file, read_once
 
     if name == "-":
-        raw = sys.stdin.buffer.read()
+        raw = sys.stdin.buffer.read(MAX_STREAM_BYTES + 1)
+        if len(raw) > MAX_STREAM_BYTES:
+            raise InputError(
+                f"stdin: longer than {MAX_STREAM_BYTES >> 20} MB; save it to a file first"
+            )
     else:
         try:
             raw = Path(name).read_bytes() if is_regular_file(name) else read_once(name)
@@ -129,8 +133,8 @@ def _restore_streaming(
     """Repair piece by piece (whole lines), so memory is bounded whatever the input size; the
     result goes to *sink* as UTF-8, byte for byte what batch writes (no newline added).
 
-    A file's encoding is detected in a first pass over its bytes; a pipe or FIFO is read
-    once into memory (bounded: :func:`textrepair.textio.read_once`); stdin must be UTF-8.
+    A file's encoding is detected in a first pass over its bytes; stdin, a pipe or a FIFO
+    is read once into memory (bounded: :func:`textrepair.textio.read_once`).
     """
     from . import api
     from .textio import iter_chunks, repair_stream
@@ -151,9 +155,10 @@ def _restore_streaming(
 
 
 def _open_decoded(name: str) -> TextIO:
-    if name == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict")
     from .textio import decode_bytes, is_regular_file, read_once, scan_file
+
+    if name == "-":  # read once, held in memory (bounded), its encoding detected like a file's
+        return io.StringIO(_read_input("-"), newline="")
 
     try:
         if not is_regular_file(name):  # a pipe or FIFO: one read, held in memory (bounded)
@@ -310,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         default="-",
         metavar="FILE",
-        help="input file (UTF-8, GB18030, UTF-16 with BOM); - or nothing for stdin",
+        help="input file (UTF-8, GB18030/GBK, Big5, UTF-16 with BOM); - or nothing for stdin",
     )
     p.add_argument(
         "--kind",

@@ -4,10 +4,12 @@ Encoding detection follows one rule: *detect, do not guess blindly*.
 
 1. A byte-order mark decides: UTF-8 BOM -> ``utf-8-sig``, UTF-16 LE/BE BOM -> ``utf-16``.
 2. Otherwise valid UTF-8 is UTF-8 (pure ASCII included).
-3. Otherwise the bytes must decode strictly as GB18030 (a superset of GBK) *and* look
-   like Chinese text: no control characters, and at least :data:`MIN_CJK_SHARE` of the
-   non-ASCII characters are Han characters or CJK punctuation. Random bytes usually
-   fail the strict decode; the share test rejects Latin-1/Shift-JIS text and the like.
+3. Otherwise the legacy encodings that decode every byte strictly (GB18030, a superset
+   of GBK; Big5; Shift-JIS as cp932) are candidates, and when more than one does,
+   charset-normalizer decides among them on the first :data:`SAMPLE_BYTES`. Shift-JIS
+   is Japanese: refused, naming the file. GB18030 must also look like Chinese text: no
+   control characters, and at least :data:`MIN_CJK_SHARE` of the non-ASCII characters
+   Han characters or CJK punctuation (random bytes usually fail the strict decode).
 4. Anything else is refused with :class:`~textrepair.errors.InputError`: NUL bytes
    without a UTF-16 BOM (binary, or UTF-16 without a BOM), more than
    :data:`MAX_CONTROL_SHARE` control characters, or bytes no candidate decodes.
@@ -36,6 +38,12 @@ from .types import Repair
 
 #: Bytes read per block when scanning a file.
 BLOCK_BYTES = 1 << 20
+#: Bytes charset-normalizer sees when several legacy encodings decode a file.
+SAMPLE_BYTES = 1 << 18
+#: The legacy encodings tried when the bytes are not UTF-8 (Chinese ones first).
+LEGACY = ("gb18030", "big5", "cp932")
+#: ... and those that are not Chinese (refused).
+NOT_CHINESE = {"cp932": "Japanese Shift-JIS"}
 #: Minimum share of Han/CJK punctuation among non-ASCII characters for GB18030.
 MIN_CJK_SHARE = 0.85
 #: Share of control characters above which a decoded text is treated as binary.
@@ -103,6 +111,7 @@ class EncodingDetector:
         """*name* (a path) prefixes error messages when given."""
         self._prefix = f"{name}: " if name else ""
         self._head = b""
+        self._sample = b""
         self._candidates: list[_Candidate] | None = None
         self._nul = False
 
@@ -128,21 +137,39 @@ class EncodingDetector:
                 f"{self._prefix}binary file (contains NUL bytes; UTF-16 text needs a byte-order "
                 f"mark)"
             )
-        for cand in self._candidates:
-            if not cand.alive:
-                continue
-            if cand.too_many_controls():
-                raise InputError(f"{self._prefix}binary file ({cand.controls} control characters)")
-            if cand.encoding != "gb18030" or cand.looks_chinese():
-                return cand.encoding
+        alive = [c for c in self._candidates if c.alive]
+        unicode = alive and alive[0].encoding in ("utf-8", "utf-8-sig", "utf-16")
+        cand = (alive[0] if unicode else self._decide(alive)) if alive else None
+        if cand is not None and cand.too_many_controls():
+            raise InputError(f"{self._prefix}binary file ({cand.controls} control characters)")
+        if cand is not None and cand.encoding in NOT_CHINESE:
+            raise InputError(
+                f"{self._prefix}{NOT_CHINESE[cand.encoding]} text, not Chinese; textrepair "
+                "restores Chinese text"
+            )
+        if cand is not None and (cand.encoding != "gb18030" or cand.looks_chinese()):
+            return cand.encoding
         if len(self._candidates) == 1:
             what = f"invalid {self._candidates[0].encoding.upper()} despite its byte-order mark"
         else:
-            what = "neither UTF-8 nor Chinese GB18030/GBK text"
+            what = "neither UTF-8 nor Chinese GB18030/GBK or Big5 text"
         raise InputError(f"{self._prefix}{what}; convert it to UTF-8")
+
+    def _decide(self, alive: list[_Candidate]) -> _Candidate:
+        """Among legacy encodings that all decode the bytes, the one charset-normalizer finds
+        most plausible on the sample (the first candidate when it has no opinion)."""
+        if len(alive) == 1:
+            return alive[0]
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(self._sample, cp_isolation=[c.encoding for c in alive]).best()
+        found = best.encoding if best is not None else None
+        return next((c for c in alive if c.encoding == found), alive[0])
 
     def _feed_candidates(self, block: bytes) -> None:
         assert self._candidates is not None
+        if len(self._sample) < SAMPLE_BYTES:
+            self._sample += block[: SAMPLE_BYTES - len(self._sample)]
         for cand in self._candidates:
             cand.feed(block)
         if self._candidates[0].encoding != "utf-16" and b"\x00" in block:
@@ -153,7 +180,7 @@ class EncodingDetector:
         for bom, encoding in _BOMS:
             if head.startswith(bom):
                 return [_Candidate(encoding)]
-        return [_Candidate("utf-8"), _Candidate("gb18030")]
+        return [_Candidate("utf-8"), *(_Candidate(e) for e in LEGACY)]
 
 
 def decode_bytes(raw: bytes, name: str = "") -> tuple[str, str]:
