@@ -21,16 +21,20 @@ from pathlib import Path
 
 import numpy as np
 
+from .cache import cached, file_digest
 from .errors import ModelError
 from .normalize import HAN
 
 
-def _jieba_entries() -> Iterator[tuple[str, int]]:
-    """``(word, frequency)`` pairs of jieba's bundled dictionary, streamed from its file."""
+def _jieba_path() -> Path:
     import jieba  # imported lazily: importing is cheap, the dictionary is not
 
-    path = Path(os.path.dirname(jieba.__file__)) / "dict.txt"
-    with open(path, encoding="utf-8") as f:
+    return Path(os.path.dirname(jieba.__file__)) / "dict.txt"
+
+
+def _jieba_entries() -> Iterator[tuple[str, int]]:
+    """``(word, frequency)`` pairs of jieba's bundled dictionary, streamed from its file."""
+    with open(_jieba_path(), encoding="utf-8") as f:
         for line in f:
             parts = line.split(" ")
             if len(parts) >= 2:
@@ -39,8 +43,15 @@ def _jieba_entries() -> Iterator[tuple[str, int]]:
 
 @lru_cache(maxsize=1)
 def jieba_dictionary() -> dict[str, int]:
-    """jieba's bundled dictionary as ``{word: frequency}`` (read once per process)."""
-    return dict(_jieba_entries())
+    """jieba's bundled dictionary as ``{word: frequency}`` (read once per process; kept in the
+    disk cache, :mod:`textrepair.cache`)."""
+    return cached("jieba-words", [jieba_digest()], lambda: dict(_jieba_entries()))
+
+
+def jieba_digest() -> str:
+    """The content hash of jieba's dictionary file (what every value derived from it is
+    cached under)."""
+    return file_digest(str(_jieba_path()))
 
 
 @lru_cache(maxsize=1)
@@ -52,12 +63,17 @@ def general_char_counts() -> Counter[str]:
     which needs only these counts, does not keep the 350 K-word dictionary in memory (the
     dropped restorer, which needs both, reads the file twice on its first call: 0.35 s).
     The file's one repeated entry is counted twice here; the dictionary keeps it once.
+    Kept in the disk cache (:mod:`textrepair.cache`).
     """
-    counts: Counter[str] = Counter()
-    for w, f in _jieba_entries():
-        for ch in w:
-            counts[ch] += f
-    return counts
+
+    def count() -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for w, f in _jieba_entries():
+            for ch in w:
+                counts[ch] += f
+        return counts
+
+    return cached("jieba-chars", [jieba_digest()], count)
 
 
 def most_frequent_chars(k: int) -> list[str]:

@@ -1,0 +1,66 @@
+"""The disk cache of derived values: hits, torn entries, switched off; the cached binary model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from textrepair import api, cache
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "cache"
+    monkeypatch.setenv(cache.CACHE_ENV, str(home))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    return home
+
+
+def test_a_value_is_built_once_per_key_and_read_back(cache_home: Path) -> None:
+    calls: list[int] = []
+
+    def build() -> dict[str, int]:
+        calls.append(1)
+        return {"甲": 1}
+
+    assert cache.cached("t", ["a"], build) == {"甲": 1}
+    assert cache.cached("t", ["a"], build) == {"甲": 1}
+    assert cache.cached("t", ["b"], build) == {"甲": 1}  # another key: built again
+    assert len(calls) == 2 and len(list(cache_home.glob("t-*.pickle"))) == 2
+
+
+def test_a_torn_entry_is_rebuilt_and_an_unwritable_cache_only_costs_time(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache.cached("t", ["a"], lambda: list(range(100)))
+    (entry,) = cache_home.glob("t-*.pickle")
+    entry.write_bytes(entry.read_bytes()[:20])  # a write cut short
+    assert cache.cached("t", ["a"], lambda: 2) == 2
+    assert cache.cached("t", ["a"], lambda: 3) == 2  # the rebuilt entry is kept
+    blocked = cache_home / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv(cache.CACHE_ENV, str(blocked))
+    assert cache.cached("t", ["a"], lambda: 4) == 4
+    monkeypatch.setenv(cache.NO_CACHE_ENV, "1")
+    monkeypatch.setenv(cache.CACHE_ENV, str(cache_home))
+    assert cache.cached("t", ["a"], lambda: 5) == 5
+
+
+def test_an_arpa_model_loads_from_its_cached_binary_form_and_scores_alike(
+    cache_home: Path, tmp_path: Path
+) -> None:
+    from textrepair.lm import Model, estimate, write_arpa
+
+    arpa = tmp_path / "m.arpa"
+    write_arpa(estimate(["甲乙丙丁", "乙丙丁戊", "甲乙丁"], 3), arpa)
+    first = api._load(str(arpa))
+    (binary,) = cache_home.glob("model-*.npz")
+    again = api._load(str(arpa))
+    assert again.path == arpa  # its word counts and training text are found beside the ARPA
+    texts = ["甲乙丙丁", "丁戊甲", "龘"]
+    assert np.array_equal(again.score(texts), first.score(texts))
+    assert np.array_equal(again.score(texts), Model(arpa).score(texts))
+    binary.write_bytes(b"torn")
+    assert np.array_equal(api._load(str(arpa)).score(texts), first.score(texts))

@@ -1,0 +1,100 @@
+"""A disk cache for what is slow to derive and the same on every run (keyed by content hash).
+
+The first call in a process pays for reading jieba's 350 K-word dictionary and for grouping
+it by what each word reduces to under a drop set; both depend only on files whose content
+is hashed into the key, so they are kept on disk (pickle files under :func:`cache_dir`)
+and read back on later runs. An unreadable or stale entry is rebuilt; a cache folder that
+cannot be written only costs the time (nothing fails). ``TEXTREPAIR_NO_CACHE=1`` turns it
+off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+#: bump when the layout of a cached value changes
+VERSION = 1
+CACHE_ENV = "TEXTREPAIR_CACHE"
+NO_CACHE_ENV = "TEXTREPAIR_NO_CACHE"
+
+
+def cache_dir() -> Path:
+    """``$TEXTREPAIR_CACHE`` if set, else ``derived/`` in the user cache directory."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("textrepair", appauthor=False)) / "derived"
+
+
+@lru_cache(maxsize=64)
+def file_digest(path: str) -> str:
+    """SHA-256 of a file's content (once per process and path); '' if it does not exist."""
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
+def key_of(parts: Iterable[object]) -> str:
+    """A short hex key for *parts* (their reprs, in order)."""
+    h = hashlib.sha256(repr((VERSION, *parts)).encode("utf-8"))
+    return h.hexdigest()[:32]
+
+
+def cached(name: str, parts: Iterable[object], build: Callable[[], T]) -> T:
+    """``build()``, or what an earlier run stored under *name* and the same key parts."""
+    if os.environ.get(NO_CACHE_ENV):
+        return build()
+    path = cache_dir() / f"{name}-{key_of(parts)}.pickle"
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)  # type: ignore[no-any-return]
+    except OSError:  # not there, or no cache folder to read
+        pass
+    except Exception:  # a torn or foreign file: rebuild it
+        with contextlib.suppress(OSError):
+            path.unlink()
+    value = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return value
+
+
+def cached_file(
+    name: str, parts: Iterable[object], suffix: str, write: Callable[[Path], None]
+) -> Path | None:
+    """The path of a derived file kept under *name* and the key parts, ``write(path)`` making it
+    on the first call; None when the cache is off or cannot be written."""
+    if os.environ.get(NO_CACHE_ENV):
+        return None
+    path = cache_dir() / f"{name}-{key_of(parts)}{suffix}"
+    if path.exists():
+        return path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        os.close(fd)
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except OSError:
+        return None
+    return path
