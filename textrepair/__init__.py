@@ -7,9 +7,11 @@ Public API (small and typed)::
     textrepair.repair(text, kind="ocr")      # -> Repair(text, kind, edits)
     textrepair.detect(text)                  # -> Detection(kind, confidence)
     textrepair.load_model(path=None)         # -> Model (numpy scorer)
+    textrepair.collate([dropped, reprint])   # -> Collation(text, sources, disagreements)
 """
 
 from .api import Detection, detect, load_model, repair, restore
+from .collate import Collation, Source, collate
 from .dropped.dropset import ShortTextWarning
 from .dropped.restorer import FormatWarning
 from .errors import InputError, ModelError, TextrepairError
@@ -23,6 +25,9 @@ __all__ = [
     "repair",
     "detect",
     "load_model",
+    "collate",
+    "Collation",
+    "Source",
     "Detection",
     "Edit",
     "Kind",

@@ -12,6 +12,7 @@ batch              :func:`textrepair.batch.run_batch`
 learn-channel      :func:`textrepair.ocr.channel.learn` +
 :func:`textrepair.ocr.channel.write_channel`
 fetch              :func:`textrepair.build.fetch.fetch`
+collate            :func:`textrepair.collate`
 =================  ==========================================
 
 Errors are one line on stderr (``textrepair: error: …``) with a non-zero exit
@@ -247,6 +248,44 @@ def cmd_learn_channel(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_collate(args: argparse.Namespace) -> int:
+    from .collate import collate
+
+    for name in args.inputs:
+        if args.output is not None and name != "-" and _same_file(name, args.output):
+            raise InputError(f"{args.output}: -o names an input; textrepair never writes its input")
+    texts = [_read_input(name) for name in args.inputs]
+    kinds = args.kinds.split(",") if args.kinds else None
+    if kinds is not None and (len(kinds) != len(texts) or not set(kinds) <= set(KINDS)):
+        raise InputError(f"--kinds needs one of {', '.join(KINDS)} per witness, comma-separated")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = collate(texts, args.model, kinds=kinds)  # type: ignore[arg-type]
+    with _output(args.output) as out:
+        if args.format == "json":
+            payload = {"inputs": list(args.inputs), **result.to_dict()}
+            out.write((json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8"))
+        else:
+            out.write(result.text.encode("utf-8"))
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        print(f"textrepair: warning: {message}", file=sys.stderr)
+    if args.explain:
+        parts = ", ".join(f"{n} {what}" for what, n in sorted(result.contributions().items()))
+        print(
+            f"textrepair collate: {len(result.text)} characters ({parts}); the witnesses agree "
+            f"on {result.agreement:.1%} of the kept characters; "
+            f"{len(result.disagreements)} disagreements settled",
+            file=sys.stderr,
+        )
+        for dis in result.disagreements:
+            print(
+                f"  at {dis.offset}: dropped {dis.dropped or '-'} / ocr {dis.ocr or '-'} -> "
+                f"{dis.taken or '-'} ({dis.why})",
+                file=sys.stderr,
+            )
+    return EXIT_OK
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
     from .build import fetch
 
@@ -435,6 +474,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_learn_channel)
 
+    p = sub.add_parser(
+        "collate",
+        help="collate a dropped copy and an OCR'd reprint of one document",
+        description=(
+            "Align a character-dropped copy and an OCR'd reprint of one document on their "
+            "characters and write one text: the dropped copy's kept characters (they correct the "
+            "reprint's glyph errors), the reprint's drop-set characters and punctuation between "
+            "them, and each witness's own restoration where the other lost the text."
+        ),
+        epilog=(
+            "examples: textrepair collate mined.txt scan.txt -o document.txt; textrepair collate "
+            "--explain mined.txt scan.txt > document.txt. " + EXIT_STATUSES
+        ),
+    )
+    p.add_argument("inputs", nargs=2, metavar="FILE", help="the two witnesses (either order)")
+    p.add_argument(
+        "-o", "--output", metavar="OUT", help="write the result to OUT (default: stdout)"
+    )
+    p.add_argument(
+        "--kinds", metavar="K,K", help="the witnesses' kinds, e.g. dropped,ocr (default: detected)"
+    )
+    p.add_argument("--model", metavar="PATH", help="ARPA model (default: the shipped one)")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default) or json: the text, each character's source, the disagreements",
+    )
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print what each witness contributed and every disagreement on stderr",
+    )
+    p.set_defaults(func=cmd_collate)
+
     from .build.fetch import MODELS
 
     p = sub.add_parser(
@@ -485,7 +559,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _one_line_warning  # batch workers and models warn as one line, not a source excerpt
     )
     try:
-        if args.command in ("restore", "batch"):
+        if args.command in ("restore", "batch", "collate"):
             _fetch_on_first_use()
         if args.command == "batch":
             from .batch import batch_main

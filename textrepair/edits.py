@@ -27,3 +27,20 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
         text = text[: e.offset] + e.new + text[stop:]
         limit = e.offset
     return text
+
+
+def origins(text: str, edits: Sequence[Edit]) -> list[tuple[int, bool]]:
+    """For every character of ``apply_edits(text, edits)``: the offset in *text* it comes from,
+    and whether an edit wrote it (then the offset is the edit's).
+
+    >>> origins("通讨巡", [Edit(1, "讨", "过", 1.0, "glyph")])
+    [(0, False), (1, True), (2, False)]
+    """
+    out: list[tuple[int, bool]] = []
+    pos = 0
+    for e in sorted(edits, key=lambda e: (e.offset, len(e.old) > 0)):
+        out.extend((i, False) for i in range(pos, e.offset))
+        out.extend((e.offset, True) for _ in e.new)
+        pos = e.offset + len(e.old)
+    out.extend((i, False) for i in range(pos, len(text)))
+    return out

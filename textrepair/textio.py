@@ -139,16 +139,16 @@ class EncodingDetector:
             )
         alive = [c for c in self._candidates if c.alive]
         unicode = alive and alive[0].encoding in ("utf-8", "utf-8-sig", "utf-16")
-        cand = (alive[0] if unicode else self._decide(alive)) if alive else None
-        if cand is not None and cand.too_many_controls():
-            raise InputError(f"{self._prefix}binary file ({cand.controls} control characters)")
-        if cand is not None and cand.encoding in NOT_CHINESE:
+        chosen = (alive[0] if unicode else self._decide(alive)) if alive else None
+        if chosen is not None and chosen.too_many_controls():
+            raise InputError(f"{self._prefix}binary file ({chosen.controls} control characters)")
+        if chosen is not None and chosen.encoding in NOT_CHINESE:
             raise InputError(
-                f"{self._prefix}{NOT_CHINESE[cand.encoding]} text, not Chinese; textrepair "
+                f"{self._prefix}{NOT_CHINESE[chosen.encoding]} text, not Chinese; textrepair "
                 "restores Chinese text"
             )
-        if cand is not None and (cand.encoding != "gb18030" or cand.looks_chinese()):
-            return cand.encoding
+        if chosen is not None and (chosen.encoding != "gb18030" or chosen.looks_chinese()):
+            return chosen.encoding
         if len(self._candidates) == 1:
             what = f"invalid {self._candidates[0].encoding.upper()} despite its byte-order mark"
         else:

@@ -1,0 +1,146 @@
+"""Collating a dropped copy and an OCR'd reprint: what each contributes, provenance, refusal.
+
+The witnesses are made by the project's simulators from a training draft (so the shipped
+model knows its wording), never from the national text.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import textrepair
+from textrepair import noise
+from textrepair.cli import main
+from textrepair.corpus import files_with_role, read_text
+from textrepair.errors import InputError
+from textrepair.normalize import HAN, han_only
+from textrepair.usage import most_frequent_chars
+
+DROP_SET = most_frequent_chars(60)
+
+
+@pytest.fixture(scope="module")
+def held_out_model(tmp_path_factory: pytest.TempPathFactory) -> textrepair.Model:
+    """The drafts' model without the draft the witnesses are made of (as `textrepair train`
+    makes it: ARPA, word counts, units)."""
+    out = tmp_path_factory.mktemp("model") / "m.arpa"
+    others = [str(p) for p in files_with_role("train")[1:]]
+    assert main(["train", *others, "--order", "6", "-o", str(out)]) == 0
+    return textrepair.load_model(out)
+
+
+@pytest.fixture(scope="module")
+def clean() -> str:
+    lines = [ln for ln in read_text(files_with_role("train")[0]).splitlines() if han_only(ln)]
+    return "\n".join(lines[:40])
+
+
+def witnesses(clean: str, seed: int = 1, lose: float = 0.1) -> tuple[str, str]:
+    dropped = "\n".join(noise.drop(line, DROP_SET) for line in clean.splitlines())
+    ocr, _ = noise.ocr(clean, rate=0.03, rng=random.Random(seed), lose_lines=lose)
+    return dropped, ocr
+
+
+def quiet_collate(*args, **kwargs) -> textrepair.Collation:  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return textrepair.collate(*args, **kwargs)
+
+
+def kept_of(dropped: str) -> str:
+    return "".join(c for c in dropped if HAN.fullmatch(c))
+
+
+def test_the_collation_beats_each_witness_and_knows_every_source(
+    clean: str, held_out_model: textrepair.Model
+) -> None:
+    from rapidfuzz.distance import Levenshtein
+
+    dropped, ocr = witnesses(clean)
+    result = quiet_collate([dropped, ocr], held_out_model, kinds=["dropped", "ocr"])
+    truth = han_only(clean)
+
+    def cer(text: str) -> float:
+        return Levenshtein.distance(truth, han_only(text)) / len(truth)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        alone = min(
+            cer(textrepair.restore(dropped, "dropped", held_out_model, punct=True)),
+            cer(textrepair.restore(ocr, "ocr", held_out_model)),
+        )
+    assert cer(result.text) < alone / 3
+    assert len(result.sources) == len(result.text)
+    for ch, src in zip(result.text, result.sources):
+        if src.how == "kept":
+            assert src.witness == 0 and dropped[src.offset] == ch
+        elif src.how == "read":
+            assert src.witness == 1 and 0 <= src.offset <= len(ocr)
+    whys = {d.why for d in result.disagreements}
+    assert "lost in the reprint: the dropped copy fills" in whys  # lines were lost
+    assert "，" in result.text and "。" in result.text  # the reprint's punctuation
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 10_000), lose=st.sampled_from([0.0, 0.1, 0.3]))
+def test_kept_characters_of_the_dropped_copy_are_never_changed(
+    clean: str, seed: int, lose: float
+) -> None:
+    dropped, ocr = witnesses(clean, seed, lose)
+    result = quiet_collate([ocr, dropped])  # either order, kinds detected
+    assert result.kinds == ["ocr", "dropped"]
+    kept = [(ch, s.offset) for ch, s in zip(result.text, result.sources) if s.how == "kept"]
+    assert "".join(ch for ch, _ in kept) == kept_of(dropped)
+    assert [off for _, off in kept] == sorted(off for _, off in kept)
+
+
+def test_a_glyph_error_outside_the_drop_set_is_corrected_by_the_dropped_copy(clean: str) -> None:
+    dropped, _ = witnesses(clean)
+    line = clean.splitlines()[3]
+    k = next(i for i, c in enumerate(line) if i > 8 and HAN.fullmatch(c) and c not in DROP_SET)
+    wrong = "龘" if line[k] != "龘" else "齉"  # no engine would be this wrong, none would fix it
+    ocr = "\n".join(clean.splitlines()[:3] + [line[:k] + wrong + line[k + 1 :]])
+    ocr += "\n" + "\n".join(clean.splitlines()[4:])
+    result = quiet_collate([dropped, ocr], kinds=["dropped", "ocr"])
+    assert wrong not in result.text
+    assert han_only(line) in han_only(result.text)  # the line as it was
+
+
+def test_witnesses_of_different_documents_are_refused(clean: str) -> None:
+    other = "\n".join(
+        ln for ln in read_text(files_with_role("train")[2]).splitlines()[:60] if han_only(ln)
+    )
+    dropped, _ = witnesses(clean)
+    _, ocr = witnesses(other)
+    with pytest.raises(InputError, match="not one document"):
+        quiet_collate([dropped, ocr], kinds=["dropped", "ocr"])
+    with pytest.raises(InputError, match="one dropped copy and one OCR"):
+        quiet_collate([dropped, dropped], kinds=["dropped", "dropped"])
+    with pytest.raises(InputError, match="two witnesses"):
+        quiet_collate([dropped])
+
+
+def test_the_command_writes_text_or_json_with_every_source(
+    clean: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dropped, ocr = witnesses(clean)
+    a, b = tmp_path / "mined.txt", tmp_path / "scan.txt"
+    a.write_text(dropped, encoding="utf-8")
+    b.write_text(ocr, encoding="utf-8")
+    out = tmp_path / "doc.txt"
+    assert main(["collate", str(a), str(b), "-o", str(out), "--explain"]) == 0
+    err = capsys.readouterr().err
+    assert "disagreements settled" in err and "lost in the reprint" in err
+    assert main(["collate", str(a), str(b), "--format", "json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["text"] == out.read_text(encoding="utf-8")
+    assert len(got["sources"]) == len(got["text"]) and got["kinds"] == ["dropped", "ocr"]
+    assert main(["collate", str(a), str(b), "-o", str(a)]) == 1  # never its input
+    assert a.read_text(encoding="utf-8") == dropped

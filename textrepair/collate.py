@@ -1,0 +1,326 @@
+"""Collating witnesses of one document: a character-dropped copy and an OCR'd reprint.
+
+The two kinds of damage lose different things. The dropped copy keeps every
+character outside its drop set exactly (it comes from a clean digital source) but
+none of the drop set and no punctuation; the reprint keeps nearly every character
+and the punctuation, with glyph errors, and loses lines. Collation aligns them on
+the characters both can have -- the dropped copy's kept characters against the
+reprint's characters outside the drop set (:class:`difflib.SequenceMatcher`; the drop
+set is the dropped copy's inferred one, with what the reprint shows of it:
+:func:`witnessed_drop_set`) -- and writes one text:
+
+* every kept character of the dropped copy, in order and unchanged (where the
+  reprint read another character there, the dropped copy is right: a glyph error
+  outside the drop set is corrected);
+* between two kept characters the reprint also has, the reprint's own text: the
+  drop-set characters it read there (after its OCR repair, which decides glyph
+  errors on them with the LM and the channel) and its punctuation and line breaks;
+* between kept characters the reprint lost, the dropped copy's own restoration (the
+  dropped restorer with punctuation);
+* characters only the reprint has: a run of at least :data:`MIN_OWN_RUN` characters
+  outside the drop set is content the dropped copy lacks and is kept; a shorter one
+  is an engine's invention (the dropped copy would have kept it) and is left out.
+
+Every character of the result has a :class:`Source`; :attr:`Collation.disagreements`
+lists where the witnesses differed and how it was settled. Witnesses that agree on
+less than :data:`MIN_AGREEMENT` of the kept characters are refused (not one document).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from .edits import origins
+from .errors import InputError
+from .lm.scorer import Model, Scorer
+from .normalize import HAN
+from .types import Kind
+
+#: share of the dropped copy's kept characters the reprint must also have
+MIN_AGREEMENT = 0.6
+#: characters outside the drop set that only the reprint has: kept from this run length on
+MIN_OWN_RUN = 10
+#: a kept character the reprint lacks is placed by the LM when its neighbours are this close in
+#: the reprint (further apart, the reprint lost a stretch: the dropped copy's restoration fills)
+MAX_PLACE_SPAN = 12
+#: the marks the dropped restorer puts back
+PUNCT = "，。、；"
+#: a character the reprint has this often and the dropped copy never is in the drop set
+MIN_REPRINT_COUNT = 2
+
+How = Literal["kept", "read", "restored"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a character of the collated text comes from: witness *witness* (an index into
+    the witnesses), at *offset* in it; *how*: ``kept`` (a kept character of a dropped
+    copy), ``read`` (as the OCR repair of a reprint has it, its offset the reprint's
+    character, or the repair's edit, that gave it), ``restored`` (a single witness's
+    restorer, at the gap it filled)."""
+
+    witness: int
+    offset: int
+    how: How
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Where the witnesses differed, and what the result took."""
+
+    offset: int  # into the collated text
+    dropped: str  # what the dropped copy has there ('' where it has nothing)
+    ocr: str  # what the reprint has there ('' where it lost it)
+    taken: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Collation:
+    """The collated text, a :class:`Source` per character, and the settled disagreements."""
+
+    text: str
+    sources: list[Source]
+    kinds: list[Kind]
+    disagreements: list[Disagreement] = field(default_factory=list)
+    #: share of the dropped copy's kept characters the reprint also had
+    agreement: float = 1.0
+
+    def contributions(self) -> Counter[str]:
+        """Characters per ``"witness N: how"``."""
+        return Counter(f"witness {s.witness}: {s.how}" for s in self.sources)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def collate(
+    witnesses: Sequence[str],
+    model: Model | str | Path | None = None,
+    *,
+    kinds: Sequence[Kind | None] | None = None,
+) -> Collation:
+    """Collate a character-dropped copy and an OCR'd reprint of one document (see the module
+    doc). *kinds* gives each witness's kind (``None``: detected)."""
+    from . import api
+
+    if len(witnesses) != 2:
+        raise InputError(
+            f"collate takes two witnesses, a dropped copy and an OCR'd reprint (got "
+            f"{len(witnesses)})"
+        )
+    given = list(kinds) if kinds is not None else [None] * len(witnesses)
+    if len(given) != len(witnesses):
+        raise InputError("kinds must name one kind per witness")
+    found: list[Kind] = [k or api.detect(w).kind for w, k in zip(witnesses, given)]
+    if sorted(found) != ["dropped", "ocr"]:
+        raise InputError(
+            f"collate needs one dropped copy and one OCR'd reprint; the witnesses read as "
+            f"{' and '.join(found)} (give their kinds if detection is wrong)"
+        )
+    d, o = found.index("dropped"), found.index("ocr")
+    loaded = api._model(model)
+    dropped, ocr = witnesses[d], witnesses[o]
+    restored_d = api.repair(dropped, "dropped", loaded, punct=True)
+    restored_o = api.repair(ocr, "ocr", loaded)
+    drop_set = witnessed_drop_set(dropped, restored_o.text, api.drop_set_inference(dropped, loaded))
+    return _collate(dropped, restored_d, d, restored_o, o, ocr, drop_set, found, loaded)
+
+
+def _collate(
+    dropped: str,
+    restored_d: Any,
+    d: int,
+    restored_o: Any,
+    o: int,
+    ocr: str,
+    drop_set: frozenset[str],
+    kinds: list[Kind],
+    lm: Scorer,
+) -> Collation:
+    kept_at = [i for i, c in enumerate(dropped) if HAN.fullmatch(c)]
+    kept = "".join(dropped[i] for i in kept_at)
+    fills = _gap_fills(dropped, kept_at, restored_d)  # the dropped restorer's text per gap
+    o_text = restored_o.text
+    o_from = origins(ocr, restored_o.edits)
+    o_han = [j for j, c in enumerate(o_text) if HAN.fullmatch(c) and c not in drop_set]
+    matcher = SequenceMatcher(None, kept, "".join(o_text[j] for j in o_han), autojunk=False)
+    at: list[int | None] = [None] * len(kept)  # kept char -> its reprint offset (o_text)
+    own: set[int] = set()  # reprint characters only the reprint has, kept
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for k in range(i2 - i1):
+                at[i1 + k] = o_han[j1 + k]
+        elif tag == "replace" and i2 - i1 == j2 - j1:  # glyph errors: the dropped copy decides
+            for k in range(i2 - i1):
+                at[i1 + k] = o_han[j1 + k]
+        elif tag == "insert" and j2 - j1 >= MIN_OWN_RUN:
+            own.update(o_han[j1:j2])
+    agreement = sum(a is not None for a in at) / max(len(kept), 1)
+    # a kept character the reprint lacks between two it has, close by on one line: the reprint
+    # either dropped it or misread it as one of the drop-set characters there; the LM decides
+    # which, and where it goes
+    placed: dict[int, tuple[int, bool]] = {}  # kept char -> (reprint offset, misread there)
+    for i in range(1, len(kept) - 1):
+        a, b = at[i - 1], at[i + 1]
+        if at[i] is not None or a is None or b is None or b - a > MAX_PLACE_SPAN:
+            continue
+        if "\n" in o_text[a:b]:
+            continue  # across the reprint's paragraphs the LM is a poor judge of the layout
+        if not any(HAN.fullmatch(c) for c in o_text[a + 1 : b]):
+            continue  # the engine lost the whole stretch: the dropped copy's restoration fills
+        placed[i] = _place(kept[i], o_text, a, b, lm)
+    if kept and agreement < MIN_AGREEMENT:
+        raise InputError(
+            f"the witnesses agree on {agreement:.0%} of the dropped copy's kept characters "
+            f"(< {MIN_AGREEMENT:.0%}): not one document"
+        )
+    text: list[str] = []
+    sources: list[Source] = []
+    disagreements: list[Disagreement] = []
+
+    def emit(ch: str, src: Source) -> None:
+        text.append(ch)
+        sources.append(src)
+
+    def from_reprint(lo: int, hi: int) -> None:
+        """The reprint's text strictly between offsets lo and hi: everything but the
+        characters outside the drop set it alone has (unless a long run of them)."""
+        for j in range(lo + 1, hi):
+            c = o_text[j]
+            if HAN.fullmatch(c) and c not in drop_set and j not in own:
+                disagreements.append(
+                    Disagreement(len(text), "", c, "", "the dropped copy has no such character")
+                )
+                continue
+            emit(c, Source(o, o_from[j][0], "read"))
+
+    def from_dropped_gap(g: int, only_marks: bool = False) -> None:
+        for ch, off in fills.get(g, []):
+            if not only_marks or ch in PUNCT:
+                emit(ch, Source(d, off, "restored"))
+
+    # the reprint offset of the next kept character it has, after each kept character
+    next_at = [len(o_text)] * (len(kept) + 1)
+    for i in range(len(kept) - 1, -1, -1):
+        nxt = at[i]
+        next_at[i] = nxt if nxt is not None else next_at[i + 1]
+    prev_o: int | None = -1  # the reprint offset of the previous kept character (-1: start)
+    done = -1  # the reprint's text up to here is written
+    for i, ch in enumerate(kept):
+        if i in placed:  # between two kept characters the reprint has (see above)
+            q, misread = placed[i]
+            lo = max(prev_o if prev_o is not None else -1, done)
+            # the marks the dropped copy's restoration put around it, where the reprint has none
+            marks = not any(c in PUNCT for c in o_text[lo + 1 : next_at[i + 1]])
+            from_reprint(lo, q)
+            if marks:
+                from_dropped_gap(i - 1, only_marks=True)
+            disagreements.append(
+                Disagreement(
+                    len(text),
+                    ch,
+                    o_text[q] if misread else "",
+                    ch,
+                    "misread as a drop-set character (the LM placed it)"
+                    if misread
+                    else "dropped by the engine (the LM placed it)",
+                )
+            )
+            emit(ch, Source(d, kept_at[i], "kept"))
+            if marks:
+                from_dropped_gap(i, only_marks=True)
+            prev_o = done = q if misread else q - 1
+            continue
+        j = at[i]
+        if j is not None and prev_o is not None:
+            from_reprint(max(prev_o, done), j)
+        elif j is not None:  # leaving a lost passage: the reprint's line up to here
+            start = max(done, o_text.rfind("\n", 0, j))
+            if o_text[start + 1 : j].strip():
+                from_reprint(start, j)
+            else:
+                from_dropped_gap(i - 1)
+        elif prev_o is not None:  # entering one: the rest of the reprint's line
+            end = o_text.find("\n", prev_o + 1)
+            end = min(next_at[i], end if end >= 0 else len(o_text))
+            if o_text[prev_o + 1 : end].strip():
+                from_reprint(max(prev_o, done), end)
+                done = end - 1
+            else:
+                from_dropped_gap(i - 1)
+        else:
+            from_dropped_gap(i - 1)
+        if j is not None and o_text[j] != ch:
+            disagreements.append(
+                Disagreement(len(text), ch, o_text[j], ch, "a glyph error outside the drop set")
+            )
+        elif j is None:
+            disagreements.append(
+                Disagreement(len(text), ch, "", ch, "lost in the reprint: the dropped copy fills")
+            )
+        emit(ch, Source(d, kept_at[i], "kept"))
+        if j is not None:
+            done = max(done, j)
+        prev_o = j
+    if prev_o is not None:
+        from_reprint(max(prev_o, done), len(o_text))
+    else:
+        from_dropped_gap(len(kept) - 1)
+    return Collation("".join(text), sources, kinds, disagreements, agreement)
+
+
+def _place(ch: str, text: str, a: int, b: int, lm: Scorer) -> tuple[int, bool]:
+    """Where kept character *ch* goes between reprint offsets *a* and *b* (its aligned
+    neighbours): ``(q, True)`` replaces the reprint's ``text[q]`` (a misreading),
+    ``(q, False)`` goes just before ``text[q]``. Scored by the LM over the Han characters
+    around, five either side."""
+    left = "".join(c for c in text[max(0, a - 8) : a + 1] if HAN.fullmatch(c))[-5:]
+    right = "".join(c for c in text[b : b + 8] if HAN.fullmatch(c))[:5]
+    options: list[tuple[int, bool]] = []
+    readings: list[str] = []
+    han = [q for q in range(a + 1, b) if HAN.fullmatch(text[q])]
+    for q in [*han, b]:
+        inner = (
+            "".join(text[k] for k in han if k < q) + ch + "".join(text[k] for k in han if k >= q)
+        )
+        options.append((q, False))
+        readings.append(inner)
+    for q in han:
+        options.append((q, True))
+        readings.append("".join(ch if k == q else text[k] for k in han))
+    scores = lm.score([left + r + right for r in readings], bos=False, eos=False)
+    return options[int(np.argmax(scores))]
+
+
+def witnessed_drop_set(dropped: str, reprint: str, inference: Any) -> frozenset[str]:
+    """The dropped copy's drop set, as the reprint shows it: the inferred candidates
+    (:attr:`DropSetInference.candidates`), and every character the reprint has at least
+    :data:`MIN_REPRINT_COUNT` times that the dropped copy never kept (one occurrence may be
+    a misreading)."""
+    kept = Counter(c for c in dropped if HAN.fullmatch(c))
+    read = Counter(c for c in reprint if HAN.fullmatch(c))
+    shown = {c for c, n in read.items() if n >= MIN_REPRINT_COUNT and c not in kept}
+    return frozenset(inference.candidates) | shown
+
+
+def _gap_fills(dropped: str, kept_at: list[int], restored: Any) -> dict[int, list[tuple[str, int]]]:
+    """Per gap *g* (after the g-th kept character; -1 before the first): the characters the
+    dropped restorer wrote there (insertions and punctuation), with the edit's offset."""
+    fills: dict[int, list[tuple[str, int]]] = {}
+    for e in sorted(restored.edits, key=lambda e: (e.offset, len(e.old) > 0)):
+        if not e.new:
+            continue
+        g = bisect.bisect_right(kept_at, e.offset) - 1
+        if e.old == "" and g >= 0 and kept_at[g] == e.offset:
+            g -= 1  # written before the kept character at this offset
+        fills.setdefault(g, []).extend((c, e.offset) for c in e.new)
+    return fills
