@@ -2,8 +2,10 @@
 
 Prints a short summary per witness: what kind it was treated as, the edits by
 reason, the time taken, and where the result went (for the dropped witness also a
-version with punctuation restored, ``*.punct.txt``). The witnesses are inputs
-only; nothing here knows their true text.
+version with punctuation restored, ``*.punct.txt``); then the two collated into one
+text (``national_yijian.collated.txt``), with what each contributed and how many
+disagreements were settled. The witnesses are inputs only; nothing here knows their
+true text.
 """
 
 from __future__ import annotations
@@ -74,7 +76,38 @@ def run(out_dir: Path = OUT_DIR) -> int:
                 f"{target.name.replace('.restored', '.edits')})"
             )
             print("  " + result.text[:80].replace("\n", " ") + "…")
+    collate_witnesses(out_dir, model)
     return 0
+
+
+def collate_witnesses(out_dir: Path, model: object) -> None:
+    from .collate import collate
+
+    dropped = files_with_role("witness-dropped")
+    ocr = files_with_role("witness-ocr")
+    if not dropped or not ocr:
+        return
+    t = time.perf_counter()
+    result = collate([read_text(dropped[0]), read_text(ocr[0])], model, kinds=["dropped", "ocr"])
+    target = out_dir / "national_yijian.collated.txt"
+    write_text_atomic(target, result.text + "\n")
+    by_how = Counter(s.how for s in result.sources)
+    why = Counter(d.why for d in result.disagreements)
+    print(
+        f"\ncollated {dropped[0].name} + {ocr[0].name} in {time.perf_counter() - t:.2f}s "
+        f"(they agree on {result.agreement:.1%} of the kept characters)"
+    )
+    print(
+        f"  {len(result.text)} characters: {by_how['kept']} kept characters of the dropped copy, "
+        f"{by_how['read']} from the reprint, {by_how['restored']} from the dropped copy's "
+        "restoration"
+    )
+    print(
+        f"  {len(result.disagreements)} disagreements settled: "
+        + ", ".join(f"{n} {w}" for w, n in why.most_common())
+    )
+    print(f"  -> {target.relative_to(CORPORA_DIR.parent)}")
+    print("  " + result.text[:80].replace("\n", " ") + "…")
 
 
 if __name__ == "__main__":
