@@ -412,7 +412,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="train a character n-gram model (ARPA)",
         description=(
             "Estimate an interpolated modified Kneser-Ney character model from clean UTF-8 text "
-            "files; writes MODEL (ARPA) and the word counts beside it (MODEL stem + .words.tsv)."
+            "files; writes MODEL (ARPA) and beside it the word counts (MODEL stem + .words.tsv) and "
+            "the training text, one unit per line (.units.txt, for long matches)."
         ),
     )
     p.add_argument("corpus", nargs="+", metavar="CORPUS", help="clean UTF-8 text files")
@@ -519,7 +520,7 @@ def build_parser() -> argparse.ArgumentParser:
             "else the user cache directory), each source pinned by SHA-256: "
             + "; ".join(f"{m.name}: {m.what}, from {m.source}" for m in MODELS)
             + ". Without them the repairers still run, with less general knowledge (and a "
-            "warning). restore and batch fetch them on first use unless "
+            "warning). restore, batch and collate fetch them on first use unless "
             f"{OFFLINE_ENV}=1."
         ),
         epilog="examples: textrepair fetch; textrepair fetch --check; textrepair fetch wordlm",
