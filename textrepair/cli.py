@@ -412,8 +412,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="train a character n-gram model (ARPA)",
         description=(
             "Estimate an interpolated modified Kneser-Ney character model from clean UTF-8 text "
-            "files; writes MODEL (ARPA) and beside it the word counts (MODEL stem + .words.tsv) and "
-            "the training text, one unit per line (.units.txt, for long matches)."
+            "files; writes MODEL (ARPA) and beside it the word counts (MODEL stem + .words.tsv) "
+            "and the training text, one unit per line (.units.txt, for long matches)."
         ),
     )
     p.add_argument("corpus", nargs="+", metavar="CORPUS", help="clean UTF-8 text files")
