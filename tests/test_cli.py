@@ -431,3 +431,25 @@ def test_gb18030_on_stdin_is_detected_like_a_file() -> None:
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.decode("utf-8") == text
+
+
+def test_the_status_line_is_drawn_while_working_and_erased_after() -> None:
+    """On a terminal a long restore shows what it has read and for how long (here a StringIO
+    stands in for the terminal); off a terminal nothing is written."""
+    import io
+    import time
+
+    from textrepair.cli import Ticker
+
+    screen = io.StringIO()
+    with Ticker("big.txt", enabled=True, interval=0.01, stream=screen) as ticker:
+        assert list(ticker.count(iter(["甲乙", "丙"]))) == ["甲乙", "丙"]
+        time.sleep(0.1)
+    drawn = screen.getvalue()
+    assert "textrepair: repairing big.txt: 3 characters read" in drawn
+    assert drawn.endswith("\r\x1b[K")
+    quiet = io.StringIO()
+    with Ticker("big.txt", enabled=False, interval=0.01, stream=quiet) as ticker:
+        list(ticker.count(iter(["甲"])))
+        time.sleep(0.05)
+    assert quiet.getvalue() == ""

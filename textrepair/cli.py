@@ -27,6 +27,8 @@ import io
 import json
 import os
 import sys
+import threading
+import time
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -145,14 +147,58 @@ def _restore_streaming(
 
     out = io.TextIOWrapper(sink, encoding="utf-8", newline="", write_through=True)
     try:
-        with _open_decoded(name) as stream:
-            repair_stream(iter_chunks(stream), out, kind, repair)
+        with _open_decoded(name) as stream, Ticker(name, enabled=sys.stderr.isatty()) as ticker:
+            repair_stream(ticker.count(iter_chunks(stream)), out, kind, repair)
     except UnicodeDecodeError as exc:
         raise InputError(
             f"{name}: not valid {exc.encoding} text (byte {exc.start} of a block)"
         ) from None
     finally:
         out.detach()
+
+
+class Ticker:
+    """A status line on stderr while a long repair runs (on a terminal only): the characters
+    handed to the repairer so far and the time elapsed, redrawn every *interval* seconds from
+    a background thread, erased at the end. The repair itself is not touched."""
+
+    def __init__(
+        self, name: str, *, enabled: bool, interval: float = 0.5, stream: TextIO | None = None
+    ) -> None:
+        self.name, self.enabled, self.interval = name, enabled, interval
+        self.stream = stream or sys.stderr
+        self.chars = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._start = 0.0
+
+    def count(self, pieces: Iterator[str]) -> Iterator[str]:
+        for piece in pieces:
+            self.chars += len(piece)
+            yield piece
+
+    def line(self) -> str:
+        seconds = time.monotonic() - self._start
+        return f"textrepair: repairing {self.name}: {self.chars:,} characters read, {seconds:.0f}s"
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.stream.write("\r" + self.line())
+            self.stream.flush()
+
+    def __enter__(self) -> "Ticker":
+        self._start = time.monotonic()
+        if self.enabled:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self.stream.write("\r\x1b[K")  # erase the status line
+            self.stream.flush()
 
 
 def _open_decoded(name: str) -> TextIO:
