@@ -7,7 +7,7 @@ by :func:`textrepair.noise.ocr`: 1 % glyph substitutions, column-wrap spaces, ha
 punctuation; alternately UTF-8 and GB18030), then runs :func:`textrepair.batch.run_batch` on it with
 ``--workers 1`` and
 ``--workers 2``, each run in a fresh forked process so its memory is measured alone.
-Prints documents/second, the 2-vs-1 ratio (the goal is >= 1.8x on a 2-core machine)
+Prints documents/second, the 2-vs-1 ratio (the goal is >= 1.8x with two cores)
 and the peak RSS of a worker (``getrusage``: for one worker the run's own process, for
 two the largest pool process).
 """

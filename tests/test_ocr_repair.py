@@ -29,7 +29,7 @@ from textrepair.ocr.repair import repair_ocr
 
 HAN = regex.compile(r"\p{Han}")
 DRAFTS = files_with_role("train")
-#: Order of the leave-one-draft-out fold models (small: trained once per session).
+#: Order of the leave-one-draft-out fold models (small: trained once per test run).
 FOLD_ORDER = 5
 
 
@@ -104,7 +104,7 @@ def test_fold_models_barely_touch_held_out_clean_drafts(
     fold_models: dict[Path, Model], table: ConfusionTable
 ) -> None:
     """Trained on two drafts, the repairer changes at most 0.02 % of the third's Han characters
-    (issue 4's do-no-harm target), and layout repair changes none."""
+    (the do-no-harm target), and layout repair changes none."""
     changed: dict[str, list[tuple[int, str, str]]] = {}
     han_total = 0
     for held, model in fold_models.items():
