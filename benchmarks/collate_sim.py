@@ -11,7 +11,8 @@ For each training draft in turn (the model retrained on the other two, as
   probability *lose*.
 
 Each witness is restored alone (``restore(kind="dropped", punct=True)``, ``restore(
-kind="ocr")``) and the two are collated (``textrepair.collate``). Scored on Han
+kind="ocr")``) and the two are collated (``textrepair.collate``); a second reprint, damaged
+with another seed, is collated with the first (two reprints, no dropped copy). Scored on Han
 characters against the draft: CER = edit distance / length (rapidfuzz), and for
 punctuation, the share of the draft's marks (，。、；：) after a Han character that the
 output has after the same character (the Han strings aligned first).
@@ -91,15 +92,21 @@ def run(rate: float, lose: float, drop_sets: list[str]) -> list[dict[str, object
                 ocr, _ = noise.ocr(
                     clean, rate=rate, rng=random.Random(held * 10 + len(draw)), lose_lines=lose
                 )
+                other, _ = noise.ocr(
+                    clean, rate=rate, rng=random.Random(held * 10 + len(draw) + 5), lose_lines=lose
+                )
                 with quiet_stderr():
                     alone_d = api.restore(dropped, "dropped", model, punct=True)
                     alone_o = api.restore(ocr, "ocr", model)
                     both = collate([dropped, ocr], model, kinds=["dropped", "ocr"])
+                    if draw == drop_sets[0]:  # the reprints do not depend on the drop set
+                        reprints = collate([ocr, other], model, kinds=["ocr", "ocr"])
                 base = {"doc": path.stem, "draw": draw, "han": len(han_only(clean))}
                 for system, out in (
                     ("dropped alone", alone_d),
                     ("OCR alone", alone_o),
                     ("collated", both.text),
+                    *([("two reprints collated", reprints.text)] if draw == drop_sets[0] else []),
                 ):
                     rows.append(
                         {
@@ -127,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"OCR rate {args.rate}, lines lost {args.lose}; mean over drafts and drop sets\n")
     print("| system | Han CER | punctuation recall |")
     print("|---|---|---|")
-    for system in ("dropped alone", "OCR alone", "collated"):
+    for system in ("dropped alone", "OCR alone", "collated", "two reprints collated"):
         sub = [r for r in rows if r["system"] == system]
         print(
             f"| {system} | {statistics.mean(r['cer'] for r in sub) * 100:.2f} % | "

@@ -523,12 +523,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "collate",
-        help="collate a dropped copy and an OCR'd reprint of one document",
+        help="collate a dropped copy and an OCR'd reprint of one document (or two reprints)",
         description=(
             "Align a character-dropped copy and an OCR'd reprint of one document on their "
             "characters and write one text: the dropped copy's kept characters (they correct the "
             "reprint's glyph errors), the reprint's drop-set characters and punctuation between "
-            "them, and each witness's own restoration where the other lost the text."
+            "them, and each witness's own restoration where the other lost the text. Two reprints: "
+            "the LM decides where they read differently, each fills what the other lost."
         ),
         epilog=(
             "examples: textrepair collate mined.txt scan.txt -o document.txt; textrepair collate "

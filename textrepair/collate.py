@@ -1,4 +1,5 @@
-"""Collating witnesses of one document: a character-dropped copy and an OCR'd reprint.
+"""Collating witnesses of one document: a character-dropped copy and an OCR'd reprint, or
+two reprints.
 
 The two kinds of damage lose different things. The dropped copy keeps every
 character outside its drop set exactly (it comes from a clean digital source) but
@@ -20,6 +21,10 @@ set is the dropped copy's inferred one, with what the reprint shows of it:
 * characters only the reprint has: a run of at least :data:`MIN_OWN_RUN` characters
   outside the drop set is content the dropped copy lacks and is kept; a shorter one
   is an engine's invention (the dropped copy would have kept it) and is left out.
+
+Two reprints are aligned on their Han characters: the first one's text where they
+agree, each one's where the other lost it, and the LM choosing where they read a
+character differently (the channel is symmetric between two readings).
 
 Every character of the result has a :class:`Source`; :attr:`Collation.disagreements`
 lists where the witnesses differed and how it was settled. Witnesses that agree on
@@ -108,8 +113,8 @@ def collate(
     *,
     kinds: Sequence[Kind | None] | None = None,
 ) -> Collation:
-    """Collate a character-dropped copy and an OCR'd reprint of one document (see the module
-    doc). *kinds* gives each witness's kind (``None``: detected)."""
+    """Collate a character-dropped copy and an OCR'd reprint of one document, or two reprints
+    (see the module doc). *kinds* gives each witness's kind (``None``: detected)."""
     from . import api
 
     if len(witnesses) != 2:
@@ -121,13 +126,20 @@ def collate(
     if len(given) != len(witnesses):
         raise InputError("kinds must name one kind per witness")
     found: list[Kind] = [k or api.detect(w).kind for w, k in zip(witnesses, given)]
-    if sorted(found) != ["dropped", "ocr"]:
+    if sorted(found) not in (["dropped", "ocr"], ["ocr", "ocr"]):
         raise InputError(
-            f"collate needs one dropped copy and one OCR'd reprint; the witnesses read as "
-            f"{' and '.join(found)} (give their kinds if detection is wrong)"
+            f"collate needs a dropped copy and an OCR'd reprint, or two reprints; the witnesses "
+            f"read as {' and '.join(found)} (give their kinds if detection is wrong)"
+        )
+    loaded = api._model(model)
+    if found == ["ocr", "ocr"]:
+        from .ocr.repair import make_corrector
+
+        first, second = (api.repair(w, "ocr", loaded) for w in witnesses)
+        return _collate_reprints(
+            (witnesses[0], first), (witnesses[1], second), make_corrector(loaded).lm
         )
     d, o = found.index("dropped"), found.index("ocr")
-    loaded = api._model(model)
     dropped, ocr = witnesses[d], witnesses[o]
     restored_d = api.repair(dropped, "dropped", loaded, punct=True)
     restored_o = api.repair(ocr, "ocr", loaded)
@@ -324,3 +336,73 @@ def _gap_fills(dropped: str, kept_at: list[int], restored: Any) -> dict[int, lis
             g -= 1  # written before the kept character at this offset
         fills.setdefault(g, []).extend((c, e.offset) for c in e.new)
     return fills
+
+
+def _collate_reprints(a: tuple[str, Any], b: tuple[str, Any], lm: Scorer) -> Collation:
+    """Two OCR'd reprints (each ``(input, its OCR repair)``): aligned on their Han characters,
+    the first one's text where they agree, the LM choosing where they read a character
+    differently (the channel is symmetric between two readings), and each one's text where
+    the other lost it."""
+    (a_in, a_rep), (b_in, b_rep) = a, b
+    ta, tb = a_rep.text, b_rep.text
+    a_from, b_from = origins(a_in, a_rep.edits), origins(b_in, b_rep.edits)
+    ha = [j for j, c in enumerate(ta) if HAN.fullmatch(c)]
+    hb = [j for j, c in enumerate(tb) if HAN.fullmatch(c)]
+    sa, sb = "".join(ta[j] for j in ha), "".join(tb[j] for j in hb)
+    matcher = SequenceMatcher(None, sa, sb, autojunk=False)
+    shared = sum(size for _, _, size in matcher.get_matching_blocks())
+    agreement = shared / max(min(len(sa), len(sb)), 1)
+    if sa and sb and agreement < MIN_AGREEMENT:
+        raise InputError(
+            f"the reprints agree on {agreement:.0%} of their Han characters (< "
+            f"{MIN_AGREEMENT:.0%}): not one document"
+        )
+    text: list[str] = []
+    sources: list[Source] = []
+    disagreements: list[Disagreement] = []
+
+    def copy(t: str, frm: list[tuple[int, bool]], w: int, lo: int, hi: int) -> None:
+        for j in range(lo, hi):
+            text.append(t[j])
+            sources.append(Source(w, frm[j][0], "read"))
+
+    def context(n: int = 5) -> str:
+        return "".join(c for c in text[-3 * n :] if HAN.fullmatch(c))[-n:]
+
+    pos_a = 0  # the first reprint's text up to here is written
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            copy(ta, a_from, 0, pos_a, ha[i2 - 1] + 1)
+            pos_a = ha[i2 - 1] + 1
+        elif tag == "delete":  # only the first reprint has it
+            copy(ta, a_from, 0, pos_a, ha[i2 - 1] + 1)
+            pos_a = ha[i2 - 1] + 1
+        elif tag == "insert":  # the first lost it: the second's text, its marks included
+            start = hb[j1 - 1] + 1 if j1 else 0
+            copy(tb, b_from, 1, start, hb[j2 - 1] + 1)
+        else:  # read differently: the LM decides between the two readings
+            left = context()
+            right = "".join(ta[j] for j in ha[i2 : i2 + 5])
+            ra, rb = sa[i1:i2], sb[j1:j2]
+            score_a, score_b = lm.score(
+                [left + ra + right, left + rb + right], bos=False, eos=False
+            )
+            if score_a >= score_b:
+                copy(ta, a_from, 0, pos_a, ha[i2 - 1] + 1)
+            else:
+                copy(ta, a_from, 0, pos_a, ha[i1])  # the first's text before, the second's reading
+                for k in range(j1, j2):
+                    text.append(tb[hb[k]])
+                    sources.append(Source(1, b_from[hb[k]][0], "read"))
+            pos_a = ha[i2 - 1] + 1
+            disagreements.append(
+                Disagreement(
+                    len(text),
+                    "",
+                    f"{ra} / {rb}",
+                    ra if score_a >= score_b else rb,
+                    "the reprints read it differently: the LM decides",
+                )
+            )
+    copy(ta, a_from, 0, pos_a, len(ta))
+    return Collation("".join(text), sources, ["ocr", "ocr"], disagreements, agreement)
