@@ -172,3 +172,18 @@ def test_two_reprints_are_collated_each_filling_what_the_other_lost(
     stranger, _ = noise.ocr(other, rate=0.03, rng=random.Random(3))
     with pytest.raises(InputError, match="not one document"):
         quiet_collate([first, stranger], kinds=["ocr", "ocr"])
+
+
+def test_paragraphs_in_another_order_are_collated_without_duplicates(clean: str) -> None:
+    """Before: a reprint with two blocks of paragraphs swapped came out with both blocks twice
+    (the reprint's copy kept as its own content, the dropped copy's restored again)."""
+    from rapidfuzz.distance import Levenshtein
+
+    lines = clean.splitlines()
+    dropped = "\n".join(noise.drop(line, DROP_SET) for line in lines)
+    moved = lines[:5] + lines[12:20] + lines[5:12] + lines[20:]
+    ocr, _ = noise.ocr("\n".join(moved), rate=0.03, rng=random.Random(1))
+    result = quiet_collate([dropped, ocr], kinds=["dropped", "ocr"])
+    truth = han_only(clean)
+    assert abs(len(han_only(result.text)) - len(truth)) < 0.01 * len(truth)
+    assert Levenshtein.distance(truth, han_only(result.text)) < 0.01 * len(truth)

@@ -56,6 +56,8 @@ MIN_OWN_RUN = 10
 #: a kept character the reprint lacks is placed by the LM when its neighbours are this close in
 #: the reprint (further apart, the reprint lost a stretch: the dropped copy's restoration fills)
 MAX_PLACE_SPAN = 12
+#: characters of the n-grams that place a reprint's paragraph among the kept characters
+ANCHOR = 8
 #: the marks the dropped restorer puts back
 PUNCT = "，。、；"
 #: a character the reprint has this often and the dropped copy never is in the drop set
@@ -161,8 +163,7 @@ def _collate(
     kept_at = [i for i, c in enumerate(dropped) if HAN.fullmatch(c)]
     kept = "".join(dropped[i] for i in kept_at)
     fills = _gap_fills(dropped, kept_at, restored_d)  # the dropped restorer's text per gap
-    o_text = restored_o.text
-    o_from = origins(ocr, restored_o.edits)
+    o_text, o_from = in_order_of(kept, restored_o.text, origins(ocr, restored_o.edits), drop_set)
     o_han = [j for j, c in enumerate(o_text) if HAN.fullmatch(c) and c not in drop_set]
     matcher = SequenceMatcher(None, kept, "".join(o_text[j] for j in o_han), autojunk=False)
     at: list[int | None] = [None] * len(kept)  # kept char -> its reprint offset (o_text)
@@ -288,6 +289,50 @@ def _collate(
     else:
         from_dropped_gap(len(kept) - 1)
     return Collation("".join(text), sources, kinds, disagreements, agreement)
+
+
+def in_order_of(
+    kept: str, text: str, frm: list[tuple[int, bool]], drop_set: frozenset[str]
+) -> tuple[str, list[tuple[int, bool]]]:
+    """The reprint's paragraphs (lines) in the order the dropped copy has them, with their
+    origins moved along: each paragraph is placed where its :data:`ANCHOR`-grams of
+    characters outside the drop set sit among the kept characters (the median of their
+    positions); one with none stays after the paragraph before it. Unchanged when the
+    order already agrees."""
+    first: dict[str, int] = {}
+    for i in range(len(kept) - ANCHOR + 1):
+        first.setdefault(kept[i : i + ANCHOR], i)
+    lines: list[tuple[int, int]] = []  # (start, end) of each line, its newline included
+    start = 0
+    while start < len(text):
+        nl = text.find("\n", start)
+        end = len(text) if nl < 0 else nl + 1
+        lines.append((start, end))
+        start = end
+    where: list[float] = []
+    last = -1.0
+    for lo, hi in lines:
+        han = "".join(c for c in text[lo:hi] if HAN.fullmatch(c) and c not in drop_set)
+        hits = sorted(
+            first[han[k : k + ANCHOR]] - k
+            for k in range(len(han) - ANCHOR + 1)
+            if han[k : k + ANCHOR] in first
+        )
+        last = float(hits[len(hits) // 2]) if hits else last + 1e-6
+        where.append(last)
+    order = sorted(range(len(lines)), key=lambda n: where[n])
+    if order == list(range(len(lines))):
+        return text, frm
+    pieces, moved = [], []
+    for n in order:
+        lo, hi = lines[n]
+        piece = text[lo:hi] if text[lo:hi].endswith("\n") else text[lo:hi] + "\n"
+        pieces.append(piece)
+        moved.extend(frm[lo:hi] if hi > lo and text[hi - 1] == "\n" else [*frm[lo:hi], frm[hi - 1]])
+    joined = "".join(pieces)
+    if not text.endswith("\n"):
+        joined, moved = joined[:-1], moved[:-1]
+    return joined, moved
 
 
 def _place(ch: str, text: str, a: int, b: int, lm: Scorer) -> tuple[int, bool]:
