@@ -18,6 +18,7 @@ from pathlib import Path
 from . import api
 from .corpus import CORPORA_DIR, files_with_role, read_text
 from .explain import format_edits
+from .lm.scorer import Model
 from .textio import write_text_atomic
 from .types import Kind
 
@@ -80,7 +81,7 @@ def run(out_dir: Path = OUT_DIR) -> int:
     return 0
 
 
-def collate_witnesses(out_dir: Path, model: object) -> None:
+def collate_witnesses(out_dir: Path, model: Model) -> None:
     from .collate import collate
 
     dropped = files_with_role("witness-dropped")
