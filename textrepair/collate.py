@@ -56,6 +56,11 @@ MIN_OWN_RUN = 10
 #: a kept character the reprint lacks is placed by the LM when its neighbours are this close in
 #: the reprint (further apart, the reprint lost a stretch: the dropped copy's restoration fills)
 MAX_PLACE_SPAN = 12
+#: two reprints reading a stretch of at most this many characters differently (the same
+#: number in both): a misreading, decided by the LM; longer, each lost different text
+MAX_MISREAD = 3
+#: agreements shorter than this between two disagreements are a coincidence
+MIN_AGREED = 3
 #: characters of the n-grams that place a reprint's paragraph among the kept characters
 ANCHOR = 8
 #: the marks the dropped restorer puts back
@@ -335,6 +340,34 @@ def in_order_of(
     return joined, moved
 
 
+def _regions(
+    opcodes: Sequence[tuple[str, int, int, int, int]],
+) -> list[tuple[str, int, int, int, int]]:
+    """*opcodes* with every run of disagreement merged into one op (``replace`` unless all of
+    it is ``delete`` or ``insert``), an agreement of fewer than :data:`MIN_AGREED` characters
+    between two disagreements included (a coincidence of two different texts)."""
+    ops = list(opcodes)
+    coincidence = [
+        0 < k < len(ops) - 1
+        and ops[k][0] == "equal"
+        and ops[k][2] - ops[k][1] < MIN_AGREED
+        and ops[k - 1][0] != "equal"
+        and ops[k + 1][0] != "equal"
+        for k in range(len(ops))
+    ]
+    out: list[list[Any]] = []
+    for k, (tag, i1, i2, j1, j2) in enumerate(ops):
+        agreed = tag == "equal" and not coincidence[k]
+        if out and out[-1][0] != "equal" and not agreed:
+            last = out[-1]
+            if last[0] != tag:
+                last[0] = "replace"
+            last[2], last[4] = i2, j2
+        else:
+            out.append([tag, i1, i2, j1, j2])
+    return [(str(o[0]), int(o[1]), int(o[2]), int(o[3]), int(o[4])) for o in out]
+
+
 def _place(ch: str, text: str, a: int, b: int, lm: Scorer) -> tuple[int, bool]:
     """Where kept character *ch* goes between reprint offsets *a* and *b* (its aligned
     neighbours): ``(q, True)`` replaces the reprint's ``text[q]`` (a misreading),
@@ -415,38 +448,43 @@ def _collate_reprints(a: tuple[str, Any], b: tuple[str, Any], lm: Scorer) -> Col
         return "".join(c for c in text[-3 * n :] if HAN.fullmatch(c))[-n:]
 
     pos_a = 0  # the first reprint's text up to here is written
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
+    for tag, i1, i2, j1, j2 in _regions(matcher.get_opcodes()):
+        if tag in ("equal", "delete"):  # agreed, or only the first has it
             copy(ta, a_from, 0, pos_a, ha[i2 - 1] + 1)
             pos_a = ha[i2 - 1] + 1
-        elif tag == "delete":  # only the first reprint has it
-            copy(ta, a_from, 0, pos_a, ha[i2 - 1] + 1)
-            pos_a = ha[i2 - 1] + 1
-        elif tag == "insert":  # the first lost it: the second's text, its marks included
+        elif tag == "insert":  # the first lost it: the second's text of the whole gap
             start = hb[j1 - 1] + 1 if j1 else 0
-            copy(tb, b_from, 1, start, hb[j2 - 1] + 1)
-        else:  # read differently: the LM decides between the two readings
-            left = context()
-            right = "".join(ta[j] for j in ha[i2 : i2 + 5])
+            copy(tb, b_from, 1, start, hb[j2] if j2 < len(hb) else len(tb))
+            pos_a = ha[i1] if i1 < len(ha) else len(ta)  # the first's marks of the gap: not again
+        else:
             ra, rb = sa[i1:i2], sb[j1:j2]
-            score_a, score_b = lm.score(
-                [left + ra + right, left + rb + right], bos=False, eos=False
-            )
-            if score_a >= score_b:
-                copy(ta, a_from, 0, pos_a, ha[i2 - 1] + 1)
+            left, right = context(), "".join(ta[j] for j in ha[i2 : i2 + 5])
+            misread = len(ra) == len(rb) <= MAX_MISREAD
+            # a misreading: one of the two readings; else each lost different text: both, in
+            # the order the LM prefers
+            readings = [ra, rb] if misread else [ra + rb, rb + ra]
+            scores = lm.score([left + r + right for r in readings], bos=False, eos=False)
+            first_wins = float(scores[0]) >= float(scores[1])
+            copy(ta, a_from, 0, pos_a, ha[i1])  # the first's text up to the stretch
+            a_part = (ta, a_from, 0, ha[i1], ha[i2 - 1] + 1)
+            b_part = (tb, b_from, 1, hb[j1], hb[j2 - 1] + 1)
+            if misread:
+                copy(*(a_part if first_wins else b_part))
             else:
-                copy(ta, a_from, 0, pos_a, ha[i1])  # the first's text before, the second's reading
-                for k in range(j1, j2):
-                    text.append(tb[hb[k]])
-                    sources.append(Source(1, b_from[hb[k]][0], "read"))
+                for part in (a_part, b_part) if first_wins else (b_part, a_part):
+                    copy(*part)
             pos_a = ha[i2 - 1] + 1
             disagreements.append(
                 Disagreement(
                     len(text),
                     "",
                     f"{ra} / {rb}",
-                    ra if score_a >= score_b else rb,
-                    "the reprints read it differently: the LM decides",
+                    readings[0 if first_wins else 1]
+                    if misread
+                    else readings[0 if first_wins else 1],
+                    "the reprints read it differently: the LM decides"
+                    if misread
+                    else "each reprint lost what the other has: both, in the LM's order",
                 )
             )
     copy(ta, a_from, 0, pos_a, len(ta))
