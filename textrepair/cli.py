@@ -449,6 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
         "detect",
         help="say which kind of damage a text shows",
         description="Print the detected kind (dropped, ocr, clean) and a confidence.",
+        epilog="example: textrepair detect scan.txt",
     )
     p.add_argument("input", nargs="?", default="-", metavar="FILE")
     p.set_defaults(func=cmd_detect)
@@ -462,6 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
             "and the training text, one unit per line (.units.txt, for long matches)."
         ),
     )
+    p.epilog = "example: textrepair train corpora/draft_*.txt -o models/mine.arpa"
     p.add_argument("corpus", nargs="+", metavar="CORPUS", help="clean UTF-8 text files")
     p.add_argument("-o", "--output", required=True, metavar="MODEL", help="ARPA file to write")
     p.add_argument("--order", type=int, default=ORDER, help=f"n-gram order (default {ORDER})")
@@ -482,6 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Print one total log10 probability per input line (each character a token, with <s> "
             "and </s>), as kenlm's Model.score does."
         ),
+        epilog="example: printf '推进医疗卫生\\n' | textrepair score",
     )
     p.add_argument("input", nargs="?", default="-", metavar="FILE")
     p.add_argument("--model", metavar="PATH")
@@ -493,6 +496,10 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Print the characters inferred to have been deleted from a character-dropped text, one "
             "per line (usable as --drop-set)."
+        ),
+        epilog=(
+            "example: textrepair drop-set long.txt > drop.txt; textrepair restore --drop-set "
+            "drop.txt short.txt"
         ),
     )
     p.add_argument("input", nargs="?", default="-", metavar="FILE")
