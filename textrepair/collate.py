@@ -183,6 +183,11 @@ def _collate(
         elif tag == "insert" and j2 - j1 >= MIN_OWN_RUN:
             own.update(o_han[j1:j2])
     agreement = sum(a is not None for a in at) / max(len(kept), 1)
+    if kept and agreement < MIN_AGREEMENT:
+        raise InputError(
+            f"the witnesses agree on {agreement:.0%} of the dropped copy's kept characters "
+            f"(< {MIN_AGREEMENT:.0%}): not one document"
+        )
     # a kept character the reprint lacks between two it has, close by on one line: the reprint
     # either dropped it or misread it as one of the drop-set characters there; the LM decides
     # which, and where it goes
@@ -196,11 +201,6 @@ def _collate(
         if not any(HAN.fullmatch(c) for c in o_text[a + 1 : b]):
             continue  # the engine lost the whole stretch: the dropped copy's restoration fills
         placed[i] = _place(kept[i], o_text, a, b, lm)
-    if kept and agreement < MIN_AGREEMENT:
-        raise InputError(
-            f"the witnesses agree on {agreement:.0%} of the dropped copy's kept characters "
-            f"(< {MIN_AGREEMENT:.0%}): not one document"
-        )
     text: list[str] = []
     sources: list[Source] = []
     disagreements: list[Disagreement] = []
@@ -301,12 +301,15 @@ def in_order_of(
 ) -> tuple[str, list[tuple[int, bool]]]:
     """The reprint's paragraphs (lines) in the order the dropped copy has them, with their
     origins moved along: each paragraph is placed where its :data:`ANCHOR`-grams of
-    characters outside the drop set sit among the kept characters (the median of their
-    positions); one with none stays after the paragraph before it. Unchanged when the
-    order already agrees."""
-    first: dict[str, int] = {}
-    for i in range(len(kept) - ANCHOR + 1):
-        first.setdefault(kept[i : i + ANCHOR], i)
+    characters outside the drop set that occur once among the kept characters sit (the
+    median of their positions); one with none stays after the paragraph before it.
+    Unchanged when the order already agrees."""
+    seen: Counter[str] = Counter(kept[i : i + ANCHOR] for i in range(len(kept) - ANCHOR + 1))
+    first = {  # n-grams the kept characters hold once: a repeated phrase places nothing
+        kept[i : i + ANCHOR]: i
+        for i in range(len(kept) - ANCHOR + 1)
+        if seen[kept[i : i + ANCHOR]] == 1
+    }
     lines: list[tuple[int, int]] = []  # (start, end) of each line, its newline included
     start = 0
     while start < len(text):
