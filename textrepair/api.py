@@ -97,15 +97,9 @@ def _load(path: str) -> Model:
     content: it scores exactly as the ARPA, and loads in a tenth of the time)."""
     if not path.endswith(".arpa"):
         return Model(path)
-    parsed: list[Model] = []
-
-    def write(out: Path) -> None:
-        parsed.append(Model(path))
-        parsed[0].save(out)
-
-    binary = cached_file("model", [file_digest(path)], ".npz", write)
-    if parsed or binary is None:
-        return parsed[0] if parsed else Model(path)
+    binary = cached_file("model", [file_digest(path)], ".npz", lambda out: Model(path).save(out))
+    if binary is None:
+        return Model(path)
     try:
         model = Model(binary)
     except ModelError:  # a torn cache file: the ARPA decides

@@ -68,8 +68,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     kind = None if args.kind == "auto" else args.kind
     drop_set = read_drop_set(args.drop_set) if args.drop_set else None
-    if args.output is not None and args.input != "-" and _same_file(args.input, args.output):
-        raise InputError(f"{args.output}: -o names the input; textrepair never writes its input")
+    _refuse_writing_inputs(args.output, [args.input])
     if sys.stderr.isatty():
         print("textrepair: loading models…", file=sys.stderr, flush=True)
     with warnings.catch_warnings(record=True) as caught, _output(args.output) as out:
@@ -80,11 +79,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             result = api.repair(
                 text, kind, args.model, drop_set=drop_set, punct=args.punct, channel=args.channel
             )
-            if args.format == "json":
-                payload = {"input": args.input, **result.to_dict()}
-                out.write((json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8"))
-            else:
-                out.write(result.text.encode("utf-8"))
+            _write_result(out, args.format, result.text, {"input": args.input, **result.to_dict()})
             if args.explain:
                 from .explain import format_edits
 
@@ -93,9 +88,28 @@ def cmd_restore(args: argparse.Namespace) -> int:
             _restore_streaming(
                 args.input, kind, args.model, drop_set, args.punct, args.channel, out
             )
+    _print_warnings(caught)
+    return EXIT_FORMAT if any(issubclass(w.category, FormatWarning) for w in caught) else EXIT_OK
+
+
+def _refuse_writing_inputs(output: str | None, inputs: Sequence[str]) -> None:
+    for name in inputs:
+        if output is not None and name != "-" and _same_file(name, output):
+            raise InputError(f"{output}: -o names an input; textrepair never writes its input")
+
+
+def _write_result(out: BinaryIO, fmt: str, text: str, payload: dict[str, object]) -> None:
+    """The result as ``--format`` says: the text as it is, or *payload* as one JSON line."""
+    if fmt == "json":
+        out.write((json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8"))
+    else:
+        out.write(text.encode("utf-8"))
+
+
+def _print_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
+    """Each distinct warning once, as one line."""
     for message in dict.fromkeys(str(w.message) for w in caught):
         print(f"textrepair: warning: {message}", file=sys.stderr)
-    return EXIT_FORMAT if any(issubclass(w.category, FormatWarning) for w in caught) else EXIT_OK
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -297,9 +311,7 @@ def cmd_learn_channel(args: argparse.Namespace) -> int:
 def cmd_collate(args: argparse.Namespace) -> int:
     from .collate import collate
 
-    for name in args.inputs:
-        if args.output is not None and name != "-" and _same_file(name, args.output):
-            raise InputError(f"{args.output}: -o names an input; textrepair never writes its input")
+    _refuse_writing_inputs(args.output, args.inputs)
     texts = [_read_input(name) for name in args.inputs]
     kinds = args.kinds.split(",") if args.kinds else None
     if kinds is not None and (len(kinds) != len(texts) or not set(kinds) <= set(KINDS)):
@@ -308,13 +320,8 @@ def cmd_collate(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         result = collate(texts, args.model, kinds=kinds)  # type: ignore[arg-type]
     with _output(args.output) as out:
-        if args.format == "json":
-            payload = {"inputs": list(args.inputs), **result.to_dict()}
-            out.write((json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8"))
-        else:
-            out.write(result.text.encode("utf-8"))
-    for message in dict.fromkeys(str(w.message) for w in caught):
-        print(f"textrepair: warning: {message}", file=sys.stderr)
+        _write_result(out, args.format, result.text, {"inputs": args.inputs, **result.to_dict()})
+    _print_warnings(caught)
     if args.explain:
         parts = ", ".join(f"{n} {what}" for what, n in sorted(result.contributions().items()))
         print(
@@ -370,6 +377,17 @@ def _fetch_on_first_use() -> None:
 
 
 # --------------------------------------------------------------------------- parser
+def _add_output_options(p: argparse.ArgumentParser, json_is: str) -> None:
+    """``-o/--output`` and ``--format text|json`` (*json_is* says what the JSON holds)."""
+    p.add_argument("-o", "--output", metavar="OUT", help="write the result to OUT (default stdout)")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help=f"text: the text alone (default); json: {json_is}",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .batch import add_batch_parser
 
@@ -422,18 +440,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--explain", action="store_true", help="also print the edits, as a readable diff, on stderr"
     )
-    p.add_argument(
-        "-o", "--output", metavar="OUT", help="write the result to OUT (default: stdout)"
-    )
-    p.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="text",
-        help=(
-            "text: the restored text (default); json: one object with the input's name, the "
-            "kind, the restored text and every edit (offset into the input, old, new, "
-            "confidence, reason)"
-        ),
+    _add_output_options(
+        p,
+        "one object with the input's name, the kind, the restored text and every edit (offset "
+        "into the input, old, new, confidence, reason)",
     )
     p.add_argument(
         "--channel",
@@ -462,8 +472,8 @@ def build_parser() -> argparse.ArgumentParser:
             "files; writes MODEL (ARPA) and beside it the word counts (MODEL stem + .words.tsv) "
             "and the training text, one unit per line (.units.txt, for long matches)."
         ),
+        epilog="example: textrepair train corpora/draft_*.txt -o models/mine.arpa",
     )
-    p.epilog = "example: textrepair train corpora/draft_*.txt -o models/mine.arpa"
     p.add_argument("corpus", nargs="+", metavar="CORPUS", help="clean UTF-8 text files")
     p.add_argument("-o", "--output", required=True, metavar="MODEL", help="ARPA file to write")
     p.add_argument("--order", type=int, default=ORDER, help=f"n-gram order (default {ORDER})")
@@ -545,18 +555,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("inputs", nargs=2, metavar="FILE", help="the two witnesses (either order)")
     p.add_argument(
-        "-o", "--output", metavar="OUT", help="write the result to OUT (default: stdout)"
-    )
-    p.add_argument(
         "--kinds", metavar="K,K", help="the witnesses' kinds, e.g. dropped,ocr (default: detected)"
     )
     p.add_argument("--model", metavar="PATH", help="ARPA model (default: the shipped one)")
-    p.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="text",
-        help="text (default) or json: the text, each character's source, the disagreements",
-    )
+    _add_output_options(p, "the text, each character's source, the disagreements")
     p.add_argument(
         "--explain",
         action="store_true",

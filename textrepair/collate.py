@@ -43,11 +43,12 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .dropped.dropset import DropSetInference
 from .edits import origins
 from .errors import InputError
 from .lm.scorer import Model, Scorer
 from .normalize import HAN
-from .types import Kind
+from .types import Kind, Repair
 
 #: share of the dropped copy's kept characters the reprint must also have
 MIN_AGREEMENT = 0.6
@@ -148,17 +149,38 @@ def collate(
         )
     d, o = found.index("dropped"), found.index("ocr")
     dropped, ocr = witnesses[d], witnesses[o]
-    restored_d = api.repair(dropped, "dropped", loaded, punct=True)
-    restored_o = api.repair(ocr, "ocr", loaded)
-    drop_set = witnessed_drop_set(dropped, restored_o.text, api.drop_set_inference(dropped, loaded))
-    return _collate(dropped, restored_d, d, restored_o, o, ocr, drop_set, found, loaded)
+    return collate_repairs(
+        (dropped, api.repair(dropped, "dropped", loaded, punct=True)),
+        (ocr, api.repair(ocr, "ocr", loaded)),
+        loaded,
+        witnesses=(d, o),
+    )
+
+
+def collate_repairs(
+    dropped: tuple[str, Repair],
+    reprint: tuple[str, Repair],
+    model: Model,
+    *,
+    witnesses: tuple[int, int] = (0, 1),
+) -> Collation:
+    """:func:`collate` of a dropped copy and a reprint already repaired alone, each given as
+    ``(input, its repair)`` (the dropped copy's with ``punct=True``); *witnesses* are their
+    indices in the result's sources."""
+    from . import api
+
+    (d_in, d_rep), (o_in, o_rep) = dropped, reprint
+    d, o = witnesses
+    drop_set = witnessed_drop_set(d_in, o_rep.text, api.drop_set_inference(d_in, model))
+    kinds: list[Kind] = ["dropped", "ocr"] if d < o else ["ocr", "dropped"]
+    return _collate(d_in, d_rep, d, o_rep, o, o_in, drop_set, kinds, model)
 
 
 def _collate(
     dropped: str,
-    restored_d: Any,
+    restored_d: Repair,
     d: int,
-    restored_o: Any,
+    restored_o: Repair,
     o: int,
     ocr: str,
     drop_set: frozenset[str],
@@ -394,7 +416,7 @@ def _place(ch: str, text: str, a: int, b: int, lm: Scorer) -> tuple[int, bool]:
     return options[int(np.argmax(scores))]
 
 
-def witnessed_drop_set(dropped: str, reprint: str, inference: Any) -> frozenset[str]:
+def witnessed_drop_set(dropped: str, reprint: str, inference: DropSetInference) -> frozenset[str]:
     """The dropped copy's drop set, as the reprint shows it: the inferred candidates
     (:attr:`DropSetInference.candidates`), and every character the reprint has at least
     :data:`MIN_REPRINT_COUNT` times that the dropped copy never kept (one occurrence may be
@@ -405,7 +427,9 @@ def witnessed_drop_set(dropped: str, reprint: str, inference: Any) -> frozenset[
     return frozenset(inference.candidates) | shown
 
 
-def _gap_fills(dropped: str, kept_at: list[int], restored: Any) -> dict[int, list[tuple[str, int]]]:
+def _gap_fills(
+    dropped: str, kept_at: list[int], restored: Repair
+) -> dict[int, list[tuple[str, int]]]:
     """Per gap *g* (after the g-th kept character; -1 before the first): the characters the
     dropped restorer wrote there (insertions and punctuation), with the edit's offset."""
     fills: dict[int, list[tuple[str, int]]] = {}
@@ -419,7 +443,7 @@ def _gap_fills(dropped: str, kept_at: list[int], restored: Any) -> dict[int, lis
     return fills
 
 
-def _collate_reprints(a: tuple[str, Any], b: tuple[str, Any], lm: Scorer) -> Collation:
+def _collate_reprints(a: tuple[str, Repair], b: tuple[str, Repair], lm: Scorer) -> Collation:
     """Two OCR'd reprints (each ``(input, its OCR repair)``): aligned on their Han characters,
     the first one's text where they agree, the LM choosing where they read a character
     differently (the channel is symmetric between two readings), and each one's text where

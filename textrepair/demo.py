@@ -20,7 +20,7 @@ from .corpus import CORPORA_DIR, files_with_role, read_text
 from .explain import format_edits
 from .lm.scorer import Model
 from .textio import write_text_atomic
-from .types import Kind
+from .types import Kind, Repair
 
 OUT_DIR = CORPORA_DIR.parent / "out"
 
@@ -34,6 +34,7 @@ def run(out_dir: Path = OUT_DIR) -> int:
         f"{time.perf_counter() - t0:.2f}s"
     )
     jobs: tuple[tuple[str, Kind], ...] = (("witness-dropped", "dropped"), ("witness-ocr", "ocr"))
+    repaired: dict[str, tuple[str, Repair]] = {}  # what the collation below reuses
     for role, kind in jobs:
         for path in files_with_role(role):
             text = read_text(path)
@@ -62,6 +63,7 @@ def run(out_dir: Path = OUT_DIR) -> int:
                     f"{len(result.text)} characters"
                 )
                 marked = api.repair(text, kind, model, punct=True)
+                repaired[kind] = (text, marked)
                 punct_target = out_dir / path.name.replace(".txt", ".punct.txt")
                 write_text_atomic(punct_target, marked.text + "\n")
                 marks = sum(
@@ -72,30 +74,32 @@ def run(out_dir: Path = OUT_DIR) -> int:
                     f"  with --punct: {marks} gaps get punctuation -> "
                     f"{punct_target.relative_to(CORPORA_DIR.parent)}"
                 )
+            repaired.setdefault(kind, (text, result))
             print(
                 f"  -> {target.relative_to(CORPORA_DIR.parent)}  (edits listed in "
                 f"{target.name.replace('.restored', '.edits')})"
             )
             print("  " + result.text[:80].replace("\n", " ") + "…")
-    collate_witnesses(out_dir, model)
+    if "dropped" in repaired and "ocr" in repaired:
+        collate_witnesses(out_dir, model, repaired["dropped"], repaired["ocr"])
     return 0
 
 
-def collate_witnesses(out_dir: Path, model: Model) -> None:
-    from .collate import collate
+def collate_witnesses(
+    out_dir: Path, model: Model, dropped: tuple[str, Repair], ocr: tuple[str, Repair]
+) -> None:
+    """Collate the two witnesses from their repairs above (``(text, repair)`` each)."""
+    from .collate import collate_repairs
 
-    dropped = files_with_role("witness-dropped")
-    ocr = files_with_role("witness-ocr")
-    if not dropped or not ocr:
-        return
     t = time.perf_counter()
-    result = collate([read_text(dropped[0]), read_text(ocr[0])], model, kinds=["dropped", "ocr"])
+    result = collate_repairs(dropped, ocr, model)
     target = out_dir / "national_yijian.collated.txt"
     write_text_atomic(target, result.text + "\n")
     by_how = Counter(s.how for s in result.sources)
     why = Counter(d.why for d in result.disagreements)
+    names = [files_with_role(r)[0].name for r in ("witness-dropped", "witness-ocr")]
     print(
-        f"\ncollated {dropped[0].name} + {ocr[0].name} in {time.perf_counter() - t:.2f}s "
+        f"\ncollated {names[0]} + {names[1]} in {time.perf_counter() - t:.2f}s "
         f"(they agree on {result.agreement:.1%} of the kept characters)"
     )
     print(

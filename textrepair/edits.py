@@ -13,8 +13,8 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
 
     Raises ``ValueError`` when an edit's ``old`` is not at its offset or edits overlap.
 
-    >>> apply_edits("通讨巡回", [Edit(1, "讨", "过", 1.0, "glyph")])
-    '通过巡回'
+    >>> apply_edits("甲己丙丁", [Edit(1, "己", "乙", 1.0, "glyph")])
+    '甲乙丙丁'
     >>> apply_edits("ab", [Edit(2, "", "。", 1.0, "punctuation"), Edit(0, "a", "", 1.0, "layout")])
     'b。'
     """
@@ -33,7 +33,7 @@ def origins(text: str, edits: Sequence[Edit]) -> list[tuple[int, bool]]:
     """For every character of ``apply_edits(text, edits)``: the offset in *text* it comes from,
     and whether an edit wrote it (then the offset is the edit's).
 
-    >>> origins("通讨巡", [Edit(1, "讨", "过", 1.0, "glyph")])
+    >>> origins("甲己丙", [Edit(1, "己", "乙", 1.0, "glyph")])
     [(0, False), (1, True), (2, False)]
     """
     out: list[tuple[int, bool]] = []

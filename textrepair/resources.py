@@ -53,6 +53,14 @@ WORD_LM_NAME = "zh_CN.lm"
 GENERAL_FILES = (GENERAL_MODEL_NAME, WORD_LM_NAME)
 
 
+def beside_model(arpa: str | Path, suffix: str) -> Path:
+    """A file that travels with a model: ``x.arpa`` (or ``x.arpa.gz``, ``x.bin``) -> ``x`` +
+    *suffix* in the same folder."""
+    p = Path(arpa)
+    name = p.name.removesuffix(".gz").removesuffix(".arpa").removesuffix(".bin")
+    return p.with_name(name + suffix)
+
+
 def model_file(name: str) -> Path:
     """The path of the shipped model file *name* (``confusion.tsv``, ``glyphs.npz`` ...)."""
     return MODELS_DIR / name

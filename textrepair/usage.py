@@ -24,6 +24,7 @@ import numpy as np
 from .cache import cached, file_digest
 from .errors import ModelError
 from .normalize import HAN
+from .resources import beside_model
 
 
 def _jieba_path() -> Path:
@@ -192,9 +193,7 @@ def read_word_counts(path: str | Path) -> Counter[str]:
 
 def words_path_for(arpa: str | Path) -> Path:
     """Where the word counts of a model live: ``x.arpa`` -> ``x.words.tsv``."""
-    p = Path(arpa)
-    name = p.name.removesuffix(".gz").removesuffix(".arpa").removesuffix(".bin")
-    return p.with_name(name + ".words.tsv")
+    return beside_model(arpa, ".words.tsv")
 
 
 def mixture_weight(

@@ -36,9 +36,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
-from .scorer import Scorer, State
-
-_MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant (golden ratio)
+from ..resources import beside_model
+from .scorer import _MULT, Scorer, State
 
 
 class MatchIndex:
@@ -219,9 +218,7 @@ def _spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 def units_path_for(arpa: str | Path) -> Path:
     """Where the training text of a model lives: ``x.arpa`` -> ``x.units.txt`` (one LM unit per
     line, as ``textrepair train`` writes it)."""
-    p = Path(arpa)
-    name = p.name.removesuffix(".gz").removesuffix(".arpa").removesuffix(".bin")
-    return p.with_name(name + ".units.txt")
+    return beside_model(arpa, ".units.txt")
 
 
 def write_units(units: Iterable[str], path: str | Path) -> None:
