@@ -17,7 +17,12 @@ characters against the draft: CER = edit distance / length (rapidfuzz), and for
 punctuation, the share of the draft's marks (，。、；：) after a Han character that the
 output has after the same character (the Han strings aligned first).
 
-    python benchmarks/collate_sim.py [--rate 0.03] [--lose 0.05] [--drop-sets top,s0]
+With ``--real`` the reprints are real: Tesseract's readings of the drafts rendered as
+newspaper pages (``corpora/real_ocr/drafts``, three faces; see ``benchmarks/real_ocr.py``),
+each collated with the dropping pipeline applied to the same page text, and the Noto Serif
+reading collated with the AR PL UMing one.
+
+    python benchmarks/collate_sim.py [--rate 0.03] [--lose 0.05] [--drop-sets top,s0] [--real]
 """
 
 from __future__ import annotations
@@ -124,14 +129,61 @@ def run(rate: float, lose: float, drop_sets: list[str]) -> list[dict[str, object
     return rows
 
 
+def run_real(drop_sets: list[str]) -> list[dict[str, object]]:
+    """Collation with Tesseract's readings of the held-out drafts (see the module doc)."""
+    folder = ROOT / "corpora" / "real_ocr" / "drafts"
+    drafts = files_with_role("train")
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for held, path in enumerate(drafts):
+            train = [f for i, f in enumerate(drafts) if i != held]
+            model = fold_model(train, Path(tmp), f"m{held}")
+            truth = (folder / f"{path.stem}.truth.txt").read_text(encoding="utf-8")
+            reads = {
+                face: (folder / f"{path.stem}.{face}.ocr.txt").read_text(encoding="utf-8")
+                for face in ("notoserif", "uming", "zenhei")
+            }
+            outputs: list[tuple[str, str]] = []
+            with quiet_stderr():
+                for draw in drop_sets:
+                    drop_set = sampled_drop_set(draw)
+                    dropped = "\n".join(noise.drop(line, drop_set) for line in truth.splitlines())
+                    outputs.append(
+                        ("dropped alone", api.restore(dropped, "dropped", model, punct=True))
+                    )
+                    for ocr in reads.values():
+                        both = collate([dropped, ocr], model, kinds=["dropped", "ocr"])
+                        outputs.append(("collated", both.text))
+                for ocr in reads.values():
+                    outputs.append(("OCR alone", api.restore(ocr, "ocr", model)))
+                pair = collate([reads["notoserif"], reads["uming"]], model, kinds=["ocr", "ocr"])
+                outputs.append(("two reprints collated", pair.text))
+            for system, out in outputs:
+                rows.append(
+                    {
+                        "doc": path.stem,
+                        "system": system,
+                        "cer": cer(truth, out),
+                        "punct": punct_recall(truth, out),
+                    }
+                )
+                print(f"  {path.stem} {system}: CER {rows[-1]['cer']:.4f}", file=sys.stderr)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rate", type=float, default=0.03, help="glyph substitution rate")
     ap.add_argument("--lose", type=float, default=0.05, help="share of column lines lost")
     ap.add_argument("--drop-sets", default="top,s0", help="comma-separated: top, sN")
+    ap.add_argument("--real", action="store_true", help="Tesseract's readings, not the simulator")
     args = ap.parse_args(argv)
-    rows = run(args.rate, args.lose, args.drop_sets.split(","))
-    print(f"OCR rate {args.rate}, lines lost {args.lose}; mean over drafts and drop sets\n")
+    if args.real:
+        rows = run_real(args.drop_sets.split(","))
+        print("Tesseract 5 on rendered pages of the held-out drafts; mean over drafts and faces\n")
+    else:
+        rows = run(args.rate, args.lose, args.drop_sets.split(","))
+        print(f"OCR rate {args.rate}, lines lost {args.lose}; mean over drafts and drop sets\n")
     print("| system | Han CER | punctuation recall |")
     print("|---|---|---|")
     for system in ("dropped alone", "OCR alone", "collated", "two reprints collated"):
