@@ -60,6 +60,7 @@ def main() -> int:
         print(
             dict(zip(fields, combo)),
             f"subs {c['subs']} fixed {c['fixed']} wrong {c['wrong']} false {c['false']}",
+            f"invented {c['insertions']} removed {c['insertions_removed']}",
             f"reduction {red:.1%} clean {c['clean_changes']}/{c['clean_han']} {seconds:.0f} s",
             flush=True,
         )

@@ -237,3 +237,13 @@ def test_batch_refuses_a_bad_channel_before_writing(tmp_path: Path) -> None:
     )
     assert done.returncode == 1 and str(bad) in done.stderr and "Traceback" not in done.stderr
     assert not (out / "a.txt").exists()
+
+
+def test_insertion_rate_counts_what_was_read_for_nothing():
+    from collections import Counter
+
+    from textrepair.ocr.channel import Channel
+
+    ch = Channel(Counter({("和", "和"): 80, ("", "和"): 20, ("的", "的"): 100}), prior_weight=0.0)
+    assert ch.insertion_rate("和") == 0.2
+    assert ch.insertion_rate("的") == 0.0

@@ -115,6 +115,11 @@ class Channel:
             {o: c for (t, o), c in self.counts.items() if not t}
         )
         self.deletions: Counter[str] = Counter({t: c for (t, o), c in self.counts.items() if not o})
+        #: how often each character was read (correctly, for another, or invented)
+        self.read_count: Counter[str] = Counter()
+        for (t, o), c in self.counts.items():
+            if o:
+                self.read_count[o] += c
         self.characters = sum(self.true_count.values())
         subs = sum(c for r in self.confusions.values() for c in r.values())
         #: share of the pages' characters read as another character
@@ -127,6 +132,10 @@ class Channel:
     def candidates(self, read: str) -> dict[str, int]:
         """True characters the engine was seen to read as *read*, with how often."""
         return self.confusions.get(read, {})
+
+    def insertion_rate(self, read: str) -> float:
+        """How often a reading *read* stood for nothing on the page: ``i(o) / (r(o) + k)``."""
+        return self.insertions.get(read, 0) / (self.read_count.get(read, 0) + self.prior_weight)
 
     def rate(self, read: str, true: str) -> float:
         """How often *true* was seen read as *read*: ``c(t, o) / (n(t) + k)``."""

@@ -63,6 +63,11 @@ class OcrConfig:
     #: neighbour only
     context_max: int = 48
     context_one_sided: int = 8
+    #: offer to remove a character the channel saw the engine invent (``i(o) / (r(o) + k)``, its
+    #: cost), where it did so at least this many times; 0 turns it off
+    invented_min_count: int = 3
+    #: ... and made at local log10 odds of at least this (dev)
+    invented_min_margin: float = 5.0
 
     # --- the language models
     #: share of the general newspaper model in the interpolated character LM

@@ -47,7 +47,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -62,7 +62,7 @@ from ..lm.words import UsageModel, load_word_model
 from ..normalize import HAN
 from ..script import foreign_spans
 from ..search import Option, Problem, beam_search_many
-from ..types import Edit, Repair
+from ..types import Edit, Reason, Repair
 from ..usage import (
     GeneralWords,
     domain_char_counts,
@@ -439,12 +439,66 @@ class GlyphCorrector:
         """
         proposed = self.proposals(text)
         if self.calibration is None or not proposed or not self.reads_general(text):
-            return [e for e, _ in proposed if e.confidence >= self.config.min_confidence]
+            out = [e for e, _ in proposed if e.confidence >= self.config.min_confidence]
+        else:
+            out = []
+            for e, x in proposed:
+                p = self.calibration.probability(x)
+                if p >= self.config.min_probability:
+                    out.append(Edit(e.offset, e.old, e.new, p, e.reason))
+        return sorted(out + self.invented(text, out), key=lambda e: e.offset)
+
+    def invented(self, text: str, glyph: Sequence[Edit] = ()) -> list[Edit]:
+        """Removals of characters the engine invented, judged on *text* with the *glyph* edits made.
+
+        A reading is a removal candidate where the channel saw the engine invent it at
+        least :attr:`OcrConfig.invented_min_count` times, and only inside a clause (a Han
+        character on either side, nothing but spaces between), where the LM reads
+        across it. It is removed where, in its window of the corrected text, ``log10
+        P_LM(without) - log10 P_LM(with) + log10 i(o)/(r(o)+k)`` (the channel's
+        :meth:`~textrepair.ocr.channel.Channel.insertion_rate`) reaches
+        :attr:`OcrConfig.invented_min_margin`: the LM readily prefers a phrase without
+        its function word (``A和B`` read as ``AB``), so a removal needs far more
+        evidence than a substitution, and deciding it after the substitutions keeps
+        it from swaying them. A removed ``一`` leaves a dash (``—``), the glyph it most
+        often was.
+        """
+        min_count = self.config.invented_min_count
+        channel = self.channel
+        if channel is None or not min_count:
+            return []
+        fixed = {e.offset: e.new for e in glyph}
+        n = self.lm.order - 1
+        rows: list[str] = []
+        where: list[tuple[int, str, float]] = []
+        start = 0
+        for m in [*_BLOCK_BREAK.finditer(text), None]:
+            end = m.start() if m else len(text)
+            positions = [h.start() for h in _HAN.finditer(text, start, end)]
+            start = m.end() if m else end
+            han = "".join(fixed.get(p, text[p]) for p in positions)
+            clauses = clause_starts(text, positions)
+            for k in range(1, len(han) - 1):
+                o = text[positions[k]]
+                if (
+                    o != han[k]
+                    or k in clauses
+                    or k + 1 in clauses
+                    or channel.insertions.get(o, 0) < min_count
+                ):
+                    continue
+                left, right = han[max(0, k - n) : k], han[k + 1 : k + 1 + n]
+                rows += [left + right, left + o + right]
+                where.append((positions[k], o, math.log10(channel.insertion_rate(o))))
+        if not rows:
+            return []
+        scores = self.lm.score(rows, bos=False, eos=False)
         out = []
-        for e, x in proposed:
-            p = self.calibration.probability(x)
-            if p >= self.config.min_probability:
-                out.append(Edit(e.offset, e.old, e.new, p, e.reason))
+        for i, (p, o, cost) in enumerate(where):
+            margin = float(scores[2 * i] - scores[2 * i + 1]) + cost
+            if margin >= self.config.invented_min_margin:
+                conf = 1.0 / (1.0 + 10.0 ** (-margin))
+                out.append(Edit(p, o, _STROKE_TWINS.get(o, ""), conf, INVENTED))
         return out
 
     def reads_general(self, text: str) -> bool:
@@ -703,6 +757,13 @@ class GlyphCorrector:
         return float(fixed - kept) + cost
 
 
+#: the reason of an edit that removes a character the engine invented
+INVENTED: Reason = "invented"
+#: what an invented character most often stands for when it is no character: a rule or dash read
+#: as its one-stroke twin
+_STROKE_TWINS = {"一": "—"}
+
+
 def document_domain_weight(text: str, model: Model) -> float | None:
     """How much *text* reads like *model*'s training text rather than general usage, in [0, 1].
 
@@ -897,11 +958,17 @@ def repair_ocr(
     """Glyph corrections, then layout and punctuation; edits index *text*."""
     corrector = make_corrector(model, table, channel, config)
     glyph = corrector.correct(text)
-    corrected = apply_edits(text, glyph)
-    repaired, layout = fix_layout(corrected)
+    # the layout works on the text with every one-for-one change made, so its offsets are the
+    # input's; removals come after it, unless a layout edit touches the removed character
+    same_length = [e for e in glyph if e.new]
+    corrected = apply_edits(text, same_length)
+    _, layout = fix_layout(corrected)
+    spans = [(e.offset, e.offset + len(e.old)) for e in layout]
+    removals = [e for e in glyph if not e.new and not any(a <= e.offset < b for a, b in spans)]
     edits = sorted(
-        glyph + layout, key=lambda e: (e.offset, e.old != "")
+        same_length + layout + removals, key=lambda e: (e.offset, e.old != "")
     )  # insertions before replacements
+    repaired = apply_edits(text, edits)
     foreign = foreign_spans(text)
     if foreign:  # traditional-script and Japanese lines are not modelled: left as they are
         edits = [
