@@ -103,23 +103,22 @@ class Channel:
 
     def __post_init__(self) -> None:
         self.true_count: Counter[str] = Counter()
+        #: how often each character was read (correctly, for another, or invented)
+        self.read_count: Counter[str] = Counter()
         self.confusions: dict[str, dict[str, int]] = defaultdict(
             dict
         )  # read -> {true: count}, substitutions only
         for (t, o), c in self.counts.items():
             if t:
                 self.true_count[t] += c
+            if o:
+                self.read_count[o] += c
             if t and o and t != o:
                 self.confusions[o][t] = c
         self.insertions: Counter[str] = Counter(
             {o: c for (t, o), c in self.counts.items() if not t}
         )
         self.deletions: Counter[str] = Counter({t: c for (t, o), c in self.counts.items() if not o})
-        #: how often each character was read (correctly, for another, or invented)
-        self.read_count: Counter[str] = Counter()
-        for (t, o), c in self.counts.items():
-            if o:
-                self.read_count[o] += c
         self.characters = sum(self.true_count.values())
         subs = sum(c for r in self.confusions.values() for c in r.values())
         #: share of the pages' characters read as another character

@@ -471,11 +471,7 @@ class GlyphCorrector:
         n = self.lm.order - 1
         rows: list[str] = []
         where: list[tuple[int, str, float]] = []
-        start = 0
-        for m in [*_BLOCK_BREAK.finditer(text), None]:
-            end = m.start() if m else len(text)
-            positions = [h.start() for h in _HAN.finditer(text, start, end)]
-            start = m.end() if m else end
+        for positions in han_paragraphs(text):
             han = "".join(fixed.get(p, text[p]) for p in positions)
             clauses = clause_starts(text, positions)
             for k in range(1, len(han) - 1):
@@ -497,8 +493,7 @@ class GlyphCorrector:
         for i, (p, o, cost) in enumerate(where):
             margin = float(scores[2 * i] - scores[2 * i + 1]) + cost
             if margin >= self.config.invented_min_margin:
-                conf = 1.0 / (1.0 + 10.0 ** (-margin))
-                out.append(Edit(p, o, _STROKE_TWINS.get(o, ""), conf, INVENTED))
+                out.append(Edit(p, o, _STROKE_TWINS.get(o, ""), _probability(margin), INVENTED))
         return out
 
     def reads_general(self, text: str) -> bool:
@@ -514,12 +509,7 @@ class GlyphCorrector:
         proposed where its local confidence (:meth:`_margin`, as a probability) is at least
         0.5, the least any rule accepts.
         """
-        paragraphs = []  # Han positions of each paragraph
-        start = 0
-        for m in [*_BLOCK_BREAK.finditer(text), None]:
-            end = m.start() if m else len(text)
-            paragraphs.append([h.start() for h in _HAN.finditer(text, start, end)])
-            start = m.end() if m else end
+        paragraphs = han_paragraphs(text)
         units = ["".join(text[p] for p in positions) for positions in paragraphs]
         # the page's n-grams, counted once for both: the document model's orders, and trigrams for
         # _weigh_repeats
@@ -562,7 +552,7 @@ class GlyphCorrector:
                     if chosen[k] != text[p]:
                         cost = slots[k][best.choices[k]].cost - slots[k][0].cost
                         margin = self._margin(lm, chosen, k, text[p], cost)
-                        conf = 1.0 / (1.0 + 10.0 ** (-margin))
+                        conf = _probability(margin)
                         if conf >= floor:
                             x = features(text[p], chosen[k], margin, self.model, general, usage)
                             out.append((Edit(p, text[p], chosen[k], conf, "glyph"), x))
@@ -762,6 +752,22 @@ INVENTED: Reason = "invented"
 #: what an invented character most often stands for when it is no character: a rule or dash read
 #: as its one-stroke twin
 _STROKE_TWINS = {"一": "—"}
+
+
+def _probability(log_odds: float) -> float:
+    """The probability of log10 odds *log_odds*."""
+    return 1.0 / (1.0 + 10.0 ** (-log_odds))
+
+
+def han_paragraphs(text: str) -> list[list[int]]:
+    """The offsets of each paragraph's Han characters (paragraphs end at a blank line)."""
+    out = []
+    start = 0
+    for m in [*_BLOCK_BREAK.finditer(text), None]:
+        end = m.start() if m else len(text)
+        out.append([h.start() for h in _HAN.finditer(text, start, end)])
+        start = m.end() if m else end
+    return out
 
 
 def document_domain_weight(text: str, model: Model) -> float | None:
