@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
+
+C = TypeVar("C")
 
 
 @contextlib.contextmanager
@@ -20,3 +24,21 @@ def quiet_stderr() -> Iterator[None]:
     finally:
         os.dup2(saved, 2)
         os.close(saved)
+
+
+def config_with(kind: type[C], settings: Sequence[str]) -> C:
+    """The default *kind* config with ``NAME=VALUE`` settings applied (values typed as the
+    field)."""
+    default = kind()
+    names = {f.name for f in dataclasses.fields(default)}  # type: ignore[arg-type]
+    changes: dict[str, object] = {}
+    for item in settings:
+        name, _, value = item.partition("=")
+        if name not in names:
+            raise SystemExit(f"--set: {kind.__name__} has no setting {name!r}")
+        current = getattr(default, name)
+        if isinstance(current, bool):
+            changes[name] = value.lower() in ("1", "true", "yes")
+        else:
+            changes[name] = type(current)(value)
+    return dataclasses.replace(default, **changes)  # type: ignore[type-var]

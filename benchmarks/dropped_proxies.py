@@ -39,7 +39,6 @@ most frequent runs of drop-set characters in the training text.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import random
 import sys
@@ -52,6 +51,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._common import config_with  # noqa: E402
 from benchmarks.accuracy import fold_model, insertion_scores  # noqa: E402
 from textrepair import api, noise  # noqa: E402
 from textrepair.corpus import files_with_role, read_text, units_from_files  # noqa: E402
@@ -158,18 +158,6 @@ def baseline_restore(damaged: str, model: Scorer, train_text: str) -> str:
 # --------------------------------------------------------------------------- scoring
 #: the restorer's settings (``--set``)
 CONFIG = DroppedConfig()
-
-
-def config_with(settings: Sequence[str]) -> DroppedConfig:
-    """The default config with ``NAME=VALUE`` settings applied (values typed as the field)."""
-    changes: dict[str, object] = {}
-    fields = {f.name: f for f in dataclasses.fields(DroppedConfig)}
-    for item in settings:
-        name, _, value = item.partition("=")
-        if name not in fields:
-            raise SystemExit(f"--set: DroppedConfig has no setting {name!r}")
-        changes[name] = type(getattr(DroppedConfig(), name))(value)
-    return dataclasses.replace(DroppedConfig(), **changes)
 
 
 def restore(system: str, damaged: str, model: Model, true_set: list[str], train_text: str) -> str:
@@ -341,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     global CONFIG
-    CONFIG = config_with(args.set)
+    CONFIG = config_with(DroppedConfig, args.set)
     systems = args.systems.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         rows = run(args.proxies.split(","), args.drop_sets.split(","), Path(tmp), systems)

@@ -41,11 +41,13 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
+from benchmarks._common import config_with  # noqa: E402
 from benchmarks.accuracy import fold_model  # noqa: E402
 from textrepair import api  # noqa: E402
 from textrepair.corpus import files_with_role  # noqa: E402
 from textrepair.normalize import HAN as _HAN  # noqa: E402
 from textrepair.ocr.channel import align, han  # noqa: E402
+from textrepair.ocr.config import OcrConfig  # noqa: E402
 from textrepair.ocr.repair import make_corrector, repair_ocr  # noqa: E402
 
 DATA = ROOT / "corpora" / "real_ocr"
@@ -115,7 +117,11 @@ def score(
 
 
 def run(
-    sets: tuple[str, ...], faces: tuple[str, ...], channel: str | None, workdir: Path
+    sets: tuple[str, ...],
+    faces: tuple[str, ...],
+    channel: str | None,
+    workdir: Path,
+    config: OcrConfig | None = None,
 ) -> list[dict]:
     drafts = files_with_role("train")
     folds: dict[int, object] = {}
@@ -133,13 +139,13 @@ def run(
                 model = folds[held]
             else:
                 model = api.load_model()
-            corrector = make_corrector(model, channel=channel)
+            corrector = make_corrector(model, channel=channel, config=config)
             t0 = time.perf_counter()
-            repaired = repair_ocr(ocr, model, channel=channel).text
+            repaired = repair_ocr(ocr, model, channel=channel, config=config).text
             seconds = time.perf_counter() - t0
             counts = score(truth, ocr, repaired, corrector.candidates_at)
             if (set_name, doc) not in clean_changes:  # the same truth and model for every face
-                clean = repair_ocr(truth, model, channel=channel).text
+                clean = repair_ocr(truth, model, channel=channel, config=config).text
                 clean_changes[set_name, doc] = Levenshtein.distance(han(truth), han(clean))
             counts["clean_changes"] = clean_changes[set_name, doc]
             rows.append({"set": set_name, "doc": doc, "face": face, "seconds": seconds, **counts})
@@ -213,10 +219,18 @@ def main(argv: list[str] | None = None) -> int:
         help="a channel file, 'tesseract' (the shipped one, default) or 'none'",
     )
     ap.add_argument("--json", type=Path, help="write every document's counts here")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="override one OcrConfig setting (repeatable), e.g. --set min_confidence=0.8",
+    )
     args = ap.parse_args(argv)
     sets, faces = tuple(args.sets.split(",")), tuple(args.faces.split(","))
+    config = config_with(OcrConfig, args.set)
     with tempfile.TemporaryDirectory() as tmp:
-        rows = run(sets, faces, args.channel, Path(tmp))
+        rows = run(sets, faces, args.channel, Path(tmp), config)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
     print_table(summarise(rows, ("set", "face")), ("set", "face"))

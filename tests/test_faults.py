@@ -116,6 +116,36 @@ def test_a_full_disk_is_one_clear_line(sample_file: Path) -> None:
     one_line_error(r, "cannot write the output", "No space left")
 
 
+def test_output_to_a_link_fifo_or_device_writes_through_it(tmp_path: Path) -> None:
+    """``-o`` follows a symlink and writes into a FIFO or a device as it is: before, each was
+    replaced by a new regular file (``-o /dev/null`` left a file in /dev), exit 0."""
+    src = tmp_path / "in.txt"
+    src.write_text("清洁的文本。\n", encoding="utf-8")
+    target, link = tmp_path / "target.txt", tmp_path / "link.txt"
+    target.write_text("old", encoding="utf-8")
+    link.symlink_to(target)
+    bystander = tmp_path / "target.txt.partial"  # a file of the user's, not a temporary of ours
+    bystander.write_text("keep", encoding="utf-8")
+    r = textrepair("restore", "--kind", "clean", src, "-o", link)
+    assert r.returncode == 0, r.stderr
+    assert link.is_symlink() and target.read_bytes() == src.read_bytes()
+    assert bystander.read_text(encoding="utf-8") == "keep"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    r = textrepair("restore", "--kind", "clean", src, "-o", fifo, timeout=60)
+    reader.join(timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert got == [src.read_bytes()] and fifo.is_fifo()
+    if os.path.exists("/dev/null"):
+        r = textrepair("restore", "--kind", "clean", src, "-o", "/dev/null")
+        assert r.returncode == 0, r.stderr
+        assert Path("/dev/null").is_char_device()
+
+
 def test_an_undecodable_file_is_named(tmp_path: Path) -> None:
     p = tmp_path / "broken.txt"
     p.write_bytes(SAMPLE.encode("utf-8")[:200] + b"\xff\xfe\x00\x81" * 50)

@@ -26,7 +26,9 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import time
 import warnings
@@ -121,21 +123,42 @@ def _same_file(a: str, b: str) -> bool:
 
 @contextlib.contextmanager
 def _output(name: str | None) -> Iterator[BinaryIO]:
-    """Where the result goes: stdout, or the file *name* written atomically (through
-    ``name.partial``, renamed when complete; nothing is left behind on an error)."""
+    """Where the result goes: stdout, or the file *name*.
+
+    A regular file (or a new one) is written atomically: through a hidden temporary file
+    beside it, renamed when complete, so nothing is left behind on an error and no other
+    file is touched. A symlink is followed (the file it points to is replaced, the link
+    stays); a device, FIFO or socket (``/dev/null``, ``/dev/stdout``) is written to as it
+    is, never replaced by a file.
+    """
     if name is None:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
-    target = Path(name)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        with open(partial, "wb") as f:
+    target = Path(os.path.realpath(name))
+    if target.exists() and not target.is_file():
+        with open(target, "wb") as f:
             yield f
+        return
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    partial = Path(tmp)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+        if target.exists():  # keep the permissions of the file being replaced
+            shutil.copymode(target, partial)
+        else:
+            os.chmod(partial, 0o666 & ~_umask())
         partial.replace(target)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _restore_streaming(
