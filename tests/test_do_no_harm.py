@@ -26,9 +26,6 @@ FILES = sorted(p for p in CLEAN.iterdir() if p.name != "README.md")
 FOREIGN = [p for p in FILES if "zh_TW" in p.name or "zh_tw" in p.name or ".ja." in p.name]
 SIMPLIFIED = [p for p in FILES if p not in FOREIGN]
 ASCII_RUN = regex.compile(r"[!-~]+")
-#: measured: 6 of 18 578 Han characters of the simplified files (the glyph corrector's own
-#: false corrections on text with no OCR damage, see docs/benchmarks.md)
-MAX_HAN_CHANGES_PER_10K = 5
 
 
 def ascii_tokens(text: str) -> list[str]:
@@ -77,7 +74,7 @@ def test_forced_ocr_leaves_traditional_and_japanese_alone(path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", SIMPLIFIED, ids=lambda p: p.name)
-def test_forced_ocr_keeps_commands_tabs_and_almost_every_character(path: Path) -> None:
+def test_forced_ocr_keeps_commands_tabs_and_every_character(path: Path) -> None:
     text = read(path)
     result = textrepair.repair(text, kind="ocr")
     # :q!, Subject:, journald.conf(5) stay; only parentheses around Chinese may become full width
@@ -85,5 +82,5 @@ def test_forced_ocr_keeps_commands_tabs_and_almost_every_character(path: Path) -
     assert result.text.count("\t") == text.count("\t")
     han_in, han_out = HAN.findall(text), HAN.findall(result.text)
     assert len(han_in) == len(han_out)
-    changed = sum(a != b for a, b in zip(han_in, han_out))
-    assert changed * 10_000 <= MAX_HAN_CHANGES_PER_10K * len(han_in), changed
+    # before: 至 -> 到 three times per tutor, where the page mostly writes 到 (the document model)
+    assert [(a, b) for a, b in zip(han_in, han_out) if a != b] == []

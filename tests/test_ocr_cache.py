@@ -136,9 +136,13 @@ DOCUMENT = "天乙林地。天乙林地。天乙林地。\n\n天乙木地。天�
 
 
 def test_a_phrase_the_document_repeats_corrects_its_misreading() -> None:
-    without = GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(cache_weight=0.0)).correct(DOCUMENT)
+    without = GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(tables_cache_weight=0.0)).correct(
+        DOCUMENT
+    )
     assert without == []
-    edits = GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(cache_weight=0.3)).correct(DOCUMENT)
+    edits = GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(tables_cache_weight=0.3)).correct(
+        DOCUMENT
+    )
     assert [(e.offset, e.old, e.new) for e in edits] == [(DOCUMENT.index("木"), "木", "林")]
 
 
@@ -149,11 +153,13 @@ def test_a_misreading_the_page_has_twice_is_not_its_own_support() -> None:
     text = "天乙林地。天乙林地。天乙林地。\n\n天乙木地。天乙林地。\n\n天乙林地。天乙木地。"
     misread = [i for i, ch in enumerate(text) if ch == "木"]
     fixed = GlyphCorrector(
-        DOMAIN, TABLE, config=OcrConfig(cache_weight=0.3, repeat_weight=0.0)
+        DOMAIN, TABLE, config=OcrConfig(tables_cache_weight=0.3, repeat_weight=0.0)
     ).correct(text)
     assert [(e.offset, e.new) for e in fixed] == [(i, "林") for i in misread]
     held_up = GlyphCorrector(
-        DOMAIN, TABLE, config=OcrConfig(cache_weight=0.3, repeat_weight=0.0, cache_discount=1)
+        DOMAIN,
+        TABLE,
+        config=OcrConfig(tables_cache_weight=0.3, repeat_weight=0.0, cache_discount=1),
     ).correct(text)
     assert held_up == []
 
@@ -161,9 +167,9 @@ def test_a_misreading_the_page_has_twice_is_not_its_own_support() -> None:
 def test_the_cache_protects_no_reading_the_document_has_once() -> None:
     # each 乙X地 once: nothing repeats around 木, so the cache changes nothing there
     text = "天乙木地。天乙林森。"
-    assert GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(cache_weight=0.3)).correct(
+    assert GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(tables_cache_weight=0.3)).correct(
         text
-    ) == GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(cache_weight=0.0)).correct(text)
+    ) == GlyphCorrector(DOMAIN, TABLE, config=OcrConfig(tables_cache_weight=0.0)).correct(text)
 
 
 # --------------------------------------------------------------------------- the page's trigram
@@ -215,11 +221,13 @@ def test_page_repeats_are_wired_into_the_decision() -> None:
         GlyphCorrector(
             DOMAIN,
             TABLE,
-            config=OcrConfig(cache_weight=0.0, repeat_weight=0.0, log_error_rate=-2.0),
+            config=OcrConfig(tables_cache_weight=0.0, repeat_weight=0.0, log_error_rate=-2.0),
         ).correct(text)
         == []
     )
     edits = GlyphCorrector(
-        DOMAIN, TABLE, config=OcrConfig(cache_weight=0.0, repeat_weight=20.0, log_error_rate=-2.0)
+        DOMAIN,
+        TABLE,
+        config=OcrConfig(tables_cache_weight=0.0, repeat_weight=20.0, log_error_rate=-2.0),
     ).correct(text)
     assert [(e.offset, e.old, e.new) for e in edits] == [(text.index("木"), "木", "林")]

@@ -9,7 +9,7 @@ be misread as ``o``::
 where ``P_LM`` is the drafts' model interpolated with the general newspaper model
 (:mod:`textrepair.lm.general`, weight :attr:`OcrConfig.general_weight`) when that is
 built, and, where the document repeats the trigram a position ends, with the document's
-own repeated n-grams (:func:`document_model`, weight :attr:`OcrConfig.cache_weight`,
+own repeated n-grams (:func:`document_model`, weight :attr:`GlyphCorrector.cache_weight`,
 :class:`textrepair.lm.scorer.Cached`), with ``log10 P(o | t) = log10(error_rate) +
 similarity_weight * log10(similarity)`` (``part`` confusions, a component read for the
 whole glyph, with their own prior) and ``usage(t)`` what general usage says of the
@@ -496,6 +496,14 @@ class GlyphCorrector:
                 out.append(Edit(p, o, _STROKE_TWINS.get(o, ""), _probability(margin), INVENTED))
         return out
 
+    @property
+    def cache_weight(self) -> float:
+        """The document model's share: :attr:`OcrConfig.cache_weight` with a learnt channel,
+        :attr:`OcrConfig.tables_cache_weight` with the glyph tables alone."""
+        if self.channel is not None:
+            return self.config.cache_weight
+        return self.config.tables_cache_weight
+
     def reads_general(self, text: str) -> bool:
         """True if *text* reads more like general usage than like the training text
         (:func:`document_domain_weight`)."""
@@ -518,16 +526,14 @@ class GlyphCorrector:
         distinct = list(dict.fromkeys(units))
         counts = (
             page_ngrams(distinct, max(self.config.cache_order, 3))
-            if self.config.cache_weight or self.config.repeat_weight
+            if self.cache_weight or self.config.repeat_weight
             else []
         )
         lm = self.lm
-        if self.config.cache_weight:
+        if self.cache_weight:
             cache = _document_model(counts[: self.config.cache_order], self.config.cache_discount)
             if cache is not None:
-                lm = Cached(
-                    self.lm, cache, self.config.cache_weight, min_order=self.config.cache_order
-                )
+                lm = Cached(self.lm, cache, self.cache_weight, min_order=self.config.cache_order)
         trigrams = counts[2] if self.config.repeat_weight else None
         del counts  # only the trigrams are needed past this point
         floor = min(self.config.min_confidence, 0.5)
