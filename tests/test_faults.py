@@ -140,6 +140,8 @@ def test_output_to_a_link_fifo_or_device_writes_through_it(tmp_path: Path) -> No
     reader.join(timeout=60)
     assert r.returncode == 0, r.stderr
     assert got == [src.read_bytes()] and fifo.is_fifo()
+    r = textrepair("restore", "--kind", "clean", src, "-o", tmp_path / "no-such-dir" / "out.txt")
+    one_line_error(r, "no-such-dir/out.txt", "cannot write there")
     if os.path.exists("/dev/null"):
         r = textrepair("restore", "--kind", "clean", src, "-o", "/dev/null")
         assert r.returncode == 0, r.stderr

@@ -140,7 +140,10 @@ def _output(name: str | None) -> Iterator[BinaryIO]:
         with open(target, "wb") as f:
             yield f
         return
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot write there: {exc.strerror}") from None
     partial = Path(tmp)
     try:
         with os.fdopen(fd, "wb") as f:
