@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import textrepair
 from textrepair import api, noise
 from textrepair.corpus import files_with_role, read_text, units_from_files
+from textrepair.dropped.lexicon import WordModel
 from textrepair.dropped.restorer import DroppedRestorer, FormatWarning, looks_dropped, parse_line
 from textrepair.lm import Model, estimate, write_arpa
 from textrepair.normalize import paragraphs
@@ -387,3 +388,16 @@ def test_a_short_dropped_text_warns_that_its_drop_set_is_unsure(model: Model) ->
         api.repair(
             damaged, "dropped", model, drop_set=general_top()
         )  # a given drop set needs no inference
+
+
+def test_the_reduction_index_gathers_words_when_asked_and_orders_ties_by_the_word() -> None:
+    general = {"管理": 10, "理": 5, "处理": 5, "理想": 5, "的": 100, "的的": 1}
+    index = WordModel(general=general).reductions({"管", "处", "的"})
+    assert [w for w, _ in index.drop_only] == ["的", "的的"]
+    assert "理" not in index.by_kept  # nothing gathered before it is asked for
+    index.prepare(["理", "理想", "无"])
+    assert [w for w, _ in index.by_kept["理"]] == ["管理", "处理", "理"]  # 处理 = 理 by count
+    assert index.by_kept["理想"][0][0] == "理想" and index.by_kept["无"] == []
+    assert [w for w, _ in index.expansions("想")] == ["想"]  # unknown: itself, at the floor
+    again = WordModel(general=dict(reversed(list(general.items())))).reductions({"管", "处", "的"})
+    assert again.expansions("理") == index.expansions("理")  # whatever the dictionary's order

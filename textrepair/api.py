@@ -97,7 +97,9 @@ def _load(path: str) -> Model:
     content: it scores exactly as the ARPA, and loads in a tenth of the time)."""
     if not path.endswith(".arpa"):
         return Model(path)
-    binary = cached_file("model", [file_digest(path)], ".npz", lambda out: Model(path).save(out))
+    binary = cached_file(
+        "model-raw", [file_digest(path)], ".npz", lambda out: Model(path).save(out, compress=False)
+    )
     if binary is None:
         return Model(path)
     try:
@@ -154,11 +156,7 @@ def _reduction_index(
 ) -> ReductionIndex:
     return _once(
         ("index", words_file, drop_set, domain_weight),
-        lambda: cached(
-            "reductions",
-            [*_lexicon_key(words_file, domain_weight), sorted(drop_set)],
-            lambda: _word_model(words_file, domain_weight).reductions(drop_set),
-        ),
+        lambda: _word_model(words_file, domain_weight).reductions(drop_set),
         per_drop_set=True,
     )
 

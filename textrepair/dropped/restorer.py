@@ -200,7 +200,9 @@ class DroppedRestorer:
         side (:func:`beam_search_chunked`), which only blurs the LM context of the
         first slot after each cut.
         """
-        lattices = [self.lattice(parse_line(line)) for line in lines]
+        parsed = [parse_line(line) for line in lines]
+        self.index.prepare(w.kept for p in parsed for w in p.words)  # one pass over the lexicon
+        lattices = [self.lattice(p) for p in parsed]
         choices = beam_search_chunked(
             self.lm,
             [lat.slots for lat in lattices],
