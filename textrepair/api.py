@@ -31,6 +31,7 @@ from .errors import InputError, ModelError
 from .lm.general import load_general_model
 from .lm.longmatch import MatchIndex, read_units, units_path_for
 from .lm.scorer import Model
+from .lm.words import load_word_model
 from .normalize import HAN
 from .ocr.config import OcrConfig
 from .resources import DEFAULT_MODEL
@@ -348,6 +349,8 @@ def dropped_restorer(
     index = _reduction_index(_words_file(model), ds, lexicon_dw)
     general = _once(("general",), load_general_model)
     matches = match_index(model, config.long_match_max_context)
+    usage_weight = config.usage_weight_for(dw)
+    words = _once(("words",), load_word_model) if usage_weight else None
     return _once(
         ("restorer", model, ds, dw, config),
         lambda: DroppedRestorer(
@@ -358,6 +361,8 @@ def dropped_restorer(
             general=general,
             general_weight=config.general_weight_for(dw),
             matches=matches,
+            words=words,
+            usage_weight=usage_weight,
         ),
         per_drop_set=True,
     )

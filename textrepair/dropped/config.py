@@ -63,6 +63,20 @@ class DroppedConfig:
     #: the longest context looked up (the decoder's state carries this many characters)
     long_match_max_context: int = 24
 
+    # --- general usage (the general word trigram, :mod:`textrepair.lm.words`)
+    #: weight of the word trigram's log10 probability of each option in the window of the first
+    #: decoding's neighbours, added to its cost before a second decoding, for a document that
+    #: reads like general usage (domain weight 0) (dev) ...
+    usage_weight: float = 1.0
+    #: ... and for one that reads like the training text (domain weight 1); linear in between;
+    #: 0 at both ends turns it off (proxies)
+    usage_weight_domain: float = 0.3
+    #: characters either side of the option that the word trigram sees
+    usage_window: int = 4
+    #: only slots whose first decoding's confidence is below this are weighed (the rest are
+    #: settled, and the word trigram is the slow part) (dev)
+    usage_below: float = 0.99
+
     # --- the drop set
     #: level of the per-character test that calls an absent character deleted (proxies)
     drop_set_alpha: float = 0.05
@@ -72,6 +86,11 @@ class DroppedConfig:
     #: absent characters at least this likely (a negative-binomial posterior) to have been
     #: dropped are insertion candidates too, beside the significant set (proxies)
     candidate_posterior: float = 0.2
+
+    def usage_weight_for(self, domain_weight: float) -> float:
+        """The word trigram's weight for a document whose domain weight is *domain_weight*."""
+        span = self.usage_weight_domain - self.usage_weight
+        return self.usage_weight + span * domain_weight
 
     def general_weight_for(self, domain_weight: float) -> float:
         """The general model's share in the LM for a document whose domain weight is

@@ -39,6 +39,7 @@ import regex
 
 from ..lm.longmatch import LongMatch, MatchIndex
 from ..lm.scorer import Interpolated, Model, Scorer, State
+from ..lm.words import UsageModel
 from ..search import Option, beam_search_chunked
 from ..types import Edit
 from .config import DroppedConfig
@@ -165,6 +166,11 @@ class DroppedRestorer:
     #: the training text's substrings (:mod:`textrepair.lm.longmatch`), mixed in where the
     #: context is longer than the n-gram model's
     matches: MatchIndex | None = None
+    #: general usage (the general word trigram): weighs the options of a second decoding
+    #: (:meth:`weigh_usage`); None: one decoding
+    words: UsageModel | None = None
+    #: its weight (None: :attr:`DroppedConfig.usage_weight`)
+    usage_weight: float | None = None
 
     def __post_init__(self) -> None:
         weight = (
@@ -203,17 +209,74 @@ class DroppedRestorer:
         parsed = [parse_line(line) for line in lines]
         self.index.prepare(w.kept for p in parsed for w in p.words)  # one pass over the lexicon
         lattices = [self.lattice(p) for p in parsed]
-        choices = beam_search_chunked(
-            self.lm,
-            [lat.slots for lat in lattices],
-            chunk=self.config.chunk_slots,
-            beam=self.config.beam,
-        )
+        choices = self._decode(lattices)
         confidences = self.confidences(lattices, choices)
+        if self.words is not None and self._usage_weight:
+            lattices, changed = self.weigh_usage(lattices, choices, confidences)
+            if any(changed):  # only the chunks that hold a weighed slot are decoded again
+                choices = self._decode(lattices, choices, changed)
+                confidences = self.confidences(lattices, choices)
         return [
             self.assemble(line, lat, ch, cf)
             for line, lat, ch, cf in zip(lines, lattices, choices, confidences)
         ]
+
+    @property
+    def _usage_weight(self) -> float:
+        return self.config.usage_weight if self.usage_weight is None else self.usage_weight
+
+    def _decode(
+        self,
+        lattices: Sequence[Lattice],
+        previous: Sequence[list[int]] | None = None,
+        changed: Sequence[set[int]] | None = None,
+    ) -> list[list[int]]:
+        return beam_search_chunked(
+            self.lm,
+            [lat.slots for lat in lattices],
+            chunk=self.config.chunk_slots,
+            beam=self.config.beam,
+            previous=previous,
+            changed=changed,
+        )
+
+    def weigh_usage(
+        self,
+        lattices: Sequence[Lattice],
+        choices: Sequence[list[int]],
+        confidences: Sequence[list[float]],
+    ) -> tuple[list[Lattice], list[set[int]]]:
+        """The lattices with what general usage says of each option added to its cost, and per
+        lattice the slots weighed.
+
+        Three drafts cannot teach which function word follows which verb, nor most of the
+        words of a text that is not a policy plan; the general word trigram can. Each option
+        of an unsettled slot (first-decoding confidence below
+        :attr:`DroppedConfig.usage_below`) is scored by it between its neighbours as the
+        first decoding chose them (:attr:`DroppedConfig.usage_window` characters each side),
+        and :attr:`usage_weight` times that log10 probability, less the slot's best, is added
+        to its cost. A second decoding then decides with both models.
+        """
+        assert self.words is not None
+        width, weight = self.config.usage_window, self._usage_weight
+        out, weighed = [], []
+        for lat, ch, conf in zip(lattices, choices, confidences):
+            texts = [slot[c].text for slot, c in zip(lat.slots, ch)]
+            slots = list(lat.slots)
+            weighed.append(set())
+            for k, slot in enumerate(slots):
+                if len(slot) < 2 or conf[k] >= self.config.usage_below:
+                    continue
+                weighed[-1].add(k)
+                left = "".join(texts[max(0, k - width) : k])[-width:]
+                right = "".join(texts[k + 1 : k + 1 + width])[:width]
+                scores = self.words.logprob_many(left, [o.text for o in slot], right)
+                best = max(scores)
+                slots[k] = [
+                    Option(o.text, o.cost + weight * (sc - best)) for o, sc in zip(slot, scores)
+                ]
+            out.append(Lattice(lat.parsed, slots, lat.kinds))
+        return out, weighed
 
     def confidences(
         self, lattices: Sequence[Lattice], choices: Sequence[list[int]]
