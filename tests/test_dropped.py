@@ -436,3 +436,12 @@ def test_general_usage_weighs_the_options_of_a_second_decoding(model: Model) -> 
             assert [c for c in r.text if c in kept] == [c for c in line if c in kept]
         f1[usage] = insertion_scores(truth, "".join(r.text for r in restored), kept)["F1"]
     assert f1[DroppedConfig().usage_weight] > f1[0.0] + 0.01, f1
+
+
+def test_second_decoding_windows_that_meet_are_merged() -> None:
+    from textrepair.dropped.restorer import _merged
+
+    assert _merged([(0, 9), (5, 14), (14, 20), (30, 39)]) == [(0, 20), (30, 39)]
+    assert _merged([(0, 9), (12, 20), (30, 39)], gap=5) == [(0, 20), (30, 39)]
+    assert _merged([(0, 9), (5, 14), (10, 20)], longest=15) == [(0, 14), (10, 20)]
+    assert _merged([]) == []

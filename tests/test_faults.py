@@ -116,6 +116,12 @@ def test_a_full_disk_is_one_clear_line(sample_file: Path) -> None:
     one_line_error(r, "cannot write the output", "No space left")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def test_output_to_a_link_fifo_or_device_writes_through_it(tmp_path: Path) -> None:
     """``-o`` follows a symlink and writes into a FIFO or a device as it is: before, each was
     replaced by a new regular file (``-o /dev/null`` left a file in /dev), exit 0."""
@@ -131,6 +137,7 @@ def test_output_to_a_link_fifo_or_device_writes_through_it(tmp_path: Path) -> No
     assert link.is_symlink() and target.read_bytes() == src.read_bytes()
     assert bystander.read_text(encoding="utf-8") == "keep"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     got: list[bytes] = []
@@ -146,6 +153,17 @@ def test_output_to_a_link_fifo_or_device_writes_through_it(tmp_path: Path) -> No
         r = textrepair("restore", "--kind", "clean", src, "-o", "/dev/null")
         assert r.returncode == 0, r.stderr
         assert Path("/dev/null").is_char_device()
+    if os.path.exists("/dev/stdout"):
+        r = textrepair("restore", "--kind", "clean", src, "-o", "/dev/stdout")  # a pipe
+        assert r.returncode == 0 and r.stdout == src.read_bytes(), r.stderr
+        log = tmp_path / "log.txt"
+        log.write_bytes(b"earlier\n")
+        with open(log, "ab") as f:  # `>> log.txt`: appended to, not replaced
+            r = textrepair(
+                "restore", "--kind", "clean", src, "-o", "/dev/stdout", stdout=f.fileno()
+            )
+        assert r.returncode == 0, r.stderr
+        assert log.read_bytes() == b"earlier\n" + src.read_bytes()
 
 
 def test_an_undecodable_file_is_named(tmp_path: Path) -> None:

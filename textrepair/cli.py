@@ -26,7 +26,7 @@ import contextlib
 import io
 import json
 import os
-import shutil
+import stat
 import sys
 import tempfile
 import threading
@@ -126,42 +126,51 @@ def _output(name: str | None) -> Iterator[BinaryIO]:
     """Where the result goes: stdout, or the file *name*.
 
     A regular file (or a new one) is written atomically: through a hidden temporary file
-    beside it, renamed when complete, so nothing is left behind on an error and no other
-    file is touched. A symlink is followed (the file it points to is replaced, the link
-    stays); a device, FIFO or socket (``/dev/null``, ``/dev/stdout``) is written to as it
-    is, never replaced by a file.
+    beside it, flushed, synced and renamed when complete, so nothing is left behind on an
+    error and no other file is touched. A symlink is followed (the file it points to is
+    replaced, the link stays). A FIFO or a device (``/dev/null``) is written to as it is,
+    never replaced by a file; a name for this process's own stdout (``/dev/stdout``,
+    ``/dev/fd/1``) is stdout, appending where the shell redirected it.
     """
-    if name is None:
+    from .textio import _UMASK, TEMP_SUFFIX
+
+    try:
+        st = os.stat(name) if name is not None else None
+    except OSError:
+        st = None  # a new file (or a folder that does not exist: said below)
+    if name is None or (st is not None and _is_stdout(st)):
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
-    target = Path(os.path.realpath(name))
-    if target.exists() and not target.is_file():
-        with open(target, "wb") as f:
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        with open(name, "wb") as f:
             yield f
         return
+    target = Path(os.path.realpath(name))
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     except OSError as exc:
         raise InputError(f"{name}: cannot write there: {exc.strerror}") from None
     partial = Path(tmp)
     try:
+        os.chmod(fd, stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as f:
             yield f
-        if target.exists():  # keep the permissions of the file being replaced
-            shutil.copymode(target, partial)
-        else:
-            os.chmod(partial, 0o666 & ~_umask())
+            f.flush()
+            os.fsync(f.fileno())
         partial.replace(target)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _is_stdout(st: os.stat_result) -> bool:
+    """True if *st* is the file this process's stdout writes to."""
+    try:
+        out = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return False
+    return (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino)
 
 
 def _restore_streaming(

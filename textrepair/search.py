@@ -16,7 +16,7 @@ costs no extra step.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -181,8 +181,6 @@ def beam_search_chunked(
     chunk: int,
     overlap: int = 0,
     beam: int = BEAM,
-    previous: Sequence[list[int]] | None = None,
-    changed: Sequence[Collection[int]] | None = None,
 ) -> list[list[int]]:
     """Chosen option per slot for long slot sequences, cut into chunks decoded in lockstep.
 
@@ -191,19 +189,11 @@ def beam_search_chunked(
     also re-reads the last *overlap* slots of the previous one for context,
     keeping the previous chunk's decisions there. Only the last chunk of a
     sequence scores ``</s>``.
-
-    Chunks are decoded independently, so after the costs of a few slots changed
-    (*changed*: per sequence, the slot indexes; without overlap), only the chunks that
-    hold one are decoded again; the others keep their *previous* choices.
     """
-    if (previous is None) != (changed is None) or (changed is not None and overlap):
-        raise ValueError("previous and changed go together, without overlap")
     problems: list[Problem] = []
     owners: list[tuple[int, int, int]] = []  # (sequence, first slot decided, first slot read)
     for li, slots in enumerate(lattices):
         for first in range(0, max(len(slots), 1), chunk):
-            if changed is not None and not any(first <= k < first + chunk for k in changed[li]):
-                continue
             lo = max(0, first - overlap)
             start = (
                 model.begin_state()
@@ -215,11 +205,7 @@ def beam_search_chunked(
             )
             owners.append((li, first, lo))
     decoded = beam_search_many(model, problems, beam=beam)
-    choices = (
-        [[0] * len(slots) for slots in lattices]
-        if previous is None
-        else [list(p) for p in previous]
-    )
+    choices = [[0] * len(slots) for slots in lattices]
     for (li, first, lo), d in zip(owners, decoded):
         kept = d.choices[first - lo :]
         choices[li][first : first + len(kept)] = kept

@@ -40,7 +40,7 @@ import regex
 from ..lm.longmatch import LongMatch, MatchIndex
 from ..lm.scorer import Interpolated, Model, Scorer, State
 from ..lm.words import UsageModel
-from ..search import Option, beam_search_chunked
+from ..search import Option, Problem, beam_search_chunked, beam_search_many
 from ..types import Edit
 from .config import DroppedConfig
 from .lexicon import ReductionIndex
@@ -212,10 +212,10 @@ class DroppedRestorer:
         choices = self._decode(lattices)
         confidences = self.confidences(lattices, choices)
         if self.words is not None and self._usage_weight:
-            lattices, changed = self.weigh_usage(lattices, choices, confidences)
-            if any(changed):  # only the chunks that hold a weighed slot are decoded again
-                choices = self._decode(lattices, choices, changed)
-                confidences = self.confidences(lattices, choices)
+            lattices, weighed = self.weigh_usage(lattices, choices, confidences)
+            if any(weighed):
+                choices, again = self._redecode(lattices, choices, weighed)
+                confidences = self.confidences(lattices, choices, again, confidences)
         return [
             self.assemble(line, lat, ch, cf)
             for line, lat, ch, cf in zip(lines, lattices, choices, confidences)
@@ -225,20 +225,52 @@ class DroppedRestorer:
     def _usage_weight(self) -> float:
         return self.config.usage_weight if self.usage_weight is None else self.usage_weight
 
-    def _decode(
-        self,
-        lattices: Sequence[Lattice],
-        previous: Sequence[list[int]] | None = None,
-        changed: Sequence[set[int]] | None = None,
-    ) -> list[list[int]]:
+    def _decode(self, lattices: Sequence[Lattice]) -> list[list[int]]:
         return beam_search_chunked(
             self.lm,
             [lat.slots for lat in lattices],
             chunk=self.config.chunk_slots,
             beam=self.config.beam,
-            previous=previous,
-            changed=changed,
         )
+
+    def _redecode(
+        self, lattices: Sequence[Lattice], choices: Sequence[list[int]], weighed: Sequence[set[int]]
+    ) -> tuple[list[list[int]], list[set[int]]]:
+        """The choices decided again around each weighed slot, and per line the slots whose
+        confidence may have changed.
+
+        Each weighed slot and :attr:`DroppedConfig.usage_span` slots either side (windows
+        closer than the n-gram model reads are merged, up to
+        :attr:`DroppedConfig.chunk_slots` slots) are decoded again, after the text the first
+        decoding chose before them and followed by the slots it chose after them, held fixed,
+        as far as the n-gram model reads; the rest keeps its choices. Short windows make the
+        second decoding a few steps long instead of a whole chunk's.
+        """
+        span, order, n = self.config.usage_span, self.model.order, self.lm.order - 1
+        problems: list[Problem] = []
+        owners: list[tuple[int, int, int]] = []
+        again: list[set[int]] = []
+        for li, (lat, ch, ks) in enumerate(zip(lattices, choices, weighed)):
+            texts = [slot[c].text for slot, c in zip(lat.slots, ch)]
+            again.append(set())
+            windows = [(max(0, k - span), min(len(texts), k + span + 1)) for k in sorted(ks)]
+            for lo, hi in _merged(windows, gap=order - 1, longest=self.config.chunk_slots):
+                start = self.lm.begin_state().extend("".join(texts[max(0, lo - n) : lo]), n + 1)
+                tail: list[list[Option]] = []
+                j, read = hi, 0
+                while j < len(texts) and read < order - 1:
+                    tail.append([lat.slots[j][ch[j]]])
+                    read += len(texts[j])
+                    j += 1
+                problems.append(Problem(list(lat.slots[lo:hi]) + tail, start, eos=j >= len(texts)))
+                owners.append((li, lo, hi))
+                # a slot's confidence reads the LM's context before it and the n-gram's after it
+                again[-1].update(range(max(0, lo - order + 1), min(len(texts), hi + n)))
+        out = [list(c) for c in choices]
+        decoded = beam_search_many(self.lm, problems, beam=self.config.beam)
+        for (li, lo, hi), best in zip(owners, decoded):
+            out[li][lo:hi] = best.choices[: hi - lo]
+        return out, again
 
     def weigh_usage(
         self,
@@ -259,7 +291,8 @@ class DroppedRestorer:
         """
         assert self.words is not None
         width, weight = self.config.usage_window, self._usage_weight
-        out, weighed = [], []
+        out: list[Lattice] = []
+        weighed: list[set[int]] = []
         for lat, ch, conf in zip(lattices, choices, confidences):
             texts = [slot[c].text for slot, c in zip(lat.slots, ch)]
             slots = list(lat.slots)
@@ -279,14 +312,19 @@ class DroppedRestorer:
         return out, weighed
 
     def confidences(
-        self, lattices: Sequence[Lattice], choices: Sequence[list[int]]
+        self,
+        lattices: Sequence[Lattice],
+        choices: Sequence[list[int]],
+        only: Sequence[set[int]] | None = None,
+        previous: Sequence[list[float]] | None = None,
     ) -> list[list[float]]:
         """Per slot, the local posterior of its chosen option.
 
         Every option of a slot is scored in the window of its chosen neighbours
         (the LM's context before it, the n-gram model's after it) plus its prior cost; the chosen
         option's share of ``10 ** score`` over the slot's options is its
-        confidence. One batched LM call for all slots of all lines.
+        confidence. One batched LM call for all slots of all lines; with *only* (per line,
+        slot indexes), just those, the others keeping their *previous* confidences.
         """
         n = self.lm.order - 1
         right_n = self.model.order - 1
@@ -296,13 +334,17 @@ class DroppedRestorer:
         for li, (lat, ch) in enumerate(zip(lattices, choices)):
             texts = [slot[c].text for slot, c in zip(lat.slots, ch)]
             for k, slot in enumerate(lat.slots):
-                if len(slot) > 1:
+                if len(slot) > 1 and (only is None or k in only[li]):
                     left = State("".join(texts[max(0, k - n) : k])[-n:], False)
                     right = "".join(texts[k + 1 : k + 1 + right_n])[:right_n]
                     contexts.extend([left] * len(slot))
                     rows.extend(o.text + right for o in slot)
                     owners.append((li, k, len(slot)))
-        out = [[1.0] * len(lat.slots) for lat in lattices]
+        out = (
+            [[1.0] * len(lat.slots) for lat in lattices]
+            if previous is None
+            else [list(p) for p in previous]
+        )
         scores = self.lm.score_continuations(contexts, rows)
         at = 0
         for li, k, m in owners:
@@ -543,3 +585,17 @@ def _split_form(form: str, kept: str) -> list[str]:
         else:
             pieces[-1] += ch
     return pieces
+
+
+def _merged(
+    spans: Iterable[tuple[int, int]], gap: int = 0, longest: int | None = None
+) -> list[tuple[int, int]]:
+    """Sorted half-open spans, those less than *gap* apart merged (so that no span's fixed
+    context is another's decision), none longer than *longest*."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if out and lo <= out[-1][1] + gap and (longest is None or hi - out[-1][0] <= longest):
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out

@@ -160,7 +160,8 @@ def load_word_model() -> WordNgram | None:
         where = os.environ.get(ENV) or word_lm_path()
         warnings.warn(
             f"the general word model is missing ({where}); OCR repair weighs usage with jieba's "
-            "unigram dictionary instead. Get it with `textrepair fetch`.",
+            "unigram dictionary instead, and dropped text is decoded once, without it. Get it "
+            "with `textrepair fetch`.",
             stacklevel=2,
         )
         return None
