@@ -1,9 +1,9 @@
 """A disk cache for what is slow to derive and the same on every run (keyed by content hash).
 
-The first call in a process pays for reading jieba's 350 K-word dictionary and for grouping
-it by what each word reduces to under a drop set; both depend only on files whose content
-is hashed into the key, so they are kept on disk (pickle files under :func:`cache_dir`)
-and read back on later runs. An unreadable or stale entry is rebuilt; a cache folder that
+The first call in a process pays for reading jieba's 350 K-word dictionary, building the
+lexicon from it and parsing the ARPA model; each depends only on files whose content is
+hashed into the key, so they are kept on disk (pickle and ``.npz`` files under
+:func:`cache_dir`) and read back on later runs. An unreadable or stale entry is rebuilt; a cache folder that
 cannot be written only costs the time (nothing fails). ``TEXTREPAIR_NO_CACHE=1`` turns it
 off.
 """

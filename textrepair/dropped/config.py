@@ -73,7 +73,8 @@ class DroppedConfig:
     usage_weight_domain: float = 0.3
     #: characters either side of the option that the word trigram sees
     usage_window: int = 4
-    #: slots either side of a weighed one decided again with it
+    #: slots either side of a weighed one decided again with it (as many as the word trigram
+    #: saw; not tuned)
     usage_span: int = 4
     #: only slots whose first decoding's confidence is below this are weighed (the rest are
     #: settled, and the word trigram is the slow part) (dev)
