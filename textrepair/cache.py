@@ -3,9 +3,9 @@
 The first call in a process pays for reading jieba's 350 K-word dictionary, building the
 lexicon from it and parsing the ARPA model; each depends only on files whose content is
 hashed into the key, so they are kept on disk (pickle and ``.npz`` files under
-:func:`cache_dir`) and read back on later runs. An unreadable or stale entry is rebuilt; a cache folder that
-cannot be written only costs the time (nothing fails). ``TEXTREPAIR_NO_CACHE=1`` turns it
-off.
+:func:`cache_dir`) and read back on later runs. An unreadable or stale entry is rebuilt; a
+cache folder that cannot be written only costs the time (nothing fails).
+``TEXTREPAIR_NO_CACHE=1`` turns it off.
 """
 
 from __future__ import annotations
