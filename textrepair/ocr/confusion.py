@@ -212,6 +212,16 @@ class GlyphSpace:
     def __len__(self) -> int:
         return len(self._index)
 
+    def matrix(self, chars: Sequence[str]) -> np.ndarray:
+        """The vectors of *chars* (all in the space), one row each: for :meth:`similarities_to`."""
+        return self._vectors[[self._index[c] for c in chars]]
+
+    def similarities_to(self, observed: str, matrix: np.ndarray) -> np.ndarray | None:
+        """Similarity of *observed* to each row of a :meth:`matrix` (None if the space lacks
+        it): one product, for the many lookups against one fixed set of characters."""
+        i = self._index.get(observed)
+        return None if i is None else matrix @ self._vectors[i]
+
     def similarities(self, observed: str, candidates: Sequence[str]) -> list[float]:
         """Similarity of *observed* to each of *candidates* (0.0 for a character the space
         lacks)."""

@@ -47,11 +47,12 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+import numpy as np
 import regex
 
 from ..edits import apply_edits
@@ -395,11 +396,12 @@ class GlyphCorrector:
                 len(self._lookalikes) >= self.config.lookalike_cache
             ):  # a few thousand entries each: keep memory bounded
                 self._lookalikes.clear()
-            like = self._lookalikes[observed] = {
-                t: sim
-                for t, sim in zip(known, self.glyphs.similarities(observed, known))
-                if sim >= floor
-            }
+            sims = self.glyphs.similarities_to(observed, self._glyph_matrix)
+            like = self._lookalikes[observed] = (
+                {}
+                if sims is None
+                else {known[j]: float(sims[j]) for j in np.flatnonzero(sims >= floor)}
+            )
         return [
             Option(t, self.channel_cost(like[t], "lookalike"))
             for t in self._seen_in_either(like, left, right)
@@ -413,14 +415,31 @@ class GlyphCorrector:
             ch for ch in vocab if len(ch) == 1 and self.glyphs is not None and ch in self.glyphs
         )
 
-    def _seen_in_either(self, cands: Collection[str], left: str, right: str) -> list[str]:
+    @cached_property
+    def _glyph_matrix(self) -> np.ndarray:
+        """The glyph vectors of :attr:`_glyph_vocabulary`, one row each."""
+        assert self.glyphs is not None
+        return self.glyphs.matrix(self._glyph_vocabulary)
+
+    def _seen_in_either(self, cands: Container[str], left: str, right: str) -> list[str]:
         """Those of *cands* seen next to *left* or *right* by the LM or, when built, the general
         model; sorted."""
         near = set(self._seen_near(cands, left, right))
         if self._general_bigrams:
-            gb = self._general_bigrams
-            near.update(t for t in cands if left + t in gb or t + right in gb)
+            succ, pred = self._general_neighbours
+            near.update(t for t in succ.get(left, _NONE) if t in cands)
+            near.update(t for t in pred.get(right, _NONE) if t in cands)
         return sorted(near)
+
+    @cached_property
+    def _general_neighbours(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """Characters seen after / before each character in the general model's bigrams."""
+        succ: dict[str, set[str]] = {}
+        pred: dict[str, set[str]] = {}
+        for bg in self._general_bigrams:
+            succ.setdefault(bg[0], set()).add(bg[1])
+            pred.setdefault(bg[1], set()).add(bg[0])
+        return succ, pred
 
     def _seen_near(self, cands: Collection[str], left: str, right: str) -> list[str]:
         """Those of *cands* the LM has seen right after *left* or right before *right*, sorted."""
