@@ -441,7 +441,7 @@ class GlyphCorrector:
             pred.setdefault(bg[1], set()).add(bg[0])
         return succ, pred
 
-    def _seen_near(self, cands: Collection[str], left: str, right: str) -> list[str]:
+    def _seen_near(self, cands: Container[str], left: str, right: str) -> list[str]:
         """Those of *cands* the LM has seen right after *left* or right before *right*, sorted."""
         succ, pred = self._neighbours
         after, before = succ.get(left, _NONE), pred.get(right, _NONE)
