@@ -338,6 +338,19 @@ def general_top(k: int = 85) -> list[str]:
     return most_frequent_chars(k)
 
 
+def damaged_general_text(model: Model, drop_set: list[str]) -> tuple[str, str, set[str], float]:
+    """The held-out newspaper text in the dropped format: the damaged text, the truth, the kept
+    characters and the document's domain weight."""
+    lines = [
+        noise.drop_with_truth(line, drop_set)
+        for line in read_text(GENERAL_TEXT).splitlines()
+        if line.strip()
+    ]
+    damaged, truth = "\n".join(d for d, _ in lines), "".join(t for _, t in lines)
+    kept = set(damaged) - {" ", "\n"}
+    return damaged, truth, kept, api.drop_set_inference(damaged, model).domain_weight
+
+
 @pytest.mark.slow
 def test_general_text_is_restored_with_the_general_model(model: Model) -> None:
     # Newspaper text held out of the general model. With the drafts' model alone nearly every
@@ -350,14 +363,7 @@ def test_general_text_is_restored_with_the_general_model(model: Model) -> None:
     if general is None:
         pytest.skip("models/general.npz not built (make general)")
     drop_set = general_top()
-    lines = [
-        noise.drop_with_truth(line, drop_set)
-        for line in read_text(GENERAL_TEXT).splitlines()
-        if line.strip()
-    ]
-    damaged, truth = "\n".join(d for d, _ in lines), "".join(t for _, t in lines)
-    kept = set(damaged) - {" ", "\n"}
-    weight = api.drop_set_inference(damaged, model).domain_weight
+    damaged, truth, kept, weight = damaged_general_text(model, drop_set)
     assert weight < 0.3
     scores = {}
     for name, restorer in (
@@ -416,14 +422,7 @@ def test_general_usage_weighs_the_options_of_a_second_decoding(model: Model) -> 
     if load_word_model() is None:
         pytest.skip("the general word model is not fetched (make wordlm)")
     drop_set = general_top()
-    lines = [
-        noise.drop_with_truth(line, drop_set)
-        for line in read_text(GENERAL_TEXT).splitlines()
-        if line.strip()
-    ]
-    damaged, truth = "\n".join(d for d, _ in lines), "".join(t for _, t in lines)
-    kept = set(damaged) - {" ", "\n"}
-    weight = api.drop_set_inference(damaged, model).domain_weight
+    damaged, truth, kept, weight = damaged_general_text(model, drop_set)
     f1 = {}
     for usage in (0.0, DroppedConfig().usage_weight):
         config = dataclasses.replace(

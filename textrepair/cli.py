@@ -28,13 +28,12 @@ import json
 import os
 import stat
 import sys
-import tempfile
 import threading
 import time
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import IO, Any, BinaryIO, TextIO, cast
 
 from .errors import EXIT_ERROR, EXIT_FORMAT, EXIT_OK, EXIT_STATUSES, InputError, TextrepairError
 from .lm.train import ORDER
@@ -132,7 +131,7 @@ def _output(name: str | None) -> Iterator[BinaryIO]:
     never replaced by a file; a name for this process's own stdout (``/dev/stdout``,
     ``/dev/fd/1``) is stdout, appending where the shell redirected it.
     """
-    from .textio import _UMASK, TEMP_SUFFIX
+    from .textio import atomic_open
 
     try:
         st = os.stat(name) if name is not None else None
@@ -143,25 +142,22 @@ def _output(name: str | None) -> Iterator[BinaryIO]:
         sys.stdout.buffer.flush()
         return
     if st is not None and not stat.S_ISREG(st.st_mode):
-        with open(name, "wb") as f:
-            yield f
+        with open(name, "wb") as device:
+            yield device
         return
-    target = Path(os.path.realpath(name))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
-    except OSError as exc:
-        raise InputError(f"{name}: cannot write there: {exc.strerror}") from None
-    partial = Path(tmp)
-    try:
-        os.chmod(fd, stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_UMASK)
-        with os.fdopen(fd, "wb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        partial.replace(target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with contextlib.ExitStack() as stack:
+        try:
+            f: IO[Any] = stack.enter_context(
+                atomic_open(
+                    os.path.realpath(name),
+                    binary=True,
+                    parents=False,
+                    mode=None if st is None else stat.S_IMODE(st.st_mode),
+                )
+            )
+        except OSError as exc:
+            raise InputError(f"{name}: cannot write there: {exc.strerror}") from None
+        yield cast(BinaryIO, f)
 
 
 def _is_stdout(st: os.stat_result) -> bool:

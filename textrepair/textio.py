@@ -21,6 +21,7 @@ while it is read once in fixed-size blocks.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import io
 import os
@@ -29,7 +30,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import IO, Any, BinaryIO, TextIO, cast
 
 import regex
 
@@ -269,39 +270,50 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
         out.write(text)
 
 
-class AtomicWriter:
-    """Context manager: a UTF-8 text file that appears at *path* only when complete.
+@contextlib.contextmanager
+def atomic_open(
+    path: str | os.PathLike[str],
+    *,
+    binary: bool = False,
+    parents: bool = True,
+    mode: int | None = None,
+) -> Iterator[IO[Any]]:
+    """A file that appears at *path* only when complete.
 
-    Writes go to a hidden temporary file next to *path*; on a clean exit it is
-    flushed, fsynced and renamed over *path*; on an exception it is removed.
+    Writes go to a hidden temporary file next to *path* (its folders made first unless
+    *parents* is false); on a clean exit it is flushed, fsynced, given *mode* (default: the
+    usual mode for a new file) and renamed over *path*; on an exception it is removed. Text
+    is UTF-8 with line endings as written.
     """
+    target = Path(path)
+    if parents:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
+    try:
+        os.chmod(fd, 0o666 & ~_UMASK if mode is None else mode)
+        with open(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+class AtomicWriter:
+    """Context manager: a UTF-8 text file that appears at *path* only when complete
+    (:func:`atomic_open`)."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self._file: TextIO | None = None
-        self._tmp = ""
+        self._stack = contextlib.ExitStack()
 
     def __enter__(self) -> TextIO:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(
-            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=TEMP_SUFFIX
-        )
-        os.chmod(fd, 0o666 & ~_UMASK)
-        self._file = open(fd, "w", encoding="utf-8", newline="")
-        return self._file
+        return cast(TextIO, self._stack.enter_context(atomic_open(self.path)))
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        assert self._file is not None
-        try:
-            if exc_type is None:
-                self._file.flush()
-                os.fsync(self._file.fileno())
-            self._file.close()
-            if exc_type is None:
-                os.replace(self._tmp, self.path)
-        finally:
-            if os.path.exists(self._tmp):
-                os.unlink(self._tmp)
+        self._stack.__exit__(exc_type, exc, tb)  # type: ignore[arg-type]
 
 
 def iter_paragraphs(stream: TextIO, max_chars: int = MAX_LINE_CHARS) -> Iterator[str]:

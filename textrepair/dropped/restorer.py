@@ -150,6 +150,10 @@ class Lattice:
         tuple[str, int]
     ]  # ("word", i): words[i]; ("gap", i): the vanished words before words[i]
 
+    def texts(self, choices: Sequence[int]) -> list[str]:
+        """The text of the chosen option of every slot."""
+        return [slot[c].text for slot, c in zip(self.slots, choices)]
+
 
 @dataclass
 class DroppedRestorer:
@@ -251,7 +255,7 @@ class DroppedRestorer:
         owners: list[tuple[int, int, int]] = []
         again: list[set[int]] = []
         for li, (lat, ch, ks) in enumerate(zip(lattices, choices, weighed)):
-            texts = [slot[c].text for slot, c in zip(lat.slots, ch)]
+            texts = lat.texts(ch)
             again.append(set())
             windows = [(max(0, k - span), min(len(texts), k + span + 1)) for k in sorted(ks)]
             for lo, hi in _merged(windows, gap=order - 1, longest=self.config.chunk_slots):
@@ -294,7 +298,7 @@ class DroppedRestorer:
         out: list[Lattice] = []
         weighed: list[set[int]] = []
         for lat, ch, conf in zip(lattices, choices, confidences):
-            texts = [slot[c].text for slot, c in zip(lat.slots, ch)]
+            texts = lat.texts(ch)
             slots = list(lat.slots)
             weighed.append(set())
             for k, slot in enumerate(slots):
@@ -332,7 +336,7 @@ class DroppedRestorer:
         rows: list[str] = []
         owners: list[tuple[int, int, int]] = []  # (line, slot, number of options)
         for li, (lat, ch) in enumerate(zip(lattices, choices)):
-            texts = [slot[c].text for slot, c in zip(lat.slots, ch)]
+            texts = lat.texts(ch)
             for k, slot in enumerate(lat.slots):
                 if len(slot) > 1 and (only is None or k in only[li]):
                     left = State("".join(texts[max(0, k - n) : k])[-n:], False)

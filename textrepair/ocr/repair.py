@@ -134,7 +134,7 @@ class GlyphCorrector:
         self._part_sets: dict[str, dict[str, float]] = {}
         self._lookalikes: dict[str, dict[str, float]] = {}
         in_context = self.parts is not None or self.splits or self.glyphs is not None
-        self._neighbours = _bigram_neighbours(self.model) if in_context else ({}, {})
+        self._neighbours = _bigram_neighbours(self.model.bigrams) if in_context else ({}, {})
         #: the general model's bigrams, where a part candidate may also have been seen next to a
         #: neighbour
         self._general_bigrams: frozenset[str] = frozenset(
@@ -271,11 +271,7 @@ class GlyphCorrector:
         """Successors and predecessors of each character in either model's bigrams, and those
         bigrams."""
         bigrams = frozenset(self._general_bigrams) | frozenset(self.model.bigrams)
-        succ: dict[str, set[str]] = {}
-        pred: dict[str, set[str]] = {}
-        for bg in bigrams:
-            succ.setdefault(bg[0], set()).add(bg[1])
-            pred.setdefault(bg[1], set()).add(bg[0])
+        succ, pred = _bigram_neighbours(bigrams)
         return (
             {k: frozenset(v) for k, v in succ.items()},
             {k: frozenset(v) for k, v in pred.items()},
@@ -434,12 +430,7 @@ class GlyphCorrector:
     @cached_property
     def _general_neighbours(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """Characters seen after / before each character in the general model's bigrams."""
-        succ: dict[str, set[str]] = {}
-        pred: dict[str, set[str]] = {}
-        for bg in self._general_bigrams:
-            succ.setdefault(bg[0], set()).add(bg[1])
-            pred.setdefault(bg[1], set()).add(bg[0])
-        return succ, pred
+        return _bigram_neighbours(self._general_bigrams)
 
     def _seen_near(self, cands: Container[str], left: str, right: str) -> list[str]:
         """Those of *cands* the LM has seen right after *left* or right before *right*, sorted."""
@@ -926,11 +917,11 @@ def clause_window(k: int, n: int, clauses: Collection[int], radius: int) -> tupl
     return lo, hi
 
 
-def _bigram_neighbours(model: Model) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Characters seen after / before each character in the model's training text."""
+def _bigram_neighbours(bigrams: Iterable[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Characters seen after / before each character in *bigrams* (two-character strings)."""
     succ: dict[str, set[str]] = {}
     pred: dict[str, set[str]] = {}
-    for pair in model.bigrams:
+    for pair in bigrams:
         a, b = pair[0], pair[1]
         succ.setdefault(a, set()).add(b)
         pred.setdefault(b, set()).add(a)
