@@ -232,17 +232,25 @@ def run(
                     "kept": len(HAN.findall(damaged)),
                     "han": len(truth),
                 }
-                inference = api.drop_set_inference(damaged, model)
+                inference = api.drop_set_inference(damaged, model, CONFIG)
                 inferred = inference.chars
+                tested = inference.significant or inferred
                 deleted = Counter(c for c in truth if c in set(true_set))
                 ds = {
                     "ds_P": len(set(inferred) & set(true_set)) / max(1, len(inferred)),
                     "ds_R": occurrence_recall(inferred, deleted),
                     "ds_size": len(inferred),
+                    "test_P": len(set(tested) & set(true_set)) / max(1, len(tested)),
+                    "test_R": occurrence_recall(tested, deleted),
+                    "test_size": len(tested),
                     "candidates": len(inference.candidates),
                     "cand_R": occurrence_recall(inference.candidates, deleted),
                 }
+                if "drop-set" in systems:
+                    rows.append({**base, "system": "drop-set", **ds})
                 for system in systems:
+                    if system == "drop-set":
+                        continue
                     t = time.perf_counter()
                     out = restore(system, damaged, model, true_set, train_text)
                     row = {
@@ -271,7 +279,42 @@ def mean(rows: list[dict[str, object]], key: str) -> float:
     return sum(vals) / len(vals) if vals else float("nan")
 
 
+def report_drop_sets(rows: list[dict[str, object]]) -> None:
+    """The drop-set inference alone: the significance test's set, the set its word evidence
+    confirms, and the restorer's candidates."""
+    print(
+        "| proxy | drop sets | test P | R | size | confirmed P | R | size | candidates R | size |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    groups = dict.fromkeys((str(r["proxy"]), str(r["draw"]) == "top") for r in rows)
+    for proxy, top in groups:
+        sub = [r for r in rows if r["proxy"] == proxy and (str(r["draw"]) == "top") == top]
+        label = "top" if top else ",".join(dict.fromkeys(str(r["draw"]) for r in sub))
+        cells = [
+            f"{mean(sub, k):.3f}"
+            if not k.endswith("size") and k != "candidates"
+            else f"{mean(sub, k):.0f}"
+            for k in (
+                "test_P",
+                "test_R",
+                "test_size",
+                "ds_P",
+                "ds_R",
+                "ds_size",
+                "cand_R",
+                "candidates",
+            )
+        ]
+        print(f"| {proxy} | {label} | " + " | ".join(cells) + " |")
+
+
 def report(rows: list[dict[str, object]]) -> None:
+    inference = [r for r in rows if r["system"] == "drop-set"]
+    rows = [r for r in rows if r["system"] != "drop-set"]
+    if inference:
+        report_drop_sets(inference)
+    if not rows:
+        return
     print(
         "| proxy | drop sets | system | insertion P | R | F1 | CER | drop set P | R | size | "
         "candidates R | size | seconds |"
@@ -317,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         "--systems",
         default=",".join(SYSTEMS),
         help="comma-separated: restorer (inferred drop set), true-set (given the true one), "
-        "baseline",
+        "baseline, drop-set (the inferred drop set alone, no restoration)",
     )
     ap.add_argument("--json", type=Path, help="also write every row here")
     ap.add_argument(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +18,12 @@ from typing import Any, TypeVar
 
 from .cache import cached, cached_file, file_digest
 from .dropped.config import DroppedConfig
-from .dropped.dropset import DropSetInference, ShortTextWarning, infer_drop_set_mixed
+from .dropped.dropset import (
+    DropSetInference,
+    ShortTextWarning,
+    fragment_evidence,
+    infer_drop_set_mixed,
+)
 from .dropped.lexicon import DOMAIN_WEIGHT, ReductionIndex, WordModel
 from .dropped.restorer import (
     DroppedRestorer,
@@ -26,6 +31,7 @@ from .dropped.restorer import (
     RestoredLine,
     format_evidence,
     looks_dropped,
+    parse_line,
 )
 from .errors import InputError, ModelError
 from .lm.general import load_general_model
@@ -343,10 +349,7 @@ def dropped_restorer(
     config = config or _DROPPED
     dw = round(min(max(domain_weight, 0.0), 1.0), 1)
     ds = frozenset(drop_set)
-    # the lexicon keeps a share of both sources: a word only one of them knows stays possible
-    most = config.lexicon_domain_weight
-    lexicon_dw = min(max(dw, 1.0 - most), most)
-    index = _reduction_index(_words_file(model), ds, lexicon_dw)
+    index = _reduction_index(_words_file(model), ds, config.lexicon_weight_for(dw))
     general = _once(("general",), load_general_model)
     matches = match_index(model, config.long_match_max_context)
     usage_weight = config.usage_weight_for(dw)
@@ -383,13 +386,17 @@ def match_index(model: Model, max_context: int) -> MatchIndex | None:
 
 
 def drop_set_inference(
-    text: str, model: Model, config: DroppedConfig | None = None
+    text: str, model: Model, config: DroppedConfig | None = None, *, confirm: bool = True
 ) -> DropSetInference:
     """The drop set of *text* and how much it reads like the model's training text.
 
     The training text's characters (its word counts) and general usage (jieba's
     dictionary) are mixed as the kept characters say
-    (:func:`textrepair.dropped.dropset.infer_drop_set_mixed`).
+    (:func:`textrepair.dropped.dropset.infer_drop_set_mixed`); with *confirm*, the
+    significant absentees are then weighed by the fragments their words left among the
+    kept words (:func:`textrepair.dropped.dropset.fragment_evidence`), and only those
+    both confirm stay in ``chars``. The candidates the restorer inserts from do not
+    depend on *confirm* (it skips reading the lexicon).
     """
     counts = domain_char_counts(_words_file(model))
     if not counts:
@@ -398,7 +405,7 @@ def drop_set_inference(
             "train the model with `textrepair train` or pass a drop set"
         )
     config = config or _DROPPED
-    return infer_drop_set_mixed(
+    inference = infer_drop_set_mixed(
         text,
         counts,
         general_char_counts(),
@@ -406,6 +413,19 @@ def drop_set_inference(
         max_dropped_mass=config.max_dropped_mass,
         candidate_posterior=config.candidate_posterior,
     )
+    if not confirm or not inference.chars:
+        return inference
+    words: Counter[str] = Counter()
+    vanished = 0
+    for line in text.split("\n"):
+        parsed = parse_line(line)
+        words.update(w.kept for w in parsed.words)
+        vanished += sum(parsed.vanished)
+    lexicon = _word_model(_words_file(model), config.lexicon_weight_for(inference.domain_weight))
+    evidence = fragment_evidence(
+        words, vanished, lexicon.logp.items(), inference.chars, inference.dispersion
+    )
+    return inference.confirmed(evidence, config.drop_set_min_evidence)
 
 
 def infer_drop_set_for(text: str, model: Model) -> list[str]:
@@ -429,7 +449,7 @@ def _repair_dropped(
             stacklevel=3,
         )
         return Repair(text, "dropped", [])
-    inference = drop_set_inference(text, model, config)
+    inference = drop_set_inference(text, model, config, confirm=False)
     if drop_set is None and not inference.reliable:
         warnings.warn(
             f"text too short to infer its drop set reliably ({inference.kept} kept characters); "

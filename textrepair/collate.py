@@ -171,7 +171,9 @@ def collate_repairs(
 
     (d_in, d_rep), (o_in, o_rep) = dropped, reprint
     d, o = witnesses
-    drop_set = witnessed_drop_set(d_in, o_rep.text, api.drop_set_inference(d_in, model))
+    drop_set = witnessed_drop_set(
+        d_in, o_rep.text, api.drop_set_inference(d_in, model, confirm=False)
+    )
     kinds: list[Kind] = ["dropped", "ocr"] if d < o else ["ocr", "dropped"]
     return _collate(d_in, d_rep, d, o_rep, o, o_in, drop_set, kinds, model)
 

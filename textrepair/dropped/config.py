@@ -89,6 +89,19 @@ class DroppedConfig:
     #: absent characters at least this likely (a negative-binomial posterior) to have been
     #: dropped are insertion candidates too, beside the significant set (proxies)
     candidate_posterior: float = 0.2
+    #: a significant absentee stays in the reported drop set only where its absence and the
+    #: fragments its words left among the kept words (:func:`~textrepair.dropped.dropset.
+    #: fragment_evidence`) reach these natural-log odds together; the restorer's candidates do
+    #: not depend on it (proxies)
+    drop_set_min_evidence: float = 4.0
+
+    def lexicon_weight_for(self, domain_weight: float) -> float:
+        """The domain's share of the lexicon for a document whose domain weight is
+        *domain_weight* (rounded to a tenth and clipped so that both sources keep a share: a
+        word only one of them knows stays possible)."""
+        dw = round(min(max(domain_weight, 0.0), 1.0), 1)
+        most = self.lexicon_domain_weight
+        return min(max(dw, 1.0 - most), most)
 
     def usage_weight_for(self, domain_weight: float) -> float:
         """The word trigram's weight for a document whose domain weight is *domain_weight*."""

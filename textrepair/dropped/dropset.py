@@ -38,8 +38,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -187,6 +187,8 @@ class DropSetInference:
     would be expected, so absence proves little.
     """
 
+    #: the drop set: the significant absentees (:attr:`significant`), less those the kept words
+    #: do not confirm once :meth:`confirmed` has weighed them
     chars: list[str]
     domain_weight: float
     kept: int
@@ -196,19 +198,33 @@ class DropSetInference:
     posterior: dict[str, float] = field(default_factory=dict)
     #: absentees at least this likely to have been dropped are insertion candidates too
     candidate_posterior: float = 0.2
+    #: ``-ln P(absent | not dropped)`` of every absentee expected at least once (the
+    #: negative-binomial absence evidence :func:`absence_posterior` weighs)
+    absence: dict[str, float] = field(default_factory=dict)
+    #: the significance test's set before :meth:`confirmed` (None: :attr:`chars` itself)
+    significant: list[str] | None = None
+    #: the negative-binomial dispersion of the kept characters' counts (:func:`dispersion`)
+    dispersion: float = math.inf
 
     @property
     def candidates(self) -> list[str]:
-        """What the restorer may insert: :attr:`chars`, and the absentees whose posterior is
-        at least :attr:`candidate_posterior` (a missed drop character loses every one of its
+        """What the restorer may insert: the significant set, and the absentees whose posterior
+        is at least :attr:`candidate_posterior` (a missed drop character loses every one of its
         occurrences, a spurious candidate is one more option the language model has to
         reject)."""
+        found = self.chars if self.significant is None else self.significant
         doubtful = sorted(
-            c
-            for c, p in self.posterior.items()
-            if p >= self.candidate_posterior and c not in self.chars
+            c for c, p in self.posterior.items() if p >= self.candidate_posterior and c not in found
         )
-        return self.chars + doubtful
+        return list(found) + doubtful
+
+    def confirmed(self, evidence: Mapping[str, float], min_log_odds: float) -> DropSetInference:
+        """This inference with :attr:`chars` cut to the characters whose absence and word evidence
+        together (natural-log likelihood ratios: :attr:`absence` plus *evidence*, from
+        :func:`fragment_evidence`) reach *min_log_odds*; the candidates do not change."""
+        found = self.chars if self.significant is None else self.significant
+        kept = [c for c in found if self.absence.get(c, 0.0) + evidence.get(c, 0.0) >= min_log_odds]
+        return replace(self, chars=kept, significant=list(found))
 
 
 def infer_drop_set_mixed(
@@ -259,9 +275,8 @@ def infer_drop_set_mixed(
     mass = sum(freq[c] for c in found)
     r = dispersion(kept, mixed, n, mass)
     present = sum(1 for c in kept if n * mixed[c] >= 1.0)
-    posterior = absence_posterior(
-        {c: f for c, f in freq.items() if n * f >= 1.0}, n, mass, r, present
-    )
+    expected = {c: f for c, f in freq.items() if n * f >= 1.0}
+    posterior = absence_posterior(expected, n, mass, r, present)
     return DropSetInference(
         sorted(found, key=lambda c: (-freq[c], c)),
         w,
@@ -269,6 +284,8 @@ def infer_drop_set_mixed(
         n * top >= min_expected,
         posterior,
         candidate_posterior,
+        {c: -_log_p_absent(n * min(f / (1.0 - mass), 1.0), r) for c, f in expected.items()},
+        dispersion=r,
     )
 
 
@@ -318,10 +335,8 @@ def absence_posterior(
     if not candidates:
         return {}
     chars = list(candidates)
-    lam = np.array([n * min(candidates[c] / (1.0 - dropped_mass), 1.0) for c in chars])
-    # zero occurrences: Poisson exp(-lam), or negative binomial (1 + lam/r)^-r for topical
-    # overdispersion
-    log_p0 = -lam if math.isinf(dispersion) else -dispersion * np.log1p(lam / dispersion)
+    lam = [n * min(candidates[c] / (1.0 - dropped_mass), 1.0) for c in chars]
+    log_p0 = np.array([_log_p_absent(x, dispersion) for x in lam])
     prior = 0.5
     for _ in range(iterations):
         odds = prior / (1.0 - prior)
@@ -331,6 +346,85 @@ def absence_posterior(
             break
         prior = new
     return {c: float(p) for c, p in zip(chars, post)}
+
+
+def _log_p_absent(lam: float, dispersion: float) -> float:
+    """ln P(0 occurrences) with mean *lam*: Poisson ``exp(-lam)``, or the negative binomial
+    ``(1 + lam/r)^-r`` for topical overdispersion."""
+    return -lam if math.isinf(dispersion) else -dispersion * math.log1p(lam / dispersion)
+
+
+def _log_count_p(k: int, lam: float, dispersion: float) -> float:
+    """ln P(k occurrences) with mean *lam* > 0: Poisson, or negative binomial of *dispersion*."""
+    if math.isinf(dispersion):
+        return k * math.log(lam) - lam - math.lgamma(k + 1)
+    r = dispersion
+    return (
+        math.lgamma(k + r)
+        - math.lgamma(r)
+        - math.lgamma(k + 1)
+        + r * math.log(r / (r + lam))
+        + k * math.log(lam / (r + lam))
+    )
+
+
+def fragment_evidence(
+    words: Mapping[str, int],
+    vanished: int,
+    lexicon: Iterable[tuple[str, float]],
+    dropped: Collection[str],
+    dispersion: float = math.inf,
+) -> dict[str, float]:
+    """For each character ``c`` of *dropped*, how much better the document's kept words are
+    explained with ``c`` deleted than without it (a natural-log likelihood ratio).
+
+    A dropped character leaves traces: every word that held it survives as a fragment
+    (管理 -> 理 when 管 is deleted) or vanishes whole. Under a unigram word model (the
+    *lexicon*: ``(word, log10 P)``), a kept word ``s`` is expected ``N P_D(s)`` times,
+    ``P_D(s)`` the probability of the words that reduce to ``s`` once the set ``D`` is
+    deleted (``""`` for a word that vanished; ``N`` the words kept plus *vanished*). With
+    ``c`` deleted (``D`` = *dropped*) its words' mass sits on their fragments; without
+    it (``D`` = *dropped* less ``c``), on words the document never shows. The ratio
+    compares the counts of the affected kept words, *words* (kept word -> count), under
+    the two expectations, as negative binomials of *dispersion* (Poisson when infinite).
+    Only fragments the document shows speak (positive evidence): a character a text never
+    used for reasons of topic (a province's name in another province's plan) gains
+    nothing, because the fragments its words would leave are missing too. Counting the
+    missing fragments against a character as well cost recall on general text: a unigram
+    lexicon spreads a character's mass over thousands of rare words whose absence from one
+    document proves little. Words nobody knows get half a count of the lexicon's rarest
+    word.
+    """
+    dropped = set(dropped)
+    observed = set(words) | {""}
+    table = str.maketrans("", "", "".join(dropped))
+    total: dict[str, float] = {}
+    shift: dict[str, dict[str, float]] = {c: {} for c in dropped}
+    rarest = 0.0
+    for word, lp in lexicon:
+        p = 10.0**lp
+        rarest = p if not rarest else min(rarest, p)
+        kept = word.translate(table)
+        if kept not in observed:
+            continue
+        total[kept] = total.get(kept, 0.0) + p
+        if len(kept) < len(word):
+            for c in set(word) & dropped:
+                moved = shift[c]
+                moved[kept] = moved.get(kept, 0.0) + p
+    floor = 0.5 * rarest
+    n = sum(words.values()) + vanished
+    out = {}
+    for c, moved in shift.items():
+        llr = 0.0
+        for kept, p in moved.items():
+            k = vanished if kept == "" else words[kept]
+            with_c = total[kept] + floor
+            llr += _log_count_p(k, n * with_c, dispersion) - _log_count_p(
+                k, n * (with_c - p), dispersion
+            )
+        out[c] = llr
+    return out
 
 
 def parse_drop_set(text: str, source: str = "drop set") -> list[str]:
