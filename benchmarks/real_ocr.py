@@ -1,8 +1,10 @@
-"""OCR repair scored on what a real engine read: Tesseract on rendered newspaper pages.
+"""OCR repair scored on what real engines read: Tesseract and PP-OCRv4 on rendered newspaper pages.
 
 The pages were rendered and read by ``tools/realocr.py`` (``make real-ocr-data``);
 their OCR output is committed under ``corpora/real_ocr/``, so this reruns without
-Tesseract. Two text sets, each in three faces (Noto Serif CJK, AR PL UMing,
+the engines. ``--engine`` picks whose readings are scored: Tesseract 5 ``chi_sim``
+(default) or PaddleOCR's PP-OCRv4 models run by RapidOCR (``ppocr``), the same page
+images. Two text sets, each in three faces (Noto Serif CJK, AR PL UMing,
 WenQuanYi Zen Hei):
 
 * ``drafts`` -- each training draft held out in turn, the LM retrained on the
@@ -22,7 +24,7 @@ the repairer's candidates for what was read); and the change rate on the clean
 truth (do no harm).
 
     python benchmarks/real_ocr.py [--sets drafts,general] [--faces uming] [--channel PATH|none]
-    [--json FILE]
+    [--engine tesseract|ppocr] [--json FILE]
 """
 
 from __future__ import annotations
@@ -55,15 +57,21 @@ SETS = ("drafts", "general")
 FACES = ("notoserif", "uming", "zenhei")
 
 
-def documents(set_name: str, faces: tuple[str, ...] = FACES) -> list[tuple[str, str, str, str]]:
-    """``(doc, face, truth, ocr)`` of one committed set."""
+#: the engines whose readings are committed, and the suffix of their files
+ENGINES = {"tesseract": "ocr", "ppocr": "ppocr"}
+
+
+def documents(
+    set_name: str, faces: tuple[str, ...] = FACES, engine: str = "tesseract"
+) -> list[tuple[str, str, str, str]]:
+    """``(doc, face, truth, ocr)`` of one committed set, as *engine* read it."""
     folder = DATA / set_name
     out = []
     for truth_path in sorted(folder.glob("*.truth.txt")):
         doc = truth_path.name[: -len(".truth.txt")]
         truth = truth_path.read_text(encoding="utf-8")
         for face in faces:
-            ocr_path = folder / f"{doc}.{face}.ocr.txt"
+            ocr_path = folder / f"{doc}.{face}.{ENGINES[engine]}.txt"
             if ocr_path.exists():
                 out.append((doc, face, truth, ocr_path.read_text(encoding="utf-8")))
     return out
@@ -122,13 +130,14 @@ def run(
     channel: str | None,
     workdir: Path,
     config: OcrConfig | None = None,
+    engine: str = "tesseract",
 ) -> list[dict]:
     drafts = files_with_role("train")
     folds: dict[int, object] = {}
     clean_changes: dict[tuple[str, str], int] = {}
     rows = []
     for set_name in sets:
-        docs = documents(set_name, faces)
+        docs = documents(set_name, faces, engine)
         for doc, face, truth, ocr in docs:
             if set_name == "drafts":
                 held = [p.stem for p in drafts].index(doc)
@@ -218,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
         default="tesseract",
         help="a channel file, 'tesseract' (the shipped one, default) or 'none'",
     )
+    ap.add_argument(
+        "--engine",
+        choices=sorted(ENGINES),
+        default="tesseract",
+        help="whose readings to score: Tesseract 5 (default) or PP-OCRv4 (RapidOCR)",
+    )
     ap.add_argument("--json", type=Path, help="write every document's counts here")
     ap.add_argument(
         "--set",
@@ -230,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     sets, faces = tuple(args.sets.split(",")), tuple(args.faces.split(","))
     config = config_with(OcrConfig, args.set)
     with tempfile.TemporaryDirectory() as tmp:
-        rows = run(sets, faces, args.channel, Path(tmp), config)
+        rows = run(sets, faces, args.channel, Path(tmp), config, args.engine)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
     print_table(summarise(rows, ("set", "face")), ("set", "face"))

@@ -1,12 +1,15 @@
-"""Render text as newspaper pages, read them with Tesseract, and keep the pairs.
+"""Render text as newspaper pages, read them with two real OCR engines, and keep the pairs.
 
-Build-time only (Pillow, numpy, the ``tesseract`` command with ``chi_sim``, Debian's
-CJK fonts); nothing in the ``textrepair`` package imports it. It makes the
-real-engine data that the OCR benchmark (``benchmarks/real_ocr.py``) scores and
-that the shipped channel (``models/channel.tsv``) is learnt from::
+Build-time only (Pillow, numpy, Debian's CJK fonts, and the engines: the ``tesseract``
+command with ``chi_sim``; RapidOCR, PaddleOCR's PP-OCRv4 Chinese models run by
+onnxruntime, ``pip install rapidocr_onnxruntime``); nothing in the ``textrepair``
+package imports it. It makes the real-engine data that the OCR benchmark
+(``benchmarks/real_ocr.py``) scores and that the shipped channel
+(``models/channel.tsv``) is learnt from::
 
-    python tools/realocr.py all            # every set below (~15 min on two cores)
-    python tools/realocr.py channel        # one set
+    python tools/realocr.py all                   # every set below, Tesseract (~15 min)
+    python tools/realocr.py channel               # one set
+    python tools/realocr.py all --engine ppocr    # the same pages, read by PP-OCRv4 (~15 min)
 
 Each set is a list of *documents* (a truth text) rendered in several *faces*. A
 document is laid out as a newspaper page: paragraphs with a two-character indent,
@@ -15,11 +18,15 @@ with a rule between them. Each page gets its own size (18-24 px), a slight
 rotation, blur, down- and up-sampling, noise and JPEG compression, drawn from a
 seed fixed by the set, document, face and page, so a rebuild gives the same
 images. Tesseract (``--psm 3``, automatic page segmentation, as a user would run
-it) reads each page; its output is kept as it printed it.
+it) reads each page; its output is kept as it printed it. PP-OCRv4 finds text lines
+and reads each; its lines are written in reading order (grouped into columns by
+their horizontal extent, top to bottom within a column, a blank line between
+columns), as a user joining its boxes would.
 
-Written to ``corpora/real_ocr/<set>/``: ``<doc>.truth.txt`` and
-``<doc>.<face>.ocr.txt`` per face, and ``manifest.json`` with what made them
-(faces, degradation ranges, Tesseract's version). Sets:
+Written to ``corpora/real_ocr/<set>/``: ``<doc>.truth.txt``, per face
+``<doc>.<face>.ocr.txt`` (Tesseract) and ``<doc>.<face>.ppocr.txt`` (PP-OCRv4), and
+``manifest.json`` / ``manifest.ppocr.json`` with what made them (faces, degradation
+ranges, the engine's version). Sets:
 
 * ``channel`` -- general text the channel is learnt from: People's Daily,
   January 1998 (the corpus :mod:`textrepair.lm.general` builds the general model
@@ -195,12 +202,74 @@ def tesseract(img: Image.Image) -> str:
     return done.stdout
 
 
-def ocr_document(job: tuple[str, str, str, str]) -> tuple[str, str, str]:
-    """(set, doc, face, text) -> (doc, face, what Tesseract read of every page, pages joined)."""
-    set_name, doc, face, text = job
+_PPOCR = None
+
+
+def ppocr(img: Image.Image) -> str:
+    """PP-OCRv4 (RapidOCR): the lines it found, in reading order."""
+    global _PPOCR
+    if _PPOCR is None:
+        from rapidocr_onnxruntime import RapidOCR
+
+        _PPOCR = RapidOCR()
+    found, _ = _PPOCR(np.asarray(img.convert("RGB")))
+    boxes = [
+        (
+            min(x for x, _ in box),
+            max(x for x, _ in box),
+            min(y for _, y in box),
+            max(y for _, y in box),
+            text,
+        )
+        for box, text, _ in found or []
+    ]
+    return "\n\n".join("\n".join(column) for column in reading_order(boxes))
+
+
+def reading_order(boxes: list[tuple[float, float, float, float, str]]) -> list[list[str]]:
+    """Boxes ``(x0, x1, y0, y1, text)`` as lines of text in reading order: grouped into columns
+    (a box joins the column its horizontal extent overlaps most, by at least half its width),
+    columns left to right; within a column, boxes whose vertical centres lie within half a
+    box's height of each other are one line (left to right), lines top to bottom."""
+    columns: list[list[tuple[float, float, float, float, str]]] = []
+    spans: list[list[float]] = []
+    for box in sorted(boxes, key=lambda b: (b[0], b[2])):
+        x0, x1 = box[0], box[1]
+        best, overlap = -1, 0.5 * (x1 - x0)
+        for i, (c0, c1) in enumerate(spans):
+            o = min(x1, c1) - max(x0, c0)
+            if o >= overlap:
+                best, overlap = i, o
+        if best < 0:
+            columns.append([box])
+            spans.append([x0, x1])
+        else:
+            columns[best].append(box)
+            spans[best] = [min(spans[best][0], x0), max(spans[best][1], x1)]
+    out = []
+    for i in sorted(range(len(columns)), key=lambda i: spans[i][0]):
+        lines: list[list[tuple[float, float, float, float, str]]] = []
+        for box in sorted(columns[i], key=lambda b: b[2] + b[3]):
+            centre, half = (box[2] + box[3]) / 2, (box[3] - box[2]) / 2
+            if lines and abs(centre - (lines[-1][0][2] + lines[-1][0][3]) / 2) < half:
+                lines[-1].append(box)
+            else:
+                lines.append([box])
+        out.append(["".join(b[4] for b in sorted(line, key=lambda b: b[0])) for line in lines])
+    return out
+
+
+ENGINES = {"tesseract": (tesseract, "ocr"), "ppocr": (ppocr, "ppocr")}
+
+
+def ocr_document(job: tuple[str, str, str, str, str]) -> tuple[str, str, str]:
+    """(engine, set, doc, face, text) -> (doc, face, what the engine read of every page, pages
+    joined)."""
+    engine, set_name, doc, face, text = job
+    read = ENGINES[engine][0]
     rng = random.Random(seed_of(set_name, doc, face))
     pages = render_pages(text, FACES[face], rng)
-    return doc, face, "\n\n".join(tesseract(p).strip("\n") for p in pages) + "\n"
+    return doc, face, "\n\n".join(read(p).strip("\n") for p in pages) + "\n"
 
 
 def general_documents(lines: range, corpus: list[str]) -> dict[str, str]:
@@ -243,24 +312,32 @@ def set_jobs(
     return truths, jobs
 
 
-def tesseract_version() -> str:
+def engine_version(engine: str) -> str:
+    if engine == "ppocr":
+        from importlib.metadata import version
+
+        return (
+            f"rapidocr_onnxruntime {version('rapidocr_onnxruntime')} (PP-OCRv4 det + rec, "
+            f"onnxruntime {version('onnxruntime')}), lines in reading order"
+        )
     done = subprocess.run(["tesseract", "--version"], capture_output=True, text=True)
-    return (done.stdout or done.stderr).splitlines()[0].strip()
+    return (done.stdout or done.stderr).splitlines()[0].strip() + " chi_sim, --psm 3"
 
 
-def build_set(set_name: str, corpus: list[str] | None, workers: int) -> None:
+def build_set(set_name: str, corpus: list[str] | None, workers: int, engine: str) -> None:
     truths, jobs = set_jobs(set_name, corpus)
     out = OUT / set_name
     out.mkdir(parents=True, exist_ok=True)
     for doc, text in truths.items():
         (out / f"{doc}.truth.txt").write_text(text, encoding="utf-8")
+    suffix = ENGINES[engine][1]
     with ProcessPoolExecutor(workers) as pool:
-        for doc, face, text in pool.map(ocr_document, jobs):
-            (out / f"{doc}.{face}.ocr.txt").write_text(text, encoding="utf-8")
-            print(f"{set_name}/{doc}.{face}: {len(text)} characters read", flush=True)
+        for doc, face, text in pool.map(ocr_document, [(engine, *job) for job in jobs]):
+            (out / f"{doc}.{face}.{suffix}.txt").write_text(text, encoding="utf-8")
+            print(f"{set_name}/{doc}.{face}.{suffix}: {len(text)} characters read", flush=True)
     manifest = {
         "set": set_name,
-        "engine": tesseract_version() + " chi_sim, --psm 3",
+        "engine": engine_version(engine),
         "faces": {f: os.path.basename(FACES[f].path) for f in sorted({j[2] for j in jobs})},
         "documents": sorted(truths),
         "degradation": {
@@ -276,7 +353,8 @@ def build_set(set_name: str, corpus: list[str] | None, workers: int) -> None:
         if set_name != "drafts"
         else "corpora/ training drafts",
     }
-    (out / "manifest.json").write_text(
+    name = "manifest.json" if engine == "tesseract" else f"manifest.{suffix}.json"
+    (out / name).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
 
@@ -285,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("sets", nargs="+", choices=("channel", "general", "dev", "drafts", "all"))
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--engine", choices=sorted(ENGINES), default="tesseract")
     args = ap.parse_args(argv)
     sets = ["channel", "general", "dev", "drafts"] if "all" in args.sets else args.sets
     corpus = None
@@ -292,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             corpus = fetch_corpus(Path(tmp))
     for s in sets:
-        build_set(s, corpus, args.workers)
+        build_set(s, corpus, args.workers, args.engine)
     return 0
 
 
