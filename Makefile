@@ -62,20 +62,25 @@ wheel-test: install $(GENERAL) wordlm
 confusion: install
 	$(PY) tools/build_confusion.py --install-font
 
-# Real-engine OCR data (tools/realocr.py): pages rendered in Debian's CJK faces, read by Tesseract.
-# Its outputs are committed (corpora/real_ocr/), so the benchmark and tests never need Tesseract.
+# Real-engine OCR data (tools/realocr.py): pages rendered in Debian's CJK faces, read by Tesseract
+# and by PaddleOCR's PP-OCRv4 models (RapidOCR, from PyPI). Their outputs are committed
+# (corpora/real_ocr/), so the benchmark and tests never need an engine.
 REAL_OCR_DEBS := tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei
 real-ocr-data: install
 	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -q chi_sim || { \
 	  apt-get update -qq && apt-get install -y -qq $(REAL_OCR_DEBS); }
-	$(PY) -m pip install -q 'Pillow>=10.0'
+	$(PY) -m pip install -q 'Pillow>=10.0' 'rapidocr_onnxruntime==1.4.4'
 	$(PY) tools/realocr.py all
+	$(PY) tools/realocr.py all --engine ppocr --workers 1
 
-# The shipped channel (models/channel.tsv): what Tesseract misread on the general-text pages of
-# corpora/real_ocr/channel (never the benchmark's texts, never the national witnesses).
+# The shipped channels (models/channel.tsv, models/channel-ppocr.tsv): what each engine misread on
+# the general-text pages of corpora/real_ocr/channel (never the benchmark's texts, never the
+# national witnesses).
 channel: install
 	$(PY) -m textrepair learn-channel $$(for f in corpora/real_ocr/channel/*.ocr.txt; do \
 	  echo "$${f%%.*}.truth.txt $$f"; done) -o models/channel.tsv
+	$(PY) -m textrepair learn-channel $$(for f in corpora/real_ocr/channel/*.ppocr.txt; do \
+	  echo "$${f%%.*}.truth.txt $$f"; done) -o models/channel-ppocr.tsv
 
 # The corrector's calibration for general text (models/calibration.json): what its margin was worth on
 # Tesseract's reading of the held-out dev pages of corpora/real_ocr/dev (never scored, never in a model).

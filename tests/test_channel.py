@@ -131,9 +131,10 @@ def test_context_candidates_come_only_where_a_bigram_is_unseen() -> None:
 
 # --------------------------------------------------------------------------- committed real-engine
 # data
-def test_committed_real_ocr_outputs_align_with_their_truth() -> None:
+@pytest.mark.parametrize("suffix", ["ocr", "ppocr"])  # Tesseract, PP-OCRv4
+def test_committed_real_ocr_outputs_align_with_their_truth(suffix: str) -> None:
     for set_name in ("channel", "general", "dev", "drafts"):
-        ocrs = sorted((REAL / set_name).glob("*.ocr.txt"))
+        ocrs = sorted((REAL / set_name).glob(f"*.{suffix}.txt"))
         assert len(ocrs) >= 9, set_name
         for ocr in ocrs[:6]:
             truth = REAL / set_name / (ocr.name.split(".")[0] + ".truth.txt")
@@ -247,3 +248,19 @@ def test_insertion_rate_counts_what_was_read_for_nothing():
     ch = Channel(Counter({("和", "和"): 80, ("", "和"): 20, ("的", "的"): 100}), prior_weight=0.0)
     assert ch.insertion_rate("和") == 0.2
     assert ch.insertion_rate("的") == 0.0
+
+
+def test_engine_lines_are_put_in_reading_order() -> None:
+    sys.path.insert(0, str(ROOT / "tools"))
+    from realocr import reading_order
+
+    w = 20.0  # a character's width; columns of 12 characters, 44 apart
+    boxes = [
+        (0, 12 * w, 0, 20, "甲甲甲"),
+        (2 * w, 12 * w, 30, 50, "乙乙乙"),  # indented
+        (0, 2 * w, 60, 80, "丙。"),  # a paragraph's short last line
+        (400, 440, 0, 20, "戊戊"),  # the second column, its first line read as two boxes
+        (300, 300 + 4 * w, 1, 21, "丁丁"),
+        (300, 540, 30, 50, "己己己"),
+    ]
+    assert reading_order(boxes[::-1]) == [["甲甲甲", "乙乙乙", "丙。"], ["丁丁戊戊", "己己己"]]

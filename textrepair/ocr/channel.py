@@ -34,7 +34,7 @@ from rapidfuzz.distance import Levenshtein
 from ..errors import InputError, ModelError
 from ..normalize import HAN
 from ..normalize import han_only as han
-from ..resources import CHANNEL
+from ..resources import CHANNEL, CHANNELS
 from .confusion import GlyphSpace, read_model_text
 
 HEADER = "# textrepair channel 1"
@@ -260,8 +260,11 @@ def _cached(path: Path) -> Channel:
 
 
 def load_channel(path: str | Path | None = None) -> Channel | None:
-    """The channel at *path*, or the shipped ``models/channel.tsv`` (None if it is not there);
-    cached."""
+    """The channel at *path*, a shipped one by name (``"tesseract"``, ``"ppocr"``:
+    :data:`~textrepair.resources.CHANNELS`), or with None the shipped Tesseract channel (None if
+    it is not there); cached."""
+    if isinstance(path, str) and path in CHANNELS:
+        path = CHANNELS[path]
     p = Path(path) if path is not None else CHANNEL
     if path is None and not p.exists():
         return None

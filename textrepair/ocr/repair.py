@@ -47,7 +47,8 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter
-from collections.abc import Collection, Container, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -417,14 +418,16 @@ class GlyphCorrector:
         assert self.glyphs is not None
         return self.glyphs.matrix(self._glyph_vocabulary)
 
-    def _seen_in_either(self, cands: Container[str], left: str, right: str) -> list[str]:
+    def _seen_in_either(
+        self, cands: AbstractSet[str] | Mapping[str, object], left: str, right: str
+    ) -> list[str]:
         """Those of *cands* seen next to *left* or *right* by the LM or, when built, the general
         model; sorted."""
         near = set(self._seen_near(cands, left, right))
         if self._general_bigrams:
             succ, pred = self._general_neighbours
-            near.update(t for t in succ.get(left, _NONE) if t in cands)
-            near.update(t for t in pred.get(right, _NONE) if t in cands)
+            near |= _common(succ.get(left, _NONE), cands)
+            near |= _common(pred.get(right, _NONE), cands)
         return sorted(near)
 
     @cached_property
@@ -432,11 +435,14 @@ class GlyphCorrector:
         """Characters seen after / before each character in the general model's bigrams."""
         return _bigram_neighbours(self._general_bigrams)
 
-    def _seen_near(self, cands: Container[str], left: str, right: str) -> list[str]:
+    def _seen_near(
+        self, cands: AbstractSet[str] | Mapping[str, object], left: str, right: str
+    ) -> list[str]:
         """Those of *cands* the LM has seen right after *left* or right before *right*, sorted."""
         succ, pred = self._neighbours
-        after, before = succ.get(left, _NONE), pred.get(right, _NONE)
-        return sorted({t for t in after if t in cands} | {t for t in before if t in cands})
+        return sorted(
+            _common(succ.get(left, _NONE), cands) | _common(pred.get(right, _NONE), cands)
+        )
 
     def correct(self, text: str) -> list[Edit]:
         """Glyph edits (offsets into *text*), all paragraphs decoded together in lockstep.
@@ -917,6 +923,12 @@ def clause_window(k: int, n: int, clauses: Collection[int], radius: int) -> tupl
     return lo, hi
 
 
+def _common(seen: AbstractSet[str], cands: AbstractSet[str] | Mapping[str, object]) -> set[str]:
+    """The members of *seen* in *cands* (a set, or a mapping's keys), the smaller iterated."""
+    keys = cands.keys() if isinstance(cands, Mapping) else cands
+    return set(seen & keys)
+
+
 def _bigram_neighbours(bigrams: Iterable[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """Characters seen after / before each character in *bigrams* (two-character strings)."""
     succ: dict[str, set[str]] = {}
@@ -937,10 +949,10 @@ def make_corrector(
     """The corrector :func:`repair_ocr` uses: the shipped look-alike table, the IDS tables and the
     channel.
 
-    *channel*: a channel file (``textrepair learn-channel``), ``"tesseract"`` for
-    the shipped ``models/channel.tsv`` (learnt from Tesseract 5), or None / ``"none"``
-    for the glyph tables alone (the default: the learnt channel still changes about
-    2 in 10 000 characters of clean policy text, above the do-no-harm bound).
+    *channel*: a channel file (``textrepair learn-channel``), the name of a shipped one
+    (``"tesseract"``: learnt from Tesseract 5, ``"ppocr"``: from PaddleOCR's PP-OCRv4), or
+    None / ``"none"`` for the glyph tables alone (the default: the learnt channel still changes
+    about 2 in 10 000 characters of clean policy text, above the do-no-harm bound).
     *config*: the settings (:class:`~textrepair.ocr.config.OcrConfig`; None: the defaults).
     Cached per (model, table, channel, config), so its context indexes and option
     caches are built once; its caches hold deterministic values only, so sharing it
@@ -963,9 +975,7 @@ def _corrector(
         glyphs=load_glyph_space(),
         words=load_word_model() or GeneralWords(),
         general=load_general_model(),
-        channel=None
-        if channel in (None, "none")
-        else load_channel(None if channel == "tesseract" else channel),
+        channel=None if channel in (None, "none") else load_channel(channel),
         calibration=load_calibration("none" if channel in (None, "none") else "learnt"),
     )
 
