@@ -73,14 +73,11 @@ real-ocr-data: install
 	$(PY) tools/realocr.py all
 	$(PY) tools/realocr.py all --engine ppocr --workers 1
 
-# The shipped channels (models/channel.tsv, models/channel-ppocr.tsv): what each engine misread on
-# the general-text pages of corpora/real_ocr/channel (never the benchmark's texts, never the
-# national witnesses).
+# The shipped channel (models/channel.tsv): what Tesseract misread on the general-text pages of
+# corpora/real_ocr/channel (never the benchmark's texts, never the national witnesses).
 channel: install
 	$(PY) -m textrepair learn-channel $$(for f in corpora/real_ocr/channel/*.ocr.txt; do \
 	  echo "$${f%%.*}.truth.txt $$f"; done) -o models/channel.tsv
-	$(PY) -m textrepair learn-channel $$(for f in corpora/real_ocr/channel/*.ppocr.txt; do \
-	  echo "$${f%%.*}.truth.txt $$f"; done) -o models/channel-ppocr.tsv
 
 # The corrector's calibration for general text (models/calibration.json): what its margin was worth on
 # Tesseract's reading of the held-out dev pages of corpora/real_ocr/dev (never scored, never in a model).
@@ -89,7 +86,9 @@ calibration: install $(GENERAL) wordlm
 
 # The headline OCR figure: repair scored on Tesseract's output, from the committed outputs.
 bench-real-ocr: install $(GENERAL) wordlm
-	$(PY) benchmarks/real_ocr.py
+	$(PY) benchmarks/real_ocr.py --channel none
+	$(PY) benchmarks/real_ocr.py --channel tesseract
+	$(PY) benchmarks/real_ocr.py --engine ppocr --channel none
 
 bench: install $(GENERAL) wordlm
 	$(PY) benchmarks/real_ocr.py

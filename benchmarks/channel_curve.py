@@ -6,7 +6,7 @@ documents of the ``channel`` set of real-engine OCR (``corpora/real_ocr/channel`
 shuffled with a fixed seed; a document is about one newspaper page), and each is
 scored on the ``dev`` set (held-out general text, never the benchmark's sets)::
 
-    python benchmarks/channel_curve.py [--pages 0,1,3,10,30,55]
+    python benchmarks/channel_curve.py [--pages 0,1,3,10,30,55] [--engine tesseract|ppocr]
 """
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.real_ocr import DATA, documents  # noqa: E402
+from benchmarks.real_ocr import DATA, ENGINES, documents  # noqa: E402
 from benchmarks.real_ocr_tune import evaluate  # noqa: E402
 from textrepair import api  # noqa: E402
 from textrepair.ocr.channel import learn  # noqa: E402
 from textrepair.ocr.repair import make_corrector  # noqa: E402
 
 
-def channel_pages() -> list[tuple[str, str, str]]:
+def channel_pages(engine: str = "tesseract") -> list[tuple[str, str, str]]:
     folder = DATA / "channel"
     pages = []
-    for ocr in sorted(folder.glob("*.ocr.txt")):
+    for ocr in sorted(folder.glob(f"*.{ENGINES[engine]}.txt")):
         doc = ocr.name.split(".")[0]
         pages.append(
             (
@@ -46,10 +46,11 @@ def channel_pages() -> list[tuple[str, str, str]]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", default="0,1,3,10,30,55")
+    ap.add_argument("--engine", choices=sorted(ENGINES), default="tesseract")
     args = ap.parse_args()
-    pages = channel_pages()
+    pages = channel_pages(args.engine)
     base = make_corrector(api.load_model(), channel="none")
-    docs = documents("dev")
+    docs = documents("dev", engine=args.engine)
     print(
         "| pages | characters | errors seen | subs | fixed | wrong | false | error red. | clean "
         "changes |"

@@ -259,9 +259,8 @@ def repair(
     unchanged. For dropped text, *drop_set* overrides the inferred drop set and
     *punct* also puts punctuation (，。、；) back where the punctuation model is
     confident (:mod:`textrepair.dropped.punct`). For OCR text, *channel* is a channel file
-    learnt from your engine's output (``textrepair learn-channel``), ``"tesseract"`` or
-    ``"ppocr"`` for a shipped one (Tesseract 5, PaddleOCR's PP-OCRv4), or None (the glyph
-    tables alone). *config* holds the
+    learnt from your engine's output (``textrepair learn-channel``), ``"tesseract"``
+    for the shipped one, or None (the glyph tables alone). *config* holds the
     restorer's settings (:class:`~textrepair.dropped.config.DroppedConfig` or
     :class:`~textrepair.ocr.config.OcrConfig`; None: the defaults). An option that
     does nothing for the text's kind (``punct`` on OCR text, a config of the other

@@ -480,9 +480,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--channel",
         metavar="FILE",
         help=(
-            "OCR text: what your engine misreads (a textrepair learn-channel file, or "
-            "'tesseract' / 'ppocr' for a shipped one: Tesseract 5, PaddleOCR's PP-OCRv4; "
-            "default: the glyph tables alone)"
+            "OCR text: what your engine misreads (a textrepair learn-channel file, or 'tesseract' "
+            "for the shipped one; default: the glyph tables alone)"
         ),
     )
     p.set_defaults(func=cmd_restore)

@@ -44,9 +44,9 @@ DEFAULT_MODEL = MODELS_DIR / "default.arpa"
 PUNCT_MODEL = MODELS_DIR / "punct.arpa"
 #: the channel learnt from Tesseract (``make channel``)
 CHANNEL = MODELS_DIR / "channel.tsv"
-#: the shipped channels by name (``--channel NAME``): Tesseract 5 ``chi_sim``, and PaddleOCR's
-#: PP-OCRv4 Chinese models (as RapidOCR runs them)
-CHANNELS = {"tesseract": CHANNEL, "ppocr": MODELS_DIR / "channel-ppocr.tsv"}
+#: the shipped channels by name (``--channel NAME``): Tesseract 5 ``chi_sim``. (A channel learnt
+#: the same way from PP-OCRv4's readings made its repairs worse: docs/benchmarks.md)
+CHANNELS = {"tesseract": CHANNEL}
 #: the glyph corrector's calibration for general text (``make calibration``)
 CALIBRATION = MODELS_DIR / "calibration.json"
 

@@ -227,10 +227,13 @@ def ppocr(img: Image.Image) -> str:
 
 
 def reading_order(boxes: list[tuple[float, float, float, float, str]]) -> list[list[str]]:
-    """Boxes ``(x0, x1, y0, y1, text)`` as lines of text in reading order: grouped into columns
-    (widest first, a box joins the column its horizontal extent overlaps most, by at least half
-    its width, so a paragraph's short last line joins its column), columns left to right; within a column, boxes whose vertical centres lie within half a
-    box's height of each other are one line (left to right), lines top to bottom."""
+    """Boxes ``(x0, x1, y0, y1, text)`` as lines of text in reading order.
+
+    Grouped into columns (widest first, a box joins the column its horizontal extent
+    overlaps most, by at least half its width, so a paragraph's short last line joins its
+    column), columns left to right; within a column, boxes whose vertical centres lie
+    within half a box's height of each other are one line (left to right), lines top to
+    bottom."""
     columns: list[list[tuple[float, float, float, float, str]]] = []
     spans: list[list[float]] = []
     for box in sorted(boxes, key=lambda b: (b[0] - b[1], b[2])):  # the widest lines first

@@ -260,7 +260,7 @@ def _cached(path: Path) -> Channel:
 
 
 def load_channel(path: str | Path | None = None) -> Channel | None:
-    """The channel at *path*, a shipped one by name (``"tesseract"``, ``"ppocr"``:
+    """The channel at *path*, a shipped one by name (``"tesseract"``:
     :data:`~textrepair.resources.CHANNELS`), or with None the shipped Tesseract channel (None if
     it is not there); cached."""
     if isinstance(path, str) and path in CHANNELS:

@@ -949,10 +949,10 @@ def make_corrector(
     """The corrector :func:`repair_ocr` uses: the shipped look-alike table, the IDS tables and the
     channel.
 
-    *channel*: a channel file (``textrepair learn-channel``), the name of a shipped one
-    (``"tesseract"``: learnt from Tesseract 5, ``"ppocr"``: from PaddleOCR's PP-OCRv4), or
-    None / ``"none"`` for the glyph tables alone (the default: the learnt channel still changes
-    about 2 in 10 000 characters of clean policy text, above the do-no-harm bound).
+    *channel*: a channel file (``textrepair learn-channel``), ``"tesseract"`` for the shipped
+    one (learnt from Tesseract 5), or None / ``"none"`` for the glyph tables alone (the
+    default: the learnt channel still changes about 2 in 10 000 characters of clean policy
+    text, above the do-no-harm bound).
     *config*: the settings (:class:`~textrepair.ocr.config.OcrConfig`; None: the defaults).
     Cached per (model, table, channel, config), so its context indexes and option
     caches are built once; its caches hold deterministic values only, so sharing it
