@@ -945,9 +945,10 @@ def make_corrector(
     table: ConfusionTable | None = None,
     channel: str | Path | None = None,
     config: OcrConfig | None = None,
+    calibrated: bool = True,
 ) -> GlyphCorrector:
     """The corrector :func:`repair_ocr` uses: the shipped look-alike table, the IDS tables and the
-    channel.
+    channel (and, unless not *calibrated*, the shipped calibration).
 
     *channel*: a channel file (``textrepair learn-channel``), ``"tesseract"`` for the shipped
     one (learnt from Tesseract 5), or None / ``"none"`` for the glyph tables alone (the
@@ -959,12 +960,14 @@ def make_corrector(
     between threads is safe.
     """
     channel_key = None if channel is None else str(channel)
-    return _corrector(model, table or load_confusions(), channel_key, config or _DEFAULT)
+    return _corrector(
+        model, table or load_confusions(), channel_key, config or _DEFAULT, calibrated
+    )
 
 
 @lru_cache(maxsize=8)
 def _corrector(
-    model: Model, table: ConfusionTable, channel: str | None, config: OcrConfig
+    model: Model, table: ConfusionTable, channel: str | None, config: OcrConfig, calibrated: bool
 ) -> GlyphCorrector:
     return GlyphCorrector(
         model,
@@ -976,7 +979,9 @@ def _corrector(
         words=load_word_model() or GeneralWords(),
         general=load_general_model(),
         channel=None if channel in (None, "none") else load_channel(channel),
-        calibration=load_calibration("none" if channel in (None, "none") else "learnt"),
+        calibration=load_calibration("none" if channel in (None, "none") else "learnt")
+        if calibrated
+        else None,
     )
 
 
