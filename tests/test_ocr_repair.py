@@ -409,3 +409,13 @@ def test_cli_explain_on_clean_text_reports_no_glyph_edits(
     assert han_of(out) == han_of(text)
     assert "glyph" not in err
     assert err.splitlines()[-1].startswith("# kind=ocr:")
+
+
+def test_a_range_dash_read_as_one_is_put_back() -> None:
+    # both engines measured read the dash of a range (3万—10万) as the numeral 一
+    read = "每3万一10万居民配置一个中心，提升1一2个百分点。"
+    out = textrepair.repair(read, kind="ocr")
+    assert out.text == "每3万—10万居民配置一个中心，提升1—2个百分点。"
+    assert [(e.old, e.new, e.reason) for e in out.edits] == [("一", "—", "dash")] * 2
+    kept = "一是加强管理，第1一级不变，万一发生1次"  # 一 not between two numbers stays
+    assert textrepair.repair(kept, kind="ocr").text == kept

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
 Kind = Literal["dropped", "ocr", "clean"]
-Reason = Literal["insertion", "punctuation", "layout", "glyph", "invented"]
+Reason = Literal["insertion", "punctuation", "layout", "glyph", "invented", "dash"]
 #: the kinds a repair may be asked for, in order (``Kind``'s values)
 KINDS: tuple[str, ...] = get_args(Kind)
 

@@ -86,6 +86,8 @@ from .layout import fix_layout
 
 _DEFAULT = OcrConfig()
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
+#: 一 between two Arabic numbers (a unit after the first allowed): 3万一10万, 1一2个
+_RANGE_ONE = regex.compile(r"(?<=[0-9][万千百亿]?)一(?=[0-9])")
 _HAN = HAN
 _NONE: frozenset[str] = frozenset()
 # stand-ins for <s> and </s> while a document's n-grams are counted as strings (never Han)
@@ -985,6 +987,17 @@ def _corrector(
     )
 
 
+def _at(e: Edit) -> int:
+    return e.offset
+
+
+def range_dashes(text: str) -> list[Edit]:
+    """A dash read as 一 between two Arabic numbers (``3万一10万`` -> ``3万—10万``): a Han numeral
+    never stands between Arabic digits, and both engines measured read the range dash of
+    Chinese text (—) as 一."""
+    return [Edit(m.start(), "一", "—", 0.99, "dash") for m in _RANGE_ONE.finditer(text)]
+
+
 def repair_ocr(
     text: str,
     model: Model,
@@ -995,6 +1008,8 @@ def repair_ocr(
     """Glyph corrections, then layout and punctuation; edits index *text*."""
     corrector = make_corrector(model, table, channel, config)
     glyph = corrector.correct(text)
+    taken = {e.offset for e in glyph}
+    glyph = sorted(glyph + [e for e in range_dashes(text) if e.offset not in taken], key=_at)
     # the layout works on the text with every one-for-one change made, so its offsets are the
     # input's; removals come after it, unless a layout edit touches the removed character
     same_length = [e for e in glyph if e.new]
