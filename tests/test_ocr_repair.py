@@ -419,3 +419,6 @@ def test_a_range_dash_read_as_one_is_put_back() -> None:
     assert [(e.old, e.new, e.reason) for e in out.edits] == [("一", "—", "dash")] * 2
     kept = "一是加强管理，第1一级不变，万一发生1次"  # 一 not between two numbers stays
     assert textrepair.repair(kept, kind="ocr").text == kept
+    from textrepair.ocr.repair import range_dashes
+
+    assert [e.offset for e in range_dashes("每3万一\n10万居民")] == [3]  # across a column's wrap

@@ -86,8 +86,11 @@ from .layout import fix_layout
 
 _DEFAULT = OcrConfig()
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
-#: 一 between two Arabic numbers (a unit after the first allowed): 3万一10万, 1一2个
-_RANGE_ONE = regex.compile(r"(?<=[0-9][万千百亿]?)一(?=[0-9])")
+#: 一 between two Arabic numbers (a unit after the first allowed; a column's line break on
+#: either side): 3万一10万, 1一2个
+_RANGE_ONE = regex.compile(
+    r"(?<=[0-9][万千百亿]?[ \u3000]*\n?[ \u3000]*)一(?=[ \u3000]*\n?[ \u3000]*[0-9])"
+)
 _HAN = HAN
 _NONE: frozenset[str] = frozenset()
 # stand-ins for <s> and </s> while a document's n-grams are counted as strings (never Han)
