@@ -64,3 +64,20 @@ def test_an_arpa_model_loads_from_its_cached_binary_form_and_scores_alike(
     assert np.array_equal(again.score(texts), Model(arpa).score(texts))
     binary.write_bytes(b"torn")
     assert np.array_equal(api._load(str(arpa)).score(texts), first.score(texts))
+
+
+def test_a_compressed_binary_model_is_read_through_an_uncompressed_copy(
+    cache_home: Path, tmp_path: Path
+) -> None:
+    import zipfile
+
+    from textrepair.lm import Model, estimate
+
+    packed = tmp_path / "general.npz"
+    Model(ngram_model=estimate(["甲乙丙丁", "乙丙丁戊"], 3)).save(packed)  # compressed, as fetched
+    model = cache.raw_model(packed)
+    (copy,) = cache_home.glob("model-raw-*.npz")
+    assert all(i.compress_type == zipfile.ZIP_STORED for i in zipfile.ZipFile(copy).infolist())
+    assert model.path == packed
+    texts = ["甲乙丙丁", "丁戊甲"]
+    assert np.array_equal(model.score(texts), Model(packed).score(texts))

@@ -444,3 +444,14 @@ def test_second_decoding_windows_that_meet_are_merged() -> None:
     assert _merged([(0, 9), (12, 20), (30, 39)], gap=5) == [(0, 20), (30, 39)]
     assert _merged([(0, 9), (5, 14), (10, 20)], longest=15) == [(0, 14), (10, 20)]
     assert _merged([]) == []
+
+
+def test_reducing_all_words_at_once_equals_one_at_a_time() -> None:
+    from textrepair.dropped.lexicon import reduce_all
+
+    words = ["管理", "的", "理论", "a]b", "x^-y", "", "\\d", "甲乙丙"]
+    drop = ["的", "管", "]", "^", "-", "\\", "乙"]
+    table = str.maketrans("", "", "".join(drop))
+    assert reduce_all(words, drop) == [w.translate(table) for w in words]
+    assert reduce_all(words, []) == words and reduce_all([], drop) == []
+    assert reduce_all(["a\nb", "c"], ["a"]) == ["\nb", "c"]  # a word holding a newline

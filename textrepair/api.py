@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .cache import cached, cached_file, file_digest
+from .cache import cached, file_digest, raw_model
 from .dropped.config import DroppedConfig
 from .dropped.dropset import (
     DropSetInference,
@@ -102,20 +102,7 @@ def load_model(path: str | Path | None = None) -> Model:
 def _load(path: str) -> Model:
     """An ARPA model is parsed once and kept in its binary form in the disk cache (keyed by
     content: it scores exactly as the ARPA, and loads in a tenth of the time)."""
-    if not path.endswith(".arpa"):
-        return Model(path)
-    binary = cached_file(
-        "model-raw", [file_digest(path)], ".npz", lambda out: Model(path).save(out, compress=False)
-    )
-    if binary is None:
-        return Model(path)
-    try:
-        model = Model(binary)
-    except ModelError:  # a torn cache file: the ARPA decides
-        binary.unlink(missing_ok=True)
-        return Model(path)
-    model.path = Path(path)
-    return model
+    return raw_model(path) if path.endswith(".arpa") else Model(path)
 
 
 def preload(model: Model | str | Path | None = None) -> Model:

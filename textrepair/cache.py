@@ -18,7 +18,10 @@ import tempfile
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from .lm.scorer import Model
 
 T = TypeVar("T")
 
@@ -98,3 +101,25 @@ def cached_file(
     except OSError:
         return None
     return path
+
+
+def raw_model(path: str | Path) -> Model:
+    """The model at *path* (ARPA, or a compressed binary), read through an uncompressed binary
+    copy kept in the cache (keyed by content: it scores exactly as the original and loads in
+    a fraction of the time); the original itself when the cache is off or the copy is torn."""
+    from .errors import ModelError
+    from .lm.scorer import Model
+
+    p = str(path)
+    binary = cached_file(
+        "model-raw", [file_digest(p)], ".npz", lambda out: Model(p).save(out, compress=False)
+    )
+    if binary is None:
+        return Model(p)
+    try:
+        model = Model(binary)
+    except ModelError:  # a torn cache file: the original decides
+        binary.unlink(missing_ok=True)
+        return Model(p)
+    model.path = Path(p)
+    return model

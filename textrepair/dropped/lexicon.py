@@ -18,8 +18,9 @@ is each (``P(w | r) = P(w) / sum of P(w')`` over the words reducing to ``r``).
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 from ..usage import jieba_dictionary
 from .config import DroppedConfig
@@ -62,7 +63,7 @@ class ReductionIndex:
     """Words grouped by what is left of them after the drop set is deleted.
 
     Built for the kept strings asked for: every lexicon word's reduction is computed once
-    (one ``str.translate`` each, about 0.1 s for jieba's 350 K words), and the words of a
+    (:func:`reduce_all`, 0.03 s for jieba's 350 K words), and the words of a
     kept string are gathered the first time it is asked for, a document's strings in one
     pass (:meth:`prepare`). Faster than reading a whole index back from disk (0.6-0.8 s),
     and nothing is written. Words of equal probability come in alphabetical order, so
@@ -70,10 +71,9 @@ class ReductionIndex:
     """
 
     def __init__(self, words: WordModel, drop_set: Collection[str]):
-        table = str.maketrans("", "", "".join(drop_set))
         self.words = words
         self._entries = list(words.logp.items())
-        self._reduced = [w.translate(table) for w, _ in self._entries]
+        self._reduced = reduce_all([w for w, _ in self._entries], drop_set)
         self.by_kept: dict[str, list[tuple[str, float]]] = {}
         self.prepare([""])
         #: the words made of drop-set characters only (a whole word that vanished)
@@ -106,6 +106,21 @@ class ReductionIndex:
         if not any(w == kept for w, _ in cands):
             cands.append((kept, self.words.logp.get(kept, self.words.floor)))
         return _normalise(cands)
+
+
+def reduce_all(words: Sequence[str], drop_set: Collection[str]) -> list[str]:
+    """Each of *words* with the characters of *drop_set* deleted.
+
+    One regular-expression pass over the words joined by newlines: three times faster
+    than a ``str.translate`` per word (CPython's translate is slow on non-ASCII text).
+    """
+    chars = "".join(sorted(set(drop_set)))
+    joined = "\n".join(words)
+    if not chars or joined.count("\n") != max(len(words) - 1, 0):  # a word holding a newline
+        table = str.maketrans("", "", chars)
+        return [w.translate(table) for w in words]
+    reduced = re.sub("[" + re.escape(chars) + "]", "", joined)
+    return reduced.split("\n") if words else []
 
 
 def _normalise(cands: list[tuple[str, float]]) -> list[tuple[str, float]]:

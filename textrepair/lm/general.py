@@ -16,6 +16,7 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
+from ..cache import raw_model
 from ..resources import general_model_path
 from .scorer import Model
 
@@ -39,4 +40,4 @@ def _load_general(p: Path) -> Model | None:
             stacklevel=3,
         )
         return None
-    return Model(p)
+    return raw_model(p)  # shipped compressed: read through an uncompressed copy in the cache
