@@ -84,7 +84,8 @@ channel: install
 calibration: install $(GENERAL) wordlm
 	$(PY) tools/calibrate.py
 
-# The headline OCR figure: repair scored on Tesseract's output, from the committed outputs.
+# The headline OCR figures: repair scored on Tesseract's and PP-OCRv4's outputs, from the committed
+# outputs.
 bench-real-ocr: install $(GENERAL) wordlm
 	$(PY) benchmarks/real_ocr.py --channel none
 	$(PY) benchmarks/real_ocr.py --channel tesseract

@@ -77,10 +77,12 @@ def fold_model(train_files: list[Path], workdir: Path, name: str) -> Model:
 
 
 def simulation_drop_set(model: Model) -> list[str]:
-    """The drop set inferred from the dropped witness, limited to characters the drafts use."""
+    """The drop set inferred from the dropped witness (the significance test's set, as this
+    table was first measured with), limited to characters the drafts use."""
     witness = read_text(files_with_role("witness-dropped")[0])
     train_chars = Counter("".join(units_from_files(files_with_role("train"))))
-    return [c for c in api.infer_drop_set_for(witness, model) if train_chars[c] >= 2]
+    found = api.drop_set_inference(witness, model, confirm=False).chars
+    return [c for c in found if train_chars[c] >= 2]
 
 
 def gaps(text: str, kept: set[str]) -> list[str]:

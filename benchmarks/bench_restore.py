@@ -104,7 +104,7 @@ def main() -> int:
     text = read_text(files_with_role("witness-dropped")[0])
     t = time.perf_counter()
     model = api.load_model()
-    drop_set = api.infer_drop_set_for(text, model)
+    drop_set = api.drop_set_inference(text, model, confirm=False).chars
     shipped = api.dropped_restorer(model, drop_set)
     api.restore(text, "dropped", model)
     cold = time.perf_counter() - t

@@ -233,16 +233,16 @@ def run(
                     "han": len(truth),
                 }
                 inference = api.drop_set_inference(damaged, model, CONFIG)
-                inferred = inference.chars
-                tested = inference.significant or inferred
+                confirmed = inference.chars
+                tested = inference.chars if inference.significant is None else inference.significant
                 deleted = Counter(c for c in truth if c in set(true_set))
-                ds = {
-                    "ds_P": len(set(inferred) & set(true_set)) / max(1, len(inferred)),
-                    "ds_R": occurrence_recall(inferred, deleted),
-                    "ds_size": len(inferred),
-                    "test_P": len(set(tested) & set(true_set)) / max(1, len(tested)),
-                    "test_R": occurrence_recall(tested, deleted),
-                    "test_size": len(tested),
+                ds = {  # ds_*: the significance test's set; conf_*: what the kept words confirm
+                    "ds_P": len(set(tested) & set(true_set)) / max(1, len(tested)),
+                    "ds_R": occurrence_recall(tested, deleted),
+                    "ds_size": len(tested),
+                    "conf_P": len(set(confirmed) & set(true_set)) / max(1, len(confirmed)),
+                    "conf_R": occurrence_recall(confirmed, deleted),
+                    "conf_size": len(confirmed),
                     "candidates": len(inference.candidates),
                     "cand_R": occurrence_recall(inference.candidates, deleted),
                 }
@@ -295,12 +295,12 @@ def report_drop_sets(rows: list[dict[str, object]]) -> None:
             if not k.endswith("size") and k != "candidates"
             else f"{mean(sub, k):.0f}"
             for k in (
-                "test_P",
-                "test_R",
-                "test_size",
                 "ds_P",
                 "ds_R",
                 "ds_size",
+                "conf_P",
+                "conf_R",
+                "conf_size",
                 "cand_R",
                 "candidates",
             )

@@ -348,7 +348,7 @@ def damaged_general_text(model: Model, drop_set: list[str]) -> tuple[str, str, s
     ]
     damaged, truth = "\n".join(d for d, _ in lines), "".join(t for _, t in lines)
     kept = set(damaged) - {" ", "\n"}
-    return damaged, truth, kept, api.drop_set_inference(damaged, model).domain_weight
+    return damaged, truth, kept, api.drop_set_inference(damaged, model, confirm=False).domain_weight
 
 
 @pytest.mark.slow

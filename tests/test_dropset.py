@@ -237,6 +237,7 @@ def test_fragments_confirm_a_dropped_character_and_not_a_topical_absentee() -> N
     assert evidence["贵"] == 0.0
     # without the fragments, 管 is not confirmed either
     assert fragment_evidence({"工作": 300}, 0, lexicon, ["管"])["管"] == 0.0
+    assert fragment_evidence({}, 0, lexicon, ["管"]) == {"管": 0.0}  # nothing kept, nothing weighed
 
 
 def test_a_word_that_vanishes_whole_speaks_through_the_vanished_count() -> None:
@@ -259,6 +260,7 @@ def test_word_evidence_makes_the_drop_set_precise(drafts: list[str]) -> None:
 
     drop_set = general_top()
     model = api.load_model()
+    spurious = [0, 0]  # characters called deleted that were not: tested, confirmed
     for clean in drafts:
         damaged = noise.drop(clean, drop_set)
         plain = api.drop_set_inference(damaged, model, confirm=False)
@@ -266,6 +268,7 @@ def test_word_evidence_makes_the_drop_set_precise(drafts: list[str]) -> None:
         assert found.significant == plain.chars and found.candidates == plain.candidates
         assert set(found.chars) <= set(plain.chars)
         assert occurrence_recall(found.chars, drop_set, clean) >= 0.98
-
         assert len(set(found.chars) & set(drop_set)) / len(found.chars) >= 0.95
-        assert len(set(found.chars) - set(drop_set)) <= len(set(plain.chars) - set(drop_set))
+        spurious[0] += len(set(plain.chars) - set(drop_set))
+        spurious[1] += len(set(found.chars) - set(drop_set))
+    assert spurious[1] < spurious[0]  # measured: 8 -> 5

@@ -422,3 +422,14 @@ def test_a_range_dash_read_as_one_is_put_back() -> None:
     from textrepair.ocr.repair import range_dashes
 
     assert [e.offset for e in range_dashes("每3万一\n10万居民")] == [3]  # across a column's wrap
+
+
+def test_a_range_dash_does_not_stop_wrapped_lines_from_joining() -> None:
+    from textrepair.edits import apply_edits
+
+    read = "今后三年，力争1一\n2年内实现各项目标\n和要求，每3万一10万居民配置\n一个中心。"
+    out = textrepair.repair(read, kind="ocr")
+    assert out.text == "今后三年，力争1—2年内实现各项目标和要求，每3万—10万居民配置一个中心。"
+    assert apply_edits(read, out.edits) == out.text
+    crlf = "又3万一\r\n10万人"
+    assert textrepair.repair(crlf, kind="ocr").text.startswith("又3万—")

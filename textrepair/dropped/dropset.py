@@ -357,7 +357,7 @@ def _log_p_absent(lam: float, dispersion: float) -> float:
 def _log_count_p(k: int, lam: float, dispersion: float) -> float:
     """ln P(k occurrences) with mean *lam* > 0: Poisson, or negative binomial of *dispersion*."""
     if math.isinf(dispersion):
-        return k * math.log(lam) - lam - math.lgamma(k + 1)
+        return (k * math.log(lam) if k else 0.0) - lam - math.lgamma(k + 1)
     r = dispersion
     return (
         math.lgamma(k + r)
@@ -387,7 +387,8 @@ def fragment_evidence(
     it (``D`` = *dropped* less ``c``), on words the document never shows. The ratio
     compares the counts of the affected kept words, *words* (kept word -> count), under
     the two expectations, as negative binomials of *dispersion* (Poisson when infinite).
-    Only fragments the document shows speak (positive evidence): a character a text never
+    Only the kept words the document shows are weighed (a fragment seen less often than
+    the character's deletion would make it lowers the ratio): a character a text never
     used for reasons of topic (a province's name in another province's plan) gains
     nothing, because the fragments its words would leave are missing too. Counting the
     missing fragments against a character as well cost recall on general text: a unigram
@@ -414,6 +415,8 @@ def fragment_evidence(
                 moved[kept] = moved.get(kept, 0.0) + p
     floor = 0.5 * rarest
     n = sum(words.values()) + vanished
+    if n == 0:  # no word kept or vanished: nothing to weigh
+        return dict.fromkeys(dropped, 0.0)
     out = {}
     for c, moved in shift.items():
         llr = 0.0

@@ -39,7 +39,8 @@ The language model is over Han characters, so a paragraph's Han characters are
 scored as one stream: column-join spaces and punctuation do not disturb it.
 Glyph edits replace one character by one, so the layout repair
 (:func:`textrepair.ocr.layout.fix_layout`) that follows works on the same
-offsets and both edit lists index the input.
+offsets and both edit lists index the input. A range's dash that an engine read as 一
+between two numbers is put back by a rule (:func:`range_dashes`).
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
 #: 一 between two Arabic numbers (a unit after the first allowed; a column's line break on
 #: either side): 3万一10万, 1一2个
 _RANGE_ONE = regex.compile(
-    r"(?<=[0-9][万千百亿]?[ \u3000]*\n?[ \u3000]*)一(?=[ \u3000]*\n?[ \u3000]*[0-9])"
+    r"(?<=[0-9][万千百亿]?[ \u3000]*\r?\n?[ \u3000]*)一(?=[ \u3000]*\r?\n?[ \u3000]*[0-9])"
 )
 _HAN = HAN
 _NONE: frozenset[str] = frozenset()
@@ -960,7 +961,7 @@ def make_corrector(
     default: the learnt channel still changes about 2 in 10 000 characters of clean policy
     text, above the do-no-harm bound).
     *config*: the settings (:class:`~textrepair.ocr.config.OcrConfig`; None: the defaults).
-    Cached per (model, table, channel, config), so its context indexes and option
+    Cached per (model, table, channel, config, calibrated), so its context indexes and option
     caches are built once; its caches hold deterministic values only, so sharing it
     between threads is safe.
     """
@@ -990,10 +991,6 @@ def _corrector(
     )
 
 
-def _at(e: Edit) -> int:
-    return e.offset
-
-
 def range_dashes(text: str) -> list[Edit]:
     """A dash read as 一 between two Arabic numbers (``3万一10万`` -> ``3万—10万``): a Han numeral
     never stands between Arabic digits, and both engines measured read the range dash of
@@ -1008,20 +1005,22 @@ def repair_ocr(
     channel: str | Path | None = None,
     config: OcrConfig | None = None,
 ) -> Repair:
-    """Glyph corrections, then layout and punctuation; edits index *text*."""
+    """Glyph corrections and range dashes, then layout and punctuation; edits index *text*."""
     corrector = make_corrector(model, table, channel, config)
-    glyph = corrector.correct(text)
-    taken = {e.offset for e in glyph}
-    glyph = sorted(glyph + [e for e in range_dashes(text) if e.offset not in taken], key=_at)
-    # the layout works on the text with every one-for-one change made, so its offsets are the
-    # input's; removals come after it, unless a layout edit touches the removed character
+    dashes = range_dashes(text)
+    at_dash = {e.offset for e in dashes}
+    glyph = [e for e in corrector.correct(text) if e.offset not in at_dash]  # the rule wins
+    # the layout works on the text with every one-for-one glyph change made, so its offsets are
+    # the input's; it still reads a range's 一 as a character (a dash would stop a wrapped line
+    # from being joined). Removals come after it, unless a layout edit touches the removed
+    # character.
     same_length = [e for e in glyph if e.new]
     corrected = apply_edits(text, same_length)
     _, layout = fix_layout(corrected)
     spans = [(e.offset, e.offset + len(e.old)) for e in layout]
     removals = [e for e in glyph if not e.new and not any(a <= e.offset < b for a, b in spans)]
     edits = sorted(
-        same_length + layout + removals, key=lambda e: (e.offset, e.old != "")
+        same_length + dashes + layout + removals, key=lambda e: (e.offset, e.old != "")
     )  # insertions before replacements
     repaired = apply_edits(text, edits)
     foreign = foreign_spans(text)
