@@ -60,8 +60,10 @@ class DroppedConfig:
     long_match_weight: float = 0.5
     #: ... only where that context is at least this long (the n-gram model sees 5 characters)
     long_match_min_context: int = 6
-    #: the longest context looked up (the decoder's state carries this many characters)
-    long_match_max_context: int = 24
+    #: the longest context looked up (the decoder's state carries this many characters); 8-24
+    #: restore every proxy and the witness alike, and each length costs a lookup per step
+    #: (proxies)
+    long_match_max_context: int = 12
 
     # --- general usage (the general word trigram, :mod:`textrepair.lm.words`)
     #: weight of the word trigram's log10 probability of each option in the window of the first
