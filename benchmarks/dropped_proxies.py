@@ -234,7 +234,7 @@ def run(
                 }
                 inference = api.drop_set_inference(damaged, model, CONFIG)
                 confirmed = inference.chars
-                tested = inference.chars if inference.significant is None else inference.significant
+                tested = inference.significant
                 deleted = Counter(c for c in truth if c in set(true_set))
                 ds = {  # ds_*: the significance test's set; conf_*: what the kept words confirm
                     "ds_P": len(set(tested) & set(true_set)) / max(1, len(tested)),

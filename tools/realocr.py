@@ -63,6 +63,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.real_ocr import ENGINES as SUFFIXES  # noqa: E402
 from textrepair.build.general import HELD_OUT_START, fetch_corpus, plain_from_tagged  # noqa: E402
 from textrepair.corpus import files_with_role, read_text  # noqa: E402
 
@@ -262,14 +263,15 @@ def reading_order(boxes: list[tuple[float, float, float, float, str]]) -> list[l
     return out
 
 
-ENGINES = {"tesseract": (tesseract, "ocr"), "ppocr": (ppocr, "ppocr")}
+#: each engine's reader (the suffix of its files: ``benchmarks.real_ocr.ENGINES``)
+ENGINES = {"tesseract": tesseract, "ppocr": ppocr}
 
 
 def ocr_document(job: tuple[str, str, str, str, str]) -> tuple[str, str, str]:
     """(engine, set, doc, face, text) -> (doc, face, what the engine read of every page, pages
     joined)."""
     engine, set_name, doc, face, text = job
-    read = ENGINES[engine][0]
+    read = ENGINES[engine]
     rng = random.Random(seed_of(set_name, doc, face))
     pages = render_pages(text, FACES[face], rng)
     return doc, face, "\n\n".join(read(p).strip("\n") for p in pages) + "\n"
@@ -333,7 +335,7 @@ def build_set(set_name: str, corpus: list[str] | None, workers: int, engine: str
     out.mkdir(parents=True, exist_ok=True)
     for doc, text in truths.items():
         (out / f"{doc}.truth.txt").write_text(text, encoding="utf-8")
-    suffix = ENGINES[engine][1]
+    suffix = SUFFIXES[engine]
     with ProcessPoolExecutor(workers) as pool:
         for doc, face, text in pool.map(ocr_document, [(engine, *job) for job in jobs]):
             (out / f"{doc}.{face}.{suffix}.txt").write_text(text, encoding="utf-8")

@@ -48,6 +48,7 @@ from ..corpus import read_text
 from ..errors import InputError
 from ..normalize import HAN, is_han
 from ..usage import mixture_weight
+from .lexicon import reduce_all
 
 
 def han_counts(texts: Iterable[str]) -> Counter[str]:
@@ -201,10 +202,14 @@ class DropSetInference:
     #: ``-ln P(absent | not dropped)`` of every absentee expected at least once (the
     #: negative-binomial absence evidence :func:`absence_posterior` weighs)
     absence: dict[str, float] = field(default_factory=dict)
-    #: the significance test's set before :meth:`confirmed` (None: :attr:`chars` itself)
-    significant: list[str] | None = None
+    #: the significance test's set, before :meth:`confirmed` (given empty: :attr:`chars`)
+    significant: list[str] = field(default_factory=list)
     #: the negative-binomial dispersion of the kept characters' counts (:func:`dispersion`)
     dispersion: float = math.inf
+
+    def __post_init__(self) -> None:
+        if not self.significant:  # chars is always a subset of it
+            object.__setattr__(self, "significant", list(self.chars))
 
     @property
     def candidates(self) -> list[str]:
@@ -212,7 +217,7 @@ class DropSetInference:
         is at least :attr:`candidate_posterior` (a missed drop character loses every one of its
         occurrences, a spurious candidate is one more option the language model has to
         reject)."""
-        found = self.chars if self.significant is None else self.significant
+        found = self.significant
         doubtful = sorted(
             c for c, p in self.posterior.items() if p >= self.candidate_posterior and c not in found
         )
@@ -222,9 +227,12 @@ class DropSetInference:
         """This inference with :attr:`chars` cut to the characters whose absence and word evidence
         together (natural-log likelihood ratios: :attr:`absence` plus *evidence*, from
         :func:`fragment_evidence`) reach *min_log_odds*; the candidates do not change."""
-        found = self.chars if self.significant is None else self.significant
-        kept = [c for c in found if self.absence.get(c, 0.0) + evidence.get(c, 0.0) >= min_log_odds]
-        return replace(self, chars=kept, significant=list(found))
+        kept = [
+            c
+            for c in self.significant
+            if self.absence.get(c, 0.0) + evidence.get(c, 0.0) >= min_log_odds
+        ]
+        return replace(self, chars=kept)
 
 
 def infer_drop_set_mixed(
@@ -398,22 +406,20 @@ def fragment_evidence(
     """
     dropped = set(dropped)
     observed = set(words) | {""}
-    table = str.maketrans("", "", "".join(dropped))
+    entries = list(lexicon)
     total: dict[str, float] = {}
     shift: dict[str, dict[str, float]] = {c: {} for c in dropped}
-    rarest = 0.0
-    for word, lp in lexicon:
-        p = 10.0**lp
-        rarest = p if not rarest else min(rarest, p)
-        kept = word.translate(table)
+    reduced = reduce_all([w for w, _ in entries], dropped)
+    for (word, lp), kept in zip(entries, reduced):
         if kept not in observed:
             continue
+        p = 10.0**lp
         total[kept] = total.get(kept, 0.0) + p
         if len(kept) < len(word):
             for c in set(word) & dropped:
                 moved = shift[c]
                 moved[kept] = moved.get(kept, 0.0) + p
-    floor = 0.5 * rarest
+    floor = 0.5 * 10.0 ** min((lp for _, lp in entries), default=0.0)
     n = sum(words.values()) + vanished
     if n == 0:  # no word kept or vanished: nothing to weigh
         return dict.fromkeys(dropped, 0.0)

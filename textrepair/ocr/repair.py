@@ -929,10 +929,11 @@ def clause_window(k: int, n: int, clauses: Collection[int], radius: int) -> tupl
     return lo, hi
 
 
-def _common(seen: AbstractSet[str], cands: AbstractSet[str] | Mapping[str, object]) -> set[str]:
+def _common(
+    seen: AbstractSet[str], cands: AbstractSet[str] | Mapping[str, object]
+) -> AbstractSet[str]:
     """The members of *seen* in *cands* (a set, or a mapping's keys), the smaller iterated."""
-    keys = cands.keys() if isinstance(cands, Mapping) else cands
-    return set(seen & keys)
+    return seen & (cands.keys() if isinstance(cands, Mapping) else cands)
 
 
 def _bigram_neighbours(bigrams: Iterable[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
