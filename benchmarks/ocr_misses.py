@@ -1,6 +1,7 @@
 """Where the OCR glyph errors the repairer does not fix go, on tuning draws.
 
     python benchmarks/ocr_misses.py [--seeds 9000,9300,9600] [--rate 0.01] [--list]
+    [--set FIELD=VALUE]
 
 Leave-one-draft-out as ``benchmarks/accuracy.py`` (same fold models), but with
 *tuning* seeds, never the benchmark's: every parameter of the glyph corrector is
@@ -32,28 +33,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _common import config_with  # noqa: E402
 from accuracy import fold_model  # noqa: E402
 
 from textrepair import noise  # noqa: E402
 from textrepair.corpus import files_with_role, read_text  # noqa: E402
+from textrepair.ocr.config import OcrConfig  # noqa: E402
 from textrepair.ocr.confusion import load_confusions  # noqa: E402
-from textrepair.ocr.repair import GlyphCorrector, make_corrector  # noqa: E402
+from textrepair.ocr.repair import make_corrector  # noqa: E402
 
 CATEGORIES = ("fixed", "wrong", "decision", "coverage", "false", "clean")
-
-
-def candidates(corrector: GlyphCorrector, damaged: str, offset: int) -> set[str]:
-    """Every character the corrector would consider at *offset* before screening."""
-    observed, left, right = (
-        damaged[offset],
-        damaged[offset - 1 : offset],
-        damaged[offset + 1 : offset + 2],
-    )
-    opts = corrector.options(observed) + corrector.part_options(observed, left, right)
-    opts += corrector.sibling_options(observed, left, right) + corrector.lookalike_options(
-        observed, left, right
-    )
-    return {o.text for o in opts}
 
 
 def context(text: str, offset: int, width: int = 6) -> str:
@@ -66,13 +55,15 @@ def context(text: str, offset: int, width: int = 6) -> str:
     ).replace("\n", " ")
 
 
-def run(seeds: list[int], rate: float, workdir: Path, listing: bool) -> Counter[str]:
+def run(
+    seeds: list[int], rate: float, workdir: Path, listing: bool, config: OcrConfig | None = None
+) -> Counter[str]:
     drafts = files_with_role("train")
     sim = load_confusions(name="ocr_sim")
     tally: Counter[str] = Counter()
     for held, draft in enumerate(drafts):
         model = fold_model([f for i, f in enumerate(drafts) if i != held], workdir, f"fold{held}")
-        corrector = make_corrector(model, load_confusions())
+        corrector = make_corrector(model, load_confusions(), config=config)
         clean = read_text(draft)
         for e in corrector.correct(clean):
             tally["clean"] += 1
@@ -100,7 +91,7 @@ def run(seeds: list[int], rate: float, workdir: Path, listing: bool) -> Counter[
                     "wrong"
                     if new
                     else "decision"
-                    if true in candidates(corrector, damaged, off)
+                    if true in corrector.candidates_at(damaged, off)
                     else "coverage"
                 )
                 tally[what] += 1
@@ -130,10 +121,17 @@ def main() -> int:
     )
     ap.add_argument("--rate", type=float, default=0.01)
     ap.add_argument("--list", action="store_true", help="print every miss and false correction")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="override one OcrConfig setting (repeatable), e.g. --set passage_cost=-5",
+    )
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
-        tally = run(seeds, args.rate, Path(tmp), args.list)
+        tally = run(seeds, args.rate, Path(tmp), args.list, config_with(OcrConfig, args.set))
     errors = tally["errors"]
     print(f"\nseeds {args.seeds}, rate {args.rate:.1%}: {errors} errors over the three folds")
     print("| " + " | ".join(CATEGORIES) + " | error reduction |")

@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from textrepair.lm import Model, estimate
-from textrepair.lm.longmatch import LongMatch, MatchIndex, read_units, units_path_for, write_units
+from textrepair.lm.longmatch import (
+    GapIndex,
+    LongMatch,
+    MatchIndex,
+    read_units,
+    units_path_for,
+    write_units,
+)
 from textrepair.lm.scorer import State
 
 ALPHABET = "甲乙丙丁戊"
@@ -45,6 +52,29 @@ def test_lookup_agrees_with_brute_force(units, rows, max_context, min_context):
         for found in [brute(units, r, i, max_context)]
     ]
     assert list(zip(k.tolist(), ctx.tolist(), full.tolist())) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    units=st.lists(st.text(ALPHABET, min_size=0, max_size=30), min_size=0, max_size=5),
+    row=st.text(ALPHABET + "x", min_size=0, max_size=20),
+    context=st.integers(1, 3),
+)
+def test_gap_index_agrees_with_brute_force(units, row, context):
+    def between(i: int) -> str:
+        if i < context or i + context >= len(row):
+            return ""
+        left, right = row[i - context : i], row[i + 1 : i + 1 + context]
+        found = {
+            u[j]
+            for u in units
+            for j in range(context, len(u) - context)
+            if u[j - context : j] == left and u[j + 1 : j + 1 + context] == right
+        }
+        return "".join(sorted(found))
+
+    got = GapIndex(units, context).middles(row)
+    assert ["".join(sorted(m)) for m in got] == [between(i) for i in range(len(row))]
 
 
 UNITS = ["加强组织领导健全工作机制", "完善保障措施健全工作体系", "加强队伍建设完善考核评价"]

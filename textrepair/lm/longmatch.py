@@ -131,6 +131,65 @@ class MatchIndex:
         return best, ctx_count, full_count
 
 
+class GapIndex:
+    """The characters the training text has between the same *context* characters either side.
+
+    Where a page holds a passage the training text also has, a misreading inside it
+    leaves its neighbours intact: the training text then says which character stood
+    between them, however unlike the misread glyph it is (an engine's long tail of
+    confusions). Every window of ``2 * context + 1`` characters of a unit is stored
+    as the hash of its outer characters (the polynomial hash of the scorer's
+    n-gram keys) and its middle one, sorted, so a paragraph's windows are looked up
+    at once.
+
+    >>> GapIndex(["甲乙丙丁戊", "子甲乙午丁戊"]).middles("己甲乙未丁戊")
+    ['', '', '', '丙午', '', '']
+    """
+
+    def __init__(self, units: Sequence[str], context: int = 2):
+        if context < 1:
+            raise ValueError(f"context must be at least 1 (got {context})")
+        self.context = context
+        self._chars = sorted(set("".join(units)))
+        self._foreign = len(self._chars) + 1  # digit of an unseen character (and a separator)
+        self._cp_table = np.full(
+            max((ord(c) for c in self._chars), default=0) + 2, self._foreign, dtype=np.int64
+        )
+        self._cp_table[[ord(c) for c in self._chars]] = np.arange(1, len(self._chars) + 1)
+        keys, mids, ok = self._windows("\x00" + "\x00".join(units) + "\x00")
+        ok &= mids != self._foreign
+        pairs = np.unique(np.stack([keys[ok], mids[ok].astype(np.uint64)]), axis=1)
+        self._keys, self._mids = pairs[0], pairs[1].astype(np.int64)
+
+    def _windows(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For every character of *text* with *context* characters either side: the hash of
+        those characters, its own digit, and whether all of them are known."""
+        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        d = self._cp_table[np.minimum(cp, len(self._cp_table) - 1)]
+        c = np.arange(self.context, len(d) - self.context)
+        h = np.zeros(len(c), dtype=np.uint64)
+        ok = np.ones(len(c), dtype=bool)
+        for j in (*range(-self.context, 0), *range(1, self.context + 1)):
+            x = d[c + j]
+            h = h * _MULT + x.astype(np.uint64)
+            ok &= x != self._foreign
+        return h, d[c], ok
+
+    def middles(self, han: str) -> list[str]:
+        """For each character of *han*: the characters the training text has between its
+        *context* neighbours either side ("" where it has none, or near the ends)."""
+        out = [""] * len(han)
+        if len(han) <= 2 * self.context or self._keys.size == 0:
+            return out
+        keys, _, ok = self._windows(han)
+        lo = np.searchsorted(self._keys, keys, "left")
+        hi = np.searchsorted(self._keys, keys, "right")
+        chars = self._chars
+        for i in np.flatnonzero(ok & (hi > lo)):
+            out[i + self.context] = "".join(chars[m - 1] for m in self._mids[lo[i] : hi[i]])
+        return out
+
+
 class LongMatch(Scorer):
     """A scorer with the training text's longest matches mixed in (see the module doc).
 

@@ -28,12 +28,16 @@ is like it (``glyphs.npz``; similarity at least
 :attr:`OcrConfig.lookalike_min_similarity` for a rare glyph,
 :attr:`OcrConfig.unseen_lookalike_min_similarity` otherwise), at a steeper
 :attr:`OcrConfig.lookalike_similarity_weight`, since the table's best twelve were passed
-over. Keeping a character costs nothing, unless the LM never saw it and general usage
-hardly knows it (rarer than the :attr:`OcrConfig.rare_rank`-th character of jieba's
-dictionary): such a glyph pays ``log10(count / count at rare_rank)``. The decision is a
-joint search over the paragraph (:func:`textrepair.search.beam_search`), so runs of
-neighbouring errors are corrected together. Every setting is in
-:class:`~textrepair.ocr.config.OcrConfig`.
+over. Wherever the training text has a passage with the same :attr:`OcrConfig.passage_context`
+characters either side of a reading (:class:`~textrepair.lm.longmatch.GapIndex`), or the page
+has one elsewhere, what stood between them is a candidate too, at
+:attr:`OcrConfig.passage_cost` whatever the glyphs: a real engine's long tail of unlike
+confusions, found where the neighbours survived. Keeping a character costs nothing, unless the
+LM never saw it and general usage hardly knows it (rarer than the
+:attr:`OcrConfig.rare_rank`-th character of jieba's dictionary): such a glyph pays
+``log10(count / count at rare_rank)``. The decision is a joint search over the paragraph
+(:func:`textrepair.search.beam_search`), so runs of neighbouring errors are corrected together.
+Every setting is in :class:`~textrepair.ocr.config.OcrConfig`.
 
 The language model is over Han characters, so a paragraph's Han characters are
 scored as one stream: column-join spaces and punctuation do not disturb it.
@@ -59,6 +63,7 @@ import regex
 
 from ..edits import apply_edits
 from ..lm.general import load_general_model
+from ..lm.longmatch import GapIndex, read_units, units_path_for
 from ..lm.scorer import Cached, Interpolated, Model, Scorer
 from ..lm.train import BOS, EOS, estimate_from_counts
 from ..lm.words import UsageModel, load_word_model
@@ -126,6 +131,9 @@ class GlyphCorrector:
     #: what a correction's margin is worth on general text (:mod:`textrepair.ocr.calibration`);
     #: None: the margin alone
     calibration: Calibration | None = None
+    #: the training text's windows (:class:`~textrepair.lm.longmatch.GapIndex`): what it has
+    #: between a reading's neighbours
+    passages: GapIndex | None = None
 
     def __post_init__(self) -> None:
         #: what scores: the domain model alone, or interpolated with the general one
@@ -259,14 +267,34 @@ class GlyphCorrector:
     def candidates_at(self, han: str, k: int) -> set[str]:
         """Every character the corrector considers for ``han[k]`` in its context (before
         screening)."""
-        return {o.text for o in self.options(han[k]) + self._options_in_context(han, k)} - {han[k]}
+        n = self.passages.context if self.passages is not None else 0
+        page = GapIndex([han], n) if self.passages is not None else None
+        window = han[max(0, k - n) : k + n + 1]
+        between = self._between(window, page)[min(k, n)] if window else ""
+        opts = self.options(han[k]) + self._options_in_context(han, k, between)
+        return {o.text for o in opts} - {han[k]}
 
-    def _options_in_context(self, han: str, k: int) -> list[Option]:
+    def _between(self, han: str, page: GapIndex | None = None) -> list[str]:
+        """Per character of *han*: what the training text, and the *page* elsewhere, have between
+        its neighbours (none when passage candidates are off)."""
+        if self.passages is None:
+            return [""] * len(han)
+        between = self.passages.middles(han)
+        if page is not None:
+            between = [a + b for a, b in zip(between, page.middles(han))]
+        return between
+
+    def _options_in_context(
+        self, han: str, k: int, between: str = "", page: Mapping[str, int] | None = None
+    ) -> list[Option]:
         """The candidates for ``han[k]`` that depend on its neighbours: parts, siblings,
-        look-alikes, context."""
+        look-alikes, the training text's passages (*between*: what it has between the
+        neighbours; *page*: the page's trigram counts), context."""
         ch, left, right = han[k], han[k - 1 : k], han[k + 1 : k + 2]
         extra = self.part_options(ch, left, right) + self.sibling_options(ch, left, right)
-        extra += self.lookalike_options(ch, left, right)
+        extra += self.lookalike_options(ch, left, right) + self.passage_options(
+            han, k, between, page
+        )
         return extra + self.context_options(
             ch, left, right, han[max(0, k - 2) : k], han[k + 1 : k + 3]
         )
@@ -344,6 +372,28 @@ class GlyphCorrector:
         return [
             Option(cands[i], -math.inf) for i in best
         ]  # no glyph-table cost: costed by _relearn
+
+    def passage_options(
+        self, han: str, k: int, between: str, page: Mapping[str, int] | None = None
+    ) -> list[Option]:
+        """What the training text has between the same neighbours as ``han[k]`` (*between*), at
+        :attr:`OcrConfig.passage_cost` whatever the glyphs.
+
+        An engine's long tail of confusions (unlike glyphs, nothing a table holds)
+        is found where the page reprints a passage the training text has: the
+        neighbours survived, and the LM judges the middle. Not where the page itself
+        writes the reading next to a neighbour elsewhere (a trigram of *page* holding it
+        counted twice): a document that says 市 where the training text says 省 is
+        not misread.
+        """
+        if not between:
+            return []
+        if page is not None and any(
+            page.get(han[a : a + 3], 0) >= 2 for a in range(max(0, k - 2), k + 1)
+        ):
+            return []
+        cost = self.config.passage_cost
+        return [Option(t, cost) for t in between if t != han[k]]
 
     def part_options(self, observed: str, left: str, right: str) -> list[Option]:
         """Characters *observed* may be a lost-component reading of, that the LM has seen next to a
@@ -558,6 +608,8 @@ class GlyphCorrector:
                 lm = Cached(self.lm, cache, self.cache_weight, min_order=self.config.cache_order)
         trigrams = counts[2] if self.config.repeat_weight else None
         del counts  # only the trigrams are needed past this point
+        # the page's own passages: a phrase it prints again elsewhere, misread here
+        page = GapIndex(distinct, self.passages.context) if self.passages is not None else None
         floor = min(self.config.min_confidence, 0.5)
         general: Vocabulary = self.general if self.general is not None else frozenset()
         usage = general_char_counts()
@@ -568,7 +620,7 @@ class GlyphCorrector:
             blocks = []  # (Han positions, slots) of each piece that has a decision to make
             for positions in group:
                 han = "".join(text[p] for p in positions)
-                slots = self._screen(lm, han, clause_starts(text, positions), trigrams)
+                slots = self._screen(lm, han, clause_starts(text, positions), trigrams, page)
                 if any(len(s) > 1 for s in slots):
                     blocks.append((positions, slots))
             decoded = beam_search_many(
@@ -592,6 +644,7 @@ class GlyphCorrector:
         han: str,
         clauses: Collection[int] = (),
         trigrams: Counter[str] | None = None,
+        page: GapIndex | None = None,
     ) -> list[list[Option]]:
         """Slots for a paragraph's Han characters, keeping only replacements that could win.
 
@@ -610,9 +663,11 @@ class GlyphCorrector:
         """
         n = lm.order - 1
         slots = [self.options(ch) for ch in han]
-        if self.parts is not None or self.splits or self.glyphs is not None:
+        in_context = self.parts, self.splits, self.glyphs, self.passages
+        if any(x is not None for x in in_context):
+            between = self._between(han, page)
             for k, ch in enumerate(han):
-                extra = self._options_in_context(han, k)
+                extra = self._options_in_context(han, k, between[k], trigrams)
                 if extra:
                     seen = {o.text for o in slots[k]}
                     cheapest: dict[str, Option] = {}
@@ -986,10 +1041,20 @@ def _corrector(
         words=load_word_model() or GeneralWords(),
         general=load_general_model(),
         channel=None if channel in (None, "none") else load_channel(channel),
+        passages=_passages(model, config.passage_context),
         calibration=load_calibration("none" if channel in (None, "none") else "learnt")
         if calibrated
         else None,
     )
+
+
+def _passages(model: Model, context: int) -> GapIndex | None:
+    """The windows of the model's training text (``x.units.txt`` beside it); None when it has
+    none or *context* is 0."""
+    if not context or model.path is None:
+        return None
+    path = units_path_for(model.path)
+    return GapIndex(read_units(path), context) if path.exists() else None
 
 
 def range_dashes(text: str) -> list[Edit]:
