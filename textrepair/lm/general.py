@@ -18,7 +18,34 @@ from pathlib import Path
 
 from ..cache import raw_model
 from ..resources import general_model_path
+from .longmatch import GapIndex
 from .scorer import Model
+
+#: characters either side of the general corpus's stored passages (its :class:`GapIndex`)
+PASSAGE_CONTEXT = 2
+
+
+def passages_path_for(model: Path) -> Path:
+    """Where the passages of a general model's corpus live: ``general.npz`` ->
+    ``general.passages.npz``."""
+    return model.with_name(model.name.split(".")[0] + ".passages.npz")
+
+
+@lru_cache(maxsize=1)
+def load_general_passages(path: Path | None = None) -> GapIndex | None:
+    """The general corpus's passages (built with the general model), or None if they are not
+    there (a warning says so when the model is)."""
+    model = general_model_path()
+    p = path or passages_path_for(model)
+    if not p.exists():
+        if model.exists():
+            warnings.warn(
+                f"the general corpus's passages are missing ({p}); OCR repair of general text "
+                "goes without them. Build them with `textrepair fetch --force general`.",
+                stacklevel=2,
+            )
+        return None
+    return GapIndex.load(p)
 
 
 @lru_cache(maxsize=1)

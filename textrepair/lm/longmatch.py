@@ -149,17 +149,49 @@ class GapIndex:
     def __init__(self, units: Sequence[str], context: int = 2):
         if context < 1:
             raise ValueError(f"context must be at least 1 (got {context})")
-        self.context = context
-        self._chars = sorted(set("".join(units)))
-        self._foreign = len(self._chars) + 1  # digit of an unseen character (and a separator)
-        self._cp_table = np.full(
-            max((ord(c) for c in self._chars), default=0) + 2, self._foreign, dtype=np.int64
-        )
-        self._cp_table[[ord(c) for c in self._chars]] = np.arange(1, len(self._chars) + 1)
+        self._setup(sorted(set("".join(units))), context)
         keys, mids, ok = self._windows("\x00" + "\x00".join(units) + "\x00")
         ok &= mids != self._foreign
         pairs = np.unique(np.stack([keys[ok], mids[ok].astype(np.uint64)]), axis=1)
-        self._keys, self._mids = pairs[0], pairs[1].astype(np.int64)
+        self._keys, self._mids = pairs[0], pairs[1].astype(np.int32)
+
+    def _setup(self, chars: list[str], context: int) -> None:
+        self.context = context
+        self._chars = chars
+        self._foreign = len(chars) + 1  # digit of an unseen character (and a separator)
+        self._cp_table = np.full(
+            max((ord(c) for c in chars), default=0) + 2, self._foreign, dtype=np.int64
+        )
+        self._cp_table[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1)
+
+    def save(self, path: str | Path) -> None:
+        """Write the index (an uncompressed ``.npz``: it loads without rebuilding)."""
+        np.savez(
+            path,
+            context=np.int64(self.context),
+            chars=np.array(self._chars, dtype="<U1"),
+            keys=self._keys,
+            mids=self._mids,
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> GapIndex:
+        """An index :meth:`save` wrote; a :class:`~textrepair.errors.ModelError` naming *path*
+        if it is not one."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                index = cls.__new__(cls)
+                index._setup([str(c) for c in z["chars"]], int(z["context"]))
+                index._keys = z["keys"].astype(np.uint64)
+                index._mids = z["mids"].astype(np.int32)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"{path} is not a passage index: {exc}") from None
+        if index._keys.shape != index._mids.shape or (
+            index._mids.size
+            and not 0 < int(index._mids.min()) <= int(index._mids.max()) <= len(index._chars)
+        ):
+            raise ModelError(f"{path} is not a passage index: its arrays disagree")
+        return index
 
     def _windows(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For every character of *text* with *context* characters either side: the hash of

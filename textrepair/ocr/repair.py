@@ -62,7 +62,7 @@ import numpy as np
 import regex
 
 from ..edits import apply_edits
-from ..lm.general import load_general_model
+from ..lm.general import load_general_model, load_general_passages
 from ..lm.longmatch import GapIndex, read_units, units_path_for
 from ..lm.scorer import Cached, Interpolated, Model, Scorer
 from ..lm.train import BOS, EOS, estimate_from_counts
@@ -134,6 +134,9 @@ class GlyphCorrector:
     #: the training text's windows (:class:`~textrepair.lm.longmatch.GapIndex`): what it has
     #: between a reading's neighbours
     passages: GapIndex | None = None
+    #: the general corpus's (:func:`~textrepair.lm.general.load_general_passages`), looked up in a
+    #: document that reads like general usage (:meth:`reads_general`)
+    general_passages: GapIndex | None = None
 
     def __post_init__(self) -> None:
         #: what scores: the domain model alone, or interpolated with the general one
@@ -143,6 +146,7 @@ class GlyphCorrector:
             else Interpolated(self.model, self.general, self.config.general_weight)
         )
         self._options: dict[str, list[Option]] = {}
+        self._last_read: tuple[str | None, bool] = (None, False)
         counts = general_char_counts()
         ranked = sorted(counts.values(), reverse=True)
         self._common_count = ranked[min(self.config.rare_rank, len(ranked)) - 1]
@@ -270,18 +274,27 @@ class GlyphCorrector:
         n = self.passages.context if self.passages is not None else 0
         page = GapIndex([han], n) if self.passages is not None else None
         window = han[max(0, k - n) : k + n + 1]
-        between = self._between(window, page)[min(k, n)] if window else ""
+        general = self.general_passages is not None and self._reads_general_cached(han)
+        between = self._between(window, page, general)[min(k, n)] if window else ""
         opts = self.options(han[k]) + self._options_in_context(han, k, between)
         return {o.text for o in opts} - {han[k]}
 
-    def _between(self, han: str, page: GapIndex | None = None) -> list[str]:
-        """Per character of *han*: what the training text, and the *page* elsewhere, have between
-        its neighbours (none when passage candidates are off)."""
+    def _reads_general_cached(self, han: str) -> bool:
+        if self._last_read[0] != han:
+            self._last_read = (han, self.reads_general(han))
+        return self._last_read[1]
+
+    def _between(self, han: str, page: GapIndex | None = None, general: bool = False) -> list[str]:
+        """Per character of *han*: what the training text, the *page* elsewhere and, if
+        *general*, the general corpus have between its neighbours (none when passage
+        candidates are off)."""
         if self.passages is None:
             return [""] * len(han)
         between = self.passages.middles(han)
-        if page is not None:
-            between = [a + b for a, b in zip(between, page.middles(han))]
+        sources = [page] + [self.general_passages] * general
+        for index in sources:
+            if index is not None and index.context == self.passages.context:
+                between = [a + b for a, b in zip(between, index.middles(han))]
         return between
 
     def _options_in_context(
@@ -610,6 +623,7 @@ class GlyphCorrector:
         del counts  # only the trigrams are needed past this point
         # the page's own passages: a phrase it prints again elsewhere, misread here
         page = GapIndex(distinct, self.passages.context) if self.passages is not None else None
+        general_page = self.general_passages is not None and self.reads_general(text)
         floor = min(self.config.min_confidence, 0.5)
         general: Vocabulary = self.general if self.general is not None else frozenset()
         usage = general_char_counts()
@@ -620,7 +634,9 @@ class GlyphCorrector:
             blocks = []  # (Han positions, slots) of each piece that has a decision to make
             for positions in group:
                 han = "".join(text[p] for p in positions)
-                slots = self._screen(lm, han, clause_starts(text, positions), trigrams, page)
+                slots = self._screen(
+                    lm, han, clause_starts(text, positions), trigrams, page, general_page
+                )
                 if any(len(s) > 1 for s in slots):
                     blocks.append((positions, slots))
             decoded = beam_search_many(
@@ -645,6 +661,7 @@ class GlyphCorrector:
         clauses: Collection[int] = (),
         trigrams: Counter[str] | None = None,
         page: GapIndex | None = None,
+        general: bool = False,
     ) -> list[list[Option]]:
         """Slots for a paragraph's Han characters, keeping only replacements that could win.
 
@@ -665,7 +682,7 @@ class GlyphCorrector:
         slots = [self.options(ch) for ch in han]
         in_context = self.parts, self.splits, self.glyphs, self.passages
         if any(x is not None for x in in_context):
-            between = self._between(han, page)
+            between = self._between(han, page, general)
             for k, ch in enumerate(han):
                 extra = self._options_in_context(han, k, between[k], trigrams)
                 if extra:
@@ -1042,6 +1059,7 @@ def _corrector(
         general=load_general_model(),
         channel=None if channel in (None, "none") else load_channel(channel),
         passages=_passages(model, config.passage_context),
+        general_passages=load_general_passages() if config.passage_context else None,
         calibration=load_calibration("none" if channel in (None, "none") else "learnt")
         if calibrated
         else None,
