@@ -271,8 +271,8 @@ class GlyphCorrector:
     def candidates_at(self, han: str, k: int) -> set[str]:
         """Every character the corrector considers for ``han[k]`` in its context (before
         screening)."""
-        n = self.passages.context if self.passages is not None else 0
-        page = GapIndex([han], n) if self.passages is not None else None
+        n = self.config.passage_context
+        page = GapIndex([han], n) if n else None
         window = han[max(0, k - n) : k + n + 1]
         general = self.general_passages is not None and self._reads_general_cached(han)
         between = self._between(window, page, general)[min(k, n)] if window else ""
@@ -286,14 +286,11 @@ class GlyphCorrector:
 
     def _between(self, han: str, page: GapIndex | None = None, general: bool = False) -> list[str]:
         """Per character of *han*: what the training text, the *page* elsewhere and, if
-        *general*, the general corpus have between its neighbours (none when passage
-        candidates are off)."""
-        if self.passages is None:
-            return [""] * len(han)
-        between = self.passages.middles(han)
-        sources = [page] + [self.general_passages] * general
-        for index in sources:
-            if index is not None and index.context == self.passages.context:
+        *general*, the general corpus have between its :attr:`OcrConfig.passage_context`
+        neighbours either side (an index built for another context is not asked)."""
+        between = [""] * len(han)
+        for index in (self.passages, page, self.general_passages if general else None):
+            if index is not None and index.context == self.config.passage_context:
                 between = [a + b for a, b in zip(between, index.middles(han))]
         return between
 
@@ -389,11 +386,12 @@ class GlyphCorrector:
     def passage_options(
         self, han: str, k: int, between: str, page: Mapping[str, int] | None = None
     ) -> list[Option]:
-        """What the training text has between the same neighbours as ``han[k]`` (*between*), at
+        """What the training text, the page elsewhere or the general corpus has between the same
+        neighbours as ``han[k]`` (*between*, :meth:`_between`), at
         :attr:`OcrConfig.passage_cost` whatever the glyphs.
 
         An engine's long tail of confusions (unlike glyphs, nothing a table holds)
-        is found where the page reprints a passage the training text has: the
+        is found where the page reprints a passage one of them has: the
         neighbours survived, and the LM judges the middle. Not where the page itself
         writes the reading next to a neighbour elsewhere (a trigram of *page* holding it
         counted twice): a document that says 市 where the training text says 省 is
@@ -622,7 +620,8 @@ class GlyphCorrector:
         trigrams = counts[2] if self.config.repeat_weight else None
         del counts  # only the trigrams are needed past this point
         # the page's own passages: a phrase it prints again elsewhere, misread here
-        page = GapIndex(distinct, self.passages.context) if self.passages is not None else None
+        n = self.config.passage_context
+        page = GapIndex(distinct, n) if n else None
         general_page = self.general_passages is not None and self.reads_general(text)
         floor = min(self.config.min_confidence, 0.5)
         general: Vocabulary = self.general if self.general is not None else frozenset()
@@ -680,8 +679,12 @@ class GlyphCorrector:
         """
         n = lm.order - 1
         slots = [self.options(ch) for ch in han]
-        in_context = self.parts, self.splits, self.glyphs, self.passages
-        if any(x is not None for x in in_context):
+        if (
+            self.parts is not None
+            or self.splits
+            or self.glyphs is not None
+            or self.config.passage_context
+        ):
             between = self._between(han, page, general)
             for k, ch in enumerate(han):
                 extra = self._options_in_context(han, k, between[k], trigrams)
