@@ -141,8 +141,9 @@ def test_build_writes_a_pruned_model_from_the_fetched_corpus(
     passages = GapIndex.load(tmp_path / "general.passages.npz")  # the corpus's, beside it
     row = han_only(plain_from_tagged(TAGGED[0]))
     assert any(passages.middles(row)), "the corpus's own lines hold its passages"
-    binary = tmp_path / "general.npz"
+    binary = tmp_path / "home" / "general.npz"  # into a data home not made yet
     build_general.build(binary, order=3)
+    assert (tmp_path / "home" / "general.passages.npz").exists()
     texts = ["中央人民广播电台", "新世纪讲话", "龘"]
     assert np.allclose(
         Model(binary).score(texts), Model(out).score(texts), atol=1e-4

@@ -139,10 +139,6 @@ def build(
     the corpus's passages beside it (:func:`~textrepair.lm.general.passages_path_for`)."""
     with tempfile.TemporaryDirectory() as tmp:
         units = list(units_from_tagged(fetch_corpus(Path(tmp), progress=progress)[:HELD_OUT_START]))
-    passages = passages_path_for(out)
-    partial_passages = passages.with_name(passages.name + ".partial.npz")
-    GapIndex(units, PASSAGE_CONTEXT).save(partial_passages)
-    partial_passages.replace(passages)
     raw = count_ngrams(units, order)  # counted once: for the estimate and for pruning
     model = prune(estimate_from_counts(raw), raw, min_count)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -152,4 +148,8 @@ def build(
     else:
         write_arpa(model, partial)
     partial.replace(out)
+    passages = passages_path_for(out)
+    partial_passages = passages.with_name(passages.name + ".partial.npz")
+    GapIndex(units, PASSAGE_CONTEXT).save(partial_passages)
+    partial_passages.replace(passages)
     return model
