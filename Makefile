@@ -45,6 +45,7 @@ model: install
 # sdist on PyPI, pinned by SHA-256, trained and pruned (~1 min), its passages indexed beside it.
 # wordlm: fcitx5's word trigram from Debian's libime-data-language-model (pinned), downloaded
 # and unpacked in Python.
+# (The two general files are one grouped target, `&:`: GNU make 4.3 or later.)
 general: $(GENERAL)
 
 $(GENERAL) &: | $(STAMP)

@@ -38,11 +38,19 @@ from accuracy import fold_model  # noqa: E402
 
 from textrepair import noise  # noqa: E402
 from textrepair.corpus import files_with_role, read_text  # noqa: E402
+from textrepair.normalize import HAN  # noqa: E402
 from textrepair.ocr.config import OcrConfig  # noqa: E402
 from textrepair.ocr.confusion import load_confusions  # noqa: E402
 from textrepair.ocr.repair import make_corrector  # noqa: E402
 
 CATEGORIES = ("fixed", "wrong", "decision", "coverage", "false", "clean")
+
+
+def han_at(text: str, offset: int) -> tuple[str, int]:
+    """*text*'s Han characters and the index of the one at *offset* among them (the corrector
+    reads Han characters only)."""
+    starts = [m.start() for m in HAN.finditer(text)]
+    return "".join(text[p] for p in starts), starts.index(offset)
 
 
 def context(text: str, offset: int, width: int = 6) -> str:
@@ -91,7 +99,7 @@ def run(
                     "wrong"
                     if new
                     else "decision"
-                    if true in corrector.candidates_at(damaged, off)
+                    if true in corrector.candidates_at(*han_at(damaged, off))
                     else "coverage"
                 )
                 tally[what] += 1

@@ -220,5 +220,7 @@ def test_the_general_model_is_missing_until_its_passages_are_there(
     monkeypatch.setenv(HOME_ENV, str(tmp_path))
     (tmp_path / GENERAL_MODEL_NAME).write_bytes(b"")
     assert "general" in [m.name for m in fetch.missing(["general"])]
+    lines, complete = fetch.report(["general"])
+    assert not complete and any(GENERAL_PASSAGES_NAME in line for line in lines)
     (tmp_path / GENERAL_PASSAGES_NAME).write_bytes(b"")
     assert fetch.missing(["general"]) == []

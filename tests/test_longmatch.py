@@ -143,3 +143,14 @@ def test_a_file_that_is_no_gap_index_is_a_model_error(tmp_path):
     np.savez(tmp_path / "other.npz", keys=np.zeros(2, np.uint64))
     with pytest.raises(ModelError, match="other.npz"):
         GapIndex.load(tmp_path / "other.npz")
+    GapIndex(["甲乙丙丁戊己", "子甲乙午丁戊"], 2).save(tmp_path / "good.npz")
+    with np.load(tmp_path / "good.npz") as z:
+        parts = dict(z)
+    for name, broken in [
+        ("keys", parts["keys"][::-1]),  # unsorted: lookups would miss
+        ("context", np.int64(0)),
+        ("mids", parts["mids"] + 99),  # past the alphabet
+    ]:
+        np.savez(tmp_path / "broken.npz", **{**parts, name: broken})
+        with pytest.raises(ModelError, match="broken.npz"):
+            GapIndex.load(tmp_path / "broken.npz")

@@ -36,9 +36,12 @@ class GeneralModel:
             return Path(os.environ[WORD_LM_ENV])
         return data_home() / self.filename
 
+    def files(self) -> list[Path]:
+        """The model and everything its build writes beside it."""
+        return [self.path(), *(self.path().parent / f for f in self.also)]
+
     def present(self) -> bool:
-        """Whether the model and everything its build writes beside it are there."""
-        return self.path().exists() and all((self.path().parent / f).exists() for f in self.also)
+        return all(f.exists() for f in self.files())
 
 
 def _build_general(out: Path, progress: bool | None) -> object:
@@ -118,7 +121,8 @@ def report(names: Sequence[str] | None = None) -> tuple[list[str], bool]:
             lines.append(f"  {model.name:8s} present  {out} ({size})")
         else:
             complete = False
-            lines.append(f"  {model.name:8s} missing  {out}: {model.what}")
+            absent = next(f for f in model.files() if not f.exists())
+            lines.append(f"  {model.name:8s} missing  {absent}: {model.what}")
     if not complete:
         lines.append("run `textrepair fetch` to get what is missing")
     return lines, complete

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..cache import raw_model
-from ..resources import general_model_path
+from ..resources import GENERAL_MODEL_NAME, general_model_path
 from .longmatch import GapIndex
 from .scorer import Model
 
@@ -31,18 +31,20 @@ def passages_path_for(model: Path) -> Path:
     return model.with_name(model.name.split(".")[0] + ".passages.npz")
 
 
-@lru_cache(maxsize=1)
 def load_general_passages(path: Path | None = None) -> GapIndex | None:
     """The general corpus's passages (built with the general model), or None if they are not
-    there (a warning says so when the model is)."""
-    model = general_model_path()
-    p = path or passages_path_for(model)
+    there (a warning says so when the model is); loaded once per process and path."""
+    return _load_passages(path or passages_path_for(general_model_path()))
+
+
+@lru_cache(maxsize=2)
+def _load_passages(p: Path) -> GapIndex | None:
     if not p.exists():
-        if model.exists():
+        if p.with_name(GENERAL_MODEL_NAME).exists():
             warnings.warn(
                 f"the general corpus's passages are missing ({p}); OCR repair of general text "
-                "goes without them. Build them with `textrepair fetch --force general`.",
-                stacklevel=2,
+                "goes without them. Build them with `textrepair fetch general`.",
+                stacklevel=3,
             )
         return None
     return GapIndex.load(p)

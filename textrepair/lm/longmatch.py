@@ -180,17 +180,26 @@ class GapIndex:
         if it is not one."""
         try:
             with np.load(path, allow_pickle=False) as z:
-                index = cls.__new__(cls)
-                index._setup([str(c) for c in z["chars"]], int(z["context"]))
-                index._keys = z["keys"].astype(np.uint64)
-                index._mids = z["mids"].astype(np.int32)
-        except (OSError, ValueError, KeyError) as exc:
+                context, chars = z["context"], [str(c) for c in z["chars"]]
+                keys, mids = z["keys"].astype(np.uint64), z["mids"].astype(np.int32)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ModelError(f"{path} is not a passage index: {exc}") from None
-        if index._keys.shape != index._mids.shape or (
-            index._mids.size
-            and not 0 < int(index._mids.min()) <= int(index._mids.max()) <= len(index._chars)
-        ):
+        ok = (
+            context.ndim == 0
+            and np.issubdtype(context.dtype, np.integer)
+            and int(context) >= 1
+            and all(len(c) == 1 for c in chars)
+            and chars == sorted(set(chars))
+            and keys.ndim == mids.ndim == 1
+            and keys.shape == mids.shape
+            and bool(np.all(keys[1:] >= keys[:-1]))
+            and (not mids.size or 0 < int(mids.min()) <= int(mids.max()) <= len(chars))
+        )
+        if not ok:
             raise ModelError(f"{path} is not a passage index: its arrays disagree")
+        index = cls.__new__(cls)
+        index._setup(chars, int(context))
+        index._keys, index._mids = keys, mids
         return index
 
     def _windows(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

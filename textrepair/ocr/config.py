@@ -51,7 +51,8 @@ class OcrConfig:
     #: reading (a passage it holds verbatim, misread in the middle); 0 turns it off (real pages:
     #: 2 found more than 3, and 1 made false corrections)
     passage_context: int = 2
-    #: ... at this log10 channel cost, whatever the glyphs (simulated)
+    #: ... at this log10 channel cost, whatever the glyphs (simulated); with a learnt channel it is
+    #: mixed with what the channel learnt as a glyph table's cost is (``glyph_table_offset``)
     passage_cost: float = -6.0
 
     # --- a learnt channel (``--channel``)

@@ -280,9 +280,12 @@ class GlyphCorrector:
         return {o.text for o in opts} - {han[k]}
 
     def _reads_general_cached(self, han: str) -> bool:
-        if self._last_read[0] != han:
-            self._last_read = (han, self.reads_general(han))
-        return self._last_read[1]
+        """:meth:`reads_general` of the last text asked about, kept (one tuple, read once: safe
+        between threads)."""
+        last = self._last_read
+        if last[0] != han:
+            last = self._last_read = (han, self.reads_general(han))
+        return last[1]
 
     def _between(self, han: str, page: GapIndex | None = None, general: bool = False) -> list[str]:
         """Per character of *han*: what the training text, the *page* elsewhere and, if
@@ -404,7 +407,7 @@ class GlyphCorrector:
         ):
             return []
         cost = self.config.passage_cost
-        return [Option(t, cost) for t in between if t != han[k]]
+        return [Option(t, cost) for t in between if t != han[k] and self.knows(t)]
 
     def part_options(self, observed: str, left: str, right: str) -> list[Option]:
         """Characters *observed* may be a lost-component reading of, that the LM has seen next to a
@@ -609,7 +612,7 @@ class GlyphCorrector:
         distinct = list(dict.fromkeys(units))
         counts = (
             page_ngrams(distinct, max(self.config.cache_order, 3))
-            if self.cache_weight or self.config.repeat_weight
+            if self.cache_weight or self.config.repeat_weight or self.config.passage_context
             else []
         )
         lm = self.lm
@@ -617,7 +620,8 @@ class GlyphCorrector:
             cache = _document_model(counts[: self.config.cache_order], self.config.cache_discount)
             if cache is not None:
                 lm = Cached(self.lm, cache, self.cache_weight, min_order=self.config.cache_order)
-        trigrams = counts[2] if self.config.repeat_weight else None
+        # the trigrams weigh repeats in, and hold back passages where the page writes the reading
+        trigrams = counts[2] if self.config.repeat_weight or self.config.passage_context else None
         del counts  # only the trigrams are needed past this point
         # the page's own passages: a phrase it prints again elsewhere, misread here
         n = self.config.passage_context
@@ -749,7 +753,9 @@ class GlyphCorrector:
                 if on_trial.get((k, o.text), math.inf) + o.cost - kept.cost
                 > self.config.screen_margin
             ]
-        return self._weigh_repeats(han, out, trigrams) if trigrams is not None else out
+        if trigrams is None or not self.config.repeat_weight:
+            return out
+        return self._weigh_repeats(han, out, trigrams)
 
     def _weigh_usage(
         self, han: str, slots: list[list[Option]], clauses: Collection[int] = ()
