@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..lm.general import PASSAGE_CONTEXT
 from ..search import BEAM
 
 
@@ -50,7 +51,7 @@ class OcrConfig:
     #: offer what the training text has between the same this many characters either side of a
     #: reading (a passage it holds verbatim, misread in the middle); 0 turns it off (real pages:
     #: 2 found more than 3, and 1 made false corrections)
-    passage_context: int = 2
+    passage_context: int = PASSAGE_CONTEXT
     #: ... at this log10 channel cost, whatever the glyphs (simulated); with a learnt channel it is
     #: mixed with what the channel learnt as a glyph table's cost is (``glyph_table_offset``)
     passage_cost: float = -6.0

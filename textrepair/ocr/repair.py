@@ -146,7 +146,7 @@ class GlyphCorrector:
             else Interpolated(self.model, self.general, self.config.general_weight)
         )
         self._options: dict[str, list[Option]] = {}
-        self._last_read: tuple[str | None, bool] = (None, False)
+        self._last_page: tuple[str | None, GapIndex | None, bool] = (None, None, False)
         counts = general_char_counts()
         ranked = sorted(counts.values(), reverse=True)
         self._common_count = ranked[min(self.config.rare_rank, len(ranked)) - 1]
@@ -272,20 +272,16 @@ class GlyphCorrector:
         """Every character the corrector considers for ``han[k]`` in its context (before
         screening)."""
         n = self.config.passage_context
-        page = GapIndex([han], n) if n else None
+        last = self._last_page  # one tuple, read once: safe between threads
+        if last[0] != han:  # the page's passages and its kind, kept for its next position
+            page = GapIndex([han], n) if n else None
+            general = self.general_passages is not None and self.reads_general(han)
+            last = self._last_page = (han, page, general)
+        _, page, general = last
         window = han[max(0, k - n) : k + n + 1]
-        general = self.general_passages is not None and self._reads_general_cached(han)
         between = self._between(window, page, general)[min(k, n)] if window else ""
         opts = self.options(han[k]) + self._options_in_context(han, k, between)
         return {o.text for o in opts} - {han[k]}
-
-    def _reads_general_cached(self, han: str) -> bool:
-        """:meth:`reads_general` of the last text asked about, kept (one tuple, read once: safe
-        between threads)."""
-        last = self._last_read
-        if last[0] != han:
-            last = self._last_read = (han, self.reads_general(han))
-        return last[1]
 
     def _between(self, han: str, page: GapIndex | None = None, general: bool = False) -> list[str]:
         """Per character of *han*: what the training text, the *page* elsewhere and, if
@@ -523,8 +519,9 @@ class GlyphCorrector:
         reaches :attr:`OcrConfig.min_probability` instead (that
         probability is then its confidence).
         """
-        proposed = self.proposals(text)
-        if self.calibration is None or not proposed or not self.reads_general(text):
+        general = self.reads_general(text)
+        proposed = self.proposals(text, general)
+        if self.calibration is None or not proposed or not general:
             out = [e for e, _ in proposed if e.confidence >= self.config.min_confidence]
         else:
             out = []
@@ -596,12 +593,16 @@ class GlyphCorrector:
         dw = document_domain_weight(text, self.model)
         return dw is not None and dw < self.config.general_text_below
 
-    def proposals(self, text: str) -> list[tuple[Edit, list[float]]]:
+    def proposals(
+        self, text: str, general_text: bool | None = None
+    ) -> list[tuple[Edit, list[float]]]:
         """Every change the search chose, with its local confidence and its calibration features.
 
         The search decides all paragraphs together in lockstep; a change is
         proposed where its local confidence (:meth:`_margin`, as a probability) is at least
-        0.5, the least any rule accepts.
+        0.5, the least any rule accepts. *general_text*: whether *text* reads like general usage
+        (:meth:`reads_general`, worked out when None), where the general corpus's passages
+        are looked up.
         """
         paragraphs = han_paragraphs(text)
         units = ["".join(text[p] for p in positions) for positions in paragraphs]
@@ -626,7 +627,9 @@ class GlyphCorrector:
         # the page's own passages: a phrase it prints again elsewhere, misread here
         n = self.config.passage_context
         page = GapIndex(distinct, n) if n else None
-        general_page = self.general_passages is not None and self.reads_general(text)
+        general_page = self.general_passages is not None and (
+            self.reads_general(text) if general_text is None else general_text
+        )
         floor = min(self.config.min_confidence, 0.5)
         general: Vocabulary = self.general if self.general is not None else frozenset()
         usage = general_char_counts()
