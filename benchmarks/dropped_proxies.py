@@ -13,7 +13,9 @@ not learn from, in the witness's format, and score the restoration:
   into the drafts; this is the part of the real case the drafts know);
 * ``general`` -- People's Daily text held out of the general model and never
   in the drafts (``corpora/real_ocr/general/*.truth.txt``, one document of
-  witness length), segmented by jieba, restored with the shipped model.
+  witness length), segmented by jieba, restored with the shipped model;
+* ``reviews`` -- the same for general text of another register: product and hotel
+  reviews held out of the general model (``corpora/real_ocr/reviews``).
   ``dev`` is the same for the tuning slice (``corpora/real_ocr/dev``): not a
   result.
 
@@ -62,7 +64,7 @@ from textrepair.normalize import HAN, han_only  # noqa: E402
 from textrepair.search import Option, beam_search_chunked  # noqa: E402
 from textrepair.usage import most_frequent_chars  # noqa: E402
 
-PROXIES = ("loo", "shared", "general")
+PROXIES = ("loo", "shared", "general", "reviews")
 DROP_SIZE = 85
 POOL = 300
 SHARED_MIN = 10
@@ -184,7 +186,7 @@ def score(name: str, truth: str, damaged: str, restored: str) -> dict[str, objec
 
 def documents(proxy: str, drafts: list[Path]) -> list[tuple[str, str, list[Path]]]:
     """``(name, clean text, training drafts)`` of one proxy."""
-    if proxy in ("general", "dev"):
+    if proxy in ("general", "reviews", "dev"):
         text = "\n".join(
             read_text(p)
             for p in sorted((ROOT / "corpora" / "real_ocr" / proxy).glob("*.truth.txt"))
@@ -349,7 +351,9 @@ def report(rows: list[dict[str, object]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
-        "--proxies", default=",".join(PROXIES), help="comma-separated: loo, shared, general, dev"
+        "--proxies",
+        default=",".join(PROXIES),
+        help="comma-separated: loo, shared, general, reviews, dev",
     )
     ap.add_argument(
         "--drop-sets",

