@@ -19,6 +19,7 @@ tables are cached, so each file is read once per process.
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from collections import defaultdict
 from collections.abc import Sequence
@@ -93,7 +94,8 @@ def parse_row(line: str, where: str) -> tuple[str, str, float, str]:
         raise ModelError(f"{where}: similarity {sim} is outside 0..1")
     if kind not in KINDS:
         raise ModelError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
-    return observed, true, sim, kind
+    # one string object per character and kind, however many rows name it
+    return sys.intern(observed), sys.intern(true), sim, sys.intern(kind)
 
 
 def read_model_text(path: Path, what: str, build: str = "") -> str:

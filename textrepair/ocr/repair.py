@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import sys
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -1021,11 +1022,15 @@ def _common(
 
 
 def _bigram_neighbours(bigrams: Iterable[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Characters seen after / before each character in *bigrams* (two-character strings)."""
+    """Characters seen after / before each character in *bigrams* (two-character strings).
+
+    Each character is one string object throughout (indexing a string makes a new one for
+    every non-Latin-1 character: for the general model's bigrams, 60 MB of copies).
+    """
     succ: dict[str, set[str]] = {}
     pred: dict[str, set[str]] = {}
     for pair in bigrams:
-        a, b = pair[0], pair[1]
+        a, b = sys.intern(pair[0]), sys.intern(pair[1])
         succ.setdefault(a, set()).add(b)
         pred.setdefault(b, set()).add(a)
     return succ, pred
