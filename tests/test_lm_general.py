@@ -7,6 +7,7 @@ sdist through a ``file://`` address, so no network or shipped model is involved.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import io
@@ -26,6 +27,7 @@ from textrepair.lm.train import count_ngrams
 from textrepair.normalize import han_only
 from textrepair.ocr.confusion import ConfusionTable
 from textrepair.ocr.repair import GlyphCorrector
+from textrepair.resources import GENERAL_BUILD
 
 TAGGED = [
     "迈向/v  充满/v  希望/n  的/u  新/a  世纪/n  ——/w  一九九八年/t",
@@ -161,6 +163,7 @@ def test_build_writes_a_pruned_model_from_the_fetched_corpus(
     binary = tmp_path / "home" / "general.npz"  # into a data home not made yet
     build_general.build(binary, order=3)
     assert (tmp_path / "home" / "general.passages.npz").exists()
+    assert Model.read_stamp(binary) == GENERAL_BUILD  # what fetch checks for an older build
     texts = ["中央人民广播电台", "新世纪讲话", "龘"]
     assert np.allclose(
         Model(binary).score(texts), Model(out).score(texts), atol=1e-4
@@ -263,9 +266,46 @@ def test_the_general_model_is_missing_until_its_passages_are_there(
     from textrepair.resources import GENERAL_MODEL_NAME, GENERAL_PASSAGES_NAME, HOME_ENV
 
     monkeypatch.setenv(HOME_ENV, str(tmp_path))
-    (tmp_path / GENERAL_MODEL_NAME).write_bytes(b"")
+    model = Model(ngram_model=estimate(UNITS, 3))
+    model.stamp = GENERAL_BUILD
+    model.save(tmp_path / GENERAL_MODEL_NAME)
     assert "general" in [m.name for m in fetch.missing(["general"])]
     lines, complete = fetch.report(["general"])
     assert not complete and any(GENERAL_PASSAGES_NAME in line for line in lines)
     (tmp_path / GENERAL_PASSAGES_NAME).write_bytes(b"")
     assert fetch.missing(["general"]) == []
+
+
+def test_a_general_model_an_older_build_made_is_outdated_and_fetched_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textrepair.build import fetch
+    from textrepair.resources import GENERAL_MODEL_NAME, GENERAL_PASSAGES_NAME, HOME_ENV
+
+    monkeypatch.setenv(HOME_ENV, str(tmp_path))
+    Model(ngram_model=estimate(UNITS, 3)).save(tmp_path / GENERAL_MODEL_NAME)  # no stamp
+    (tmp_path / GENERAL_PASSAGES_NAME).write_bytes(b"")
+    assert [m.name for m in fetch.missing(["general"])] == ["general"]
+    lines, complete = fetch.report(["general"])
+    assert not complete and any("outdated" in line and "older" in line for line in lines)
+    built: list[Path] = []
+    monkeypatch.setattr(
+        fetch,
+        "MODELS",
+        tuple(dataclasses.replace(m, build=lambda out, _: built.append(out)) for m in fetch.MODELS),
+    )
+    fetch.fetch(["general"], log=lambda line: None)  # no --force needed
+    assert built == [tmp_path / GENERAL_MODEL_NAME]
+    with pytest.warns(UserWarning, match="older textrepair"):  # used meanwhile: said so
+        assert general.load_general_model(tmp_path / GENERAL_MODEL_NAME) is not None
+
+
+def test_the_build_stamp_survives_saving_and_the_cache_copy(tmp_path: Path) -> None:
+    from textrepair.cache import raw_model
+
+    model = Model(ngram_model=estimate(UNITS, 3))
+    model.stamp = GENERAL_BUILD
+    model.save(tmp_path / "g.npz")
+    assert Model(tmp_path / "g.npz").stamp == Model.read_stamp(tmp_path / "g.npz") == GENERAL_BUILD
+    assert raw_model(tmp_path / "g.npz").stamp == GENERAL_BUILD
+    assert Model.read_stamp(tmp_path / "absent.npz") == ""

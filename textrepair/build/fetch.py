@@ -10,7 +10,13 @@ from pathlib import Path
 
 from ..errors import TextrepairError
 from ..lm.words import ENV as WORD_LM_ENV
-from ..resources import GENERAL_MODEL_NAME, GENERAL_PASSAGES_NAME, WORD_LM_NAME, data_home
+from ..resources import (
+    GENERAL_BUILD,
+    GENERAL_MODEL_NAME,
+    GENERAL_PASSAGES_NAME,
+    WORD_LM_NAME,
+    data_home,
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,9 @@ class GeneralModel:
     build: Callable[[Path, bool | None], object]
     #: other files the build writes beside the model (it is missing if one of them is)
     also: tuple[str, ...] = ()
+    #: what the model's file must say built it (``Model.stamp``); one built otherwise is
+    #: outdated and fetched again
+    stamp: str = ""
 
     @property
     def chosen(self) -> bool:
@@ -41,7 +50,18 @@ class GeneralModel:
         return [self.path(), *(self.path().parent / f for f in self.also)]
 
     def present(self) -> bool:
-        return all(f.exists() for f in self.files())
+        """Every file there, and built by this version's build."""
+        return all(f.exists() for f in self.files()) and not self.outdated()
+
+    def outdated(self) -> bool:
+        """The model's file is there but an older build made it."""
+        from ..lm.scorer import Model
+
+        return (
+            bool(self.stamp)
+            and self.path().exists()
+            and Model.read_stamp(self.path()) != self.stamp
+        )
 
 
 def _build_general(out: Path, progress: bool | None) -> object:
@@ -66,6 +86,7 @@ MODELS = (
         "36 MB download",
         _build_general,
         also=(GENERAL_PASSAGES_NAME,),
+        stamp=GENERAL_BUILD,
     ),
     GeneralModel(
         "wordlm",
@@ -120,10 +141,15 @@ def report(names: Sequence[str] | None = None) -> tuple[list[str], bool]:
         if model.present():
             size = f"{out.stat().st_size / 1e6:.1f} MB"
             lines.append(f"  {model.name:8s} present  {out} ({size})")
+        elif model.outdated():
+            complete = False
+            lines.append(
+                f"  {model.name:8s} outdated {out}: built by an older textrepair ({model.what})"
+            )
         else:
             complete = False
             absent = next(f for f in model.files() if not f.exists())
             lines.append(f"  {model.name:8s} missing  {absent}: {model.what}")
     if not complete:
-        lines.append("run `textrepair fetch` to get what is missing")
+        lines.append("run `textrepair fetch` to get what is missing or outdated")
     return lines, complete

