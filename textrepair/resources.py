@@ -62,10 +62,11 @@ GENERAL_FILES = (GENERAL_MODEL_NAME, WORD_LM_NAME)
 
 
 def beside_model(arpa: str | Path, suffix: str) -> Path:
-    """A file that travels with a model: ``x.arpa`` (or ``x.arpa.gz``, ``x.bin``) -> ``x`` +
-    *suffix* in the same folder."""
+    """A file that travels with a model: ``x.arpa`` (or ``x.arpa.gz``, ``x.bin``, ``x.npz``) ->
+    ``x`` + *suffix* in the same folder."""
     p = Path(arpa)
     name = p.name.removesuffix(".gz").removesuffix(".arpa").removesuffix(".bin")
+    name = name.removesuffix(".npz")
     return p.with_name(name + suffix)
 
 

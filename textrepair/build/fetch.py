@@ -49,19 +49,18 @@ class GeneralModel:
         """The model and everything its build writes beside it."""
         return [self.path(), *(self.path().parent / f for f in self.also)]
 
-    def present(self) -> bool:
-        """Every file there, and built by this version's build."""
-        return all(f.exists() for f in self.files()) and not self.outdated()
-
-    def outdated(self) -> bool:
-        """The model's file is there but an older build made it."""
+    def state(self) -> str:
+        """``outdated`` (the model's file is there but an older build made it), ``present``
+        (every file there) or ``missing``."""
         from ..lm.scorer import Model
 
-        return (
-            bool(self.stamp)
-            and self.path().exists()
-            and Model.read_stamp(self.path()) != self.stamp
-        )
+        if self.stamp and self.path().exists() and Model.read_stamp(self.path()) != self.stamp:
+            return "outdated"
+        return "present" if all(f.exists() for f in self.files()) else "missing"
+
+    def present(self) -> bool:
+        """Every file there, and built by this version's build."""
+        return self.state() == "present"
 
 
 def _build_general(out: Path, progress: bool | None) -> object:
@@ -137,11 +136,11 @@ def report(names: Sequence[str] | None = None) -> tuple[list[str], bool]:
     """Lines saying which models are present (with their size) and whether all are."""
     lines, complete = [f"data home: {data_home()}"], True
     for model in select(names):
-        out = model.path()
-        if model.present():
+        out, state = model.path(), model.state()
+        if state == "present":
             size = f"{out.stat().st_size / 1e6:.1f} MB"
             lines.append(f"  {model.name:8s} present  {out} ({size})")
-        elif model.outdated():
+        elif state == "outdated":
             complete = False
             lines.append(
                 f"  {model.name:8s} outdated {out}: built by an older textrepair ({model.what})"

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..cache import raw_model
-from ..resources import GENERAL_BUILD, GENERAL_MODEL_NAME, general_model_path
+from ..resources import GENERAL_BUILD, GENERAL_MODEL_NAME, beside_model, general_model_path
 from .longmatch import GapIndex
 from .scorer import Model
 
@@ -29,7 +29,7 @@ PASSAGE_CONTEXT = 2
 def passages_path_for(model: Path) -> Path:
     """Where the passages of a general model's corpus live: ``general.npz`` ->
     ``general.passages.npz``."""
-    return model.with_name(model.name.split(".")[0] + ".passages.npz")
+    return beside_model(model, ".passages.npz")
 
 
 def load_general_passages(path: Path | None = None) -> GapIndex | None:

@@ -40,6 +40,22 @@ from ..resources import beside_model
 from .scorer import _MULT, Scorer, State
 
 
+class _Alphabet:
+    """Digits 1..n for a training text's sorted characters; any other character (and the unit
+    separator) is :attr:`foreign`, n + 1, so no stored window contains it."""
+
+    def __init__(self, chars: list[str]):
+        self.chars = chars
+        self.foreign = len(chars) + 1
+        self._table = np.full(max((ord(c) for c in chars), default=0) + 2, self.foreign)
+        self._table[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1)
+
+    def digits(self, text: str) -> np.ndarray:
+        """The digit of every character of *text* (int64)."""
+        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        return self._table[np.minimum(cp, len(self._table) - 1)]
+
+
 class MatchIndex:
     """Counts of every substring of a training text (its units, never across two of them)."""
 
@@ -47,14 +63,11 @@ class MatchIndex:
         if max_context < 1:
             raise ValueError(f"max_context must be at least 1 (got {max_context})")
         self.max_context = max_context
-        chars = sorted(set("".join(units)))
-        #: digit of a character the training text never shows (and of the unit separator):
-        #: no stored window contains it, so no match runs across it
-        self._foreign = len(chars) + 1
-        self._cp_table = np.full(max((ord(c) for c in chars), default=0) + 2, self._foreign)
-        self._cp_table[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1)
+        # a character the training text never shows (or the unit separator) is foreign: no
+        # match runs across it
+        self._alphabet = _Alphabet(sorted(set("".join(units))))
         d = self._digits("\x00" + "\x00".join(units))
-        ok = d != self._foreign
+        ok = d != self._alphabet.foreign
         powers = np.cumprod(np.full(max_context + 1, _MULT, dtype=np.uint64))
         self._powers = np.concatenate([[np.uint64(1)], powers[:-1]]).astype(np.uint64)
         # W(e, m) = sum_{i < m} d[e - i] * B**i: the window of length m ending at e.
@@ -79,9 +92,7 @@ class MatchIndex:
         self._windows = np.unique(np.concatenate(windows), return_counts=True)
 
     def _digits(self, text: str) -> np.ndarray:
-        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        table = self._cp_table
-        return table[np.minimum(cp, len(table) - 1)].astype(np.uint64)
+        return self._alphabet.digits(text).astype(np.uint64)
 
     @staticmethod
     def _count(table: tuple[np.ndarray, np.ndarray], keys: np.ndarray) -> np.ndarray:
@@ -151,25 +162,20 @@ class GapIndex:
             raise ValueError(f"context must be at least 1 (got {context})")
         self._setup(sorted(set("".join(units))), context)
         keys, mids, ok = self._windows("\x00" + "\x00".join(units) + "\x00")
-        ok &= mids != self._foreign
+        ok &= mids != self._alphabet.foreign
         pairs = np.unique(np.stack([keys[ok], mids[ok].astype(np.uint64)]), axis=1)
         self._keys, self._mids = pairs[0], pairs[1].astype(np.int32)
 
     def _setup(self, chars: list[str], context: int) -> None:
         self.context = context
-        self._chars = chars
-        self._foreign = len(chars) + 1  # digit of an unseen character (and a separator)
-        self._cp_table = np.full(
-            max((ord(c) for c in chars), default=0) + 2, self._foreign, dtype=np.int64
-        )
-        self._cp_table[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1)
+        self._alphabet = _Alphabet(chars)
 
     def save(self, path: str | Path) -> None:
         """Write the index (an uncompressed ``.npz``: it loads without rebuilding)."""
         np.savez(
             path,
             context=np.int64(self.context),
-            chars=np.array(self._chars, dtype="<U1"),
+            chars=np.array(self._alphabet.chars, dtype="<U1"),
             keys=self._keys,
             mids=self._mids,
         )
@@ -205,15 +211,14 @@ class GapIndex:
     def _windows(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For every character of *text* with *context* characters either side: the hash of
         those characters, its own digit, and whether all of them are known."""
-        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        d = self._cp_table[np.minimum(cp, len(self._cp_table) - 1)]
+        d = self._alphabet.digits(text)
         c = np.arange(self.context, len(d) - self.context)
         h = np.zeros(len(c), dtype=np.uint64)
         ok = np.ones(len(c), dtype=bool)
         for j in (*range(-self.context, 0), *range(1, self.context + 1)):
             x = d[c + j]
             h = h * _MULT + x.astype(np.uint64)
-            ok &= x != self._foreign
+            ok &= x != self._alphabet.foreign
         return h, d[c], ok
 
     def middles(self, han: str) -> list[str]:
@@ -225,7 +230,7 @@ class GapIndex:
         keys, _, ok = self._windows(han)
         lo = np.searchsorted(self._keys, keys, "left")
         hi = np.searchsorted(self._keys, keys, "right")
-        chars = self._chars
+        chars = self._alphabet.chars
         for i in np.flatnonzero(ok & (hi > lo)):
             out[i + self.context] = "".join(chars[m - 1] for m in self._mids[lo[i] : hi[i]])
         return out

@@ -145,6 +145,11 @@ class _DenseBigrams:
         return idx, cell[idx]
 
 
+def _stamp_of(z: Any) -> str:
+    """The ``stamp`` entry of an opened binary model ("" if it has none)."""
+    return str(z["stamp"]) if "stamp" in z.files else ""
+
+
 def _fold_backoffs(
     m: NgramModel,
 ) -> tuple[dict[tuple[str, ...], float], dict[tuple[str, ...], float]]:
@@ -380,7 +385,7 @@ class Model(Scorer):
         none or cannot be read)."""
         try:
             with np.load(path, allow_pickle=False) as z:
-                return str(z["stamp"]) if "stamp" in z.files else ""
+                return _stamp_of(z)
         except (OSError, ValueError):
             return ""
 
@@ -388,7 +393,7 @@ class Model(Scorer):
         try:
             with np.load(path, allow_pickle=False) as z:
                 self.order = int(z["order"])
-                self.stamp = str(z["stamp"]) if "stamp" in z.files else ""
+                self.stamp = _stamp_of(z)
                 words = [str(w) for w in z["vocab"]]
                 self._uni_q, self._uni_b = z["uni_q"], z["uni_b"]
                 self.unk_logprob = float(z["unk_logprob"])

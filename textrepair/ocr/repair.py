@@ -295,15 +295,15 @@ class GlyphCorrector:
         return between
 
     def _options_in_context(
-        self, han: str, k: int, between: str = "", page: Mapping[str, int] | None = None
+        self, han: str, k: int, between: str = "", trigrams: Mapping[str, int] | None = None
     ) -> list[Option]:
         """The candidates for ``han[k]`` that depend on its neighbours: parts, siblings,
         look-alikes, the training text's passages (*between*: what it has between the
-        neighbours; *page*: the page's trigram counts), context."""
+        neighbours; *trigrams*: the page's trigram counts), context."""
         ch, left, right = han[k], han[k - 1 : k], han[k + 1 : k + 2]
         extra = self.part_options(ch, left, right) + self.sibling_options(ch, left, right)
         extra += self.lookalike_options(ch, left, right) + self.passage_options(
-            han, k, between, page
+            han, k, between, trigrams
         )
         return extra + self.context_options(
             ch, left, right, han[max(0, k - 2) : k], han[k + 1 : k + 3]
@@ -384,7 +384,7 @@ class GlyphCorrector:
         ]  # no glyph-table cost: costed by _relearn
 
     def passage_options(
-        self, han: str, k: int, between: str, page: Mapping[str, int] | None = None
+        self, han: str, k: int, between: str, trigrams: Mapping[str, int] | None = None
     ) -> list[Option]:
         """What the training text, the page elsewhere or the general corpus has between the same
         neighbours as ``han[k]`` (*between*, :meth:`_between`), at
@@ -393,14 +393,14 @@ class GlyphCorrector:
         An engine's long tail of confusions (unlike glyphs, nothing a table holds)
         is found where the page reprints a passage one of them has: the
         neighbours survived, and the LM judges the middle. Not where the page itself
-        writes the reading next to a neighbour elsewhere (a trigram of *page* holding it
-        counted twice): a document that says 市 where the training text says 省 is
+        writes the reading next to a neighbour elsewhere (one of the page's *trigrams* holding
+        it counted twice): a document that says 市 where the training text says 省 is
         not misread.
         """
         if not between:
             return []
-        if page is not None and any(
-            page.get(han[a : a + 3], 0) >= 2 for a in range(max(0, k - 2), k + 1)
+        if trigrams is not None and any(
+            trigrams.get(han[a : a + 3], 0) >= 2 for a in range(max(0, k - 2), k + 1)
         ):
             return []
         cost = self.config.passage_cost
