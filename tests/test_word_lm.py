@@ -261,3 +261,38 @@ def test_many_middles_score_as_separate_calls(arpa: Path) -> None:
             assert model.logprob_many(prefix, middles, suffix, bos, eos) == pytest.approx(
                 alone, abs=1e-9
             )
+
+
+def _best_segmentation(model: WordNgram, text: str, bos: bool, eos: bool) -> float:
+    """Every segmentation of *text* scored with kenlm's own sentence scoring: the exact best."""
+    import kenlm
+
+    lm = kenlm.Model(str(model.path))
+
+    def splits(s: str) -> list[list[str]]:
+        if not s:
+            return [[]]
+        return [
+            [s[:j], *rest]
+            for j in range(1, min(len(s), model.max_word) + 1)
+            if j == 1 or s[:j] in lm
+            for rest in splits(s[j:])
+        ]
+
+    return max(lm.score(" ".join(words), bos=bos, eos=eos) for words in splits(text))
+
+
+def test_scores_are_the_best_of_every_segmentation(arpa: Path) -> None:
+    import random
+
+    rng = random.Random(11)
+    model = WordNgram(arpa)
+    alphabet = "树林休息龘"
+    for _ in range(150):
+        prefix, suffix = ("".join(rng.choices(alphabet, k=rng.randint(0, 5))) for _ in range(2))
+        middles = ["".join(rng.choices(alphabet, k=rng.randint(1, 2))) for _ in range(4)]
+        bos, eos = rng.random() < 0.5, rng.random() < 0.5
+        exact = [_best_segmentation(model, prefix + m + suffix, bos, eos) for m in middles]
+        assert model.logprob_many(prefix, middles, suffix, bos, eos) == pytest.approx(
+            exact, abs=1e-5
+        )

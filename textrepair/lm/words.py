@@ -89,12 +89,14 @@ class WordNgram:
     def logprob_many(
         self, prefix: str, middles: Sequence[str], suffix: str, bos: bool = False, eos: bool = False
     ) -> list[float]:
-        """:meth:`logprob` of ``prefix + middle + suffix`` for each of *middles*, the prefix
-        searched once.
+        """:meth:`logprob` of ``prefix + middle + suffix`` for each of *middles*, sharing work.
 
-        The Viterbi frontier over *prefix* (words that end inside it) is shared; for
-        each middle only the words that cross into it and what follows are searched,
-        so the results equal separate :meth:`logprob` calls.
+        The Viterbi frontier over *prefix* (words that end inside it) is searched once.
+        For each middle only the words that start before its end are searched there;
+        what is best from a word boundary in *suffix* on, given the n-gram state that
+        reached it, is the same for every middle, so it is worked out once per
+        (state, boundary) and reused (:meth:`_completion`: an exact search of the
+        suffix, with no beam to lose a hypothesis to).
         """
         start = self._state()
         (self._model.BeginSentenceWrite if bos else self._model.NullContextWrite)(start)
@@ -103,27 +105,64 @@ class WordNgram:
         shared[0][start] = 0.0
         for i in range(p):
             self._expand(shared, prefix, i, i + 1, p)
+        best: dict[tuple[object, int], float] = {}  # (state, offset into suffix) -> completion
         out = []
         for middle in middles:
             text = prefix + middle + suffix
-            n = len(text)
+            n, q = len(text), p + len(middle)
             frontier = shared + [{} for _ in range(n - p)]  # positions <= p are read, never written
             for i in range(max(0, p - self.max_word + 1), p):
                 self._expand(frontier, text, i, p + 1, n)  # words that cross into the middle
-            for i in range(p, n):
-                self._expand(frontier, text, i, i + 1, n)
-            out.append(self._finish(frontier[n], eos))
+            for i in range(p, q):
+                self._expand(frontier, text, i, i + 1, n)  # words that start inside it
+            # every segmentation enters the suffix at one boundary j >= q, reached above
+            out.append(
+                max(
+                    score + self._completion(best, state, suffix, j - q, eos)
+                    for j in range(q, n + 1)
+                    for state, score in frontier[j].items()
+                )
+            )
         return out
+
+    def _completion(
+        self, best: dict[tuple[object, int], float], state: object, suffix: str, r: int, eos: bool
+    ) -> float:
+        """log10 P of the best segmentation of ``suffix[r:]`` (then ``</s>`` if *eos*) after
+        *state*, memoised in *best*."""
+        key = (state, r)
+        known = best.get(key)
+        if known is not None:
+            return known
+        m = self._model
+        if r == len(suffix):
+            value = m.BaseScore(state, "</s>", self._state()) if eos else 0.0
+        else:
+            value = -math.inf
+            for j in range(r + 1, min(len(suffix), r + self.max_word) + 1):
+                word = suffix[r:j]
+                if j > r + 1 and word not in m:
+                    continue
+                after = self._state()
+                here = m.BaseScore(state, word, after)
+                value = max(value, here + self._completion(best, after, suffix, j, eos))
+        best[key] = value
+        return value
 
     def _expand(
         self, frontier: list[dict[object, float]], text: str, i: int, first_end: int, last_end: int
     ) -> None:
         """Extend the best states at position *i* by the words ``text[i:j]``, *first_end* <= j <=
         *last_end*."""
-        if not frontier[i]:
+        here = frontier[i]
+        if not here:
             return
-        m, State = self._model, self._state
-        expand = heapq.nlargest(self.beam, frontier[i].items(), key=itemgetter(1))
+        m, State, base_score = self._model, self._state, self._model.BaseScore
+        expand = (
+            here.items()
+            if len(here) <= self.beam
+            else heapq.nlargest(self.beam, here.items(), key=itemgetter(1))
+        )
         for j in range(first_end, min(last_end, i + self.max_word) + 1):
             word = text[i:j]
             if j > i + 1 and word not in m:
@@ -131,17 +170,9 @@ class WordNgram:
             reached = frontier[j]
             for state, score in expand:
                 out = State()
-                total = score + m.BaseScore(state, word, out)
+                total = score + base_score(state, word, out)
                 if total > reached.get(out, -math.inf):
                     reached[out] = total
-
-    def _finish(self, final: dict[object, float], eos: bool) -> float:
-        if not eos:
-            return max(final.values())
-        out = self._state()
-        return max(
-            score + self._model.BaseScore(state, "</s>", out) for state, score in final.items()
-        )
 
 
 def find_word_model() -> Path | None:

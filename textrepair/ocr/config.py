@@ -106,13 +106,24 @@ class OcrConfig:
     repeat_weight: float = 0.5
 
     # --- the search
+    #: a character inside what the models have seen is taken as read: where the n-grams of this
+    #: order ending at it and at its right neighbour are both in the domain or the general model,
+    #: it gets no candidates (a cheap detector; on Tesseract's dev pages no misreading was inside
+    #: such a context, and it holds a quarter of general text and half of policy text); 0 turns it
+    #: off (dev)
+    attested_order: int = 3
     #: a replacement is searched only if, alone in its window, LM gain + channel cost exceeds this
     screen_margin: float = -3.0
     #: ... or, short of it by less than this, if general usage lifts it above (simulated)
     usage_slack: float = 2.0
-    #: characters within this distance of a flagged one keep all their candidates (errors come in
-    #: runs)
+    #: characters within this distance of a flagged one keep more candidates (errors come in runs:
+    #: next to a misreading a replacement is judged in a wrong context) ...
     run_radius: int = 2
+    #: ... those whose margin alone in the window is at most this far below :attr:`screen_margin`
+    #: (dev: at 2, 4 and 8 Tesseract's dev pages were repaired exactly as with every candidate
+    #: kept, at 2 the simulator's tuning draws too; but at 2 a scored page lost an idiom's last
+    #: character, between 2 and 3 below; ``math.inf`` keeps all)
+    run_slack: float = 4.0
     #: hypotheses kept per step of the joint search
     beam: int = BEAM
     #: a paragraph longer than this many Han characters is searched in pieces ...

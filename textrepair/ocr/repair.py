@@ -147,7 +147,12 @@ class GlyphCorrector:
             else Interpolated(self.model, self.general, self.config.general_weight)
         )
         self._options: dict[str, list[Option]] = {}
-        self._last_page: tuple[str | None, GapIndex | None, bool] = (None, None, False)
+        self._last_page: tuple[str | None, GapIndex | None, bool, list[bool]] = (
+            None,
+            None,
+            False,
+            [],
+        )
         counts = general_char_counts()
         ranked = sorted(counts.values(), reverse=True)
         self._common_count = ranked[min(self.config.rare_rank, len(ranked)) - 1]
@@ -274,15 +279,39 @@ class GlyphCorrector:
         screening)."""
         n = self.config.passage_context
         last = self._last_page  # one tuple, read once: safe between threads
-        if last[0] != han:  # the page's passages and its kind, kept for its next position
+        if last[0] != han:  # the page's passages, its kind and what it holds as read, kept
             page = GapIndex([han], n) if n else None
             general = self.general_passages is not None and self.reads_general(han)
-            last = self._last_page = (han, page, general)
-        _, page, general = last
+            last = self._last_page = (han, page, general, self.attested(han))
+        _, page, general, attested = last
+        if attested[k]:
+            return set()
         window = han[max(0, k - n) : k + n + 1]
         between = self._between(window, page, general)[min(k, n)] if window else ""
         opts = self.options(han[k]) + self._options_in_context(han, k, between)
         return {o.text for o in opts} - {han[k]}
+
+    def attested(self, han: str) -> list[bool]:
+        """Per character of *han*: True where it is taken as read
+        (:attr:`OcrConfig.attested_order`).
+
+        The n-grams of that order ending at the character and at its right neighbour are
+        both in the domain model or the general one (each n-gram in either). A character
+        that a misreading made forms n-grams nobody writes, at it or next to it; one
+        that sits inside seen text on both sides is no place to look for an error. The
+        last character of *han* has no right neighbour, and is never taken as read.
+        """
+        n = self.config.attested_order
+        if n < 2 or len(han) < n:
+            return [False] * len(han)
+        longest: np.ndarray | None = None
+        for m in (self.model, self.general):
+            if m is not None:
+                found = m._row_positions_matched([han], [False], False)[1][: len(han)]
+                longest = found if longest is None else np.maximum(longest, found)
+        assert longest is not None
+        seen = longest >= n
+        return [bool(x) for x in seen[:-1] & seen[1:]] + [False]
 
     def _between(self, han: str, page: GapIndex | None = None, general: bool = False) -> list[str]:
         """Per character of *han*: what the training text, the *page* elsewhere and, if
@@ -686,7 +715,10 @@ class GlyphCorrector:
         replacements that survive (:meth:`_weigh_repeats`).
         """
         n = lm.order - 1
-        slots = [self.options(ch) for ch in han]
+        attested = self.attested(han)
+        slots = [
+            self.options(ch)[:1] if seen else self.options(ch) for ch, seen in zip(han, attested)
+        ]
         if (
             self.parts is not None
             or self.splits
@@ -695,6 +727,8 @@ class GlyphCorrector:
         ):
             between = self._between(han, page, general)
             for k, ch in enumerate(han):
+                if attested[k]:
+                    continue
                 extra = self._options_in_context(han, k, between[k], trigrams)
                 if extra:
                     seen = {o.text for o in slots[k]}
@@ -727,9 +761,13 @@ class GlyphCorrector:
         on_trial: dict[
             tuple[int, str], float
         ] = {}  # LM gain of a replacement that only usage can keep
+        run_floor = self.config.screen_margin - self.config.run_slack
+        in_run: dict[int, list[Option]] = {}  # what a neighbour of a flagged character keeps
         for (k, j), sc in zip(where, scores):
             opt = slots[k][j]
             margin = sc - base[k] + opt.cost - slots[k][0].cost
+            if j == 0 or margin > run_floor:
+                in_run.setdefault(k, []).append(opt)
             if j == 0 or margin > self.config.screen_margin - slack:
                 keep.setdefault(k, []).append(opt)
                 if j and margin <= self.config.screen_margin:
@@ -737,15 +775,20 @@ class GlyphCorrector:
         flagged = [
             k for k, opts in keep.items() if any((k, o.text) not in on_trial for o in opts[1:])
         ]
-        # errors come in runs: next to a flagged character a swap is judged
-        # against a context that is itself wrong, so its neighbours keep all options
+        # errors come in runs: next to a flagged character a swap is judged against a
+        # context that is itself wrong, so its neighbours keep all but hopeless options
         near = {
             i
             for k in flagged
             for i in range(k - self.config.run_radius, k + self.config.run_radius + 1)
         }
         out = self._weigh_usage(
-            han, [opts if k in near else keep.get(k, opts) for k, opts in enumerate(slots)], clauses
+            han,
+            [
+                (in_run.get(k, opts) if k in near else keep.get(k, opts))
+                for k, opts in enumerate(slots)
+            ],
+            clauses,
         )
         for k in {
             k for k, _ in on_trial

@@ -1,0 +1,42 @@
+"""The detector in front of the glyph search: a character read inside text the models have seen
+(:attr:`OcrConfig.attested_order`) gets no candidates."""
+
+from __future__ import annotations
+
+from textrepair.lm import Model, estimate
+from textrepair.ocr.config import OcrConfig
+from textrepair.ocr.confusion import ConfusionTable
+from textrepair.ocr.repair import GlyphCorrector
+
+PHRASES = ["他在树林里休息", "河边的树木旁边有小河"]
+MODEL = Model(ngram_model=estimate([p for _ in range(6) for p in PHRASES], 4))
+TABLE = ConfusionTable([("木", "休", 0.5, "whole"), ("木", "林", 0.6, "whole")])
+
+
+def test_a_character_inside_seen_text_is_taken_as_read() -> None:
+    c = GlyphCorrector(MODEL, TABLE)
+    clean = "河边的树木旁边有小河"
+    k = clean.index("木")
+    assert c.attested(clean)[k]  # 的树木 and 树木旁 are both in the model
+    assert c.candidates_at(clean, k) == set()
+    assert not any(c.attested(clean)[:2])  # no trigram ends at the first two characters ...
+    assert not c.attested(clean)[-1]  # ... and the last has no right neighbour to vouch for it
+
+
+def test_a_misreading_keeps_its_candidates() -> None:
+    c = GlyphCorrector(MODEL, TABLE)
+    damaged = "他在树林里木息"
+    k = damaged.index("木")
+    assert c.attested(damaged)[k - 1] is False  # 林里木: a trigram nobody wrote, ending at 木's
+    assert not c.attested(damaged)[k]  # left neighbour's right one
+    assert {"休", "林"} <= c.candidates_at(damaged, k)
+
+
+def test_off_every_character_has_its_candidates() -> None:
+    off = GlyphCorrector(MODEL, TABLE, config=OcrConfig(attested_order=0))
+    clean = "河边的树木旁边有小河"
+    assert not any(off.attested(clean))
+    assert "休" in off.candidates_at(clean, clean.index("木"))
+    # taken as read or not, clean text is left as it is
+    for c in (off, GlyphCorrector(MODEL, TABLE)):
+        assert c.correct("他在树林里休息。河边的树木旁边有小河。") == []
