@@ -156,6 +156,7 @@ class GlyphCorrector:
         counts = general_char_counts()
         ranked = sorted(counts.values(), reverse=True)
         self._common_count = ranked[min(self.config.rare_rank, len(ranked)) - 1]
+        # per character read: its part and look-alike candidates, each with its channel cost
         self._part_sets: dict[str, dict[str, float]] = {}
         self._lookalikes: dict[str, dict[str, float]] = {}
         in_context = self.parts is not None or self.splits or self.glyphs is not None
@@ -180,6 +181,18 @@ class GlyphCorrector:
             else self.config.similarity_weight
         )
         cost = self.config.log_error_rate + weight * math.log10(max(similarity, 1e-6))
+        return cost + (self.config.log_part_prior if kind == "part" else 0.0)
+
+    def channel_costs(self, similarities: np.ndarray, kind: str) -> np.ndarray:
+        """:meth:`channel_cost` of each of *similarities*."""
+        weight = (
+            self.config.lookalike_similarity_weight
+            if kind == "lookalike"
+            else self.config.similarity_weight
+        )
+        cost = self.config.log_error_rate + weight * np.log10(
+            np.maximum(similarities.astype(np.float64), 1e-6)
+        )
         return cost + (self.config.log_part_prior if kind == "part" else 0.0)
 
     def keep_cost(self, observed: str) -> float:
@@ -440,17 +453,14 @@ class GlyphCorrector:
         neighbour."""
         if self.parts is None:
             return []
-        cands = self._part_sets.get(observed)
+        cands = self._part_sets.get(observed)  # candidate -> its channel cost
         if cands is None:
             cands = self._part_sets[observed] = {
-                t: sim
+                t: self.channel_cost(sim, "part")
                 for t, sim, _ in self.parts.candidates(observed)
                 if self.knows(t) and t != observed
             }
-        return [
-            Option(t, self.channel_cost(cands[t], "part"))
-            for t in self._seen_in_either(cands, left, right)
-        ]
+        return [Option(t, cands[t]) for t in self._seen_in_either(cands, left, right)]
 
     def sibling_options(self, observed: str, left: str, right: str) -> list[Option]:
         """For a rare glyph: known characters built like it with at most one component changed, seen
@@ -484,21 +494,19 @@ class GlyphCorrector:
                 if self._rare(observed)
                 else self.config.unseen_lookalike_min_similarity
             )
-            known = self._glyph_vocabulary
+            known = self._glyph_vocabulary_array
             if (
                 len(self._lookalikes) >= self.config.lookalike_cache
             ):  # a few thousand entries each: keep memory bounded
                 self._lookalikes.clear()
             sims = self.glyphs.similarities_to(observed, self._glyph_matrix)
-            like = self._lookalikes[observed] = (
-                {}
-                if sims is None
-                else {known[j]: float(sims[j]) for j in np.flatnonzero(sims >= floor)}
-            )
-        return [
-            Option(t, self.channel_cost(like[t], "lookalike"))
-            for t in self._seen_in_either(like, left, right)
-        ]
+            like = {}  # look-alike -> its channel cost
+            if sims is not None:
+                at = np.flatnonzero(sims >= floor)
+                costs = self.channel_costs(sims[at], "lookalike").tolist()
+                like = dict(zip(known[at].tolist(), costs))
+            self._lookalikes[observed] = like
+        return [Option(t, like[t]) for t in self._seen_in_either(like, left, right)]
 
     @cached_property
     def _glyph_vocabulary(self) -> list[str]:
@@ -507,6 +515,11 @@ class GlyphCorrector:
         return sorted(
             ch for ch in vocab if len(ch) == 1 and self.glyphs is not None and ch in self.glyphs
         )
+
+    @cached_property
+    def _glyph_vocabulary_array(self) -> np.ndarray:
+        """:attr:`_glyph_vocabulary` as an array, to index with an array."""
+        return np.array(self._glyph_vocabulary, dtype="U1")
 
     @cached_property
     def _glyph_matrix(self) -> np.ndarray:
