@@ -128,8 +128,9 @@ def beam_search_many(
         steps = [(r, opts) for r in active if (opts := r.advance()) is not None]
         if not steps:
             break
+        _absorb_fixed(model, [r for r, _ in steps if r.fixed], lm_weight)
         states = [h.state for r, opts in steps for h in r.hyps for _ in opts]
-        texts = [r.fixed + o.text for r, opts in steps for _ in r.hyps for o in opts]
+        texts = [o.text for r, opts in steps for _ in r.hyps for o in opts]
         lm = model.score_continuations(states, texts)
         at = 0
         for r, opts in steps:
@@ -143,7 +144,7 @@ def beam_search_many(
                 prev[:, None] + lm_weight * lm[at : at + n].reshape(len(r.hyps), len(opts)) + costs
             )
             at += n
-            r.hyps = _prune(total, r.hyps, opts, r.fixed, order, beam, model.recombination_key)
+            r.hyps = _prune(total, r.hyps, opts, "", order, beam, model.recombination_key)
             r.history.append((r.k, r.hyps))
             r.k += 1
             r.fixed, r.fixed_cost = "", 0.0
@@ -220,6 +221,33 @@ def _text_before(slots: Sequence[Sequence[Option]], end: int, n: int) -> str:
         k -= 1
         text = slots[k][0].text + text
     return text[-n:]
+
+
+def _absorb_fixed(model: Scorer, runs: Sequence[_Run], lm_weight: float) -> None:
+    """Score each run's fixed text since its last decision once per hypothesis, and move the
+    hypotheses past it.
+
+    ``score(fixed + option | state) = score(fixed | state) + score(option | state after
+    fixed)``: scored with each option instead, the fixed text would be read once per
+    hypothesis *and* option, and a text whose characters are mostly taken as read has
+    long runs of it between decisions.
+    """
+    if not runs:
+        return
+    order = model.order
+    scores = model.score_continuations(
+        [h.state for r in runs for h in r.hyps], [r.fixed for r in runs for _ in r.hyps]
+    )
+    at = 0
+    for r in runs:
+        r.hyps = [
+            _Hyp(
+                h.score + lm_weight * float(sc), h.state.extend(r.fixed, order), h.parent, h.option
+            )
+            for h, sc in zip(r.hyps, scores[at : at + len(r.hyps)])
+        ]
+        at += len(r.hyps)
+        r.fixed = ""
 
 
 def _eos_scores(model: Scorer, runs: Sequence[_Run]) -> list[np.ndarray]:
