@@ -17,6 +17,7 @@ the sets the benchmark scores.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..lm.general import PASSAGE_CONTEXT
@@ -55,6 +56,15 @@ class OcrConfig:
     #: ... at this log10 channel cost, whatever the glyphs (simulated); with a learnt channel it is
     #: mixed with what the channel learnt as a glyph table's cost is (``glyph_table_offset``)
     passage_cost: float = -6.0
+    #: on a document that reads like general usage, offer what a general lexicon's words of three
+    #: or four characters have in a reading's place around its neighbours as read (全获盖 ->
+    #: 全覆盖; :mod:`textrepair.ocr.wordgaps`) at this log10 channel cost whatever the glyphs,
+    #: where the reading is not inside a word already, and not with a learnt channel (its context
+    #: candidates offer much the same). Off (-inf) by default: at -6 (chosen on dev) it fixes a
+    #: third more of Tesseract's misreadings of general text, but it also makes a name a word
+    #: (吴昌茂 -> 吴昌硕) on clean text, and on a cleaner engine's page (PP-OCRv4) that is all
+    #: it does (docs/experiments.md)
+    word_gap_cost: float = -math.inf
 
     # --- a learnt channel (``--channel``)
     #: log10 weight of a learnt confusion rate c(t, o) / (n(t) + k) (dev)

@@ -53,7 +53,7 @@ import bisect
 import math
 import sys
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -90,6 +90,7 @@ from .confusion import (
     load_splits,
 )
 from .layout import fix_layout
+from .wordgaps import WordGaps, lexicon_gaps
 
 _DEFAULT = OcrConfig()
 _BLOCK_BREAK = regex.compile(r"\n[ \t\u3000]*\n")
@@ -138,6 +139,10 @@ class GlyphCorrector:
     #: the general corpus's (:func:`~textrepair.lm.general.load_general_passages`), looked up in a
     #: document that reads like general usage (:meth:`reads_general`)
     general_passages: GapIndex | None = None
+    #: the general lexicon's words around a reading (:func:`~textrepair.ocr.wordgaps.lexicon_gaps`,
+    #: a loader: the index is built on the first document that reads like general usage), asked
+    #: there like the general passages
+    lexicon: Callable[[], WordGaps] | None = None
 
     def __post_init__(self) -> None:
         #: what scores: the domain model alone, or interpolated with the general one
@@ -294,19 +299,20 @@ class GlyphCorrector:
         last = self._last_page  # one tuple, read once: safe between threads
         if last[0] != han:  # the page's passages, its kind and what it holds as read, kept
             page = GapIndex([han], n) if n else None
-            general = self.general_passages is not None and self.reads_general(han)
-            last = self._last_page = (han, page, general, self.attested(han))
-        _, page, general, attested = last
+            last = self._last_page = (han, page, self.reads_general(han), self.attested(han))
+        _, page, reads_general, attested = last
+        general = self.general_passages is not None and reads_general
         if attested[k]:
             return set()
         window = han[max(0, k - n) : k + n + 1]
         between = self._between(window, page, general)[min(k, n)] if window else ""
-        opts = self.options(han[k]) + self._options_in_context(han, k, between)
+        gaps = self._word_gaps(han[max(0, k - 3) : k + 4], reads_general)[min(k, 3)]
+        opts = self.options(han[k]) + self._options_in_context(han, k, between, gaps=gaps)
         return {o.text for o in opts} - {han[k]}
 
-    def attested(self, han: str) -> list[bool]:
+    def attested(self, han: str, order: int | None = None) -> list[bool]:
         """Per character of *han*: True where it is taken as read
-        (:attr:`OcrConfig.attested_order`).
+        (:attr:`OcrConfig.attested_order`, or *order*).
 
         The n-grams of that order ending at the character and at its right neighbour are
         both in the domain model or the general one (each n-gram in either). A character
@@ -314,7 +320,7 @@ class GlyphCorrector:
         that sits inside seen text on both sides is no place to look for an error. The
         last character of *han* has no right neighbour, and is never taken as read.
         """
-        n = self.config.attested_order
+        n = self.config.attested_order if order is None else order
         if n < 2 or len(han) < n:
             return [False] * len(han)
         longest: np.ndarray | None = None
@@ -325,6 +331,25 @@ class GlyphCorrector:
         assert longest is not None
         seen = longest >= n
         return [bool(x) for x in seen[:-1] & seen[1:]] + [False]
+
+    def _word_gaps(self, han: str, general: bool) -> list[str]:
+        """Per character of *han*: what the general lexicon's words of three or four characters
+        have in its place around its neighbours as read (:mod:`textrepair.ocr.wordgaps`).
+
+        Only on a document that reads like general usage (*general*), and not where the
+        character is already inside a lexicon word as read: a word the lexicon holds beside
+        one that is written (函件 and 邮件, 签有 and 签订) is usage, not a misreading. Not with
+        a learnt channel, whose context candidates offer much the same. "" everywhere when
+        off.
+        """
+        if (
+            not general
+            or self.lexicon is None
+            or self.channel is not None
+            or self.config.word_gap_cost == -math.inf
+        ):
+            return [""] * len(han)
+        return self.lexicon().middles(han)
 
     def _between(self, han: str, page: GapIndex | None = None, general: bool = False) -> list[str]:
         """Per character of *han*: what the training text, the *page* elsewhere and, if
@@ -337,16 +362,24 @@ class GlyphCorrector:
         return between
 
     def _options_in_context(
-        self, han: str, k: int, between: str = "", trigrams: Mapping[str, int] | None = None
+        self,
+        han: str,
+        k: int,
+        between: str = "",
+        trigrams: Mapping[str, int] | None = None,
+        gaps: str = "",
     ) -> list[Option]:
         """The candidates for ``han[k]`` that depend on its neighbours: parts, siblings,
         look-alikes, the training text's passages (*between*: what it has between the
-        neighbours; *trigrams*: the page's trigram counts), context."""
+        neighbours; *trigrams*: the page's trigram counts), the lexicon's words around it
+        (*gaps*, :meth:`_word_gaps`), context."""
         ch, left, right = han[k], han[k - 1 : k], han[k + 1 : k + 2]
         extra = self.part_options(ch, left, right) + self.sibling_options(ch, left, right)
         extra += self.lookalike_options(ch, left, right) + self.passage_options(
             han, k, between, trigrams
         )
+        if gaps:
+            extra += self.passage_options(han, k, gaps, trigrams, self.config.word_gap_cost)
         return extra + self.context_options(
             ch, left, right, han[max(0, k - 2) : k], han[k + 1 : k + 3]
         )
@@ -426,7 +459,12 @@ class GlyphCorrector:
         ]  # no glyph-table cost: costed by _relearn
 
     def passage_options(
-        self, han: str, k: int, between: str, trigrams: Mapping[str, int] | None = None
+        self,
+        han: str,
+        k: int,
+        between: str,
+        trigrams: Mapping[str, int] | None = None,
+        cost: float | None = None,
     ) -> list[Option]:
         """What the training text, the page elsewhere or the general corpus has between the same
         neighbours as ``han[k]`` (*between*, :meth:`_between`), at
@@ -437,7 +475,7 @@ class GlyphCorrector:
         neighbours survived, and the LM judges the middle. Not where the page itself
         writes the reading next to a neighbour elsewhere (one of the page's *trigrams* holding
         it counted twice): a document that says 市 where the training text says 省 is
-        not misread.
+        not misread. *cost*: another source's (the lexicon's words, :meth:`_word_gaps`).
         """
         if not between:
             return []
@@ -445,7 +483,7 @@ class GlyphCorrector:
             trigrams.get(han[a : a + 3], 0) >= 2 for a in range(max(0, k - 2), k + 1)
         ):
             return []
-        cost = self.config.passage_cost
+        cost = self.config.passage_cost if cost is None else cost
         return [Option(t, cost) for t in between if t != han[k] and self.knows(t)]
 
     def part_options(self, observed: str, left: str, right: str) -> list[Option]:
@@ -494,7 +532,7 @@ class GlyphCorrector:
                 if self._rare(observed)
                 else self.config.unseen_lookalike_min_similarity
             )
-            known = self._glyph_vocabulary_array
+            known = self._glyph_vocabulary
             if (
                 len(self._lookalikes) >= self.config.lookalike_cache
             ):  # a few thousand entries each: keep memory bounded
@@ -504,7 +542,8 @@ class GlyphCorrector:
             if sims is not None:
                 at = np.flatnonzero(sims >= floor)
                 costs = self.channel_costs(sims[at], "lookalike").tolist()
-                like = dict(zip(known[at].tolist(), costs))
+                # the vocabulary's own string objects, not new ones per look-alike
+                like = dict(zip(map(known.__getitem__, at.tolist()), costs))
             self._lookalikes[observed] = like
         return [Option(t, like[t]) for t in self._seen_in_either(like, left, right)]
 
@@ -515,11 +554,6 @@ class GlyphCorrector:
         return sorted(
             ch for ch in vocab if len(ch) == 1 and self.glyphs is not None and ch in self.glyphs
         )
-
-    @cached_property
-    def _glyph_vocabulary_array(self) -> np.ndarray:
-        """:attr:`_glyph_vocabulary` as an array, to index with an array."""
-        return np.array(self._glyph_vocabulary, dtype="U1")
 
     @cached_property
     def _glyph_matrix(self) -> np.ndarray:
@@ -670,9 +704,8 @@ class GlyphCorrector:
         # the page's own passages: a phrase it prints again elsewhere, misread here
         n = self.config.passage_context
         page = GapIndex(distinct, n) if n else None
-        general_page = self.general_passages is not None and (
-            self.reads_general(text) if general_text is None else general_text
-        )
+        reads_general = self.reads_general(text) if general_text is None else general_text
+        general_page = self.general_passages is not None and reads_general
         floor = min(self.config.min_confidence, 0.5)
         general: Vocabulary = self.general if self.general is not None else frozenset()
         usage = general_char_counts()
@@ -684,7 +717,13 @@ class GlyphCorrector:
             for positions in group:
                 han = "".join(text[p] for p in positions)
                 slots = self._screen(
-                    lm, han, clause_starts(text, positions), trigrams, page, general_page
+                    lm,
+                    han,
+                    clause_starts(text, positions),
+                    trigrams,
+                    page,
+                    general_page,
+                    reads_general,
                 )
                 if any(len(s) > 1 for s in slots):
                     blocks.append((positions, slots))
@@ -711,6 +750,7 @@ class GlyphCorrector:
         trigrams: Counter[str] | None = None,
         page: GapIndex | None = None,
         general: bool = False,
+        lexicon: bool = False,
     ) -> list[list[Option]]:
         """Slots for a paragraph's Han characters, keeping only replacements that could win.
 
@@ -737,12 +777,14 @@ class GlyphCorrector:
             or self.splits
             or self.glyphs is not None
             or self.config.passage_context
+            or self.lexicon is not None
         ):
             between = self._between(han, page, general)
+            gaps = self._word_gaps(han, lexicon)
             for k, ch in enumerate(han):
                 if attested[k]:
                     continue
-                extra = self._options_in_context(han, k, between[k], trigrams)
+                extra = self._options_in_context(han, k, between[k], trigrams, gaps[k])
                 if extra:
                     seen = {o.text for o in slots[k]}
                     cheapest: dict[str, Option] = {}
@@ -1133,6 +1175,7 @@ def _corrector(
         channel=None if channel in (None, "none") else load_channel(channel),
         passages=_passages(model, config.passage_context),
         general_passages=load_general_passages() if config.passage_context else None,
+        lexicon=lexicon_gaps,
         calibration=load_calibration("none" if channel in (None, "none") else "learnt")
         if calibrated
         else None,
