@@ -128,11 +128,19 @@ def beam_search_many(
         steps = [(r, opts) for r in active if (opts := r.advance()) is not None]
         if not steps:
             break
-        _absorb_fixed(model, [r for r, _ in steps if r.fixed], lm_weight)
-        states = [h.state for r, opts in steps for h in r.hyps for _ in opts]
-        texts = [o.text for r, opts in steps for _ in r.hyps for o in opts]
+        # each run's fixed text since its last decision is read once per hypothesis, in the same
+        # call as the options after it (see _past_fixed)
+        fixed_states, fixed_texts, moved = _past_fixed([r for r, _ in steps if r.fixed], order)
+        states = fixed_states + [h.state for r, opts in steps for h in r.hyps for _ in opts]
+        texts = fixed_texts + [o.text for r, opts in steps for _ in r.hyps for o in opts]
         lm = model.score_continuations(states, texts)
         at = 0
+        for r in moved:
+            r.hyps = [
+                _Hyp(h.score + lm_weight * float(sc), h.state, h.parent, h.option)
+                for h, sc in zip(r.hyps, lm[at : at + len(r.hyps)])
+            ]
+            at += len(r.hyps)
         for r, opts in steps:
             n = len(r.hyps) * len(opts)
             costs = (
@@ -223,31 +231,22 @@ def _text_before(slots: Sequence[Sequence[Option]], end: int, n: int) -> str:
     return text[-n:]
 
 
-def _absorb_fixed(model: Scorer, runs: Sequence[_Run], lm_weight: float) -> None:
-    """Score each run's fixed text since its last decision once per hypothesis, and move the
-    hypotheses past it.
+def _past_fixed(runs: Sequence[_Run], order: int) -> tuple[list[State], list[str], list[_Run]]:
+    """Move each run's hypotheses past its fixed text since the last decision; return what is
+    left to score (the states before it, the text) and the runs moved.
 
     ``score(fixed + option | state) = score(fixed | state) + score(option | state after
     fixed)``: scored with each option instead, the fixed text would be read once per
     hypothesis *and* option, and a text whose characters are mostly taken as read has
-    long runs of it between decisions.
+    long runs of it between decisions. The caller adds each hypothesis's score of its
+    fixed text.
     """
-    if not runs:
-        return
-    order = model.order
-    scores = model.score_continuations(
-        [h.state for r in runs for h in r.hyps], [r.fixed for r in runs for _ in r.hyps]
-    )
-    at = 0
+    states = [h.state for r in runs for h in r.hyps]
+    texts = [r.fixed for r in runs for _ in r.hyps]
     for r in runs:
-        r.hyps = [
-            _Hyp(
-                h.score + lm_weight * float(sc), h.state.extend(r.fixed, order), h.parent, h.option
-            )
-            for h, sc in zip(r.hyps, scores[at : at + len(r.hyps)])
-        ]
-        at += len(r.hyps)
+        r.hyps = [_Hyp(h.score, h.state.extend(r.fixed, order), h.parent, h.option) for h in r.hyps]
         r.fixed = ""
+    return states, texts, list(runs)
 
 
 def _eos_scores(model: Scorer, runs: Sequence[_Run]) -> list[np.ndarray]:
