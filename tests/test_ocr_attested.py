@@ -40,3 +40,34 @@ def test_off_every_character_has_its_candidates() -> None:
     # taken as read or not, clean text is left as it is
     for c in (off, GlyphCorrector(MODEL, TABLE)):
         assert c.correct("他在树林里休息。河边的树木旁边有小河。") == []
+
+
+def test_an_order_beyond_the_models_takes_nothing_as_read() -> None:
+    deep = GlyphCorrector(MODEL, TABLE, config=OcrConfig(attested_order=MODEL.order + 1))
+    assert not any(deep.attested("河边的树木旁边有小河"))
+
+
+def test_a_flagged_characters_neighbours_keep_a_subset_of_their_candidates() -> None:
+    """``run_slack``: the neighbours of a flagged character keep the candidates within it of the
+    screen; with more slack they keep more, never others, and never fewer than far from a flag."""
+    import math
+
+    from textrepair.ocr.confusion import ConfusionTable
+
+    table = ConfusionTable(
+        [(a, b, 0.5, "whole") for a in "木林树" for b in "休林木树息边" if a != b]
+    )
+    han = "他在树林里木息河边的树木旁边有小河"
+    from textrepair.usage import GeneralWords
+
+    def screened(slack: float, **kw: object) -> list[set[str]]:
+        c = GlyphCorrector(MODEL, table, config=OcrConfig(run_slack=slack), **kw)  # type: ignore[arg-type]
+        return [{o.text for o in slot} for slot in c._screen(c.lm, han)]
+
+    kept = {slack: screened(slack) for slack in (0.0, 2.0, 4.0, math.inf)}
+    for narrow, wide in ((0.0, 2.0), (2.0, 4.0), (4.0, math.inf)):
+        assert all(a <= b for a, b in zip(kept[narrow], kept[wide]))
+    assert sum(map(len, kept[math.inf])) > sum(map(len, kept[0.0]))
+    # with general usage, a window narrower than its slack (2) is the usage slack's
+    words = GeneralWords({"休息": 60, "树林": 20, "河边": 20})
+    assert screened(0.0, words=words) == screened(2.0, words=words)

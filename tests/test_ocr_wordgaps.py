@@ -59,3 +59,18 @@ def test_the_corrector_offers_them_on_general_text_only() -> None:
     (edit,) = cheap.correct(han + "。")
     assert (edit.offset, edit.old, edit.new) == (k, "获", "覆")
     assert on.correct(han + "。") == []  # at 10^-6 its gain (3.4) is not enough
+
+
+def test_not_asked_with_a_learnt_channel() -> None:
+    from collections import Counter
+
+    from textrepair.ocr.channel import Channel
+
+    han = "我们实现全获盖"
+    channel = Channel(Counter({("覆", "覆"): 100, ("盖", "盖"): 100}))
+    learnt = _General(
+        MODEL, TABLE, OcrConfig(word_gap_cost=-6.0), channel=channel, lexicon=lambda: LEXICON
+    )
+    assert learnt._word_gaps(han, True) == [""] * len(han)
+    tables = _General(MODEL, TABLE, OcrConfig(word_gap_cost=-6.0), lexicon=lambda: LEXICON)
+    assert tables._word_gaps(han, True)[han.index("获")] == "覆"

@@ -296,3 +296,9 @@ def test_scores_are_the_best_of_every_segmentation(arpa: Path) -> None:
         assert model.logprob_many(prefix, middles, suffix, bos, eos) == pytest.approx(
             exact, abs=1e-5
         )
+
+
+def test_a_long_suffix_is_searched_without_recursion(tiny: WordNgram) -> None:
+    suffix = "树林休息" * 400  # deeper than the recursion limit: a boundary per character
+    (score,) = tiny.logprob_many("休", ["息"], suffix, eos=True)
+    assert score == pytest.approx(tiny.logprob("休息" + suffix, eos=True), abs=1e-6)

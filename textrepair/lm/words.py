@@ -96,7 +96,9 @@ class WordNgram:
         what is best from a word boundary in *suffix* on, given the n-gram state that
         reached it, is the same for every middle, so it is worked out once per
         (state, boundary) and reused (:meth:`_completion`: an exact search of the
-        suffix, with no beam to lose a hypothesis to).
+        suffix, with no beam to lose a hypothesis to). So a score is at least the beam
+        search's over the same text, and equal wherever the beam loses nothing (on
+        windows of a few characters, as the corrector asks, always in practice).
         """
         start = self._state()
         (self._model.BeginSentenceWrite if bos else self._model.NullContextWrite)(start)
@@ -129,25 +131,36 @@ class WordNgram:
         self, best: dict[tuple[object, int], float], state: object, suffix: str, r: int, eos: bool
     ) -> float:
         """log10 P of the best segmentation of ``suffix[r:]`` (then ``</s>`` if *eos*) after
-        *state*, memoised in *best*."""
-        key = (state, r)
-        known = best.get(key)
-        if known is not None:
-            return known
-        m = self._model
-        if r == len(suffix):
-            value = m.BaseScore(state, "</s>", self._state()) if eos else 0.0
-        else:
-            value = -math.inf
-            for j in range(r + 1, min(len(suffix), r + self.max_word) + 1):
-                word = suffix[r:j]
-                if j > r + 1 and word not in m:
+        *state*, memoised in *best* (an explicit stack: a suffix of any length)."""
+        m, State = self._model, self._state
+        expanded: dict[tuple[object, int], list[tuple[float, tuple[object, int]]]] = {}
+        stack = [(state, r)]
+        while stack:
+            key = stack[-1]
+            if key in best:
+                stack.pop()
+                continue
+            at, pos = key
+            if pos == len(suffix):
+                best[key] = m.BaseScore(at, "</s>", State()) if eos else 0.0
+                stack.pop()
+                continue
+            words = expanded.get(key)
+            if words is None:  # first visit: score the words that start here, then their ends
+                words = expanded[key] = []
+                for j in range(pos + 1, min(len(suffix), pos + self.max_word) + 1):
+                    word = suffix[pos:j]
+                    if j > pos + 1 and word not in m:
+                        continue
+                    after = State()
+                    words.append((m.BaseScore(at, word, after), (after, j)))
+                missing = [end for _, end in words if end not in best]
+                if missing:
+                    stack.extend(missing)
                     continue
-                after = self._state()
-                here = m.BaseScore(state, word, after)
-                value = max(value, here + self._completion(best, after, suffix, j, eos))
-        best[key] = value
-        return value
+            best[key] = max(score + best[end] for score, end in words)
+            stack.pop()
+        return best[state, r]
 
     def _expand(
         self, frontier: list[dict[object, float]], text: str, i: int, first_end: int, last_end: int

@@ -57,8 +57,8 @@ class OcrConfig:
     #: mixed with what the channel learnt as a glyph table's cost is (``glyph_table_offset``)
     passage_cost: float = -6.0
     #: on a document that reads like general usage, offer what a general lexicon's words of three
-    #: or four characters have in a reading's place around its neighbours as read (全获盖 ->
-    #: 全覆盖; :mod:`textrepair.ocr.wordgaps`) at this log10 channel cost whatever the glyphs,
+    #: or four characters have in a reading's place around its neighbours as read (电子鱼件 ->
+    #: 电子邮件; :mod:`textrepair.ocr.wordgaps`) at this log10 channel cost whatever the glyphs,
     #: where the reading is not inside a word already, and not with a learnt channel (its context
     #: candidates offer much the same). Off (-inf) by default: at -6 (chosen on dev) it fixes a
     #: third more of Tesseract's misreadings of general text, but it also makes a name a word
@@ -130,6 +130,7 @@ class OcrConfig:
     #: next to a misreading a replacement is judged in a wrong context) ...
     run_radius: int = 2
     #: ... those whose margin alone in the window is at most this far below :attr:`screen_margin`
+    #: (never less far than :attr:`usage_slack`)
     #: (dev: at 2, 4 and 8 Tesseract's dev pages were repaired exactly as with every candidate
     #: kept, at 2 the simulator's tuning draws too; but at 2 a scored page lost an idiom's last
     #: character, between 2 and 3 below; ``math.inf`` keeps all)

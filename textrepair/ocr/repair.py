@@ -777,7 +777,7 @@ class GlyphCorrector:
             or self.splits
             or self.glyphs is not None
             or self.config.passage_context
-            or self.lexicon is not None
+            or (self.lexicon is not None and self.config.word_gap_cost > -math.inf)
         ):
             between = self._between(han, page, general)
             gaps = self._word_gaps(han, lexicon)
@@ -816,7 +816,8 @@ class GlyphCorrector:
         on_trial: dict[
             tuple[int, str], float
         ] = {}  # LM gain of a replacement that only usage can keep
-        run_floor = self.config.screen_margin - self.config.run_slack
+        # a neighbour of a flagged character keeps at least what any character keeps
+        run_floor = self.config.screen_margin - max(self.config.run_slack, slack)
         in_run: dict[int, list[Option]] = {}  # what a neighbour of a flagged character keeps
         for (k, j), sc in zip(where, scores):
             opt = slots[k][j]

@@ -3,7 +3,7 @@
 A real engine's long tail of confusions (unlike glyphs that no look-alike table
 holds) leaves the rest of the word it hit intact. Where the characters around a
 reading, with it in the middle, match a dictionary word in all but that one
-place (``全获盖`` against ``全覆盖``), the word says which character may have
+place (``电子鱼件`` against ``电子邮件``), the word says which character may have
 stood there. :class:`WordGaps` indexes every word of three or four characters
 of a lexicon this way, once per place the gap can be: the hash of the word's
 other characters (the scorer's polynomial n-gram hash over the lexicon's own
@@ -17,11 +17,11 @@ drafts' passages rarely reach (:attr:`OcrConfig.word_gap_cost
 like any other candidate. The lexicon is jieba's dictionary (its words with a
 frequency), a general source.
 
->>> gaps = WordGaps(["全覆盖", "全方位", "覆盖面", "收获"])
->>> gaps.middles("实现全获盖")
-['', '', '', '覆', '']
->>> gaps.middles("收获盖")  # 获 is inside a word as read
-['', '', '']
+>>> gaps = WordGaps(["电子邮件", "邮件", "函件"])
+>>> gaps.middles("发电子鱼件")
+['', '', '', '邮', '']
+>>> gaps.middles("发电子函件")  # 函 is inside a word as read
+['', '', '', '', '']
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ from ..lm.scorer import _MULT
 
 #: the word lengths indexed
 LENGTHS = (3, 4)
+#: the layout of a :class:`WordGaps` (its hashes, its alphabet), in the key of its disk cache
+FORMAT = 1
 
 
 class WordGaps:
@@ -136,6 +138,6 @@ def lexicon_gaps() -> WordGaps:
 
     return cached(
         "word-gaps",
-        [jieba_digest(), LENGTHS],
+        [jieba_digest(), LENGTHS, FORMAT],
         lambda: WordGaps(w for w, f in jieba_dictionary().items() if f > 0),
     )
