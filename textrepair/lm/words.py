@@ -132,6 +132,9 @@ class WordNgram:
     ) -> float:
         """log10 P of the best segmentation of ``suffix[r:]`` (then ``</s>`` if *eos*) after
         *state*, memoised in *best* (an explicit stack: a suffix of any length)."""
+        known = best.get((state, r))
+        if known is not None:  # most calls: the middles' states meet again after a word or two
+            return known
         m, State = self._model, self._state
         expanded: dict[tuple[object, int], list[tuple[float, tuple[object, int]]]] = {}
         stack = [(state, r)]
