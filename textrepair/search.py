@@ -130,7 +130,8 @@ def beam_search_many(
             break
         # each run's fixed text since its last decision is read once per hypothesis, in the same
         # call as the options after it (see _past_fixed)
-        fixed_states, fixed_texts, moved = _past_fixed([r for r, _ in steps if r.fixed], order)
+        moved = [r for r, _ in steps if r.fixed]
+        fixed_states, fixed_texts = _past_fixed(moved, order)
         states = fixed_states + [h.state for r, opts in steps for h in r.hyps for _ in opts]
         texts = fixed_texts + [o.text for r, opts in steps for _ in r.hyps for o in opts]
         lm = model.score_continuations(states, texts)
@@ -152,7 +153,7 @@ def beam_search_many(
                 prev[:, None] + lm_weight * lm[at : at + n].reshape(len(r.hyps), len(opts)) + costs
             )
             at += n
-            r.hyps = _prune(total, r.hyps, opts, "", order, beam, model.recombination_key)
+            r.hyps = _prune(total, r.hyps, opts, order, beam, model.recombination_key)
             r.history.append((r.k, r.hyps))
             r.k += 1
             r.fixed, r.fixed_cost = "", 0.0
@@ -231,9 +232,9 @@ def _text_before(slots: Sequence[Sequence[Option]], end: int, n: int) -> str:
     return text[-n:]
 
 
-def _past_fixed(runs: Sequence[_Run], order: int) -> tuple[list[State], list[str], list[_Run]]:
+def _past_fixed(runs: Sequence[_Run], order: int) -> tuple[list[State], list[str]]:
     """Move each run's hypotheses past its fixed text since the last decision; return what is
-    left to score (the states before it, the text) and the runs moved.
+    left to score: per hypothesis, the state before it and the text.
 
     ``score(fixed + option | state) = score(fixed | state) + score(option | state after
     fixed)``: scored with each option instead, the fixed text would be read once per
@@ -246,7 +247,7 @@ def _past_fixed(runs: Sequence[_Run], order: int) -> tuple[list[State], list[str
     for r in runs:
         r.hyps = [_Hyp(h.score, h.state.extend(r.fixed, order), h.parent, h.option) for h in r.hyps]
         r.fixed = ""
-    return states, texts, list(runs)
+    return states, texts
 
 
 def _eos_scores(model: Scorer, runs: Sequence[_Run]) -> list[np.ndarray]:
@@ -268,7 +269,6 @@ def _prune(
     total: np.ndarray,
     hyps: list[_Hyp],
     slot: Sequence[Option],
-    fixed: str,
     order: int,
     beam: int,
     key: Callable[[State], object],
@@ -283,7 +283,7 @@ def _prune(
         if flat[idx] == -np.inf:
             break
         parent, opt = divmod(int(idx), n_opt)
-        state = hyps[parent].state.extend(fixed + slot[opt].text, order)
+        state = hyps[parent].state.extend(slot[opt].text, order)
         k = key(state)
         if k in seen:
             continue  # recombined: a better path already reaches this state

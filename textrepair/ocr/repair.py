@@ -180,25 +180,23 @@ class GlyphCorrector:
     def channel_cost(self, similarity: float, kind: str) -> float:
         """log10 P(read | true) for a ``whole``, ``part`` or (found in the glyph space)
         ``lookalike`` confusion."""
-        weight = (
-            self.config.lookalike_similarity_weight
-            if kind == "lookalike"
-            else self.config.similarity_weight
-        )
-        cost = self.config.log_error_rate + weight * math.log10(max(similarity, 1e-6))
-        return cost + (self.config.log_part_prior if kind == "part" else 0.0)
+        weight, prior = self._channel_terms(kind)
+        return self.config.log_error_rate + weight * math.log10(max(similarity, 1e-6)) + prior
 
     def channel_costs(self, similarities: np.ndarray, kind: str) -> np.ndarray:
         """:meth:`channel_cost` of each of *similarities*."""
+        weight, prior = self._channel_terms(kind)
+        logs = np.log10(np.maximum(similarities.astype(np.float64), 1e-6))
+        return self.config.log_error_rate + weight * logs + prior
+
+    def _channel_terms(self, kind: str) -> tuple[float, float]:
+        """The exponent on the similarity and the extra log10 prior of a confusion *kind*."""
         weight = (
             self.config.lookalike_similarity_weight
             if kind == "lookalike"
             else self.config.similarity_weight
         )
-        cost = self.config.log_error_rate + weight * np.log10(
-            np.maximum(similarities.astype(np.float64), 1e-6)
-        )
-        return cost + (self.config.log_part_prior if kind == "part" else 0.0)
+        return weight, (self.config.log_part_prior if kind == "part" else 0.0)
 
     def keep_cost(self, observed: str) -> float:
         """log10 prior of reading *observed* as itself.
@@ -300,19 +298,18 @@ class GlyphCorrector:
         if last[0] != han:  # the page's passages, its kind and what it holds as read, kept
             page = GapIndex([han], n) if n else None
             last = self._last_page = (han, page, self.reads_general(han), self.attested(han))
-        _, page, reads_general, attested = last
-        general = self.general_passages is not None and reads_general
+        _, page, general, attested = last
         if attested[k]:
             return set()
         window = han[max(0, k - n) : k + n + 1]
         between = self._between(window, page, general)[min(k, n)] if window else ""
-        gaps = self._word_gaps(han[max(0, k - 3) : k + 4], reads_general)[min(k, 3)]
+        gaps = self._word_gaps(han[max(0, k - 3) : k + 4], general)[min(k, 3)]
         opts = self.options(han[k]) + self._options_in_context(han, k, between, gaps=gaps)
         return {o.text for o in opts} - {han[k]}
 
-    def attested(self, han: str, order: int | None = None) -> list[bool]:
+    def attested(self, han: str) -> list[bool]:
         """Per character of *han*: True where it is taken as read
-        (:attr:`OcrConfig.attested_order`, or *order*).
+        (:attr:`OcrConfig.attested_order`).
 
         The n-grams of that order ending at the character and at its right neighbour are
         both in the domain model or the general one (each n-gram in either). A character
@@ -320,7 +317,7 @@ class GlyphCorrector:
         that sits inside seen text on both sides is no place to look for an error. The
         last character of *han* has no right neighbour, and is never taken as read.
         """
-        n = self.config.attested_order if order is None else order
+        n = self.config.attested_order
         if n < 2 or len(han) < n:
             return [False] * len(han)
         longest: np.ndarray | None = None
@@ -704,8 +701,7 @@ class GlyphCorrector:
         # the page's own passages: a phrase it prints again elsewhere, misread here
         n = self.config.passage_context
         page = GapIndex(distinct, n) if n else None
-        reads_general = self.reads_general(text) if general_text is None else general_text
-        general_page = self.general_passages is not None and reads_general
+        general_page = self.reads_general(text) if general_text is None else general_text
         floor = min(self.config.min_confidence, 0.5)
         general: Vocabulary = self.general if self.general is not None else frozenset()
         usage = general_char_counts()
@@ -723,7 +719,6 @@ class GlyphCorrector:
                     trigrams,
                     page,
                     general_page,
-                    reads_general,
                 )
                 if any(len(s) > 1 for s in slots):
                     blocks.append((positions, slots))
@@ -750,7 +745,6 @@ class GlyphCorrector:
         trigrams: Counter[str] | None = None,
         page: GapIndex | None = None,
         general: bool = False,
-        lexicon: bool = False,
     ) -> list[list[Option]]:
         """Slots for a paragraph's Han characters, keeping only replacements that could win.
 
@@ -765,7 +759,8 @@ class GlyphCorrector:
         (indexes into *han* where a clause starts)
         bound what general usage sees (:meth:`_weigh_usage`); *trigrams*, the
         page's trigram counts, weigh in what the rest of the page says of the
-        replacements that survive (:meth:`_weigh_repeats`).
+        replacements that survive (:meth:`_weigh_repeats`). *general*: the page reads like
+        general usage (the general corpus's passages and the lexicon are asked there).
         """
         n = lm.order - 1
         attested = self.attested(han)
@@ -780,7 +775,7 @@ class GlyphCorrector:
             or (self.lexicon is not None and self.config.word_gap_cost > -math.inf)
         ):
             between = self._between(han, page, general)
-            gaps = self._word_gaps(han, lexicon)
+            gaps = self._word_gaps(han, general)
             for k, ch in enumerate(han):
                 if attested[k]:
                     continue

@@ -32,7 +32,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..lm.longmatch import _Alphabet
-from ..lm.scorer import _MULT
+from ..lm.scorer import _hash_step_p1
 
 #: the word lengths indexed
 LENGTHS = (3, 4)
@@ -122,10 +122,10 @@ class WordGaps:
 
 
 def _hash(digits: np.ndarray) -> np.ndarray:
-    """The polynomial hash of each row of *digits* (the scorer's multiplier)."""
+    """The polynomial hash of each row of *digits* (the scorer's n-gram hash step)."""
     h = np.zeros(len(digits), dtype=np.uint64)
     for j in range(digits.shape[1]):
-        h = h * _MULT + digits[:, j].astype(np.uint64)
+        h = _hash_step_p1(h, digits[:, j].astype(np.uint64))
     return h
 
 
