@@ -195,6 +195,28 @@ def test_score_continuations_in_pieces(
     np.testing.assert_allclose(first + rest, ours.score(sample), atol=1e-9)
 
 
+@pytest.mark.parametrize("eos", [False, True])
+def test_score_continuations_sharing_states(
+    models: tuple[Model, kenlm.Model], strings: list[str], eos: bool
+) -> None:
+    """Many continuations under a few states (a decoder's step: each state's context is read
+    once for all of them) score as each context plus continuation does alone."""
+    ours, _ = models
+    rng = random.Random(11)
+    pool = [State("", True), State("", False)] + [
+        ours.begin_state().extend(s[: rng.randint(0, len(s))], ours.order) for s in strings[:20]
+    ]
+    pool += [ours.null_state().extend(s, ours.order) for s in strings[20:30]]
+    states = [rng.choice(pool) for _ in range(400)]
+    conts = [rng.choice(strings)[: rng.randint(0, 4)] for _ in states]
+    got = ours.score_continuations(states, conts, eos=eos)
+    whole = np.array(
+        [ours.score_one(s.context + c, bos=s.bos, eos=eos) for s, c in zip(states, conts)]
+    )
+    context = np.array([ours.score_one(s.context, bos=s.bos, eos=False) for s in states])
+    np.testing.assert_allclose(got, whole - context, atol=1e-9)
+
+
 def test_state_extend_keeps_order_minus_one() -> None:
     s = State().extend("一二三四五六七", 4)
     assert s == State("五六七", False)

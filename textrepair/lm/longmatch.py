@@ -37,7 +37,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..resources import beside_model
-from .scorer import _MULT, Scorer, State
+from .scorer import _MULT, CHAR, Forest, Scorer, State
 
 
 class _Alphabet:
@@ -52,7 +52,10 @@ class _Alphabet:
 
     def digits(self, text: str) -> np.ndarray:
         """The digit of every character of *text* (int64)."""
-        cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        return self.of(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
+
+    def of(self, cp: np.ndarray) -> np.ndarray:
+        """The digit of every code point of *cp* (int64)."""
         return self._table[np.minimum(cp, len(self._table) - 1)]
 
 
@@ -110,35 +113,47 @@ class MatchIndex:
         shows followed by some character, that context's count, and how often this
         character followed it. Length 0 (counts 0) where no context of at least
         *min_context* characters was seen."""
-        lens = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        forest, offs, total = Forest.of_rows(rows, [False] * len(rows), False)
         starts_a = np.asarray(starts, dtype=np.int64)
-        row_at = np.zeros(len(rows), dtype=np.int64)
-        np.cumsum(lens[:-1] + 1, out=row_at[1:])
-        row_at += 1  # the stream starts with a separator
-        d = self._digits("\x00" + "\x00".join(rows))
-        pos = _spans(row_at + starts_a, np.maximum(lens - starts_a, 0))
-        best = np.zeros(len(pos), dtype=np.int64)
-        ctx_count = np.zeros(len(pos), dtype=np.int64)
-        active = np.arange(len(pos))
-        h = np.zeros(len(pos), dtype=np.uint64)
+        at = _spans(offs + starts_a, np.maximum(total - starts_a, 0))
+        return self.lookup_nodes(forest, at, min_context)
+
+    def lookup_nodes(
+        self, forest: Forest, at: np.ndarray, min_context: int = 1
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`lookup` for the nodes *at* of a :class:`~textrepair.lm.scorer.Forest`, each
+        read after the path to it."""
+        foreign = self._alphabet.foreign
+        n = len(forest.cp)
+        # node n stands before every root: a foreign digit, its own parent
+        d = np.append(np.where(forest.mark == CHAR, self._alphabet.of(forest.cp), foreign), foreign)
+        d = d.astype(np.uint64)
+        up = np.append(np.where(forest.parent < 0, n, forest.parent), n)
+        best = np.zeros(len(at), dtype=np.int64)
+        ctx_count = np.zeros(len(at), dtype=np.int64)
+        h = np.zeros(len(at), dtype=np.uint64)
+        anc = np.array(at, dtype=np.int64)  # (a copy) each query's k-th ancestor after step k
         lo = max(min_context, 1)
-        # contexts shorter than min_context are only hashed (a separator never lies beyond
-        # the stream's start, so p - k >= 0 until one is met)
+        # contexts shorter than min_context are only hashed
         for k in range(1, min(lo, self.max_context + 1)):
-            h += d[np.maximum(pos - k, 0)] * self._powers[k - 1]
+            anc = up[anc]
+            h += d[anc] * self._powers[k - 1]
+        active = np.arange(len(at))
         for k in range(lo, self.max_context + 1):
             if active.size == 0:
                 break
-            h_k = h[active] + d[np.maximum(pos[active] - k, 0)] * self._powers[k - 1]
+            anc_k = up[anc[active]]
+            h_k = h[active] + d[anc_k] * self._powers[k - 1]
             c = self._count(self._contexts[k], h_k)
             hit = c > 0
             active = active[hit]
+            anc[active] = anc_k[hit]
             h[active] = h_k[hit]
             best[active] = k
             ctx_count[active] = c[hit]
         seen = np.flatnonzero(best)
-        full_count = np.zeros(len(pos), dtype=np.int64)
-        full_count[seen] = self._count(self._windows, d[pos[seen]] + _MULT * h[seen])
+        full_count = np.zeros(len(at), dtype=np.int64)
+        full_count[seen] = self._count(self._windows, d[at[seen]] + _MULT * h[seen])
         return best, ctx_count, full_count
 
 
@@ -267,48 +282,16 @@ class LongMatch(Scorer):
         n = self.base.order - 1
         return (state[0][-n:] if n > 0 else "", state[1] and len(state[0]) < n)
 
-    def _mixed(self, a: np.ndarray, rows: Sequence[str], starts: Sequence[int]) -> np.ndarray:
-        """*a* (the base's log10 scores of the rows' characters from ``starts`` on) mixed."""
-        k, ctx, full = self.index.lookup(rows, starts, self.min_context)
+    def _node_scores(self, forest: Forest) -> np.ndarray:
+        """The base's scores, mixed with the long matches at the scored characters."""
+        a = self.base._node_scores(forest)
+        at = np.flatnonzero(forest.scored & (forest.mark == CHAR))
+        k, ctx, full = self.index.lookup_nodes(forest, at, self.min_context)
         speak = k >= self.min_context
         p_inf = np.where(speak, full / np.maximum(ctx, 1), 0.0)
-        mixed = np.log10((1.0 - self.weight) * 10.0**a + self.weight * p_inf)
-        return np.where(speak, mixed, a)
-
-    def _row_positions(
-        self, rows: Sequence[str], bos: Sequence[bool], eos: bool
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        a, offs, total = self.base._row_positions(rows, bos, eos)
-        lens = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-        chars = _spans(offs + np.asarray(bos, dtype=np.int64), lens)
-        a = a.copy()
-        a[chars] = self._mixed(a[chars], rows, [0] * len(rows))
-        return a, offs, total
-
-    def score_continuations(
-        self, states: Sequence[State], continuations: Sequence[str], eos: bool = False
-    ) -> np.ndarray:
-        if len(states) != len(continuations):
-            raise ValueError("states and continuations must have the same length")
-        if len(states) == 0:
-            return np.zeros(0)
-        n = self.base.order - 1
-        contexts = [s[0] for s in states]
-        # the base's view of each state: its last n characters (<s> only if they are all)
-        rows = [c[-n:] + t for c, t in zip(contexts, continuations)] if n > 0 else continuations
-        bos = [s[1] and len(s[0]) < n for s in states]
-        a, offs, total = self.base._row_positions(rows, bos, eos)
-        cont = np.fromiter(map(len, continuations), dtype=np.int64, count=len(states))
-        tail = cont + int(eos)
-        at = _spans(offs + total - tail, tail)
-        vals = a[at]
-        chars = _spans(np.cumsum(tail) - tail, cont)  # the continuation characters within vals
-        vals[chars] = self._mixed(
-            vals[chars],
-            list(map(str.__add__, contexts, continuations)),
-            list(map(len, contexts)),
-        )
-        return np.bincount(np.repeat(np.arange(len(states)), tail), vals, minlength=len(states))
+        mixed = np.log10((1.0 - self.weight) * 10.0 ** a[at] + self.weight * p_inf)
+        a[at] = np.where(speak, mixed, a[at])
+        return a
 
 
 def _spans(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:

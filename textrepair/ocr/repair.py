@@ -323,7 +323,7 @@ class GlyphCorrector:
         longest: np.ndarray | None = None
         for m in (self.model, self.general):
             if m is not None:
-                found = m._row_positions_matched([han], [False], False)[1][: len(han)]
+                found = m.matched_orders(han)
                 longest = found if longest is None else np.maximum(longest, found)
         assert longest is not None
         seen = longest >= n
