@@ -39,10 +39,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textrepair import api, noise  # noqa: E402
 from textrepair.corpus import files_with_role, read_text, units_from_files  # noqa: E402
-from textrepair.lm import Model, estimate, write_arpa  # noqa: E402
-from textrepair.lm.longmatch import units_path_for, write_units  # noqa: E402
+from textrepair.lm import Model  # noqa: E402
+from textrepair.lm.bundle import train_bundle  # noqa: E402
 from textrepair.normalize import han_only  # noqa: E402
-from textrepair.usage import segment_counts, words_path_for, write_word_counts  # noqa: E402
 
 ORDER = 6
 OCR_RATES = (0.002, 0.01, 0.03)
@@ -67,12 +66,10 @@ def ocr_seed(held: int, rate: float, draw: int) -> int:
 
 # --------------------------------------------------------------------------- helpers
 def fold_model(train_files: list[Path], workdir: Path, name: str) -> Model:
-    """Train a model bundle (ARPA, word counts, units) on *train_files*, as `make model` does."""
-    units = list(units_from_files(train_files))
+    """Train a model bundle (ARPA, word counts, units, per-document counts) on *train_files*,
+    as `make model` does."""
     arpa = workdir / f"{name}.arpa"
-    write_arpa(estimate(units, ORDER), arpa)
-    write_word_counts(segment_counts(units), words_path_for(arpa))
-    write_units(units, units_path_for(arpa))
+    train_bundle(train_files, ORDER, arpa)
     return api.load_model(arpa)
 
 

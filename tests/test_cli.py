@@ -24,6 +24,7 @@ from textrepair.corpus import files_with_role, read_text, units_from_files
 from textrepair.dropped.dropset import write_drop_set
 from textrepair.errors import EXIT_ERROR, EXIT_FORMAT
 from textrepair.normalize import paragraphs
+from textrepair.usage import read_document_counts
 
 SUBCOMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
 
@@ -352,6 +353,7 @@ def test_train_score_round_trip_matches_kenlm(
     assert code == 0, err
     assert model.exists() and (tmp_path / "tiny.words.tsv").exists()
     assert (tmp_path / "tiny.units.txt").read_text(encoding="utf-8").count("\n") == 60
+    assert len(read_document_counts(tmp_path / "tiny.docs.tsv")) == 1  # one file, one document
     assert sha(corpus) == corpus_hash
 
     lines = [

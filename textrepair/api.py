@@ -44,7 +44,9 @@ from .resources import DEFAULT_MODEL
 from .script import foreign_share
 from .types import Edit, Kind, Repair
 from .usage import (
+    documents_path_for,
     domain_char_counts,
+    domain_document_counts,
     general_char_counts,
     jieba_digest,
     read_word_counts,
@@ -382,8 +384,10 @@ def drop_set_inference(
     (:func:`textrepair.dropped.dropset.infer_drop_set_mixed`); with *confirm*, the
     significant absentees are then weighed by the fragments their words left among the
     kept words (:func:`textrepair.dropped.dropset.fragment_evidence`), and only those
-    both confirm stay in ``chars``. The candidates the restorer inserts from do not
-    depend on *confirm* (it skips reading the lexicon).
+    both confirm stay in ``chars``; where the model's training documents are counted apart
+    (``x.docs.tsv`` beside it), a character's absence is weighed against each of them
+    (:func:`textrepair.dropped.dropset.document_absence`). The candidates the restorer
+    inserts from do not depend on *confirm* (it skips reading the lexicon).
     """
     counts = domain_char_counts(_words_file(model))
     if not counts:
@@ -392,6 +396,9 @@ def drop_set_inference(
             "train the model with `textrepair train` or pass a drop set"
         )
     config = config or _DROPPED
+    documents = domain_document_counts(
+        str(documents_path_for(model.path)) if model.path is not None else ""
+    )
     inference = infer_drop_set_mixed(
         text,
         counts,
@@ -399,6 +406,7 @@ def drop_set_inference(
         alpha=config.drop_set_alpha,
         max_dropped_mass=config.max_dropped_mass,
         candidate_posterior=config.candidate_posterior,
+        documents=documents,
     )
     if not confirm or not inference.chars:
         return inference

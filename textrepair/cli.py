@@ -270,29 +270,24 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .corpus import units_from_files
-    from .lm import estimate, write_arpa
-    from .lm.longmatch import units_path_for, write_units
-    from .usage import segment_counts, words_path_for, write_word_counts
+    from .lm.bundle import bundle_paths, train_bundle
 
     if args.order < 1:
         raise InputError(f"--order must be at least 1 (got {args.order})")
     if args.punct:
         from .corpus import read_text
         from .dropped.punct import train_model
+        from .lm import write_arpa
 
         write_arpa(train_model((read_text(f) for f in args.corpus), args.order), args.output)
         print(f"wrote {args.output} (punctuation model, order {args.order})", file=sys.stderr)
         return 0
-    units = list(units_from_files(args.corpus))
-    model = estimate(units, args.order)
-    write_arpa(model, args.output)
-    write_word_counts(segment_counts(units), words_path_for(args.output))
-    write_units(units, units_path_for(args.output))
+    model = train_bundle(args.corpus, args.order, args.output)
     sizes = " ".join(f"{n}-grams={len(t)}" for n, t in enumerate(model.ngrams, 1))
+    first, *beside = bundle_paths(args.output)
     print(
-        f"wrote {args.output} (order {args.order}; {sizes}), {words_path_for(args.output)} and "
-        f"{units_path_for(args.output)}",
+        f"wrote {first} (order {args.order}; {sizes}) and beside it "
+        f"{', '.join(p.name for p in beside)}",
         file=sys.stderr,
     )
     return 0
@@ -500,8 +495,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="train a character n-gram model (ARPA)",
         description=(
             "Estimate an interpolated modified Kneser-Ney character model from clean UTF-8 text "
-            "files; writes MODEL (ARPA) and beside it the word counts (MODEL stem + .words.tsv) "
-            "and the training text, one unit per line (.units.txt, for long matches)."
+            "files; writes MODEL (ARPA) and beside it the word counts (MODEL stem + .words.tsv), "
+            "the training text, one unit per line (.units.txt, for long matches), and each "
+            "file's character counts (.docs.tsv, for the drop set)."
         ),
         epilog="example: textrepair train corpora/draft_*.txt -o models/mine.arpa",
     )

@@ -6,6 +6,9 @@
 * the word counts of a model's training text (jieba segmentation), shipped next
   to its ARPA as ``<model>.words.tsv`` (:func:`words_path_for`), and the
   character counts they imply (:func:`domain_char_counts`);
+* the character counts of each training document apart (``<model>.docs.tsv``,
+  :func:`domain_document_counts`): how differently the documents of a domain use
+  a character;
 * how much a document reads like the one rather than the other
   (:func:`mixture_weight`).
 """
@@ -189,6 +192,61 @@ def read_word_counts(path: str | Path) -> Counter[str]:
             except ValueError:
                 raise ModelError(f"{path}:{lineno}: expected 'word<TAB>count'") from None
     return counts
+
+
+def document_counts(documents: Iterable[Iterable[str]]) -> list[Counter[str]]:
+    """The Han character counts of each document (given as its units)."""
+    return [Counter(c for unit in units for c in unit if HAN.fullmatch(c)) for units in documents]
+
+
+def write_document_counts(counts: Sequence[Counter[str]], path: str | Path) -> None:
+    """One line per character: its count in each training document, tab-separated."""
+    chars = sorted(set().union(*counts), key=lambda c: (-sum(d[c] for d in counts), c))
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(
+            f"# character counts of each of the {len(counts)} training documents; written by "
+            "`textrepair train`\n"
+        )
+        for c in chars:
+            f.write(c + "".join(f"\t{d[c]}" for d in counts) + "\n")
+
+
+def read_document_counts(path: str | Path) -> list[Counter[str]]:
+    """The per-document character counts :func:`write_document_counts` wrote; a
+    :class:`~textrepair.errors.ModelError` naming the file and line if it is malformed."""
+    docs: list[Counter[str]] = []
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if line.startswith("#") or not line.strip():
+                continue
+            ch, *cells = line.rstrip("\n").split("\t")
+            try:
+                counts = [int(x) for x in cells]
+            except ValueError:
+                counts = []
+            if len(ch) != 1 or not counts or min(counts) < 0 or (docs and len(counts) != len(docs)):
+                raise ModelError(
+                    f"{path}:{lineno}: expected a character and one count per document, "
+                    "tab-separated"
+                )
+            if not docs:
+                docs = [Counter() for _ in counts]
+            for d, k in zip(docs, counts):
+                if k:
+                    d[ch] = k
+    return docs
+
+
+def documents_path_for(arpa: str | Path) -> Path:
+    """Where the per-document character counts of a model live: ``x.arpa`` -> ``x.docs.tsv``."""
+    return beside_model(arpa, ".docs.tsv")
+
+
+@lru_cache(maxsize=8)
+def domain_document_counts(path: str) -> tuple[Counter[str], ...]:
+    """The per-document character counts at *path* (none if there is no such file); cached."""
+    p = Path(path)
+    return tuple(read_document_counts(p)) if path and p.is_file() else ()
 
 
 def words_path_for(arpa: str | Path) -> Path:

@@ -244,6 +244,7 @@ def infer_drop_set_mixed(
     min_expected: float = 20.0,
     max_dropped_mass: float = 0.5,
     candidate_posterior: float = 0.2,
+    documents: Sequence[Mapping[str, int]] = (),
 ) -> DropSetInference:
     """Characters whose absence from *damaged* is significant under a fitted mixture of two
     references.
@@ -260,6 +261,12 @@ def infer_drop_set_mixed(
     characters that could reach significance with a drop set of at most
     *max_dropped_mass* are tested; *candidate_posterior* goes to the result
     (:attr:`DropSetInference.candidate_posterior`).
+
+    *documents* (the training text's character counts, document by document: *domain*
+    split up) make :attr:`DropSetInference.absence` ask how likely the absence is for a
+    document written like any one of them (:func:`document_absence`), not like their
+    pooled average: a character only one training document uses (its province's name)
+    is expected nowhere else, and its absence is then weak evidence.
     """
     if not 0.0 < alpha < 1.0:
         raise ValueError(f"alpha must be in (0, 1), got {alpha}")
@@ -285,6 +292,12 @@ def infer_drop_set_mixed(
     present = sum(1 for c in kept if n * mixed[c] >= 1.0)
     expected = {c: f for c, f in freq.items() if n * f >= 1.0}
     posterior = absence_posterior(expected, n, mass, r, present)
+    if len(documents) >= 2:
+        absence = document_absence(expected, documents, general, w, n, mass, r)
+    else:
+        absence = {
+            c: -_log_p_absent(n * min(f / (1.0 - mass), 1.0), r) for c, f in expected.items()
+        }
     return DropSetInference(
         sorted(found, key=lambda c: (-freq[c], c)),
         w,
@@ -292,9 +305,43 @@ def infer_drop_set_mixed(
         n * top >= min_expected,
         posterior,
         candidate_posterior,
-        {c: -_log_p_absent(n * min(f / (1.0 - mass), 1.0), r) for c, f in expected.items()},
+        absence,
         dispersion=r,
     )
+
+
+def document_absence(
+    chars: Iterable[str],
+    documents: Sequence[Mapping[str, int]],
+    general: Mapping[str, int],
+    weight: float,
+    n: int,
+    dropped_mass: float,
+    dispersion: float = math.inf,
+) -> dict[str, float]:
+    """``-ln P(absent | not dropped)`` of each of *chars* among *n* kept characters, for a
+    document written like one of the training *documents*, each as likely.
+
+    Each document gives its own reference frequency (mixed with the *general* one at
+    *weight*, as the pooled test does) and so its own probability of absence; the mean over
+    the documents is the evidence. Where all documents use a character alike this is the
+    pooled test's figure; where one document alone uses it, the absence is as likely as
+    that document is unlike the others, whatever its count there.
+    """
+    g_total = sum(general.values()) or 1
+    totals = [sum(d.values()) or 1 for d in documents]
+    out = {}
+    for c in chars:
+        g = (1.0 - weight) * general.get(c, 0) / g_total
+        logs = [
+            _log_p_absent(
+                n * min((weight * d.get(c, 0) / t + g) / (1.0 - dropped_mass), 1.0), dispersion
+            )
+            for d, t in zip(documents, totals)
+        ]
+        top = max(logs)
+        out[c] = -(top + math.log(sum(math.exp(x - top) for x in logs) / len(logs)))
+    return out
 
 
 def dispersion(
