@@ -129,30 +129,33 @@ class MatchIndex:
         d = np.append(np.where(forest.mark == CHAR, self._alphabet.of(forest.cp), foreign), foreign)
         d = d.astype(np.uint64)
         up = np.append(np.where(forest.parent < 0, n, forest.parent), n)
-        best = np.zeros(len(at), dtype=np.int64)
-        ctx_count = np.zeros(len(at), dtype=np.int64)
-        h = np.zeros(len(at), dtype=np.uint64)
-        anc = np.array(at, dtype=np.int64)  # (a copy) each query's k-th ancestor after step k
+        # a node's context is the path ending at its parent: siblings (a decoder's options
+        # after one state) share it, so each distinct parent's context is looked up once
+        ends, which = np.unique(up[np.asarray(at, dtype=np.int64)], return_inverse=True)
+        best = np.zeros(len(ends), dtype=np.int64)
+        ctx_count = np.zeros(len(ends), dtype=np.int64)
+        h = np.zeros(len(ends), dtype=np.uint64)
+        anc = ends.copy()  # before step k: the (k-1)-th ancestor of each context's end
         lo = max(min_context, 1)
         # contexts shorter than min_context are only hashed
         for k in range(1, min(lo, self.max_context + 1)):
-            anc = up[anc]
             h += d[anc] * self._powers[k - 1]
-        active = np.arange(len(at))
+            anc = up[anc]
+        active = np.arange(len(ends))
         for k in range(lo, self.max_context + 1):
             if active.size == 0:
                 break
-            anc_k = up[anc[active]]
-            h_k = h[active] + d[anc_k] * self._powers[k - 1]
+            h_k = h[active] + d[anc[active]] * self._powers[k - 1]
             c = self._count(self._contexts[k], h_k)
             hit = c > 0
             active = active[hit]
-            anc[active] = anc_k[hit]
             h[active] = h_k[hit]
             best[active] = k
             ctx_count[active] = c[hit]
+            anc[active] = up[anc[active]]
+        best, ctx_count, h = best[which], ctx_count[which], h[which]
         seen = np.flatnonzero(best)
-        full_count = np.zeros(len(at), dtype=np.int64)
+        full_count = np.zeros(len(best), dtype=np.int64)
         full_count[seen] = self._count(self._windows, d[at[seen]] + _MULT * h[seen])
         return best, ctx_count, full_count
 
