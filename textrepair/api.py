@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from .cache import cached, file_digest, raw_model
 from .dropped.config import DroppedConfig
 from .dropped.dropset import (
+    DocumentRates,
     DropSetInference,
     ShortTextWarning,
     fragment_evidence,
@@ -159,6 +160,24 @@ def _reduction_index(
 
 def _words_file(model: Model) -> str:
     return str(words_path_for(model.path)) if model.path is not None else ""
+
+
+def _document_rates(model: Model, counts: Counter[str]) -> DocumentRates | None:
+    """How each of the model's training documents uses each character (``x.docs.tsv``), or
+    None without at least two of them; a :class:`ModelError` if the file does not add up to
+    the model's word counts (*counts*: it belongs to another training text)."""
+    if model.path is None:
+        return None
+    path = documents_path_for(model.path)
+    documents = domain_document_counts(str(path))
+    if len(documents) < 2:
+        return None
+    if sum(documents, Counter()) != +counts:
+        raise ModelError(
+            f"{path} does not match the word counts beside it ({words_path_for(model.path)}): "
+            "train the model again"
+        )
+    return _once(("document-rates", str(path)), lambda: DocumentRates(documents))
 
 
 # --------------------------------------------------------------------------- detect
@@ -385,9 +404,10 @@ def drop_set_inference(
     significant absentees are then weighed by the fragments their words left among the
     kept words (:func:`textrepair.dropped.dropset.fragment_evidence`), and only those
     both confirm stay in ``chars``; where the model's training documents are counted apart
-    (``x.docs.tsv`` beside it), a character's absence is weighed against each of them
-    (:func:`textrepair.dropped.dropset.document_absence`). The candidates the restorer
-    inserts from do not depend on *confirm* (it skips reading the lexicon).
+    (``x.docs.tsv`` beside it, two documents or more), a character's absence is weighed
+    against each of them (:func:`textrepair.dropped.dropset.document_absence`). The
+    candidates the restorer inserts from do not depend on *confirm* (it skips reading the
+    lexicon and the per-document counts).
     """
     counts = domain_char_counts(_words_file(model))
     if not counts:
@@ -396,9 +416,7 @@ def drop_set_inference(
             "train the model with `textrepair train` or pass a drop set"
         )
     config = config or _DROPPED
-    documents = domain_document_counts(
-        str(documents_path_for(model.path)) if model.path is not None else ""
-    )
+    documents = _document_rates(model, counts) if confirm else None
     inference = infer_drop_set_mixed(
         text,
         counts,

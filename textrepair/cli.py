@@ -497,7 +497,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Estimate an interpolated modified Kneser-Ney character model from clean UTF-8 text "
             "files; writes MODEL (ARPA) and beside it the word counts (MODEL stem + .words.tsv), "
             "the training text, one unit per line (.units.txt, for long matches), and each "
-            "file's character counts (.docs.tsv, for the drop set)."
+            "file's character counts (.docs.tsv: each file is one document of the domain; for the "
+            "drop set)."
         ),
         epilog="example: textrepair train corpora/draft_*.txt -o models/mine.arpa",
     )

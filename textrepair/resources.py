@@ -37,8 +37,9 @@ MODELS_DIR = _shipped_dir()
 #: True when running from a checkout (the models come from the repository's ``models/``)
 IN_CHECKOUT = MODELS_DIR == Path(__file__).resolve().parent.parent / "models"
 
-#: the drafts' character LM (``make model``); its word counts (``default.words.tsv``) and
-#: training text (``default.units.txt``) sit beside it
+#: the drafts' character LM (``make model``); its word counts (``default.words.tsv``),
+#: training text (``default.units.txt``) and per-document character counts
+#: (``default.docs.tsv``) sit beside it (:mod:`textrepair.lm.bundle`)
 DEFAULT_MODEL = MODELS_DIR / "default.arpa"
 #: the punctuation LM of the dropped restorer (``make model``)
 PUNCT_MODEL = MODELS_DIR / "punct.arpa"

@@ -213,27 +213,38 @@ def write_document_counts(counts: Sequence[Counter[str]], path: str | Path) -> N
 
 def read_document_counts(path: str | Path) -> list[Counter[str]]:
     """The per-document character counts :func:`write_document_counts` wrote; a
-    :class:`~textrepair.errors.ModelError` naming the file and line if it is malformed."""
+    :class:`~textrepair.errors.ModelError` naming the file (and line) if it is malformed."""
     docs: list[Counter[str]] = []
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if line.startswith("#") or not line.strip():
-                continue
-            ch, *cells = line.rstrip("\n").split("\t")
-            try:
-                counts = [int(x) for x in cells]
-            except ValueError:
-                counts = []
-            if len(ch) != 1 or not counts or min(counts) < 0 or (docs and len(counts) != len(docs)):
-                raise ModelError(
-                    f"{path}:{lineno}: expected a character and one count per document, "
-                    "tab-separated"
-                )
-            if not docs:
-                docs = [Counter() for _ in counts]
-            for d, k in zip(docs, counts):
-                if k:
-                    d[ch] = k
+    seen: set[str] = set()
+    try:
+        with open(path, encoding="utf-8") as f:
+            for lineno, line in enumerate(f, 1):
+                if line.startswith("#") or not line.strip():
+                    continue
+                ch, *cells = line.rstrip("\n").split("\t")
+                try:
+                    counts = [int(x) for x in cells]
+                except ValueError:
+                    counts = []
+                if (
+                    len(ch) != 1
+                    or ch in seen
+                    or not counts
+                    or min(counts) < 0
+                    or (docs and len(counts) != len(docs))
+                ):
+                    raise ModelError(
+                        f"{path}:{lineno}: expected a character not listed before and one count "
+                        "per document, tab-separated"
+                    )
+                seen.add(ch)
+                if not docs:
+                    docs = [Counter() for _ in counts]
+                for d, k in zip(docs, counts):
+                    if k:
+                        d[ch] = k
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"{path} is not UTF-8 (byte {exc.start})") from None
     return docs
 
 

@@ -244,7 +244,7 @@ def infer_drop_set_mixed(
     min_expected: float = 20.0,
     max_dropped_mass: float = 0.5,
     candidate_posterior: float = 0.2,
-    documents: Sequence[Mapping[str, int]] = (),
+    documents: DocumentRates | None = None,
 ) -> DropSetInference:
     """Characters whose absence from *damaged* is significant under a fitted mixture of two
     references.
@@ -262,9 +262,9 @@ def infer_drop_set_mixed(
     *max_dropped_mass* are tested; *candidate_posterior* goes to the result
     (:attr:`DropSetInference.candidate_posterior`).
 
-    *documents* (the training text's character counts, document by document: *domain*
-    split up) make :attr:`DropSetInference.absence` ask how likely the absence is for a
-    document written like any one of them (:func:`document_absence`), not like their
+    *documents* (how each training document uses each character: *domain* split up, at
+    least two of them) make :attr:`DropSetInference.absence` ask how likely the absence is
+    for a document written like any one of them (:func:`document_absence`), not like their
     pooled average: a character only one training document uses (its province's name)
     is expected nowhere else, and its absence is then weak evidence.
     """
@@ -292,7 +292,7 @@ def infer_drop_set_mixed(
     present = sum(1 for c in kept if n * mixed[c] >= 1.0)
     expected = {c: f for c, f in freq.items() if n * f >= 1.0}
     posterior = absence_posterior(expected, n, mass, r, present)
-    if len(documents) >= 2:
+    if documents is not None and documents.documents >= 2:
         absence = document_absence(expected, documents, general, w, n, mass, r)
     else:
         absence = {
@@ -310,9 +310,50 @@ def infer_drop_set_mixed(
     )
 
 
+class DocumentRates:
+    """How each training document uses each character: its own rate, shrunk toward the
+    documents' pooled rate as far as its size leaves it uncertain.
+
+    A document's rate of a character is taken to vary around the pooled rate ``f`` as a
+    gamma of mean ``f`` and strength ``beta`` characters (a document of ``n`` characters
+    then shows it a negative-binomial number of times, of variance ``n f + n^2 f / beta``);
+    ``beta`` is estimated from the documents' own counts by moments, over the characters
+    each expects at least *min_expected* times. A document's rate is the posterior mean
+    ``(k + beta f) / (n + beta)``: a long document keeps what it shows, a short one (whose
+    zero count may be chance) says little more than the pool; with no variation beyond
+    sampling (``beta`` infinite) every document is the pool. Empty documents are left out.
+    """
+
+    def __init__(self, documents: Sequence[Mapping[str, int]], min_expected: float = 5.0):
+        docs = [d for d in documents if sum(d.values()) > 0]
+        self.documents = len(docs)
+        chars = sorted(set().union(*docs)) if docs else []
+        self._row = {c: i for i, c in enumerate(chars)}
+        counts = np.array([[d.get(c, 0) for d in docs] for c in chars], dtype=np.float64)
+        counts = counts.reshape(len(chars), len(docs))
+        sizes = counts.sum(axis=0)
+        pooled = counts.sum(axis=1) / max(sizes.sum(), 1.0)
+        lam = pooled[:, None] * sizes[None, :]
+        big = lam >= min_expected
+        excess = float((((counts - lam) ** 2 - counts)[big]).sum())
+        self.strength = (
+            float((sizes[None, :] * lam)[big].sum()) / excess if excess > 0 else math.inf
+        )
+        if math.isinf(self.strength):
+            self.rates = np.repeat(pooled[:, None], len(docs), axis=1)
+        else:
+            b = self.strength
+            self.rates = (counts + b * pooled[:, None]) / (sizes[None, :] + b)
+
+    def of(self, ch: str) -> np.ndarray:
+        """Each document's rate of *ch* (zeros for a character none of them shows)."""
+        i = self._row.get(ch)
+        return self.rates[i] if i is not None else np.zeros(self.documents)
+
+
 def document_absence(
     chars: Iterable[str],
-    documents: Sequence[Mapping[str, int]],
+    documents: DocumentRates,
     general: Mapping[str, int],
     weight: float,
     n: int,
@@ -322,23 +363,20 @@ def document_absence(
     """``-ln P(absent | not dropped)`` of each of *chars* among *n* kept characters, for a
     document written like one of the training *documents*, each as likely.
 
-    Each document gives its own reference frequency (mixed with the *general* one at
-    *weight*, as the pooled test does) and so its own probability of absence; the mean over
-    the documents is the evidence. Where all documents use a character alike this is the
-    pooled test's figure; where one document alone uses it, the absence is as likely as
-    that document is unlike the others, whatever its count there.
+    Each document gives its own reference frequency (:class:`DocumentRates`, mixed with the
+    *general* one at *weight*, as the pooled test does) and so its own probability of
+    absence; the mean over the documents is the evidence. Where all documents use a
+    character alike this is the pooled test's figure; where one long document alone uses
+    it, the absence is about as likely as that document is unlike the others, whatever its
+    count there.
     """
     g_total = sum(general.values()) or 1
-    totals = [sum(d.values()) or 1 for d in documents]
+    scale = n / (1.0 - dropped_mass)
     out = {}
     for c in chars:
         g = (1.0 - weight) * general.get(c, 0) / g_total
-        logs = [
-            _log_p_absent(
-                n * min((weight * d.get(c, 0) / t + g) / (1.0 - dropped_mass), 1.0), dispersion
-            )
-            for d, t in zip(documents, totals)
-        ]
+        lam = np.minimum(scale * (weight * documents.of(c) + g), n)
+        logs = [_log_p_absent(float(x), dispersion) for x in lam]
         top = max(logs)
         out[c] = -(top + math.log(sum(math.exp(x - top) for x in logs) / len(logs)))
     return out

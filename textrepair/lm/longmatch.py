@@ -257,10 +257,10 @@ class GapIndex:
 class LongMatch(Scorer):
     """A scorer with the training text's longest matches mixed in (see the module doc).
 
-    States carry :attr:`MatchIndex.max_context` characters; the base model is
-    given the last ``base.order - 1`` of them, so it scores exactly as alone, and a
-    decoder recombines on those (:meth:`recombination_key`), so its beam holds the
-    same distinct futures as with the base alone.
+    States carry :attr:`MatchIndex.max_context` characters; the base model reads the
+    same forest but never further back than ``base.order - 1`` of them, so it scores
+    exactly as alone, and a decoder recombines on those (:meth:`recombination_key`), so
+    its beam holds the same distinct futures as with the base alone.
     """
 
     def __init__(

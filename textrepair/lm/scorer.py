@@ -195,11 +195,11 @@ CHAR, BEGIN, END = 0, 1, 2
 class Forest(NamedTuple):
     """Texts to score in one batch: one token per node, read after the path to it.
 
-    Texts that begin alike share their first nodes. Every continuation a decoder asks about
-    hangs under one copy of its state's context, so a context is looked up once per step, not
-    once per continuation (a beam of 8 hypotheses with 30 options each reads each context 30
-    times less). A batch of rows is the special case where each node's parent is the node
-    before it. Parents come before their children.
+    Every continuation a decoder asks about hangs under one copy of its state's context
+    (:meth:`of_continuations`), so a context is looked up once per step, not once per
+    continuation (a beam of 8 hypotheses with 30 options each reads each context 30 times
+    less). A batch of rows (:meth:`of_rows`) is the plain case: chains, each node's parent
+    the node before it. Parents come before their children.
     """
 
     cp: np.ndarray  # uint32: each node's code point (0 at <s> and </s>)
@@ -341,7 +341,8 @@ class Scorer:
             return np.zeros(0)
         forest, owner = Forest.of_continuations(states, continuations, eos)
         at = np.flatnonzero(forest.scored)
-        return np.bincount(owner[at], self._node_scores(forest)[at], minlength=len(states))
+        scores = self._node_scores(forest)[at].astype(np.float64, copy=False)
+        return np.bincount(owner[at], scores, minlength=len(states)).astype(np.float64)
 
 
 class Model(Scorer):
