@@ -76,7 +76,7 @@ real-ocr-data: install
 # The shipped channel (models/channel.tsv): what Tesseract misread on the general-text pages of
 # corpora/real_ocr/channel (never the benchmark's texts, never the national witnesses).
 channel: install
-	$(PY) -m textrepair learn-channel $$(for f in corpora/real_ocr/channel/*.ocr.txt; do \
+	$(PY) -m textrepair learn-channel --skip-unaligned $$(for f in corpora/real_ocr/channel/*.ocr.txt; do \
 	  echo "$${f%%.*}.truth.txt $$f"; done) -o models/channel.tsv
 
 # The corrector's calibration for general text (models/calibration.json): what its margin was worth on

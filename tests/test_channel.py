@@ -188,6 +188,23 @@ def test_learn_channel_cli(tmp_path: Path) -> None:
         [*run, str(truth), "-o", str(tmp_path / "c.tsv")], capture_output=True, text=True
     )
     assert odd.returncode == 1 and "pairs" in odd.stderr
+    # with --skip-unaligned the pair that does not align is left out, with a warning naming it
+    mixed = subprocess.run(
+        [*run, "--skip-unaligned", str(truth), str(ocr), str(truth), str(other), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert mixed.returncode == 0, mixed.stderr
+    assert "warning: skipped" in mixed.stderr and str(other) in mixed.stderr
+    assert read_channel(out).confusions["仆"] == {"休": 1}  # learnt from the good pair alone
+    assert f"left out, not aligned: {truth} / {other}" in out.read_text(encoding="utf-8")
+    none = subprocess.run(
+        [*run, "--skip-unaligned", str(truth), str(other), "-o", str(tmp_path / "d.tsv")],
+        capture_output=True,
+        text=True,
+    )
+    assert none.returncode == 1 and "nothing to learn from" in none.stderr
+    assert not (tmp_path / "d.tsv").exists()
 
 
 def test_han_keeps_only_han() -> None:

@@ -322,9 +322,18 @@ def cmd_learn_channel(args: argparse.Namespace) -> int:
     triples = [
         (f"{t} / {o}", _read_input(t), _read_input(o)) for t, o in zip(files[::2], files[1::2])
     ]
-    channel = learn(triples)
+    skipped: list[tuple[str, str]] | None = [] if args.skip_unaligned else None
+    channel = learn(triples, skipped)
+    left_out = [name for name, _ in skipped or ()]
+    for _, reason in skipped or ():
+        print(f"textrepair: warning: skipped {reason}", file=sys.stderr)
+    if len(left_out) == len(triples):
+        raise InputError("learn-channel: no TRUTH OCR pair aligned; nothing to learn from")
     write_channel(
-        channel, args.output, [f"learnt from {len(triples)} proofread pages and their OCR"]
+        channel,
+        args.output,
+        [f"learnt from {len(triples) - len(left_out)} proofread pages and their OCR"]
+        + ([f"left out, not aligned: {', '.join(left_out)}"] if left_out else []),
     )
     print(
         f"wrote {args.output}: {channel.characters} characters, {channel.errors} errors "
@@ -563,6 +572,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "-o", "--output", required=True, metavar="CHANNEL", help="channel file to write (.tsv)"
+    )
+    p.add_argument(
+        "--skip-unaligned",
+        action="store_true",
+        help="leave out (with a warning each) pairs that do not align, instead of stopping",
     )
     p.set_defaults(func=cmd_learn_channel)
 

@@ -31,7 +31,7 @@ ranges, the engine's version). Sets:
 * ``channel`` -- general text the channel is learnt from: People's Daily,
   January 1998 (the corpus :mod:`textrepair.lm.general` builds the general model
   from), lines :data:`CHANNEL_LINES`, a different slice for each of five faces
-  (110 pages; the committed PP-OCRv4 readings are of the first 55, which its own
+  (220 pages; the committed PP-OCRv4 readings are of the first 55, which its own
   channel experiment used).
 * ``general`` -- the benchmark's general text: lines :data:`HELD_OUT_LINES`,
   which the general model is *not* trained on (``HELD_OUT_START`` in
@@ -106,11 +106,15 @@ DEBIAN_PACKAGES = (
     "fonts-wqy-zenhei",
 )
 
-#: People's Daily lines each channel face reads (a different slice per face, in two runs: the
-#: first 55 pages, then 55 more, so that the first run's pages stay as they were)
+#: People's Daily lines each channel face reads (a different slice per face), in runs of 420
+#: lines (about 11 pages) added one after another, so that the earlier runs' pages stay as
+#: they were: 55 pages, then 110, then 220
 CHANNEL_LINES = {
-    face: (range(start, start + 420), range(start + 420, start + 840))
-    for face, start in ((f, 12000 + 1200 * i) for i, f in enumerate(FACES))
+    face: tuple(range(start, start + 420) for start in starts)
+    for face, starts in (
+        (f, (12000 + 1200 * i, 12420 + 1200 * i, 6000 + 1200 * i, 6420 + 1200 * i))
+        for i, f in enumerate(FACES)
+    )
 }
 #: the benchmark's general text: held out from the general model
 HELD_OUT_LINES = range(HELD_OUT_START, HELD_OUT_START + 160)

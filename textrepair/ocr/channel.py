@@ -199,12 +199,24 @@ def fit_similarity(channel: Channel, glyphs: GlyphSpace, vocab: Sequence[str]) -
     return SimilarityCurve(tuple(edges.tolist()), tuple(hits.tolist()), tuple(pairs.tolist()))
 
 
-def learn(pairs: Iterable[tuple[str, str, str]]) -> Channel:
-    """A channel from ``(name, truth text, OCR text)`` triples (see :func:`count_pairs`)."""
+def learn(
+    pairs: Iterable[tuple[str, str, str]], skipped: list[tuple[str, str]] | None = None
+) -> Channel:
+    """A channel from ``(name, truth text, OCR text)`` triples (see :func:`count_pairs`).
+
+    A pair that does not align raises :class:`~textrepair.errors.InputError`; given a
+    *skipped* list, its name and the reason go there instead and the pair is left out (a
+    page the engine could hardly read, such as a table of figures, among many it could)."""
     counts: Counter[Pair] = Counter()
     names = []
     for name, truth, read in pairs:
-        counts += count_pairs(truth, read, name)
+        try:
+            counts += count_pairs(truth, read, name)
+        except InputError as exc:
+            if skipped is None:
+                raise
+            skipped.append((name, str(exc)))
+            continue
         names.append(name)
     return Channel(counts, source=f"{len(names)} pages")
 
