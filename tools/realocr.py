@@ -31,7 +31,7 @@ ranges, the engine's version). Sets:
 * ``channel`` -- general text the channel is learnt from: People's Daily,
   January 1998 (the corpus :mod:`textrepair.lm.general` builds the general model
   from), lines :data:`CHANNEL_LINES`, a different slice for each of five faces
-  (220 pages; the committed PP-OCRv4 readings are of the first 55, which its own
+  (330 pages; the committed PP-OCRv4 readings are of the first 55, which its own
   channel experiment used).
 * ``general`` -- the benchmark's general text: lines :data:`HELD_OUT_LINES`,
   which the general model is *not* trained on (``HELD_OUT_START`` in
@@ -106,15 +106,14 @@ DEBIAN_PACKAGES = (
     "fonts-wqy-zenhei",
 )
 
+#: where each run of channel lines starts (plus 1200 lines per face)
+RUN_STARTS = (12000, 12420, 6000, 6420, 0, 420)
 #: People's Daily lines each channel face reads (a different slice per face), in runs of 420
 #: lines (about 11 pages) added one after another, so that the earlier runs' pages stay as
-#: they were: 55 pages, then 110, then 220
+#: they were: 55 pages, then 110, 220, 330
 CHANNEL_LINES = {
-    face: tuple(range(start, start + 420) for start in starts)
-    for face, starts in (
-        (f, (12000 + 1200 * i, 12420 + 1200 * i, 6000 + 1200 * i, 6420 + 1200 * i))
-        for i, f in enumerate(FACES)
-    )
+    face: tuple(range(start + 1200 * i, start + 1200 * i + 420) for start in RUN_STARTS)
+    for i, face in enumerate(FACES)
 }
 #: the benchmark's general text: held out from the general model
 HELD_OUT_LINES = range(HELD_OUT_START, HELD_OUT_START + 160)
@@ -370,15 +369,22 @@ def engine_version(engine: str) -> str:
     return (done.stdout or done.stderr).splitlines()[0].strip() + " chi_sim, --psm 3"
 
 
-def build_set(set_name: str, corpus: GeneralCorpus | None, workers: int, engine: str) -> None:
+def build_set(
+    set_name: str, corpus: GeneralCorpus | None, workers: int, engine: str, missing: bool = False
+) -> None:
     truths, jobs = set_jobs(set_name, corpus)
     out = OUT / set_name
     out.mkdir(parents=True, exist_ok=True)
     for doc, text in truths.items():
         (out / f"{doc}.truth.txt").write_text(text, encoding="utf-8")
     suffix = SUFFIXES[engine]
+    todo = [
+        (engine, *job)
+        for job in jobs
+        if not (missing and (out / f"{job[1]}.{job[2]}.{suffix}.txt").exists())
+    ]
     with ProcessPoolExecutor(workers) as pool:
-        for doc, face, text in pool.map(ocr_document, [(engine, *job) for job in jobs]):
+        for doc, face, text in pool.map(ocr_document, todo):
             (out / f"{doc}.{face}.{suffix}.txt").write_text(text, encoding="utf-8")
             print(f"{set_name}/{doc}.{face}.{suffix}: {len(text)} characters read", flush=True)
     manifest = {
@@ -415,6 +421,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("sets", nargs="+", choices=(*SETS, "all"))
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--engine", choices=sorted(ENGINES), default="tesseract")
+    ap.add_argument(
+        "--missing",
+        action="store_true",
+        help="read only the pages whose output is not there yet (a rebuild reads them all)",
+    )
     args = ap.parse_args(argv)
     sets = list(SETS) if "all" in args.sets else args.sets
     corpus = None
@@ -422,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             corpus = fetch_corpus(Path(tmp))
     for s in sets:
-        build_set(s, corpus, args.workers, args.engine)
+        build_set(s, corpus, args.workers, args.engine, args.missing)
     return 0
 
 
