@@ -21,6 +21,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from .errors import ModelError
+
 #: the environment variable that overrides :func:`data_home`
 HOME_ENV = "TEXTREPAIR_HOME"
 
@@ -98,3 +100,18 @@ def general_model_path() -> Path:
 def word_lm_path() -> Path:
     """The general word trigram (``textrepair fetch``)."""
     return data_home() / WORD_LM_NAME
+
+
+def read_model_text(path: Path, what: str, build: str = "") -> str:
+    """The UTF-8 text of model file *path*, or a ModelError naming it (*what*: "confusion table",
+    ...)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ModelError(
+            f"{what} {path} not found" + (f" (build it with {build})" if build else "")
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"{what} {path} is not UTF-8 (byte {exc.start})") from None
+    except OSError as exc:
+        raise ModelError(f"cannot read {what} {path}: {exc.strerror or exc}") from None

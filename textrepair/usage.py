@@ -27,7 +27,7 @@ import numpy as np
 from .cache import cached, file_digest
 from .errors import ModelError
 from .normalize import HAN
-from .resources import beside_model
+from .resources import beside_model, read_model_text
 
 
 def _jieba_path() -> Path:
@@ -194,9 +194,17 @@ def read_word_counts(path: str | Path) -> Counter[str]:
     return counts
 
 
+def han_counts(texts: Iterable[str]) -> Counter[str]:
+    """Count the Han characters of *texts*."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(HAN.findall(text))
+    return counts
+
+
 def document_counts(documents: Iterable[Iterable[str]]) -> list[Counter[str]]:
     """The Han character counts of each document (given as its units)."""
-    return [Counter(c for unit in units for c in unit if HAN.fullmatch(c)) for units in documents]
+    return [han_counts(units) for units in documents]
 
 
 def write_document_counts(counts: Sequence[Counter[str]], path: str | Path) -> None:
@@ -216,35 +224,32 @@ def read_document_counts(path: str | Path) -> list[Counter[str]]:
     :class:`~textrepair.errors.ModelError` naming the file (and line) if it is malformed."""
     docs: list[Counter[str]] = []
     seen: set[str] = set()
-    try:
-        with open(path, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                if line.startswith("#") or not line.strip():
-                    continue
-                ch, *cells = line.rstrip("\n").split("\t")
-                try:
-                    counts = [int(x) for x in cells]
-                except ValueError:
-                    counts = []
-                if (
-                    len(ch) != 1
-                    or ch in seen
-                    or not counts
-                    or min(counts) < 0
-                    or (docs and len(counts) != len(docs))
-                ):
-                    raise ModelError(
-                        f"{path}:{lineno}: expected a character not listed before and one count "
-                        "per document, tab-separated"
-                    )
-                seen.add(ch)
-                if not docs:
-                    docs = [Counter() for _ in counts]
-                for d, k in zip(docs, counts):
-                    if k:
-                        d[ch] = k
-    except UnicodeDecodeError as exc:
-        raise ModelError(f"{path} is not UTF-8 (byte {exc.start})") from None
+    text = read_model_text(Path(path), "per-document counts file")
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if line.startswith("#") or not line.strip():
+            continue
+        ch, *cells = line.split("\t")
+        try:
+            counts = [int(x) for x in cells]
+        except ValueError:
+            counts = []
+        if (
+            len(ch) != 1
+            or ch in seen
+            or not counts
+            or min(counts) < 0
+            or (docs and len(counts) != len(docs))
+        ):
+            raise ModelError(
+                f"{path}:{lineno}: expected a character not listed before and one count "
+                "per document, tab-separated"
+            )
+        seen.add(ch)
+        if not docs:
+            docs = [Counter() for _ in counts]
+        for d, k in zip(docs, counts):
+            if k:
+                d[ch] = k
     return docs
 
 

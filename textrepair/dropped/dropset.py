@@ -37,7 +37,6 @@ override: one character per line, ``#`` starts a comment.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -47,16 +46,8 @@ import numpy as np
 from ..corpus import read_text
 from ..errors import InputError
 from ..normalize import HAN, is_han
-from ..usage import mixture_weight
+from ..usage import han_counts, mixture_weight
 from .lexicon import reduce_all
-
-
-def han_counts(texts: Iterable[str]) -> Counter[str]:
-    """Count the Han characters of *texts*."""
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(HAN.findall(text))
-    return counts
 
 
 def zero_count_log_p(freq: float, n: int, dropped_mass: float) -> float:

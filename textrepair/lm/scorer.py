@@ -341,8 +341,8 @@ class Scorer:
             return np.zeros(0)
         forest, owner = Forest.of_continuations(states, continuations, eos)
         at = np.flatnonzero(forest.scored)
-        scores = self._node_scores(forest)[at].astype(np.float64, copy=False)
-        return np.bincount(owner[at], scores, minlength=len(states)).astype(np.float64)
+        scores = np.bincount(owner[at], self._node_scores(forest)[at], minlength=len(states))
+        return scores.astype(np.float64, copy=False)  # integer when every continuation is empty
 
 
 class Model(Scorer):

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
-from ..resources import MODELS_DIR
+from ..resources import MODELS_DIR, read_model_text
 
 KINDS = ("whole", "part")
 
@@ -96,21 +96,6 @@ def parse_row(line: str, where: str) -> tuple[str, str, float, str]:
         raise ModelError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
     # one string object per character and kind, however many rows name it
     return sys.intern(observed), sys.intern(true), sim, sys.intern(kind)
-
-
-def read_model_text(path: Path, what: str, build: str = "") -> str:
-    """The UTF-8 text of model file *path*, or a ModelError naming it (*what*: "confusion table",
-    ...)."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ModelError(
-            f"{what} {path} not found" + (f" (build it with {build})" if build else "")
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ModelError(f"{what} {path} is not UTF-8 (byte {exc.start})") from None
-    except OSError as exc:
-        raise ModelError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
 
 
 def read_table(path: Path) -> ConfusionTable:
