@@ -306,11 +306,12 @@ def test_preload_builds_the_glyph_corrector_that_ocr_repair_then_reuses() -> Non
 
     ocr_repair._corrector.cache_clear()
     model = api.preload()
-    assert ocr_repair._corrector.cache_info().currsize == 1
+    assert ocr_repair._corrector.cache_info().currsize == 2  # the tables alone, the channel's
     corrector = ocr_repair.make_corrector(model)
     assert (
         corrector.words is not None and corrector.glyphs is not None
     )  # the tables forked workers inherit
+    assert ocr_repair.make_corrector(model, channel="tesseract").channel is not None
     textrepair.repair("我们在树林里散步，他在树下休息。", kind="ocr")
     info = ocr_repair._corrector.cache_info()
-    assert info.currsize == 1 and info.misses == 1  # the repair found the preloaded corrector
+    assert info.currsize == 2 and info.misses == 2  # the repair found the preloaded correctors

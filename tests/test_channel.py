@@ -283,3 +283,64 @@ def test_engine_lines_are_put_in_reading_order() -> None:
         (300, 540, 30, 50, "己己己"),
     ]
     assert reading_order(boxes[::-1]) == [["甲甲甲", "乙乙乙", "丙。"], ["丁丁戊戊", "己己己"]]
+
+
+# --------------------------------------------------------------------------- channel="auto"
+def test_auto_keeps_the_learnt_channel_only_where_it_finds_the_page_noisy() -> None:
+    """A page Tesseract read is repaired with the shipped channel; the same page read by a cleaner
+    engine, and the page itself, with the glyph tables alone."""
+    import textrepair
+    from textrepair.ocr.repair import AUTO, glyph_edits, make_corrector
+
+    model = textrepair.load_model()
+    folder = REAL / "general"
+    pages = {
+        "tesseract": (folder / "pd19120.uming.ocr.txt").read_text(encoding="utf-8"),
+        "ppocr": (folder / "pd19040.uming.ppocr.txt").read_text(encoding="utf-8"),
+        "truth": (folder / "pd19040.truth.txt").read_text(encoding="utf-8"),
+    }
+    chosen = {}
+    for name, page in pages.items():
+        corrector, edits = glyph_edits(page, model, channel=AUTO)
+        chosen[name] = corrector.channel is not None
+        assert edits == corrector.correct(page)
+        assert corrector is make_corrector(model, channel="tesseract" if chosen[name] else None)
+    assert chosen == {"tesseract": True, "ppocr": False, "truth": False}
+
+
+def test_auto_density_bounds_the_choice() -> None:
+    import textrepair
+    from textrepair.ocr.config import OcrConfig
+    from textrepair.ocr.repair import AUTO, glyph_edits
+
+    model = textrepair.load_model()
+    text = "推进医疗卫生服务体系建设。\n"
+    always = dataclasses.replace(OcrConfig(), auto_try_density=0.0, auto_channel_density=0.0)
+    never = dataclasses.replace(OcrConfig(), auto_channel_density=1.0)
+    untried = dataclasses.replace(OcrConfig(), auto_try_density=1.0, auto_channel_density=0.0)
+    assert glyph_edits(text, model, channel=AUTO, config=always)[0].channel is not None
+    assert glyph_edits(text, model, channel=AUTO, config=never)[0].channel is None
+    assert glyph_edits(text, model, channel=AUTO, config=untried)[0].channel is None
+
+
+def test_the_default_channel_is_auto() -> None:
+    from textrepair import api
+
+    text = "推进医疗卫生服务体系建设。\n"
+    assert api.repair(text, "ocr") == api.repair(text, "ocr", channel="auto")
+    assert api.repair(text, "ocr", channel="none").text == text
+
+
+def test_restore_and_batch_take_channel_auto(tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_text("推进医疗卫生服务体系建设。\n", encoding="utf-8")
+    for argv in (
+        ["restore", "--kind", "ocr", "--channel", "auto", str(src / "a.txt")],
+        ["batch", str(src), str(out), "--channel", "auto"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "textrepair", *argv], capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+    assert (out / "a.txt").read_text(encoding="utf-8") == "推进医疗卫生服务体系建设。\n"

@@ -357,7 +357,7 @@ def test_repair_ocr_with_explicit_table_matches_api(
     para = layout_safe_paragraphs[0]
     damaged, _ = noise.ocr(para, rate=0.05, rng=random.Random(2), wrap_every=14, halfwidth=True)
     assert repair_ocr(damaged, textrepair.load_model(), table) == textrepair.repair(
-        damaged, kind="ocr"
+        damaged, kind="ocr", channel="none"
     )
 
 

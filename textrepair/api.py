@@ -109,17 +109,21 @@ def _load(path: str) -> Model:
 
 
 def preload(model: Model | str | Path | None = None) -> Model:
-    """Load what repairs share (the model and the OCR glyph corrector with its tables) now, not on
+    """Load what repairs share (the model and the OCR glyph correctors with their tables: the glyph
+    tables alone and the shipped channel's, between which the default chooses) now, not on
     first use.
 
     Useful before forking worker processes, which then inherit them. The glyph
     corrector holds the general models too; the dropped restorer's reduction index
     is still built on the first dropped text.
     """
+    from .ocr.channel import load_channel
     from .ocr.repair import make_corrector
 
     loaded = _model(model)
     make_corrector(loaded)
+    if load_channel() is not None:  # the default ("auto") reads a noisy page with it
+        make_corrector(loaded, channel="tesseract")
     return loaded
 
 
@@ -268,7 +272,9 @@ def repair(
     *punct* also puts punctuation (，。、；) back where the punctuation model is
     confident (:mod:`textrepair.dropped.punct`). For OCR text, *channel* is a channel file
     learnt from your engine's output (``textrepair learn-channel``), ``"tesseract"``
-    for the shipped one, or None (the glyph tables alone). *config* holds the
+    for the shipped one, ``"none"`` for the glyph tables alone, or None (``"auto"``): the
+    shipped channel where it finds the document noisy, else the tables alone
+    (:func:`textrepair.ocr.repair.glyph_edits`). *config* holds the
     restorer's settings (:class:`~textrepair.dropped.config.DroppedConfig` or
     :class:`~textrepair.ocr.config.OcrConfig`; None: the defaults). An option that
     does nothing for the text's kind (``punct`` on OCR text, a config of the other
@@ -292,7 +298,7 @@ def repair(
         dropped_config = config if isinstance(config, DroppedConfig) else None
         return _repair_dropped(text, _model(model), drop_set, punct, dropped_config)
     if kind == "ocr":
-        from .ocr.repair import repair_ocr
+        from .ocr.repair import AUTO, repair_ocr
 
         _unused(
             kind,
@@ -303,7 +309,7 @@ def repair(
         return repair_ocr(
             text,
             _model(model),
-            channel=channel,
+            channel=AUTO if channel is None else channel,
             config=config if isinstance(config, OcrConfig) else None,
         )
     raise InputError(f"unknown kind {kind!r}: use 'dropped', 'ocr', 'clean' or None (detect)")

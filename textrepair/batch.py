@@ -576,8 +576,8 @@ def run_batch(
             from .api import repair
             from .ocr.channel import load_channel
 
-            if channel != "none":
-                load_channel(channel)  # a bad file fails here, before anything is written
+            if channel != "none":  # a bad file fails here, before anything is written
+                load_channel("tesseract" if channel == "auto" else channel)
             repair_fn = functools.partial(repair, channel=channel)
     if engine == "local":
         load_repair(repair_fn)  # fail early; forked workers inherit the loaded model
@@ -644,8 +644,9 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--channel",
         metavar="FILE",
         help=(
-            "OCR text: your engine's channel (textrepair learn-channel); 'none' for the glyph "
-            "tables alone"
+            "OCR text: your engine's channel (textrepair learn-channel), 'tesseract' for the "
+            "shipped one, 'none' for the glyph tables alone; default 'auto': the shipped channel "
+            "where it finds the document noisy, else the tables alone"
         ),
     )
     p.set_defaults(func=batch_main)

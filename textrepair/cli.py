@@ -484,8 +484,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--channel",
         metavar="FILE",
         help=(
-            "OCR text: what your engine misreads (a textrepair learn-channel file, or 'tesseract' "
-            "for the shipped one; default: the glyph tables alone)"
+            "OCR text: what your engine misreads (a textrepair learn-channel file, 'tesseract' "
+            "for the shipped one, 'none' for the glyph tables alone; default 'auto': the shipped "
+            "channel where it finds the document noisy, else the tables alone)"
         ),
     )
     p.set_defaults(func=cmd_restore)

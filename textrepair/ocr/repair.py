@@ -645,7 +645,14 @@ class GlyphCorrector:
                 where.append((positions[k], o, math.log10(channel.insertion_rate(o))))
         if not rows:
             return []
-        scores = self.lm.score(rows, bos=False, eos=False)
+        # a batch at a time: one batch for a long text's every window held hundreds of MB
+        step = 2 * _INVENTED_BATCH
+        scores = np.concatenate(
+            [
+                self.lm.score(rows[i : i + step], bos=False, eos=False)
+                for i in range(0, len(rows), step)
+            ]
+        )
         out = []
         for i, (p, o, cost) in enumerate(where):
             margin = float(scores[2 * i] - scores[2 * i + 1]) + cost
@@ -954,6 +961,8 @@ class GlyphCorrector:
         return float(fixed - kept) + cost
 
 
+#: removal candidates whose windows are scored in one batch (memory flat in a text's length)
+_INVENTED_BATCH = 4096
 #: the reason of an edit that removes a character the engine invented
 INVENTED: Reason = "invented"
 #: what an invented character most often stands for when it is no character: a rule or dash read
@@ -1194,6 +1203,45 @@ def range_dashes(text: str) -> list[Edit]:
     return [Edit(m.start(), "一", "—", 0.99, "dash") for m in _RANGE_ONE.finditer(text)]
 
 
+#: the *channel* that picks, per document, between the shipped learnt channel and the tables alone
+AUTO = "auto"
+
+
+def glyph_edits(
+    text: str,
+    model: Model,
+    table: ConfusionTable | None = None,
+    channel: str | Path | None = None,
+    config: OcrConfig | None = None,
+) -> tuple[GlyphCorrector, list[Edit]]:
+    """The corrector *text* is read with and its glyph edits (offsets into *text*).
+
+    *channel* as :func:`make_corrector`, or ``"auto"``: the shipped channel, learnt from
+    Tesseract, where it finds the document noisy, else the glyph tables alone. The tables
+    read the document first. Where they change less than
+    :attr:`OcrConfig.auto_try_density` of its Han characters (about what they change on
+    clean general text) the page shows no sign of noise and that reading stands. Otherwise
+    the learnt channel reads it too, and its reading is kept if it changes at least
+    :attr:`OcrConfig.auto_channel_density`: on a page Tesseract read (0.2-6 % misread) it
+    mostly does; on a cleaner engine's page (0.01-1 %) or one misread unlike Tesseract, the
+    channel's many candidates cost more than they fix, and the tables' reading stands.
+    """
+    if channel != AUTO:
+        corrector = make_corrector(model, table, channel, config)
+        return corrector, corrector.correct(text)
+    cfg = config or _DEFAULT
+    tables = make_corrector(model, table, None, config)
+    edits = tables.correct(text)
+    n = max(1, len(_HAN.findall(text)))
+    if len(edits) < cfg.auto_try_density * n:
+        return tables, edits
+    learnt = make_corrector(model, table, "tesseract", config)
+    found = learnt.correct(text)
+    if len(found) >= cfg.auto_channel_density * n:
+        return learnt, found
+    return tables, edits
+
+
 def repair_ocr(
     text: str,
     model: Model,
@@ -1202,10 +1250,10 @@ def repair_ocr(
     config: OcrConfig | None = None,
 ) -> Repair:
     """Glyph corrections and range dashes, then layout and punctuation; edits index *text*."""
-    corrector = make_corrector(model, table, channel, config)
+    _, found = glyph_edits(text, model, table, channel, config)
     dashes = range_dashes(text)
     at_dash = {e.offset for e in dashes}
-    glyph = [e for e in corrector.correct(text) if e.offset not in at_dash]  # the rule wins
+    glyph = [e for e in found if e.offset not in at_dash]  # the rule wins
     # the layout works on the text with every one-for-one glyph change made, so its offsets are
     # the input's; it still reads a range's 一 as a character (a dash would stop a wrapped line
     # from being joined). Removals come after it, unless a layout edit touches the removed
