@@ -1150,9 +1150,9 @@ def make_corrector(
     channel (and, unless not *calibrated*, the shipped calibration).
 
     *channel*: a channel file (``textrepair learn-channel``), ``"tesseract"`` for the shipped
-    one (learnt from Tesseract 5), or None / ``"none"`` for the glyph tables alone (the
-    default: the learnt channel still changes about 2 in 10 000 characters of clean policy
-    text, above the do-no-harm bound).
+    one (learnt from Tesseract 5), or None / ``"none"`` for the glyph tables alone. (The
+    default of :func:`textrepair.repair`, ``"auto"``, is not one corrector but a choice
+    between two per document: :func:`glyph_edits`.)
     *config*: the settings (:class:`~textrepair.ocr.config.OcrConfig`; None: the defaults).
     Cached per (model, table, channel, config, calibrated), so its context indexes and option
     caches are built once; its caches hold deterministic values only, so sharing it
