@@ -316,7 +316,7 @@ def test_auto_density_bounds_the_choice() -> None:
     model = textrepair.load_model()
     text = "推进医疗卫生服务体系建设。\n"
     always = dataclasses.replace(OcrConfig(), auto_try_density=0.0, auto_channel_density=0.0)
-    never = dataclasses.replace(OcrConfig(), auto_channel_density=1.0)
+    never = dataclasses.replace(OcrConfig(), auto_try_density=0.0, auto_channel_density=1.0)
     untried = dataclasses.replace(OcrConfig(), auto_try_density=1.0, auto_channel_density=0.0)
     assert glyph_edits(text, model, channel=AUTO, config=always)[0].channel is not None
     assert glyph_edits(text, model, channel=AUTO, config=never)[0].channel is None
@@ -326,8 +326,11 @@ def test_auto_density_bounds_the_choice() -> None:
 def test_the_default_channel_is_auto() -> None:
     from textrepair import api
 
+    page = (REAL / "general" / "pd19120.uming.ocr.txt").read_text(encoding="utf-8")
+    default = api.repair(page, "ocr")
+    assert default == api.repair(page, "ocr", channel="auto")
+    assert default != api.repair(page, "ocr", channel="none")  # a page Tesseract read: the channel
     text = "推进医疗卫生服务体系建设。\n"
-    assert api.repair(text, "ocr") == api.repair(text, "ocr", channel="auto")
     assert api.repair(text, "ocr", channel="none").text == text
 
 

@@ -292,7 +292,7 @@ def repair(
     if kind == "dropped":
         _unused(
             kind,
-            channel=channel is not None,
+            channel=channel not in (None, "auto"),  # the default, said explicitly, is no option
             config=config is not None and not isinstance(config, DroppedConfig),
         )
         dropped_config = config if isinstance(config, DroppedConfig) else None

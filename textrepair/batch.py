@@ -578,7 +578,8 @@ def run_batch(
 
             if channel != "none":  # a bad file fails here, before anything is written
                 load_channel("tesseract" if channel == "auto" else channel)
-            repair_fn = functools.partial(repair, channel=channel)
+            if channel != "auto":  # the default: the preloaded repair, which forked workers share
+                repair_fn = functools.partial(repair, channel=channel)
     if engine == "local":
         load_repair(repair_fn)  # fail early; forked workers inherit the loaded model
     out_root.mkdir(parents=True, exist_ok=True)

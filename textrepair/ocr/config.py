@@ -108,7 +108,7 @@ class OcrConfig:
     #: it off (simulated; on Tesseract's output it holds back the channel's many candidates: without
     #: it, false corrections on policy text went from 1.8 to 16.4 per 10 000)
     cache_weight: float = 0.3
-    #: ... with the glyph tables alone (the default: no learnt channel). Off: on Tesseract's output
+    #: ... with the glyph tables alone (no learnt channel). Off: on Tesseract's output
     #: it fixed 1 more character in 85 176 of policy text and none of general text, and it made 6
     #: false changes in 18 578 characters of clean text (a phrase the page writes both ways made
     #: consistent: 移动至 where the page mostly has 移动到)

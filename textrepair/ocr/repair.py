@@ -1225,6 +1225,8 @@ def glyph_edits(
     :attr:`OcrConfig.auto_channel_density`: on a page Tesseract read (0.2-6 % misread) it
     mostly does; on a cleaner engine's page (0.01-1 %) or one misread unlike Tesseract, the
     channel's many candidates cost more than they fix, and the tables' reading stands.
+    A text is one document here: ``textrepair restore`` and ``batch`` hand a file longer than
+    about 200 000 characters over in pieces of whole lines, each decided alone.
     """
     if channel != AUTO:
         corrector = make_corrector(model, table, channel, config)
@@ -1249,7 +1251,11 @@ def repair_ocr(
     channel: str | Path | None = None,
     config: OcrConfig | None = None,
 ) -> Repair:
-    """Glyph corrections and range dashes, then layout and punctuation; edits index *text*."""
+    """Glyph corrections and range dashes, then layout and punctuation; edits index *text*.
+
+    *channel* as :func:`glyph_edits`; None here is the glyph tables alone, while
+    :func:`textrepair.repair` passes ``"auto"`` for its None.
+    """
     _, found = glyph_edits(text, model, table, channel, config)
     dashes = range_dashes(text)
     at_dash = {e.offset for e in dashes}
