@@ -51,8 +51,13 @@ from textrepair import api  # noqa: E402
 from textrepair.corpus import files_with_role  # noqa: E402
 from textrepair.normalize import HAN as _HAN  # noqa: E402
 from textrepair.ocr.channel import align, han  # noqa: E402
-from textrepair.ocr.config import OcrConfig  # noqa: E402
-from textrepair.ocr.repair import AUTO, glyph_edits, make_corrector, repair_ocr  # noqa: E402
+from textrepair.ocr.config import AUTO, OcrConfig  # noqa: E402
+from textrepair.ocr.repair import (  # noqa: E402
+    glyph_edits,
+    make_corrector,
+    repair_ocr,
+    with_glyph_edits,
+)
 
 DATA = ROOT / "corpora" / "real_ocr"
 SETS = ("drafts", "general", "reviews")
@@ -156,14 +161,10 @@ def run(
                 for c in ("tesseract", None) if channel == AUTO else (channel,):
                     make_corrector(model, channel=c, config=config).correct(ocr[:300])
             t0 = time.perf_counter()
-            repaired = repair_ocr(ocr, model, channel=channel, config=config).text
+            # the corrector that read it ("auto" picks one per document) gives the coverage
+            corrector, found = glyph_edits(ocr, model, channel=channel, config=config)
+            repaired = with_glyph_edits(ocr, found).text
             seconds = time.perf_counter() - t0
-            # the corrector that read it ("auto" picks one per document), for the coverage
-            corrector = (
-                glyph_edits(ocr, model, channel=channel, config=config)[0]
-                if channel == AUTO
-                else make_corrector(model, channel=channel, config=config)
-            )
             counts = score(truth, ocr, repaired, corrector.candidates_at)
             if (set_name, doc) not in clean_changes:  # the same truth and model for every face
                 clean = repair_ocr(truth, model, channel=channel, config=config).text

@@ -40,7 +40,7 @@ from .lm.longmatch import MatchIndex, read_units, units_path_for
 from .lm.scorer import Model
 from .lm.words import load_word_model
 from .normalize import HAN
-from .ocr.config import OcrConfig
+from .ocr.config import AUTO, OcrConfig
 from .resources import DEFAULT_MODEL
 from .script import foreign_share
 from .types import Edit, Kind, Repair
@@ -292,13 +292,13 @@ def repair(
     if kind == "dropped":
         _unused(
             kind,
-            channel=channel not in (None, "auto"),  # the default, said explicitly, is no option
+            channel=channel not in (None, AUTO),  # the default, said explicitly, is no option
             config=config is not None and not isinstance(config, DroppedConfig),
         )
         dropped_config = config if isinstance(config, DroppedConfig) else None
         return _repair_dropped(text, _model(model), drop_set, punct, dropped_config)
     if kind == "ocr":
-        from .ocr.repair import AUTO, repair_ocr
+        from .ocr.repair import repair_ocr
 
         _unused(
             kind,

@@ -575,10 +575,11 @@ def run_batch(
 
             from .api import repair
             from .ocr.channel import load_channel
+            from .ocr.config import AUTO
 
             if channel != "none":  # a bad file fails here, before anything is written
-                load_channel("tesseract" if channel == "auto" else channel)
-            if channel != "auto":  # the default: the preloaded repair, which forked workers share
+                load_channel("tesseract" if channel == AUTO else channel)
+            if channel != AUTO:  # the default: the preloaded repair, which forked workers share
                 repair_fn = functools.partial(repair, channel=channel)
     if engine == "local":
         load_repair(repair_fn)  # fail early; forked workers inherit the loaded model

@@ -23,6 +23,10 @@ from dataclasses import dataclass
 from ..lm.general import PASSAGE_CONTEXT
 from ..search import BEAM
 
+#: the *channel* that picks, per document, between the shipped learnt channel and the glyph tables
+#: alone (:func:`textrepair.ocr.repair.glyph_edits`): the default of :func:`textrepair.repair`
+AUTO = "auto"
+
 
 @dataclass(frozen=True)
 class OcrConfig:

@@ -81,7 +81,7 @@ from ..usage import (
 )
 from .calibration import Calibration, Vocabulary, features, load_calibration
 from .channel import Channel, SimilarityCurve, fit_similarity, load_channel
-from .config import OcrConfig
+from .config import AUTO, OcrConfig
 from .confusion import (
     ConfusionTable,
     GlyphSpace,
@@ -1203,10 +1203,6 @@ def range_dashes(text: str) -> list[Edit]:
     return [Edit(m.start(), "一", "—", 0.99, "dash") for m in _RANGE_ONE.finditer(text)]
 
 
-#: the *channel* that picks, per document, between the shipped learnt channel and the tables alone
-AUTO = "auto"
-
-
 def glyph_edits(
     text: str,
     model: Model,
@@ -1256,7 +1252,12 @@ def repair_ocr(
     *channel* as :func:`glyph_edits`; None here is the glyph tables alone, while
     :func:`textrepair.repair` passes ``"auto"`` for its None.
     """
-    _, found = glyph_edits(text, model, table, channel, config)
+    return with_glyph_edits(text, glyph_edits(text, model, table, channel, config)[1])
+
+
+def with_glyph_edits(text: str, found: list[Edit]) -> Repair:
+    """*text* repaired with the glyph edits *found* (:func:`glyph_edits`), range dashes, layout and
+    punctuation; edits index *text*."""
     dashes = range_dashes(text)
     at_dash = {e.offset for e in dashes}
     glyph = [e for e in found if e.offset not in at_dash]  # the rule wins
