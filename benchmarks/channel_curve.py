@@ -7,6 +7,13 @@ shuffled with a fixed seed; a document is about one newspaper page), and each is
 scored on the ``dev`` set (held-out general text, never the benchmark's sets)::
 
     python benchmarks/channel_curve.py [--pages 0,1,3,10,30,55,110,220] [--engine tesseract|ppocr]
+        [--near]
+
+``--near``: each page's near misses join its channel too (what Tesseract weighed at each
+character and did not read, as ``learn-channel`` learns them from hOCR with choices); they
+come from the choices ``python tools/realocr.py channel`` keeps in ``build/real_ocr_choices``
+(not committed: it needs Tesseract), and only pages that have them are drawn
+(``--pages-with-choices`` draws the same pages without their near misses).
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import argparse
 import dataclasses
 import random
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,14 +31,42 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.real_ocr import DATA, ENGINES, documents  # noqa: E402
 from benchmarks.real_ocr_tune import evaluate  # noqa: E402
 from textrepair import api  # noqa: E402
-from textrepair.ocr.channel import learn  # noqa: E402
+from textrepair.errors import InputError  # noqa: E402
+from textrepair.ocr.channel import Channel, learn, near_pairs  # noqa: E402
 from textrepair.ocr.repair import make_corrector  # noqa: E402
 
+CHOICES = ROOT / "build" / "real_ocr_choices" / "channel"
 
-def channel_pages(engine: str = "tesseract") -> list[tuple[str, str, str]]:
+
+def choices_of(name: str) -> list[tuple[str, str]] | None:
+    """The cached choices of the channel page whose OCR file is *name*, if there are any."""
+    doc, face = name.split(".")[:2]
+    path = CHOICES / f"{doc}.{face}.choices.tsv"
+    if not path.exists():
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [(c, a) for c, _, a in (line.partition("\t") for line in lines)]
+
+
+def with_near(channel: Channel, pages: list[tuple[str, str, str]]) -> Channel:
+    """*channel* with the near misses of *pages* (those that align)."""
+    near: Counter[tuple[str, str]] = Counter()
+    for name, truth, _ in pages:
+        choices = choices_of(name)
+        if choices is not None:
+            try:
+                near += near_pairs(truth, choices, name)
+            except InputError:
+                continue
+    return Channel(channel.counts, source=channel.source, near=near)
+
+
+def channel_pages(engine: str = "tesseract", near: bool = False) -> list[tuple[str, str, str]]:
     folder = DATA / "channel"
     pages = []
     for ocr in sorted(folder.glob(f"*.{ENGINES[engine]}.txt")):
+        if near and not (CHOICES / ocr.name.replace(".ocr.txt", ".choices.tsv")).exists():
+            continue
         doc = ocr.name.split(".")[0]
         pages.append(
             (
@@ -47,8 +83,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", default="0,1,3,10,30,55,110,220")
     ap.add_argument("--engine", choices=sorted(ENGINES), default="tesseract")
+    ap.add_argument("--near", action="store_true", help="learn each page's near misses too")
+    ap.add_argument(
+        "--pages-with-choices",
+        action="store_true",
+        help="draw only the pages --near draws from (to compare the two on the same pages)",
+    )
     args = ap.parse_args()
-    pages = channel_pages(args.engine)
+    if (args.near or args.pages_with_choices) and args.engine != "tesseract":
+        ap.error("only Tesseract's pages have choices (--near, --pages-with-choices)")
+    pages = channel_pages(args.engine, args.near or args.pages_with_choices)
     base = make_corrector(api.load_model(), channel="none")
     docs = documents("dev", engine=args.engine)
     print(
@@ -58,6 +102,8 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|---|---|")
     for k in (int(x) for x in args.pages.split(",")):
         channel = learn(pages[:k], skipped=[]) if k else None  # as `make channel`
+        if channel is not None and args.near:
+            channel = with_near(channel, pages[:k])
         corrector = dataclasses.replace(base, channel=channel)
         c = evaluate(corrector, docs)
         print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import subprocess
 import sys
 from collections import Counter
@@ -347,3 +348,173 @@ def test_restore_and_batch_take_channel_auto(tmp_path: Path) -> None:
         )
         assert done.returncode == 0, done.stderr
     assert (out / "a.txt").read_text(encoding="utf-8") == "推进医疗卫生服务体系建设。\n"
+
+
+# --------------------------------------------------------------------------- near misses (hOCR)
+HOCR = ROOT / "tests" / "data" / "tesseract_choices.hocr"  # Tesseract 5.3, lstm_choice_mode=2
+
+
+def test_hocr_choices_are_read_per_character() -> None:
+    from textrepair.ocr.hocr import has_choices, is_hocr, read_choices
+
+    text = HOCR.read_text(encoding="utf-8")
+    assert is_hocr(text) and has_choices(text)
+    assert not is_hocr("我们在河边休息")
+    choices = read_choices(text)
+    assert han("".join(c for c, _ in choices)) == han(
+        "我们在河边休息，他在树林里休息。树木旁边有小河，河水很清"
+    )
+    assert sum(1 for _, alts in choices if alts) > len(choices) // 2
+    assert choices[17] == ("木", "栓本相村术")  # the group 木 栓 本 相 村 术, less 木 itself
+    # 边's group (人 加 轴 久 凶 思) does not hold 边: another time step's, not evidence for 边
+    assert choices[4] == ("边", "")
+
+
+def test_near_pairs_count_what_was_weighed_at_each_true_character() -> None:
+    from textrepair.ocr.channel import near_pairs
+
+    truth = "甲乙丙丁"
+    choices = [("甲", "申由"), ("己", "乙巳"), ("丙", ""), ("，", "。"), ("丁", "了x")]
+    near = near_pairs(truth, choices)
+    # at 乙 (read 己) the engine also weighed 乙 itself (not a near miss) and 巳
+    assert near == Counter({("甲", "申"): 1, ("甲", "由"): 1, ("乙", "巳"): 1, ("丁", "了"): 1})
+    with pytest.raises(InputError, match="same document"):
+        near_pairs("天地玄黄宇宙洪荒日月盈昃", [(c, "") for c in "辰宿列张寒来暑往秋收冬藏"])
+    # an invented character and a dropped one: the choices stay with their own characters
+    truth = "甲乙丙丁戊己庚辛"
+    read = [("甲", "申"), ("X", ""), ("乙", "己"), ("丁", "了"), ("戊", "")]
+    read += [("己", "已"), ("庚", "康"), ("辛", "幸")]
+    read[1] = ("吖", "呀")  # read where the page has nothing
+    near = near_pairs(truth, read)
+    assert near == Counter(
+        {
+            ("甲", "申"): 1,
+            ("乙", "己"): 1,
+            ("丁", "了"): 1,
+            ("己", "已"): 1,
+            ("庚", "康"): 1,
+            ("辛", "幸"): 1,
+        }
+    )
+
+
+def test_a_channel_learnt_from_hocr_keeps_its_near_misses(tmp_path: Path) -> None:
+    from textrepair.ocr.channel import merge
+    from textrepair.ocr.hocr import read_choices
+
+    hocr = HOCR.read_text(encoding="utf-8")
+    truth = "我们在河边休息，他在树林里休息。树木旁边有小河，河水很清。"
+    plain = learn([("p", truth, "".join(c for c, _ in read_choices(hocr)))])
+    ch = learn([("p", truth, hocr)])
+    assert ch.counts == plain.counts and not plain.near and ch.near
+    (t, o), n = ch.near.most_common(1)[0]
+    assert ch.near_candidates(o)[t] == n
+    assert ch.near_rate(o, t) == pytest.approx(n / (ch.true_count[t] + ch.prior_weight))
+    path = tmp_path / "near.tsv"
+    write_channel(ch, path)
+    back = read_channel(path)
+    assert back.counts == ch.counts and back.near == ch.near
+    both = merge([back, plain])
+    assert both.counts == ch.counts + plain.counts and both.near == ch.near
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("甲\t乙\t0\tx", "near-miss count 'x' is not a whole number"),
+        ("甲\t乙\t0\t-2", "near-miss count -2 is negative"),
+        ("甲\t甲\t3\t2", "two different characters"),
+        ("甲\t乙\t1\t2\t3", "expected read, true and count"),
+    ],
+)
+def test_malformed_near_miss_rows_name_the_line(tmp_path: Path, row: str, message: str) -> None:
+    path = tmp_path / "bad.tsv"
+    path.write_text(f"{HEADER}\n乙\t乙\t5\n{row}\n", encoding="utf-8")
+    with pytest.raises(ModelError, match=f":3: .*{message}"):
+        read_channel(path)
+
+
+def test_a_confusion_only_the_near_misses_know_is_corrected_only_with_them() -> None:
+    damaged = "我们在河边仆息"  # 休 read as 仆: neither the table nor a misreading has the pair
+    counts = Counter({("休", "休"): 95, ("在", "在"): 400, ("河", "可"): 1, ("河", "河"): 99})
+    plain = GlyphCorrector(MODEL, EMPTY_TABLE, channel=Channel(counts))
+    assert plain.correct(damaged) == []
+    taught = dataclasses.replace(
+        plain, channel=Channel(counts, near=Counter({("休", "仆"): 60, ("休", "什"): 3}))
+    )
+    (edit,) = taught.correct(damaged)
+    assert (edit.old, edit.new) == ("仆", "休")
+    assert taught.correct("我们在河边休息") == []
+    off = dataclasses.replace(
+        taught, config=dataclasses.replace(taught.config, near_offset=-math.inf)
+    )
+    assert off.correct(damaged) == []
+
+
+def test_a_channel_that_saw_no_misreading_still_repairs() -> None:
+    from textrepair.ocr.hocr import read_choices
+
+    truth = "我们在河边休息，他在树林里休息。树木旁边有小河，河水很清。"
+    ch = learn([("p", truth, HOCR.read_text(encoding="utf-8"))])
+    assert ch.errors == 0 and 0 < ch.substitution_rate < 0.05
+    corrector = GlyphCorrector(MODEL, EMPTY_TABLE, channel=ch)
+    assert corrector.correct("他在树林里休息") == []  # no log10(0) on a pair never seen
+    assert read_choices("<html><body>no words</body></html>") == []
+
+
+def test_hocr_without_choices_is_learnt_with_a_warning() -> None:
+    hocr = HOCR.read_text(encoding="utf-8").replace("lstm_choices_", "cinfo_")
+    truth = "我们在河边休息，他在树林里休息。树木旁边有小河，河水很清。"
+    with pytest.warns(UserWarning, match="lstm_choice_mode=2"):
+        ch = learn([("p", truth, hocr)])
+    assert ch.characters and not ch.near
+
+
+def test_learn_channel_cli_takes_hocr_and_merges(tmp_path: Path) -> None:
+    truth = tmp_path / "t.txt"
+    truth.write_text(
+        "我们在河边休息，他在树林里休息。树木旁边有小河，河水很清。\n", encoding="utf-8"
+    )
+    other_truth, other_ocr = tmp_path / "t2.txt", tmp_path / "o2.txt"
+    other_truth.write_text("我们在河边休息\n", encoding="utf-8")
+    other_ocr.write_text("我们在河边仆息\n", encoding="utf-8")
+    run = [sys.executable, "-m", "textrepair", "learn-channel"]
+    first = tmp_path / "a.tsv"
+    done = subprocess.run(
+        [*run, str(other_truth), str(other_ocr), "-o", str(first)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "b.tsv"
+    done = subprocess.run(
+        [*run, str(truth), str(HOCR), "--merge", str(first), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    ch = read_channel(out)
+    assert ch.near and ch.confusions["仆"] == {
+        "休": 1
+    }  # the hOCR's near misses and the merged pair
+    assert f"merged with {first}" in out.read_text(encoding="utf-8")
+    bad = subprocess.run(
+        [*run, str(truth), str(HOCR), "--merge", str(tmp_path / "missing.tsv"), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
+
+
+def test_the_shipped_channel_is_what_make_channel_learns_from_the_committed_pages() -> None:
+    folder = REAL / "channel"
+    pages = [
+        (
+            str(ocr),
+            (folder / f"{ocr.name.split('.')[0]}.truth.txt").read_text("utf-8"),
+            ocr.read_text("utf-8"),
+        )
+        for ocr in sorted(folder.glob("*.ocr.txt"))
+    ]
+    skipped: list[tuple[str, str]] = []
+    learnt = learn(pages, skipped)
+    assert len(pages) - len(skipped) >= 500 and len(skipped) <= 3
+    assert learnt.counts == read_channel(ROOT / "models" / "channel.tsv").counts

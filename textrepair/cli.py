@@ -312,7 +312,7 @@ def cmd_drop_set(args: argparse.Namespace) -> int:
 
 
 def cmd_learn_channel(args: argparse.Namespace) -> int:
-    from .ocr.channel import learn, write_channel
+    from .ocr.channel import learn, merge, read_channel, write_channel
 
     files = args.pairs
     if len(files) % 2:
@@ -322,18 +322,25 @@ def cmd_learn_channel(args: argparse.Namespace) -> int:
     triples = [
         (f"{t} / {o}", _read_input(t), _read_input(o)) for t, o in zip(files[::2], files[1::2])
     ]
+    merged = [read_channel(path) for path in args.merge or ()]  # a bad file stops us first
     skipped: list[tuple[str, str]] | None = [] if args.skip_unaligned else None
-    channel = learn(triples, skipped)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        channel = learn(triples, skipped)
+    _print_warnings(caught)
     left_out = [name for name, _ in skipped or ()]
     for _, reason in skipped or ():
         print(f"textrepair: warning: skipped {reason}", file=sys.stderr)
     if len(left_out) == len(triples):
         raise InputError("learn-channel: no TRUTH OCR pair aligned; nothing to learn from")
+    if merged:
+        channel = merge([channel, *merged])
     write_channel(
         channel,
         args.output,
         [f"learnt from {len(triples) - len(left_out)} proofread pages and their OCR"]
-        + ([f"left out, not aligned: {', '.join(left_out)}"] if left_out else []),
+        + ([f"left out, not aligned: {', '.join(left_out)}"] if left_out else [])
+        + [f"merged with {path}" for path in args.merge or ()],
     )
     print(
         f"wrote {args.output}: {channel.characters} characters, {channel.errors} errors "
@@ -559,7 +566,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="learn what an OCR engine misreads from proofread pages",
         description="Align proofread pages with what an OCR engine read of them (Han characters) "
         "and count substitutions, insertions and deletions into a channel file for "
-        "`restore --channel`.",
+        "`restore --channel`. An OCR file may be Tesseract's hOCR with its choices "
+        "(`tesseract PAGE OUT -c lstm_choice_mode=2 hocr`): what the engine weighed at each "
+        "character and did not read is learnt too, so fewer pages teach more.",
         epilog=(
             "example: textrepair learn-channel page1.txt page1.ocr.txt page2.txt page2.ocr.txt -o "
             "my-engine.tsv"
@@ -578,6 +587,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-unaligned",
         action="store_true",
         help="leave out (with a warning each) pairs that do not align, instead of stopping",
+    )
+    p.add_argument(
+        "--merge",
+        action="append",
+        metavar="CHANNEL",
+        help="add the counts of this channel file (repeatable)",
     )
     p.set_defaults(func=cmd_learn_channel)
 

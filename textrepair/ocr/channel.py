@@ -14,15 +14,20 @@ The file (``channel.tsv``; ``textrepair learn-channel`` writes it) is::
 
     # textrepair channel 1
     # <free comment lines: engine, pages, characters>
-    read<TAB>true<TAB>count
+    read<TAB>true<TAB>count[<TAB>near]
 
 with ``read == true`` for correct readings, an empty *read* for a deletion and
 an empty *true* for an insertion. Both fields are single Han characters or empty.
+The optional *near* column counts the times the engine weighed *read* at a *true*
+character and printed something else, mostly the true one (its near misses:
+Tesseract's hOCR with ``lstm_choice_mode=2``, :mod:`textrepair.ocr.hocr`), which
+:meth:`Channel.near_rate` turns into a rate.
 """
 
 from __future__ import annotations
 
 import bisect
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +41,7 @@ from ..normalize import HAN
 from ..normalize import han_only as han
 from ..resources import CHANNEL, CHANNELS
 from .confusion import GlyphSpace, read_model_text
+from .hocr import has_choices, is_hocr, read_choices
 
 HEADER = "# textrepair channel 1"
 #: pseudo-readings added to each true character's count in :meth:`Channel.rate`
@@ -93,6 +99,25 @@ def count_pairs(truth: str, read: str, where: str = "") -> Counter[Pair]:
     return Counter(pairs)
 
 
+def near_pairs(truth: str, choices: Sequence[tuple[str, str]], where: str = "") -> Counter[Pair]:
+    """``(true, considered)`` counts of one proofread page and what an engine considered at each
+    character it read (:func:`textrepair.ocr.hocr.read_choices`): at a character aligned to
+    the true ``t``, every other Han character the engine weighed there. Refused, as
+    :func:`count_pairs`, if the reading is not of this page."""
+    seq = [(c, a) for c, a in choices if HAN.fullmatch(c)]
+    read = "".join(c for c, _ in seq)
+    count_pairs(truth, read, where)  # the same check
+    near: Counter[Pair] = Counter()
+    j = 0
+    for t, o in align(han(truth), read):
+        if not o:
+            continue
+        if t:
+            near.update((t, a) for a in seq[j][1] if a != t and HAN.fullmatch(a))
+        j += 1
+    return near
+
+
 @dataclass
 class Channel:
     """Substitution, insertion and deletion counts of one engine, and the smoothed channel."""
@@ -100,6 +125,9 @@ class Channel:
     counts: Counter[Pair] = field(default_factory=Counter)
     source: str = ""
     prior_weight: float = PRIOR_WEIGHT
+    #: ``(true, considered)``: how often the engine weighed a character at a true one
+    #: (:func:`near_pairs`; from hOCR with choices, else empty)
+    near: Counter[Pair] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         self.true_count: Counter[str] = Counter()
@@ -119,10 +147,18 @@ class Channel:
             {o: c for (t, o), c in self.counts.items() if not t}
         )
         self.deletions: Counter[str] = Counter({t: c for (t, o), c in self.counts.items() if not o})
+        #: read -> {true: how often the engine weighed *read* at *true*}
+        self.near_misses: dict[str, dict[str, int]] = defaultdict(dict)
+        for (t, o), c in self.near.items():
+            self.near_misses[o][t] = c
         self.characters = sum(self.true_count.values())
         subs = sum(c for r in self.confusions.values() for c in r.values())
-        #: share of the pages' characters read as another character
-        self.substitution_rate = subs / max(1, self.characters)
+        #: share of the pages' characters read as another character (at least one in all of
+        #: them and the prior's pseudo-readings: pages read without an error do not make a
+        #: misreading impossible)
+        self.substitution_rate = (
+            subs / self.characters if subs else 1 / (self.characters + self.prior_weight)
+        )
 
     @property
     def errors(self) -> int:
@@ -131,6 +167,15 @@ class Channel:
     def candidates(self, read: str) -> dict[str, int]:
         """True characters the engine was seen to read as *read*, with how often."""
         return self.confusions.get(read, {})
+
+    def near_candidates(self, read: str) -> dict[str, int]:
+        """True characters at which the engine weighed *read* (:attr:`near`), with how often."""
+        return self.near_misses.get(read, {})
+
+    def near_rate(self, read: str, true: str) -> float:
+        """How often the engine weighed *read* at *true*: ``m(t, o) / (n(t) + k)``."""
+        c = self.near_misses.get(read, {}).get(true, 0)
+        return c / (self.true_count.get(true, 0) + self.prior_weight)
 
     def insertion_rate(self, read: str) -> float:
         """How often a reading *read* stood for nothing on the page: ``i(o) / (r(o) + k)``."""
@@ -214,17 +259,41 @@ def learn(
     *skipped* list, its name and the reason go there instead and the pair is left out (a
     page the engine could hardly read, such as a table of figures, among many it could)."""
     counts: Counter[Pair] = Counter()
+    near: Counter[Pair] = Counter()
     names = []
     for name, truth, read in pairs:
         try:
-            counts += count_pairs(truth, read, name)
+            if is_hocr(read):
+                if not has_choices(read):
+                    warnings.warn(
+                        f"{name}: hOCR without the engine's choices (run tesseract with "
+                        "-c lstm_choice_mode=2): only what it read is learnt",
+                        stacklevel=2,
+                    )
+                choices = read_choices(read)
+                counts += count_pairs(truth, "".join(c for c, _ in choices), name)
+                near += near_pairs(truth, choices, name)
+            else:
+                counts += count_pairs(truth, read, name)
         except InputError as exc:
             if skipped is None:
                 raise
             skipped.append((name, str(exc)))
             continue
         names.append(name)
-    return Channel(counts, source=f"{len(names)} pages")
+    return Channel(counts, source=f"{len(names)} pages", near=near)
+
+
+def merge(channels: Iterable[Channel]) -> Channel:
+    """One channel with the counts (and near misses) of all of *channels*."""
+    counts: Counter[Pair] = Counter()
+    near: Counter[Pair] = Counter()
+    sources = []
+    for ch in channels:
+        counts += ch.counts
+        near += ch.near
+        sources.append(ch.source)
+    return Channel(counts, source=" + ".join(sources), near=near)
 
 
 def write_channel(channel: Channel, path: str | Path, comments: Sequence[str] = ()) -> None:
@@ -234,8 +303,17 @@ def write_channel(channel: Channel, path: str | Path, comments: Sequence[str] = 
         *(f"# {c}" for c in comments),
         f"# {channel.characters} characters, {channel.errors} errors",
     ]
-    rows = sorted(channel.counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    lines += [f"{o}\t{t}\t{c}" for (t, o), c in rows]
+    if channel.near:
+        lines.append(
+            f"# {sum(channel.near.values())} characters the engine weighed and did not read"
+        )
+    keys = set(channel.counts) | set(channel.near)
+    rows = sorted(keys, key=lambda p: (-channel.counts[p], -channel.near[p], p))
+    lines += [
+        f"{o}\t{t}\t{channel.counts[t, o]}"
+        + (f"\t{channel.near[t, o]}" if channel.near[t, o] else "")
+        for t, o in rows
+    ]
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -246,16 +324,17 @@ def read_channel(path: str | Path) -> Channel:
     if not lines or lines[0].strip() != HEADER:
         raise ModelError(f"{p}:1: not a textrepair channel file (expected {HEADER!r})")
     counts: Counter[Pair] = Counter()
+    near: Counter[Pair] = Counter()
     for n, line in enumerate(lines[1:], 2):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
-        if len(fields) != 3:
+        if len(fields) not in (3, 4):
             raise ModelError(
-                f"{p}:{n}: expected read, true and count separated by tabs, got {len(fields)} "
-                f"fields"
+                f"{p}:{n}: expected read, true and count (and optionally a near-miss count) "
+                f"separated by tabs, got {len(fields)} fields"
             )
-        o, t, c = fields
+        o, t, c = fields[:3]
         if not (o or t) or any(x and (len(x) != 1 or not HAN.fullmatch(x)) for x in (o, t)):
             raise ModelError(
                 f"{p}:{n}: read and true must be single Han characters (or one of them empty)"
@@ -267,9 +346,22 @@ def read_channel(path: str | Path) -> Channel:
         if count < 0:
             raise ModelError(f"{p}:{n}: count {count} is negative")
         counts[t, o] += count
-    if not counts:
+        if len(fields) == 4:
+            if not (o and t and o != t):
+                raise ModelError(f"{p}:{n}: a near-miss count needs two different characters")
+            try:
+                weighed = int(fields[3] or 0)
+            except ValueError:
+                raise ModelError(
+                    f"{p}:{n}: near-miss count {fields[3]!r} is not a whole number"
+                ) from None
+            if weighed < 0:
+                raise ModelError(f"{p}:{n}: near-miss count {weighed} is negative")
+            near[t, o] += weighed
+    counts, near = +counts, +near  # rows of near misses alone count nothing read
+    if not counts and not near:
         raise ModelError(f"channel file {p} has no rows")
-    return Channel(counts, source=str(p))
+    return Channel(counts, source=str(p), near=near)
 
 
 @lru_cache(maxsize=8)

@@ -80,6 +80,14 @@ class OcrConfig:
     auto_channel_density: float = 0.003
     #: log10 weight of a learnt confusion rate c(t, o) / (n(t) + k) (dev)
     channel_offset: float = -2.0
+    #: log10 weight of a learnt near-miss rate m(t, o) / (n(t) + k): how often the engine
+    #: weighed ``o`` at a ``t`` and printed something else, mostly ``t`` (only a channel
+    #: learnt from hOCR with choices has them; measured on dev, docs/experiments.md)
+    near_offset: float = -4.0
+    #: a reading's near misses offered as candidates: at most this many true characters
+    #: (those at which the engine weighed it most often), each weighed at least this often
+    near_candidates: int = 16
+    near_min_count: int = 2
     #: log10 weight of the similarity curve's share of a learnt channel (dev)
     similarity_offset: float = -3.0
     #: log10 weight of the glyph tables' costs in the mixture with a learnt channel (dev)

@@ -244,8 +244,24 @@ class GlyphCorrector:
                 for t in self.channel.candidates(observed)
                 if self.knows(t) and t not in cands
             )
+            cands.update((t, -math.inf) for t in self._near_candidates(observed) if t not in cands)
         opts.extend(Option(t, c) for t, c in cands.items())
         return self._relearn(observed, opts)
+
+    def _near_candidates(self, observed: str) -> list[str]:
+        """The true characters at which the channel's engine most often weighed *observed*
+        (:attr:`OcrConfig.near_candidates`, each at least :attr:`OcrConfig.near_min_count`
+        times) that the LM knows."""
+        assert self.channel is not None
+        cfg = self.config
+        if cfg.near_candidates <= 0 or cfg.near_offset == -math.inf:
+            return []
+        near = self.channel.near_candidates(observed)
+        ranked = sorted(
+            (t for t, c in near.items() if c >= cfg.near_min_count and self.knows(t)),
+            key=lambda t: (-near[t], t),
+        )
+        return ranked[: cfg.near_candidates]
 
     def _relearn(self, observed: str, opts: list[Option]) -> list[Option]:
         """With a channel, mix each replacement's glyph-table cost with what the channel learnt.
@@ -269,10 +285,12 @@ class GlyphCorrector:
     def learnt_costs(self, observed: str, trues: list[str]) -> list[float]:
         """log10 P(read *observed* | true) for each of *trues*, from the channel.
 
-        ``10**similarity_offset * rate * curve(sim) + 10**channel_offset * c(t, o) / (n(t) + k)``:
-        the engine's substitution rate spread over the vocabulary by the learnt
-        :class:`~textrepair.ocr.channel.SimilarityCurve` of glyph similarity, plus
-        what it was seen to do with this very pair. Whichever source offered a
+        ``10**similarity_offset * rate * curve(sim) + 10**channel_offset * c(t, o) / (n(t) + k)
+        + 10**near_offset * m(t, o) / (n(t) + k)``: the engine's substitution rate spread
+        over the vocabulary by the learnt :class:`~textrepair.ocr.channel.SimilarityCurve`
+        of glyph similarity, plus what it was seen to do with this very pair, plus how often
+        it weighed ``o`` at a ``t`` it read otherwise (its near misses, where the channel
+        was learnt from hOCR with choices). Whichever source offered a
         candidate (the look-alike table, the IDS tables, the context, the channel),
         this is its cost: the sources propose, the engine's record decides.
         """
@@ -283,10 +301,16 @@ class GlyphCorrector:
             else [0.0] * len(trues)
         )
         curve = self._similarity_curve
-        base = 10.0**self.config.similarity_offset * self.channel.substitution_rate
+        channel = self.channel
+        base = 10.0**self.config.similarity_offset * channel.substitution_rate
         weight = 10.0**self.config.channel_offset
+        near = 10.0**self.config.near_offset if channel.near else 0.0
         return [
-            math.log10(base * curve(sim) + weight * self.channel.rate(observed, t))
+            math.log10(
+                base * curve(sim)
+                + weight * channel.rate(observed, t)
+                + (near * channel.near_rate(observed, t) if near else 0.0)
+            )
             for t, sim in zip(trues, sims)
         ]
 
