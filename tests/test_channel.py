@@ -370,6 +370,14 @@ def test_hocr_choices_are_read_per_character() -> None:
     assert choices[4] == ("边", "")
 
 
+def test_hocr_with_a_box_per_character_reads_the_same() -> None:
+    from textrepair.ocr.hocr import read_choices
+
+    boxed = (HOCR.parent / "tesseract_choices_charboxes.hocr").read_text(encoding="utf-8")
+    assert "x_bboxes" in boxed  # the same page, run with -c hocr_char_boxes=1
+    assert read_choices(boxed) == read_choices(HOCR.read_text(encoding="utf-8"))
+
+
 def test_near_pairs_count_what_was_weighed_at_each_true_character() -> None:
     from textrepair.ocr.channel import near_pairs
 

@@ -20,9 +20,11 @@ from __future__ import annotations
 import html
 import re
 
-#: a recognised word's start and text, or one character's group of choices
+#: a recognised word's start and text, one of its characters (``hocr_char_boxes=1`` puts each
+#: in a box of its own), or one character's group of choices
 _TOKEN = re.compile(
     r"<span class=['\"]ocrx_word['\"][^>]*>([^<]*)"
+    r"|title=['\"]x_bboxes[^'\"]*['\"]>([^<]*)"
     r"|id=['\"]lstm_choices_[^'\"]*['\"]>(.*?)</span>\s*</span>",
     re.S,
 )
@@ -48,19 +50,28 @@ def read_choices(text: str) -> Choices:
     not hold the character itself (the recogniser's time steps and the printed characters do
     not always line up)."""
     out: Choices = []
-    words: list[tuple[str, list[list[str]]]] = []
+    words: list[tuple[list[str], list[list[str]]]] = []  # (text or its boxed characters, groups)
     for m in _TOKEN.finditer(text):
         if m.group(1) is not None:
-            words.append((html.unescape(m.group(1)).strip(), []))
-        elif words:
-            words[-1][1].append([html.unescape(c) for c in _CHOICE.findall(m.group(2))])
-    for word, groups in words:
+            words.append(([html.unescape(m.group(1)).strip()], []))
+        elif not words:
+            continue
+        elif m.group(2) is not None:
+            words[-1][0].append(html.unescape(m.group(2)))
+        else:
+            words[-1][1].append([html.unescape(c) for c in _CHOICE.findall(m.group(3))])
+    for parts, groups in words:
+        word = parts[0] or "".join(parts[1:])
         if len(groups) != len(word):
             out += [(ch, "") for ch in word]
             continue
         for ch, group in zip(word, groups):
             # a group without the printed character belongs to another time step of the
             # recogniser (about one in seven on Tesseract 5's pages): no evidence for this one
-            alts = "".join(a for a in group if len(a) == 1 and a != ch) if ch in group else ""
+            alts = (
+                "".join(a for a in group if len(a) == 1 and a != ch and not a.isspace())
+                if ch in group
+                else ""
+            )
             out.append((ch, alts))
     return out
