@@ -22,7 +22,6 @@ import argparse
 import dataclasses
 import random
 import sys
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,33 +30,14 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.real_ocr import DATA, ENGINES, documents  # noqa: E402
 from benchmarks.real_ocr_tune import evaluate  # noqa: E402
 from textrepair import api  # noqa: E402
-from textrepair.errors import InputError  # noqa: E402
-from textrepair.ocr.channel import Channel, learn, near_pairs  # noqa: E402
+from textrepair.ocr.channel import Channel, learn  # noqa: E402
 from textrepair.ocr.repair import make_corrector  # noqa: E402
-
-CHOICES = ROOT / "build" / "real_ocr_choices" / "channel"
-
-
-def choices_of(name: str) -> list[tuple[str, str]] | None:
-    """The cached choices of the channel page whose OCR file is *name*, if there are any."""
-    doc, face = name.split(".")[:2]
-    path = CHOICES / f"{doc}.{face}.choices.tsv"
-    if not path.exists():
-        return None
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [(c, a) for c, _, a in (line.partition("\t") for line in lines)]
+from tools.realocr import choices_path, near_misses  # noqa: E402
 
 
 def with_near(channel: Channel, pages: list[tuple[str, str, str]]) -> Channel:
-    """*channel* with the near misses of *pages* (those that align)."""
-    near: Counter[tuple[str, str]] = Counter()
-    for name, truth, _ in pages:
-        choices = choices_of(name)
-        if choices is not None:
-            try:
-                near += near_pairs(truth, choices, name)
-            except InputError:
-                continue
+    """*channel* with the near misses of *pages* (those whose choices are kept and align)."""
+    near, _ = near_misses((*name.split(".")[:2], truth) for name, truth, _ in pages)
     return Channel(channel.counts, source=channel.source, near=near)
 
 
@@ -65,7 +45,7 @@ def channel_pages(engine: str = "tesseract", near: bool = False) -> list[tuple[s
     folder = DATA / "channel"
     pages = []
     for ocr in sorted(folder.glob(f"*.{ENGINES[engine]}.txt")):
-        if near and not (CHOICES / ocr.name.replace(".ocr.txt", ".choices.tsv")).exists():
+        if near and not choices_path(*ocr.name.split(".")[:2]).exists():
             continue
         doc = ocr.name.split(".")[0]
         pages.append(

@@ -64,6 +64,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -449,26 +450,51 @@ def engine_version(engine: str) -> str:
     return (done.stdout or done.stderr).splitlines()[0].strip() + " chi_sim, --psm 3"
 
 
+def choices_path(doc: str, face: str, set_name: str = "channel") -> Path:
+    """Where the choices Tesseract made on *doc* in *face* are kept."""
+    return CHOICES / set_name / f"{doc}.{face}.choices.tsv"
+
+
+def write_choices(path: Path, choices: Choices) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{c}\t{a}\n" for c, a in choices), encoding="utf-8")
+
+
+def read_cached_choices(path: Path) -> Choices | None:
+    """The choices :func:`write_choices` kept at *path*, or None if there are none."""
+    if not path.exists():
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [(c, a) for c, _, a in (line.partition("\t") for line in lines)]
+
+
+def near_misses(pages: Iterable[tuple[str, str, str]]) -> tuple[Counter[tuple[str, str]], int]:
+    """The near misses (:func:`textrepair.ocr.channel.near_pairs`) of the channel pages
+    ``(doc, face, truth)`` whose choices are kept, and how many pages they come from (a page
+    that does not align is left out, as ``make channel`` leaves it out)."""
+    near: Counter[tuple[str, str]] = Counter()
+    used = 0
+    for doc, face, truth in pages:
+        path = choices_path(doc, face)
+        choices = read_cached_choices(path)
+        if choices is None:
+            continue
+        try:
+            near += near_pairs(truth, choices, str(path))
+        except InputError:
+            continue
+        used += 1
+    return near, used
+
+
 def write_alternatives(
-    out: Path, cache: Path, truths: dict[str, str], jobs: list[tuple[str, str, str, str]]
+    out: Path, truths: dict[str, str], jobs: list[tuple[str, str, str, str]]
 ) -> None:
     """``out/alternatives.tsv``: how often Tesseract weighed each character at each true one on
-    the pages of *jobs* (:func:`textrepair.ocr.channel.near_pairs` of the cached choices), a
-    channel file of near misses alone (``learn-channel --merge`` adds it to a channel; the
-    shipped one does not have it: docs/experiments.md)."""
-    near: Counter[tuple[str, str]] = Counter()
-    pages = 0
-    for _, doc, face, _ in jobs:
-        path = cache / f"{doc}.{face}.choices.tsv"
-        if not path.exists():
-            continue
-        lines = path.read_text("utf-8").splitlines()
-        choices = [(c, a) for c, _, a in (line.partition("\t") for line in lines)]
-        try:
-            near += near_pairs(truths[doc], choices, str(path))
-        except InputError:  # a page the engine could hardly read, as `make channel` leaves out
-            continue
-        pages += 1
+    the pages of *jobs* (:func:`near_misses`), a channel file of near misses alone
+    (``learn-channel --merge`` adds it to a channel; the shipped one does not have it:
+    docs/experiments.md)."""
+    near, pages = near_misses((doc, face, truths[doc]) for _, doc, face, _ in jobs)
     write_channel(
         Channel(Counter(), source=f"{pages} pages", near=near),
         out / "alternatives.tsv",
@@ -493,7 +519,6 @@ def build_set(
         for job in jobs
         if not (missing and (out / f"{job[1]}.{job[2]}.{suffix}.txt").exists())
     ]
-    cache = CHOICES / set_name
     if missing:  # a page read before without its choices is read again for them (first)
         todo = [
             (engine, *job)
@@ -501,19 +526,16 @@ def build_set(
             if engine == "tesseract"
             and set_name == "channel"
             and (out / f"{job[1]}.{job[2]}.{suffix}.txt").exists()
-            and not (cache / f"{job[1]}.{job[2]}.choices.tsv").exists()
+            and not choices_path(job[1], job[2], set_name).exists()
         ] + todo
     with ProcessPoolExecutor(workers) as pool:
         for doc, face, text, choices in pool.map(ocr_document, todo):
             (out / f"{doc}.{face}.{suffix}.txt").write_text(text, encoding="utf-8")
             if choices is not None:
-                cache.mkdir(parents=True, exist_ok=True)
-                (cache / f"{doc}.{face}.choices.tsv").write_text(
-                    "".join(f"{c}\t{a}\n" for c, a in choices), encoding="utf-8"
-                )
+                write_choices(choices_path(doc, face, set_name), choices)
             print(f"{set_name}/{doc}.{face}.{suffix}: {len(text)} characters read", flush=True)
     if engine == "tesseract" and set_name == "channel":
-        write_alternatives(out, cache, truths, jobs)
+        write_alternatives(out, truths, jobs)
     manifest = {
         "set": set_name,
         "engine": engine_version(engine),

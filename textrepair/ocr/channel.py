@@ -84,9 +84,9 @@ def agreement(pairs: Sequence[Pair]) -> float:
     return sum(1 for t, o in pairs if t == o) / max(1, len(pairs))
 
 
-def count_pairs(truth: str, read: str, where: str = "") -> Counter[Pair]:
-    """Aligned-pair counts of one proofread page and its OCR; refused if they are not one
-    document."""
+def checked_alignment(truth: str, read: str, where: str = "") -> list[Pair]:
+    """:func:`align` of the Han characters of one proofread page and its OCR; refused if they
+    are not one document."""
     pairs = align(han(truth), han(read))
     if not pairs:
         raise InputError(f"{where or 'truth/OCR pair'}: no Han characters to learn from")
@@ -96,7 +96,13 @@ def count_pairs(truth: str, read: str, where: str = "") -> Counter[Pair]:
             f"{where or 'truth/OCR pair'}: only {agree:.0%} of the Han characters agree "
             f"(at least {MIN_AGREEMENT:.0%} needed); are they the same document?"
         )
-    return Counter(pairs)
+    return pairs
+
+
+def count_pairs(truth: str, read: str, where: str = "") -> Counter[Pair]:
+    """Aligned-pair counts of one proofread page and its OCR; refused if they are not one
+    document."""
+    return Counter(checked_alignment(truth, read, where))
 
 
 def near_pairs(truth: str, choices: Sequence[tuple[str, str]], where: str = "") -> Counter[Pair]:
@@ -104,16 +110,21 @@ def near_pairs(truth: str, choices: Sequence[tuple[str, str]], where: str = "") 
     character it read (:func:`textrepair.ocr.hocr.read_choices`): at a character aligned to
     the true ``t``, every other Han character the engine weighed there. Refused, as
     :func:`count_pairs`, if the reading is not of this page."""
-    seq = [(c, a) for c, a in choices if HAN.fullmatch(c)]
-    read = "".join(c for c, _ in seq)
-    count_pairs(truth, read, where)  # the same check
+    seq = [a for c, a in choices if HAN.fullmatch(c)]
+    read = "".join(c for c, _ in choices if HAN.fullmatch(c))
+    return _near(checked_alignment(truth, read, where), seq)
+
+
+def _near(pairs: Sequence[Pair], considered: Sequence[str]) -> Counter[Pair]:
+    """The near misses of an alignment *pairs*, given what was *considered* at each Han
+    character read (in order)."""
     near: Counter[Pair] = Counter()
     j = 0
-    for t, o in align(han(truth), read):
+    for t, o in pairs:
         if not o:
             continue
         if t:
-            near.update((t, a) for a in seq[j][1] if a != t and HAN.fullmatch(a))
+            near.update((t, a) for a in considered[j] if a != t and HAN.fullmatch(a))
         j += 1
     return near
 
@@ -270,9 +281,10 @@ def learn(
                         "-c lstm_choice_mode=2): only what it read is learnt",
                         stacklevel=2,
                     )
-                choices = read_choices(read)
-                counts += count_pairs(truth, "".join(c for c, _ in choices), name)
-                near += near_pairs(truth, choices, name)
+                choices = [(c, a) for c, a in read_choices(read) if HAN.fullmatch(c)]
+                aligned = checked_alignment(truth, "".join(c for c, _ in choices), name)
+                counts += Counter(aligned)
+                near += _near(aligned, [a for _, a in choices])
             else:
                 counts += count_pairs(truth, read, name)
         except InputError as exc:
