@@ -459,6 +459,30 @@ def test_a_confusion_only_the_near_misses_know_is_corrected_only_with_them() -> 
     assert off.correct(damaged) == []
 
 
+def test_a_pair_never_seen_costs_more_where_its_true_character_is_seldom_misread() -> None:
+    # 乙 was misread 4 times in 10 readings, 甲 never in 10: the share of the channel spread over
+    # pairs never seen follows each true character's own record, shrunk towards the engine's
+    ch = learn([("p", "甲乙丙丁" * 5 + "甲乙" * 5, "甲己丙丁" * 4 + "甲乙丙丁" + "甲乙" * 5)])
+    assert ch.misread_count == Counter({"乙": 4})
+    rate = ch.substitution_rate
+    assert ch.misread_rate("乙", 10.0) == pytest.approx((4 + 10 * rate) / (10 + 10))
+    assert ch.misread_rate("甲", 10.0) == pytest.approx(10 * rate / (10 + 10))
+    assert ch.misread_rate("戊", 10.0) == pytest.approx(rate)  # never read: the engine's rate
+    assert ch.misread_rate("乙", 1e12) == pytest.approx(rate)
+    per_char = GlyphCorrector(MODEL, EMPTY_TABLE, channel=ch)
+    per_char = dataclasses.replace(
+        per_char, config=dataclasses.replace(per_char.config, misread_prior=10.0)
+    )
+    engine = dataclasses.replace(
+        per_char, config=dataclasses.replace(per_char.config, misread_prior=0.0)
+    )
+    # 丙 read for 乙 or for 甲: never seen either way, so only the backoff speaks
+    yi, jia = per_char.learnt_costs("丙", ["乙", "甲"])
+    assert yi > jia
+    assert engine.learnt_costs("丙", ["乙"])[0] < yi
+    assert engine.learnt_costs("丙", ["甲"])[0] > jia
+
+
 def test_a_channel_that_saw_no_misreading_still_repairs() -> None:
     from textrepair.ocr.hocr import read_choices
 

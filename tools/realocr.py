@@ -32,7 +32,8 @@ ranges, the engine's version). Sets:
   Daily, January 1998 (the corpus :mod:`textrepair.lm.general` builds the general
   model from), lines :data:`CHANNEL_LINES` (a different slice for each face; the
   first 330 pages), then :data:`MORE_CHANNEL_LINES`; reviews the general model trains
-  on (:func:`channel_review_documents`, a second register). Tesseract also writes
+  on (:func:`channel_review_documents`, a second register); then all those lines again,
+  each in another face (:data:`SECOND_CHANNEL_LINES`). Tesseract also writes
   hOCR with its choices for these pages: what it weighed at each character, kept in
   ``build/real_ocr_choices/`` and counted into ``alternatives.tsv`` (near misses, an
   experiment: docs/experiments.md). The committed PP-OCRv4 readings are of the first 55
@@ -134,6 +135,12 @@ MORE_CHANNEL_LINES = {
         range(start + 840 + 1200 * i, start + 1200 + 1200 * i) for start in sorted(RUN_STARTS[::2])
     )
     for i, face in enumerate(FACES)
+}
+#: a second reading of the lines above, each in another face (the next one in :data:`FACES`):
+#: the same text on other pages, in another face's shapes and another draw of the noise
+SECOND_CHANNEL_LINES = {
+    face: CHANNEL_LINES[after] + MORE_CHANNEL_LINES[after]
+    for face, after in zip(FACES, [*list(FACES)[1:], next(iter(FACES))])
 }
 #: reviews for the channel: this many documents of about this many characters, drawn from the
 #: reviews the general model trains on (never the held-out ones the benchmark scores), dealt
@@ -417,6 +424,11 @@ def set_jobs(
         for k, (d, t) in enumerate(channel_review_documents(corpus).items()):
             truths[d] = t
             jobs.append((set_name, d, faces[k % len(faces)], t))
+        for face, runs in SECOND_CHANNEL_LINES.items():
+            for lines in runs:
+                docs = general_documents(lines, corpus.newspaper)
+                truths.update(docs)
+                jobs += [(set_name, d, face, t) for d, t in docs.items()]
     elif set_name == "general":
         assert corpus is not None
         truths = general_documents(HELD_OUT_LINES, corpus.newspaper)
@@ -506,7 +518,12 @@ def write_alternatives(
 
 
 def build_set(
-    set_name: str, corpus: GeneralCorpus | None, workers: int, engine: str, missing: bool = False
+    set_name: str,
+    corpus: GeneralCorpus | None,
+    workers: int,
+    engine: str,
+    missing: bool = False,
+    choices: bool = False,
 ) -> None:
     truths, jobs = set_jobs(set_name, corpus)
     out = OUT / set_name
@@ -519,7 +536,7 @@ def build_set(
         for job in jobs
         if not (missing and (out / f"{job[1]}.{job[2]}.{suffix}.txt").exists())
     ]
-    if missing:  # a page read before without its choices is read again for them (first)
+    if missing and choices:  # a page read before without its choices is read again for them
         todo = [
             (engine, *job)
             for job in jobs
@@ -577,6 +594,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="read only the pages whose output is not there yet (a rebuild reads them all)",
     )
+    ap.add_argument(
+        "--choices",
+        action="store_true",
+        help="with --missing: also read again the channel pages whose choices are not kept "
+        "(build/real_ocr_choices/, for the near misses)",
+    )
     args = ap.parse_args(argv)
     sets = list(SETS) if "all" in args.sets else args.sets
     corpus = None
@@ -584,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             corpus = fetch_corpus(Path(tmp))
     for s in sets:
-        build_set(s, corpus, args.workers, args.engine, args.missing)
+        build_set(s, corpus, args.workers, args.engine, args.missing, args.choices)
     return 0
 
 

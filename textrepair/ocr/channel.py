@@ -162,6 +162,10 @@ class Channel:
         self.near_misses: dict[str, dict[str, int]] = defaultdict(dict)
         for (t, o), c in self.near.items():
             self.near_misses[o][t] = c
+        #: how often each true character was read as another
+        self.misread_count: Counter[str] = Counter()
+        for trues in self.confusions.values():
+            self.misread_count.update(trues)
         self.characters = sum(self.true_count.values())
         subs = sum(c for r in self.confusions.values() for c in r.values())
         #: share of the pages' characters read as another character (at least one in all of
@@ -187,6 +191,14 @@ class Channel:
         """How often the engine weighed *read* at *true*: ``m(t, o) / (n(t) + k)``."""
         c = self.near_misses.get(read, {}).get(true, 0)
         return c / (self.true_count.get(true, 0) + self.prior_weight)
+
+    def misread_rate(self, true: str, prior: float) -> float:
+        """How often *true* was read as another character, shrunk towards
+        :attr:`substitution_rate` by *prior* pseudo-readings at that rate."""
+        rate = self.substitution_rate
+        return (self.misread_count.get(true, 0) + prior * rate) / (
+            self.true_count.get(true, 0) + prior
+        )
 
     def insertion_rate(self, read: str) -> float:
         """How often a reading *read* stood for nothing on the page: ``i(o) / (r(o) + k)``."""

@@ -90,6 +90,11 @@ class OcrConfig:
     near_min_count: int = 2
     #: log10 weight of the similarity curve's share of a learnt channel (dev)
     similarity_offset: float = -3.0
+    #: the similarity curve's share is spread from each true character's own rate of
+    #: misreading (:meth:`~textrepair.ocr.channel.Channel.misread_rate`), shrunk towards the
+    #: engine's rate for all characters by this many pseudo-readings; 0: the engine's rate for
+    #: every character (dev: 100-1000 alike, docs/experiments.md)
+    misread_prior: float = 300.0
     #: log10 weight of the glyph tables' costs in the mixture with a learnt channel (dev)
     glyph_table_offset: float = -2.0
     #: offer what a reading's neighbours have been seen with, where it makes unseen bigrams

@@ -285,10 +285,12 @@ class GlyphCorrector:
     def learnt_costs(self, observed: str, trues: list[str]) -> list[float]:
         """log10 P(read *observed* | true) for each of *trues*, from the channel.
 
-        ``10**similarity_offset * rate * curve(sim) + 10**channel_offset * c(t, o) / (n(t) + k)
-        + 10**near_offset * m(t, o) / (n(t) + k)``: the engine's substitution rate spread
-        over the vocabulary by the learnt :class:`~textrepair.ocr.channel.SimilarityCurve`
-        of glyph similarity, plus what it was seen to do with this very pair, plus how often
+        ``10**similarity_offset * rate(t) * curve(sim) + 10**channel_offset * c(t, o) / (n(t) + k)
+        + 10**near_offset * m(t, o) / (n(t) + k)``: how often the engine misread ``t``
+        (:meth:`~textrepair.ocr.channel.Channel.misread_rate`, shrunk towards its rate for
+        all characters by :attr:`OcrConfig.misread_prior`) spread over the vocabulary by the
+        learnt :class:`~textrepair.ocr.channel.SimilarityCurve` of glyph similarity, plus
+        what it was seen to do with this very pair, plus how often
         it weighed ``o`` at a ``t`` it read otherwise (its near misses, where the channel
         was learnt from hOCR with choices). Whichever source offered a
         candidate (the look-alike table, the IDS tables, the context, the channel),
@@ -302,16 +304,21 @@ class GlyphCorrector:
         )
         curve = self._similarity_curve
         channel = self.channel
-        base = 10.0**self.config.similarity_offset * channel.substitution_rate
+        spread = 10.0**self.config.similarity_offset
+        prior = self.config.misread_prior
+        base = [
+            spread * (channel.misread_rate(t, prior) if prior else channel.substitution_rate)
+            for t in trues
+        ]
         weight = 10.0**self.config.channel_offset
         near = 10.0**self.config.near_offset if channel.near else 0.0
         return [
             math.log10(
-                base * curve(sim)
+                b * curve(sim)
                 + weight * channel.rate(observed, t)
                 + (near * channel.near_rate(observed, t) if near else 0.0)
             )
-            for t, sim in zip(trues, sims)
+            for t, sim, b in zip(trues, sims, base)
         ]
 
     def candidates_at(self, han: str, k: int) -> set[str]:
