@@ -469,10 +469,8 @@ def test_a_pair_never_seen_costs_more_where_its_true_character_is_seldom_misread
     assert ch.misread_rate("甲", 10.0) == pytest.approx(10 * rate / (10 + 10))
     assert ch.misread_rate("戊", 10.0) == pytest.approx(rate)  # never read: the engine's rate
     assert ch.misread_rate("乙", 1e12) == pytest.approx(rate)
-    per_char = GlyphCorrector(MODEL, EMPTY_TABLE, channel=ch)
-    per_char = dataclasses.replace(
-        per_char, config=dataclasses.replace(per_char.config, misread_prior=10.0)
-    )
+    assert ch.misread_rate("戊", 0.0) == pytest.approx(rate)  # nothing to go on at all
+    per_char = GlyphCorrector(MODEL, EMPTY_TABLE, channel=ch)  # the default config does this
     engine = dataclasses.replace(
         per_char, config=dataclasses.replace(per_char.config, misread_prior=0.0)
     )

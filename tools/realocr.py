@@ -10,6 +10,9 @@ package imports it. It makes the real-engine data that the OCR benchmark
     python tools/realocr.py all                   # every set below, Tesseract (~15 min)
     python tools/realocr.py channel               # one set
     python tools/realocr.py all --engine ppocr    # the same pages, read by PP-OCRv4 (~15 min)
+    python tools/realocr.py channel --missing     # only the pages not read yet
+
+``--missing --choices`` also reads again the channel pages whose choices are not kept.
 
 Each set is a list of *documents* (a truth text) rendered in several *faces*. A
 document is laid out as a newspaper page: paragraphs with a two-character indent,
@@ -34,8 +37,9 @@ ranges, the engine's version). Sets:
   first 330 pages), then :data:`MORE_CHANNEL_LINES`; reviews the general model trains
   on (:func:`channel_review_documents`, a second register); then all those lines again,
   each in another face (:data:`SECOND_CHANNEL_LINES`). Tesseract also writes
-  hOCR with its choices for these pages: what it weighed at each character, kept in
-  ``build/real_ocr_choices/`` and counted into ``alternatives.tsv`` (near misses, an
+  hOCR with its choices for the pages it reads: what it weighed at each character, kept
+  in ``build/real_ocr_choices/`` and counted into ``alternatives.tsv`` (of the pages whose
+  choices are kept) (near misses, an
   experiment: docs/experiments.md). The committed PP-OCRv4 readings are of the first 55
   pages, which its own channel experiment used.
 * ``general`` -- the benchmark's general text: lines :data:`HELD_OUT_LINES`,
@@ -546,10 +550,10 @@ def build_set(
             and not choices_path(job[1], job[2], set_name).exists()
         ] + todo
     with ProcessPoolExecutor(workers) as pool:
-        for doc, face, text, choices in pool.map(ocr_document, todo):
+        for doc, face, text, weighed in pool.map(ocr_document, todo):
             (out / f"{doc}.{face}.{suffix}.txt").write_text(text, encoding="utf-8")
-            if choices is not None:
-                write_choices(choices_path(doc, face, set_name), choices)
+            if weighed is not None:
+                write_choices(choices_path(doc, face, set_name), weighed)
             print(f"{set_name}/{doc}.{face}.{suffix}: {len(text)} characters read", flush=True)
     if engine == "tesseract" and set_name == "channel":
         write_alternatives(out, truths, jobs)

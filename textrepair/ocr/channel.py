@@ -4,7 +4,8 @@ Proofread pages and what an engine read of them are aligned on their Han
 characters (minimum edit distance, :func:`align`), and every aligned pair is
 counted: ``t`` read as itself, as another character ``o`` (a substitution), not at
 all (a deletion), or a character ``o`` read where the page has none (an
-insertion). From the counts come the engine's substitution rate, each pair's own
+insertion). From the counts come the engine's substitution rate, each true
+character's own rate of misreading (:meth:`Channel.misread_rate`), each pair's own
 rate ``c(t, o) / (n(t) + k)`` (:meth:`Channel.rate`), and, with a glyph space, a
 :class:`SimilarityCurve`: how likely a misread ``t`` is read as a character at a
 given glyph similarity. The OCR corrector mixes them into its channel
@@ -196,9 +197,10 @@ class Channel:
         """How often *true* was read as another character, shrunk towards
         :attr:`substitution_rate` by *prior* pseudo-readings at that rate."""
         rate = self.substitution_rate
-        return (self.misread_count.get(true, 0) + prior * rate) / (
-            self.true_count.get(true, 0) + prior
-        )
+        seen = self.true_count.get(true, 0) + prior
+        if seen <= 0:  # never read, and no prior: the engine's rate
+            return rate
+        return (self.misread_count.get(true, 0) + prior * rate) / seen
 
     def insertion_rate(self, read: str) -> float:
         """How often a reading *read* stood for nothing on the page: ``i(o) / (r(o) + k)``."""
