@@ -121,6 +121,23 @@ def test_a_confusion_only_the_channel_knows_is_corrected_only_with_it() -> None:
     assert taught.correct("我们在河边休息") == []  # the clean text stays
 
 
+def test_a_confusion_seen_once_is_no_candidate_of_its_own() -> None:
+    # one misreading is no evidence that the engine does it again: the pair keeps its rate
+    # where another source offers it (here the context: 仆息 is a bigram nobody writes), but the
+    # channel does not offer it wherever 仆 is read
+    damaged = "我们在河边仆息"
+    once = Channel(Counter({("休", "仆"): 1, ("休", "休"): 20, ("在", "在"): 400}))
+    corrector = GlyphCorrector(MODEL, EMPTY_TABLE, channel=once)
+    assert corrector.config.channel_min_count == 2
+    assert "休" not in {o.text for o in corrector.options("仆")}
+    trusting = dataclasses.replace(
+        corrector, config=dataclasses.replace(corrector.config, channel_min_count=1)
+    )
+    assert "休" in {o.text for o in trusting.options("仆")}
+    (edit,) = trusting.correct(damaged)
+    assert (edit.old, edit.new) == ("仆", "休")
+
+
 def test_context_candidates_come_only_where_a_bigram_is_unseen() -> None:
     channel = Channel(Counter({("休", "仆"): 1, ("休", "休"): 99}))
     c = GlyphCorrector(MODEL, EMPTY_TABLE, channel=channel)

@@ -80,6 +80,10 @@ class OcrConfig:
     auto_channel_density: float = 0.003
     #: log10 weight of a learnt confusion rate c(t, o) / (n(t) + k) (dev)
     channel_offset: float = -2.0
+    #: a true character the channel saw read as a reading is a candidate wherever that reading
+    #: is, if the engine was seen to read it so at least this many times (a pair seen once keeps
+    #: its rate where another source offers it; dev: a third fewer false corrections)
+    channel_min_count: int = 2
     #: log10 weight of a learnt near-miss rate m(t, o) / (n(t) + k): how often the engine
     #: weighed ``o`` at a ``t`` and printed something else, mostly ``t`` (only a channel
     #: learnt from hOCR with choices has them; measured on dev, docs/experiments.md)

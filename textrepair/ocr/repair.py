@@ -239,10 +239,11 @@ class GlyphCorrector:
             if true != observed and self.knows(true):
                 cands.setdefault(true, self.channel_cost(sim, kind))
         if self.channel is not None:
+            least = self.config.channel_min_count
             cands.update(
                 (t, -math.inf)
-                for t in self.channel.candidates(observed)
-                if self.knows(t) and t not in cands
+                for t, c in self.channel.candidates(observed).items()
+                if c >= least and self.knows(t) and t not in cands
             )
             cands.update((t, -math.inf) for t in self._near_candidates(observed) if t not in cands)
         opts.extend(Option(t, c) for t, c in cands.items())
