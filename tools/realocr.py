@@ -38,10 +38,9 @@ ranges, the engine's version). Sets:
   on (:func:`channel_review_documents`, a second register); then all those lines again,
   each in another face (:data:`SECOND_CHANNEL_LINES`). Tesseract also writes
   hOCR with its choices for the pages it reads: what it weighed at each character, kept
-  in ``build/real_ocr_choices/`` and counted into ``alternatives.tsv`` (of the pages whose
-  choices are kept) (near misses, an
-  experiment: docs/experiments.md). The committed PP-OCRv4 readings are of the first 55
-  pages, which its own channel experiment used.
+  in ``build/real_ocr_choices/`` and counted there into ``alternatives.tsv`` (of the pages
+  whose choices are kept; near misses, an experiment: docs/experiments.md). The committed
+  PP-OCRv4 readings are of the first 55 pages, which its own channel experiment used.
 * ``general`` -- the benchmark's general text: lines :data:`HELD_OUT_LINES`,
   which the general model is *not* trained on (``HELD_OUT_START`` in
   :mod:`textrepair.lm.general`), in the three benchmark faces.
@@ -93,8 +92,8 @@ from textrepair.ocr.channel import Channel, near_pairs, write_channel  # noqa: E
 from textrepair.ocr.hocr import Choices, read_choices  # noqa: E402
 
 OUT = ROOT / "corpora" / "real_ocr"
-#: what Tesseract considered at each character of a channel page (not committed: the counts
-#: they add up to are, in ``corpora/real_ocr/channel/alternatives.tsv``)
+#: what Tesseract considered at each character of a channel page, and the near misses they add
+#: up to (``alternatives.tsv``); not committed
 CHOICES = ROOT / "build" / "real_ocr_choices"
 
 
@@ -406,6 +405,23 @@ def channel_review_documents(corpus: GeneralCorpus) -> dict[str, str]:
     )
 
 
+def lines_in_faces(
+    set_name: str,
+    lines_of: dict[str, tuple[range, ...]],
+    corpus: list[str],
+    truths: dict[str, str],
+) -> list[tuple[str, str, str, str]]:
+    """The (set, doc, face, text) jobs of People's Daily lines read in the faces *lines_of*
+    gives them, their documents added to *truths*."""
+    jobs = []
+    for face, runs in lines_of.items():
+        for lines in runs:
+            docs = general_documents(lines, corpus)
+            truths.update(docs)
+            jobs += [(set_name, d, face, t) for d, t in docs.items()]
+    return jobs
+
+
 def set_jobs(
     set_name: str, corpus: GeneralCorpus | None
 ) -> tuple[dict[str, str], list[tuple[str, str, str, str]]]:
@@ -414,25 +430,13 @@ def set_jobs(
     jobs = []
     if set_name == "channel":
         assert corpus is not None
-        for face, runs in CHANNEL_LINES.items():
-            for lines in runs:
-                docs = general_documents(lines, corpus.newspaper)
-                truths.update(docs)
-                jobs += [(set_name, d, face, t) for d, t in docs.items()]
-        for face, runs in MORE_CHANNEL_LINES.items():
-            for lines in runs:
-                docs = general_documents(lines, corpus.newspaper)
-                truths.update(docs)
-                jobs += [(set_name, d, face, t) for d, t in docs.items()]
+        for lines_of in (CHANNEL_LINES, MORE_CHANNEL_LINES):
+            jobs += lines_in_faces(set_name, lines_of, corpus.newspaper, truths)
         faces = list(FACES)
         for k, (d, t) in enumerate(channel_review_documents(corpus).items()):
             truths[d] = t
             jobs.append((set_name, d, faces[k % len(faces)], t))
-        for face, runs in SECOND_CHANNEL_LINES.items():
-            for lines in runs:
-                docs = general_documents(lines, corpus.newspaper)
-                truths.update(docs)
-                jobs += [(set_name, d, face, t) for d, t in docs.items()]
+        jobs += lines_in_faces(set_name, SECOND_CHANNEL_LINES, corpus.newspaper, truths)
     elif set_name == "general":
         assert corpus is not None
         truths = general_documents(HELD_OUT_LINES, corpus.newspaper)
@@ -503,17 +507,16 @@ def near_misses(pages: Iterable[tuple[str, str, str]]) -> tuple[Counter[tuple[st
     return near, used
 
 
-def write_alternatives(
-    out: Path, truths: dict[str, str], jobs: list[tuple[str, str, str, str]]
-) -> None:
-    """``out/alternatives.tsv``: how often Tesseract weighed each character at each true one on
-    the pages of *jobs* (:func:`near_misses`), a channel file of near misses alone
+def write_alternatives(truths: dict[str, str], jobs: list[tuple[str, str, str, str]]) -> None:
+    """``build/real_ocr_choices/alternatives.tsv``: how often Tesseract weighed each character at
+    each true one on the pages of *jobs* (:func:`near_misses`), a channel file of near misses alone
     (``learn-channel --merge`` adds it to a channel; the shipped one does not have it:
     docs/experiments.md)."""
     near, pages = near_misses((doc, face, truths[doc]) for _, doc, face, _ in jobs)
+    CHOICES.mkdir(parents=True, exist_ok=True)
     write_channel(
         Channel(Counter(), source=f"{pages} pages", near=near),
-        out / "alternatives.tsv",
+        CHOICES / "alternatives.tsv",
         [
             f"what Tesseract weighed and did not read at each character of {pages} pages "
             "(lstm_choice_mode=2; tools/realocr.py channel)"
@@ -556,7 +559,7 @@ def build_set(
                 write_choices(choices_path(doc, face, set_name), weighed)
             print(f"{set_name}/{doc}.{face}.{suffix}: {len(text)} characters read", flush=True)
     if engine == "tesseract" and set_name == "channel":
-        write_alternatives(out, truths, jobs)
+        write_alternatives(truths, jobs)
     manifest = {
         "set": set_name,
         "engine": engine_version(engine),

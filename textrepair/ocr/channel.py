@@ -111,9 +111,17 @@ def near_pairs(truth: str, choices: Sequence[tuple[str, str]], where: str = "") 
     character it read (:func:`textrepair.ocr.hocr.read_choices`): at a character aligned to
     the true ``t``, every other Han character the engine weighed there. Refused, as
     :func:`count_pairs`, if the reading is not of this page."""
-    seq = [a for c, a in choices if HAN.fullmatch(c)]
-    read = "".join(c for c, _ in choices if HAN.fullmatch(c))
-    return _near(checked_alignment(truth, read, where), seq)
+    return _near(*_aligned_choices(truth, choices, where))
+
+
+def _aligned_choices(
+    truth: str, choices: Sequence[tuple[str, str]], where: str
+) -> tuple[list[Pair], list[str]]:
+    """:func:`checked_alignment` of *truth* with the Han characters of *choices*, and what was
+    considered at each of them (in order)."""
+    han_choices = [(c, a) for c, a in choices if HAN.fullmatch(c)]
+    read = "".join(c for c, _ in han_choices)
+    return checked_alignment(truth, read, where), [a for _, a in han_choices]
 
 
 def _near(pairs: Sequence[Pair], considered: Sequence[str]) -> Counter[Pair]:
@@ -168,7 +176,7 @@ class Channel:
         for trues in self.confusions.values():
             self.misread_count.update(trues)
         self.characters = sum(self.true_count.values())
-        subs = sum(c for r in self.confusions.values() for c in r.values())
+        subs = sum(self.misread_count.values())
         #: share of the pages' characters read as another character (at least one in all of
         #: them and the prior's pseudo-readings: pages read without an error do not make a
         #: misreading impossible)
@@ -295,10 +303,9 @@ def learn(
                         "-c lstm_choice_mode=2): only what it read is learnt",
                         stacklevel=2,
                     )
-                choices = [(c, a) for c, a in read_choices(read) if HAN.fullmatch(c)]
-                aligned = checked_alignment(truth, "".join(c for c, _ in choices), name)
+                aligned, considered = _aligned_choices(truth, read_choices(read), name)
                 counts += Counter(aligned)
-                near += _near(aligned, [a for _, a in choices])
+                near += _near(aligned, considered)
             else:
                 counts += count_pairs(truth, read, name)
         except InputError as exc:
