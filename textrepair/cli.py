@@ -568,7 +568,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and count substitutions, insertions and deletions into a channel file for "
         "`restore --channel`. An OCR file may be Tesseract's hOCR with its choices "
         "(`tesseract PAGE OUT -c lstm_choice_mode=2 hocr`): what the engine weighed at each "
-        "character and did not read is learnt too, so fewer pages teach more.",
+        "character and did not read (its near misses) is learnt too.",
         epilog=(
             "example: textrepair learn-channel page1.txt page1.ocr.txt page2.txt page2.ocr.txt -o "
             "my-engine.tsv"
