@@ -34,8 +34,12 @@ the restorer given the true drop set, and the baseline: a plain beam search
 frequencies expect at least once but the document lacks, candidates = the 150
 most frequent runs of drop-set characters in the training text.
 
+``--segmenter snownlp`` cuts the text with snownlp's segmenter instead of jieba's
+dictionary (the simulator's): the damage of a pipeline that segmented otherwise, where
+the restorer must not trust jieba's cut (:mod:`textrepair.dropped.segmentation`).
+
     python benchmarks/dropped_proxies.py [--proxies loo,shared,general] [--drop-sets top,s0,s1]
-    [--json FILE]
+    [--segmenter jieba|snownlp] [--set NAME=VALUE] [--json FILE]
 """
 
 from __future__ import annotations
@@ -202,8 +206,24 @@ def documents(proxy: str, drafts: list[Path]) -> list[tuple[str, str, list[Path]
     return out
 
 
+def snownlp_segment(text: str) -> list[str]:
+    """snownlp's segmenter (a character-based generative model, not jieba's dictionary): the
+    damage of a pipeline that segmented otherwise. ``pip install snownlp`` first."""
+    from snownlp import SnowNLP
+
+    return list(SnowNLP(text).words) if text.strip() else []
+
+
+#: who cuts the text into words before the characters are dropped
+SEGMENTERS: dict[str, noise.Segmenter | None] = {"jieba": None, "snownlp": snownlp_segment}
+
+
 def run(
-    proxies: Sequence[str], drop_sets: Sequence[str], workdir: Path, systems: Sequence[str]
+    proxies: Sequence[str],
+    drop_sets: Sequence[str],
+    workdir: Path,
+    systems: Sequence[str],
+    segmenter: noise.Segmenter | None = None,
 ) -> list[dict[str, object]]:
     drafts = files_with_role("train")
     rows: list[dict[str, object]] = []
@@ -222,7 +242,7 @@ def run(
             for draw in drop_sets:
                 true_set = sampled_drop_set(draw)
                 pairs = [
-                    noise.drop_with_truth(line, true_set)
+                    noise.drop_with_truth(line, true_set, segment=segmenter)
                     for line in text.splitlines()
                     if han_only(line)
                 ]
@@ -366,6 +386,13 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated: restorer (inferred drop set), true-set (given the true one), "
         "baseline, drop-set (the inferred drop set alone, no restoration)",
     )
+    ap.add_argument(
+        "--segmenter",
+        choices=sorted(SEGMENTERS),
+        default="jieba",
+        help="who cuts the text into words before the characters are dropped: jieba's dictionary "
+        "(as the damage simulator) or snownlp's segmenter (pip install snownlp)",
+    )
     ap.add_argument("--json", type=Path, help="also write every row here")
     ap.add_argument(
         "--set",
@@ -379,7 +406,13 @@ def main(argv: list[str] | None = None) -> int:
     CONFIG = config_with(DroppedConfig, args.set)
     systems = args.systems.split(",")
     with tempfile.TemporaryDirectory() as tmp:
-        rows = run(args.proxies.split(","), args.drop_sets.split(","), Path(tmp), systems)
+        rows = run(
+            args.proxies.split(","),
+            args.drop_sets.split(","),
+            Path(tmp),
+            systems,
+            SEGMENTERS[args.segmenter],
+        )
     report(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -82,6 +82,20 @@ class DroppedConfig:
     #: settled, and the word trigram is the slow part) (dev)
     usage_below: float = 0.99
 
+    # --- the segmenter's cut (:mod:`textrepair.dropped.segmentation`)
+    #: log10 cost of each disagreement between an unsettled option's cut by jieba's dictionary,
+    #: with its neighbours as the first decoding chose them, and the word boundaries the damaged
+    #: text records; charged before the second decoding; 0 turns it off (dev)
+    segment_weight: float = 2.0
+    #: slots either side of the option that the cut sees (dev: 1 and 2 alike)
+    segment_span: int = 1
+    #: the cut is not consulted where it crosses more than this share of the word boundaries
+    #: between settled slots (:meth:`~textrepair.dropped.restorer.DroppedRestorer.
+    #: segment_disagreement`): the document was segmented otherwise. Above every proxy cut by
+    #: jieba's dictionary (0-1.2 %), below those cut by snownlp's segmenter (4-5.5 %, where the
+    #: cut costs F1) (proxies)
+    segment_max_disagreement: float = 0.015
+
     # --- the drop set
     #: level of the per-character test that calls an absent character deleted (proxies)
     drop_set_alpha: float = 0.05

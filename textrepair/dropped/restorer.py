@@ -44,6 +44,7 @@ from ..search import Option, Problem, beam_search_chunked, beam_search_many
 from ..types import Edit
 from .config import DroppedConfig
 from .lexicon import ReductionIndex
+from .segmentation import MAX_LEN, jieba_cut
 
 _TOKEN = regex.compile(r" +|[^ ]")
 
@@ -215,8 +216,13 @@ class DroppedRestorer:
         lattices = [self.lattice(p) for p in parsed]
         choices = self._decode(lattices)
         confidences = self.confidences(lattices, choices)
-        if self.words is not None and self._usage_weight:
-            lattices, weighed = self.weigh_usage(lattices, choices, confidences)
+        segment = self.config.segment_weight
+        if segment and self.segment_disagreement(lattices, choices, confidences) > (
+            self.config.segment_max_disagreement
+        ):
+            segment = 0.0  # the document was cut by another segmenter than jieba's dictionary
+        if (self.words is not None and self._usage_weight) or segment:
+            lattices, weighed = self.weigh_usage(lattices, choices, confidences, segment)
             if any(weighed):
                 choices, again = self._redecode(lattices, choices, weighed)
                 confidences = self.confidences(lattices, choices, again, confidences)
@@ -276,14 +282,53 @@ class DroppedRestorer:
             out[li][lo:hi] = best.choices[: hi - lo]
         return out, again
 
+    def segment_disagreement(
+        self,
+        lattices: Sequence[Lattice],
+        choices: Sequence[list[int]],
+        confidences: Sequence[list[float]],
+    ) -> float:
+        """The share of the recorded word boundaries between two settled slots (first-decoding
+        confidence at least :attr:`DroppedConfig.usage_below`) that a word of two or three
+        characters of jieba's dictionary cut of the first decoding crosses.
+
+        Near 0 where the document was segmented by jieba's dictionary (with or without its
+        HMM, long words cut again or not: 0-1.2 % on the proxies, whose restorations are
+        right at most of those places); higher where another segmenter cut it, whose
+        boundaries the dictionary's words cross even in a right restoration (snownlp's:
+        4-5.5 %).
+        """
+        cut = jieba_cut()
+        below = self.config.usage_below
+        crossed = total = 0
+        for lat, ch, conf in zip(lattices, choices, confidences):
+            texts = lat.texts(ch)
+            ends, at = [], 0
+            for t in texts:
+                at += len(t)
+                ends.append(at)
+            sure = {
+                ends[k]
+                for k in range(len(texts) - 1)
+                if conf[k] >= below and conf[k + 1] >= below and texts[k] and texts[k + 1]
+            }
+            total += len(sure)
+            at = 0
+            for w in cut.cut("".join(texts)) if sure else ():
+                if 1 < len(w) <= MAX_LEN:
+                    crossed += sum(1 for b in range(at + 1, at + len(w)) if b in sure)
+                at += len(w)
+        return crossed / total if total else 0.0
+
     def weigh_usage(
         self,
         lattices: Sequence[Lattice],
         choices: Sequence[list[int]],
         confidences: Sequence[list[float]],
+        segment: float | None = None,
     ) -> tuple[list[Lattice], list[set[int]]]:
-        """The lattices with what general usage says of each option added to its cost, and per
-        lattice the slots weighed.
+        """The lattices with what general usage and the segmenter say of each option added to its
+        cost, and per lattice the slots weighed.
 
         Three drafts cannot teach which function word follows which verb, nor most of the
         words of a text that is not a policy plan; the general word trigram can. Each option
@@ -291,27 +336,44 @@ class DroppedRestorer:
         :attr:`DroppedConfig.usage_below`) is scored by it between its neighbours as the
         first decoding chose them (:attr:`DroppedConfig.usage_window` characters each side),
         and :attr:`usage_weight` times that log10 probability, less the slot's best, is added
-        to its cost. A second decoding then decides with both models.
+        to its cost. The option is also cut into words with its neighbours (:attr:`DroppedConfig.
+        segment_span` slots each side) by jieba's dictionary, and each disagreement with the
+        boundaries the damaged text records costs *segment* (None:
+        :attr:`DroppedConfig.segment_weight`; :mod:`textrepair.dropped.segmentation`). A second
+        decoding then decides with all of it.
         """
-        assert self.words is not None
         width, weight = self.config.usage_window, self._usage_weight
+        words = self.words if weight else None
+        seg = self.config.segment_weight if segment is None else segment
+        span = self.config.segment_span
+        cut = jieba_cut() if seg else None
         out: list[Lattice] = []
         weighed: list[set[int]] = []
         for lat, ch, conf in zip(lattices, choices, confidences):
             texts = lat.texts(ch)
+            # a gap slot's text may hold several vanished words, whose boundaries it does not keep
+            whole = [kind == "word" or lat.parsed.vanished[i] == 1 for kind, i in lat.kinds]
             slots = list(lat.slots)
             weighed.append(set())
             for k, slot in enumerate(slots):
                 if len(slot) < 2 or conf[k] >= self.config.usage_below:
                     continue
                 weighed[-1].add(k)
-                left = "".join(texts[max(0, k - width) : k])[-width:]
-                right = "".join(texts[k + 1 : k + 1 + width])[:width]
-                scores = self.words.logprob_many(left, [o.text for o in slot], right)
-                best = max(scores)
-                slots[k] = [
-                    Option(o.text, o.cost + weight * (sc - best)) for o, sc in zip(slot, scores)
-                ]
+                options = [o.text for o in slot]
+                costs = [o.cost for o in slot]
+                if words is not None:
+                    left = "".join(texts[max(0, k - width) : k])[-width:]
+                    right = "".join(texts[k + 1 : k + 1 + width])[:width]
+                    scores = words.logprob_many(left, options, right)
+                    best = max(scores)
+                    costs = [c + weight * (sc - best) for c, sc in zip(costs, scores)]
+                if cut is not None:
+                    lo, hi = max(0, k - span), k + 1 + span
+                    costs = [
+                        c - seg * cut.conflicts([*texts[lo:k], o, *texts[k + 1 : hi]], whole[lo:hi])
+                        for c, o in zip(costs, options)
+                    ]
+                slots[k] = [Option(o, c) for o, c in zip(options, costs)]
             out.append(Lattice(lat.parsed, slots, lat.kinds))
         return out, weighed
 

@@ -1,0 +1,105 @@
+"""Whether a restoration is cut into words where the damaged text was cut.
+
+The dropped text was segmented into words before its characters were deleted, so its
+spacing records where a segmenter cut the original. A dictionary segmenter such as jieba
+cuts a clause along its most probable path of dictionary words; a restoration the
+segmenter would have cut elsewhere is less likely to be the original. Two kinds of
+disagreement are counted (:meth:`DictionaryCut.conflicts`), both robust to the
+segmenter's variants (jieba with or without its HMM for unknown words, long words cut
+again into shorter ones):
+
+* a recorded boundary inside a dictionary word of at most :data:`MAX_LEN` characters
+  that the segmenter's cut of the restoration makes (加强 [理] 工作 restored as 加强理工作 is
+  cut 加强/理工/作: the recorded boundary after 理 falls inside 理工);
+* a cut inside a recorded word that is itself such a dictionary word.
+
+The restorer charges each option of an unsettled slot for its conflicts with its
+neighbours as the first decoding chose them (:attr:`DroppedConfig.segment_weight
+<textrepair.dropped.config.DroppedConfig.segment_weight>`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+#: the longest recorded word a conflict is counted for: the project's damage simulator cuts
+#: longer words again into shorter ones (:func:`textrepair.noise.fine_segment`)
+MAX_LEN = 3
+
+
+class DictionaryCut:
+    """jieba's cut without its HMM (``jieba.lcut(text, HMM=False)``) of Han text, over a
+    ``{word: frequency}`` dictionary: the path of dictionary words (a character with no
+    word is one alone) with the largest sum of ``log(frequency / total)``."""
+
+    def __init__(self, freq: Mapping[str, int]):
+        self.freq = freq
+        self.log_total = math.log(sum(freq.values()) or 1)
+        #: the length of the longest word starting with each character
+        self.longest: dict[str, int] = {}
+        for w, f in freq.items():
+            if f and len(w) > self.longest.get(w[:1], 0):
+                self.longest[w[:1]] = len(w)
+
+    def cut(self, text: str) -> list[str]:
+        """*text* cut into words, as jieba cuts it."""
+        n, freq, log_total, longest, log = (
+            len(text),
+            self.freq,
+            self.log_total,
+            self.longest,
+            math.log,
+        )
+        score = [0.0] * (n + 1)  # of the best path from each position to the end
+        step = list(range(1, n + 2))  # where the best path's first word from each position ends
+        for i in range(n - 1, -1, -1):
+            top, end = -math.inf, i + 1
+            for j in range(i + 1, min(n, i + longest.get(text[i], 1)) + 1):
+                f = freq.get(text[i:j])
+                if f:
+                    s = log(f) - log_total + score[j]
+                    if s >= top:  # ties go to the longer word, as in jieba
+                        top, end = s, j
+            score[i] = top if top > -math.inf else score[i + 1] - log_total
+            step[i] = end
+        words, i = [], 0
+        while i < n:
+            words.append(text[i : step[i]])
+            i = step[i]
+        return words
+
+    def conflicts(self, words: Sequence[str], whole: Sequence[bool] | None = None) -> int:
+        """How many times the cut of ``"".join(words)`` disagrees with *words*' boundaries (see
+        the module's docstring). ``whole[i]`` False: ``words[i]`` may be several words whose
+        boundaries are not known (a cut inside it is no disagreement)."""
+        if whole is None:
+            whole = [True] * len(words)
+        whole = [x for w, x in zip(words, whole) if w]
+        words = [w for w in words if w]
+        bounds: set[int] = set()
+        at = 0
+        for w in words[:-1]:
+            at += len(w)
+            bounds.add(at)
+        n, at, cuts = 0, 0, set()
+        for w in self.cut("".join(words)):
+            if len(w) <= MAX_LEN and len(w) > 1:
+                n += sum(1 for b in range(at + 1, at + len(w)) if b in bounds)
+            at += len(w)
+            cuts.add(at)
+        at = 0
+        for w, one in zip(words, whole):
+            if one and 1 < len(w) <= MAX_LEN and self.freq.get(w):
+                n += sum(1 for c in range(at + 1, at + len(w)) if c in cuts)
+            at += len(w)
+        return n
+
+
+@lru_cache(maxsize=1)
+def jieba_cut() -> DictionaryCut:
+    """The cut over jieba's bundled dictionary (:func:`textrepair.usage.jieba_dictionary`)."""
+    from ..usage import jieba_dictionary
+
+    return DictionaryCut(jieba_dictionary())
