@@ -55,6 +55,7 @@ def test_a_restoration_cut_across_a_recorded_boundary_conflicts() -> None:
     assert cut.conflicts(["ab", "c"], whole=[False, True]) == 1  # "ab" may be two words
     assert cut.conflicts(["a", "b", "c"]) == 1  # bc is one word of the cut
     assert cut.conflicts(["a", "", "bc"]) == 0  # an empty slot is no word
+    assert cut.conflicts(["", "ab", "c"], whole=[True, False, True]) == 1  # whole[] stays aligned
     # a word longer than three characters may have been cut again into shorter ones
     long = DictionaryCut({"abcd": 10_000, "ab": 1, "cd": 1, "a": 1, "b": 1, "c": 1, "d": 1})
     assert long.cut("abcd") == ["abcd"] and long.conflicts(["ab", "cd"]) == 0

@@ -95,6 +95,10 @@ class DroppedConfig:
     #: jieba's dictionary (0-1.2 %), below those cut by snownlp's segmenter (4-5.5 %, where the
     #: cut costs F1) (proxies)
     segment_max_disagreement: float = 0.015
+    #: boundaries the measure counts as seen and uncrossed beside the document's own, so that a
+    #: line or two restored alone is not judged by one crossing (a document of witness length
+    #: has about 3 000)
+    segment_prior: int = 100
 
     # --- the drop set
     #: level of the per-character test that calls an absent character deleted (proxies)

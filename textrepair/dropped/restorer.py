@@ -172,7 +172,7 @@ class DroppedRestorer:
     #: context is longer than the n-gram model's
     matches: MatchIndex | None = None
     #: general usage (the general word trigram): weighs the options of a second decoding
-    #: (:meth:`weigh_usage`); None: one decoding
+    #: (:meth:`weigh_usage`); None: only the segmenter's cut may call for one
     words: UsageModel | None = None
     #: its weight (None: :attr:`DroppedConfig.usage_weight`)
     usage_weight: float | None = None
@@ -290,7 +290,8 @@ class DroppedRestorer:
     ) -> float:
         """The share of the recorded word boundaries between two settled slots (first-decoding
         confidence at least :attr:`DroppedConfig.usage_below`) that a word of two or three
-        characters of jieba's dictionary cut of the first decoding crosses.
+        characters of jieba's dictionary cut of the first decoding crosses, counted as if
+        :attr:`DroppedConfig.segment_prior` more boundaries had been seen uncrossed.
 
         Near 0 where the document was segmented by jieba's dictionary (with or without its
         HMM, long words cut again or not: 0-1.2 % on the proxies, whose restorations are
@@ -318,7 +319,8 @@ class DroppedRestorer:
                 if 1 < len(w) <= MAX_LEN:
                     crossed += sum(1 for b in range(at + 1, at + len(w)) if b in sure)
                 at += len(w)
-        return crossed / total if total else 0.0
+        # a short text is taken to be cut by jieba's dictionary until it shows otherwise
+        return crossed / (total + self.config.segment_prior)
 
     def weigh_usage(
         self,
@@ -358,7 +360,6 @@ class DroppedRestorer:
             for k, slot in enumerate(slots):
                 if len(slot) < 2 or conf[k] >= self.config.usage_below:
                     continue
-                weighed[-1].add(k)
                 options = [o.text for o in slot]
                 costs = [o.cost for o in slot]
                 if words is not None:
@@ -367,13 +368,18 @@ class DroppedRestorer:
                     scores = words.logprob_many(left, options, right)
                     best = max(scores)
                     costs = [c + weight * (sc - best) for c, sc in zip(costs, scores)]
+                spoke = words is not None
                 if cut is not None:
                     lo, hi = max(0, k - span), k + 1 + span
-                    costs = [
-                        c - seg * cut.conflicts([*texts[lo:k], o, *texts[k + 1 : hi]], whole[lo:hi])
-                        for c, o in zip(costs, options)
+                    conflicts = [
+                        cut.conflicts([*texts[lo:k], o, *texts[k + 1 : hi]], whole[lo:hi])
+                        for o in options
                     ]
-                slots[k] = [Option(o, c) for o, c in zip(options, costs)]
+                    costs = [c - seg * x for c, x in zip(costs, conflicts)]
+                    spoke = spoke or len(set(conflicts)) > 1
+                if spoke:  # decided again only where something told its options apart
+                    weighed[-1].add(k)
+                    slots[k] = [Option(o, c) for o, c in zip(options, costs)]
             out.append(Lattice(lat.parsed, slots, lat.kinds))
         return out, weighed
 

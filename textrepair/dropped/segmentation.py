@@ -8,10 +8,14 @@ disagreement are counted (:meth:`DictionaryCut.conflicts`), both robust to the
 segmenter's variants (jieba with or without its HMM for unknown words, long words cut
 again into shorter ones):
 
-* a recorded boundary inside a dictionary word of at most :data:`MAX_LEN` characters
-  that the segmenter's cut of the restoration makes (加强 [理] 工作 restored as 加强理工作 is
-  cut 加强/理工/作: the recorded boundary after 理 falls inside 理工);
+* a recorded boundary inside a dictionary word of two to :data:`MAX_LEN` characters
+  that the segmenter's cut of the restoration makes (where the text records 美国 / 会 / 通过,
+  a restoration reading 美国会通过 is cut 美国会 / 通过: the boundary after 美国 falls inside
+  美国会);
 * a cut inside a recorded word that is itself such a dictionary word.
+
+Han text only: jieba keeps a run of Latin letters or digits together, the cut here does not
+(the dropped format has none).
 
 The restorer charges each option of an unsettled slot for its conflicts with its
 neighbours as the first decoding chose them (:attr:`DroppedConfig.segment_weight
@@ -24,8 +28,8 @@ import math
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-#: the longest recorded word a conflict is counted for: the project's damage simulator cuts
-#: longer words again into shorter ones (:func:`textrepair.noise.fine_segment`)
+#: the longest word, of the cut or recorded, a conflict is counted for: the project's damage
+#: simulator cuts longer words again into shorter ones (:func:`textrepair.noise.fine_segment`)
 MAX_LEN = 3
 
 
