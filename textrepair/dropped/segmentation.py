@@ -38,14 +38,13 @@ class DictionaryCut:
     ``{word: frequency}`` dictionary: the path of dictionary words (a character with no
     word is one alone) with the largest sum of ``log(frequency / total)``."""
 
-    def __init__(self, freq: Mapping[str, int]):
+    def __init__(
+        self, freq: Mapping[str, int], summary: tuple[float, dict[str, int]] | None = None
+    ):
         self.freq = freq
-        self.log_total = math.log(sum(freq.values()) or 1)
-        #: the length of the longest word starting with each character
-        self.longest: dict[str, int] = {}
-        for w, f in freq.items():
-            if f and len(w) > self.longest.get(w[:1], 0):
-                self.longest[w[:1]] = len(w)
+        #: log of the frequencies' total, and the length of the longest word starting with each
+        #: character (:func:`summarise`; given when known, e.g. from the disk cache)
+        self.log_total, self.longest = summary or summarise(freq)
 
     def cut(self, text: str) -> list[str]:
         """*text* cut into words, as jieba cuts it."""
@@ -101,9 +100,22 @@ class DictionaryCut:
         return n
 
 
+def summarise(freq: Mapping[str, int]) -> tuple[float, dict[str, int]]:
+    """log of *freq*'s total, and the length of its longest word (of non-zero frequency)
+    starting with each character."""
+    longest: dict[str, int] = {}
+    for w, f in freq.items():
+        if f and len(w) > longest.get(w[:1], 0):
+            longest[w[:1]] = len(w)
+    return math.log(sum(freq.values()) or 1), longest
+
+
 @lru_cache(maxsize=1)
 def jieba_cut() -> DictionaryCut:
-    """The cut over jieba's bundled dictionary (:func:`textrepair.usage.jieba_dictionary`)."""
-    from ..usage import jieba_dictionary
+    """The cut over jieba's bundled dictionary (:func:`textrepair.usage.jieba_dictionary`; its
+    summary kept in the disk cache, :mod:`textrepair.cache`)."""
+    from ..cache import cached
+    from ..usage import jieba_dictionary, jieba_digest
 
-    return DictionaryCut(jieba_dictionary())
+    freq = jieba_dictionary()
+    return DictionaryCut(freq, cached("jieba-cut", [jieba_digest()], lambda: summarise(freq)))
