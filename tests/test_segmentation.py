@@ -46,6 +46,13 @@ def test_the_cut_is_jiebas_without_its_hmm() -> None:
     differ = [line for line in lines if cut.cut(line) != jieba.lcut(line, HMM=False)]
     # the dictionary's total differs from jieba's by one repeated entry: a tie may fall otherwise
     assert len(lines) > 100 and len(differ) <= len(lines) // 1000, differ[:3]
+    # over the words of a text's own characters, the same cut of that text from a smaller table
+    text = "".join(lines[:200])
+    mine = jieba_cut(set(text))
+    assert len(mine.freq) < len(cut.freq) // 2
+    assert mine.cut(text) == cut.cut(text)
+    assert all(n <= cut.longest[c] for c, n in mine.longest.items())
+    assert jieba_cut("").cut("一二") == ["一", "二"]
 
 
 def test_a_restoration_cut_across_a_recorded_boundary_conflicts() -> None:

