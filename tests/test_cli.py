@@ -455,3 +455,26 @@ def test_the_status_line_is_drawn_while_working_and_erased_after() -> None:
         list(ticker.count(iter(["甲"])))
         time.sleep(0.05)
     assert quiet.getvalue() == ""
+
+
+def test_restore_dropped_with_broken_spacing_warns_where_and_restores(
+    dropped_file: Path, drop_set_file: Path, drop_set: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = dropped_file.read_text(encoding="utf-8").rstrip("\n")
+    at = src.index("   ")  # a word boundary made a run of four spaces: no such run in the format
+    broken = dropped_file.with_name("broken.txt")
+    broken.write_text(src[:at] + " " + src[at:] + "\n", encoding="utf-8")
+    code, out, err = run_cli(
+        capsys, "restore", broken, "--kind", "dropped", "--drop-set", drop_set_file
+    )
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert (
+        f"spacing breaks the dropped format in 1 place(s), first at line 1, column {at + 1}" in err
+    )
+    restored = out.rstrip("\n")
+    assert [c for c in restored if c not in drop_set] == [c for c in src if c != " "]
+    code, _, err = run_cli(
+        capsys, "restore", dropped_file, "--kind", "dropped", "--drop-set", drop_set_file
+    )
+    assert code == 0 and "spacing" not in err

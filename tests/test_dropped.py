@@ -458,3 +458,27 @@ def test_reducing_all_words_at_once_equals_one_at_a_time() -> None:
     assert reduce_all(words, drop) == [w.translate(table) for w in words]
     assert reduce_all(words, []) == words and reduce_all([], drop) == []
     assert reduce_all(["a\nb", "c"], ["a"]) == ["\nb", "c"]  # a word holding a newline
+
+
+@pytest.mark.parametrize(
+    "text,where",
+    [
+        ("甲 乙   丙", []),
+        ("  甲 乙   丙", []),  # a word vanished before the first
+        ("甲 乙  丙", [(1, 4)]),  # an even run between words
+        ("甲 乙     丙\n 丁   戊", [(2, 1)]),  # an odd run at a line's start
+        ("甲   乙 ", [(1, 6)]),  # ... or end
+        ("甲 乙\r\n丙   丁", []),  # a Windows line end is no space
+    ],
+)
+def test_spacing_the_format_cannot_make_is_found(text: str, where: list[tuple[int, int]]) -> None:
+    from textrepair.dropped.restorer import spacing_anomalies
+
+    assert spacing_anomalies(text) == where
+
+
+def test_the_national_dropped_witness_keeps_to_its_format() -> None:
+    from textrepair.dropped.restorer import spacing_anomalies
+
+    text = Path(__file__).resolve().parent.parent / "corpora" / "national_yijian_dropped.txt"
+    assert spacing_anomalies(text.read_text(encoding="utf-8")) == []

@@ -13,7 +13,7 @@ Public API (small and typed)::
 from .api import Detection, detect, load_model, repair, restore
 from .collate import Collation, Source, collate
 from .dropped.dropset import ShortTextWarning
-from .dropped.restorer import FormatWarning
+from .dropped.restorer import FormatWarning, SpacingWarning
 from .errors import InputError, ModelError, TextrepairError
 from .lm.scorer import Model, State
 from .types import Edit, Kind, Repair
@@ -39,5 +39,6 @@ __all__ = [
     "TextrepairError",
     "FormatWarning",
     "ShortTextWarning",
+    "SpacingWarning",
     "__version__",
 ]

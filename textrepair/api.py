@@ -30,9 +30,11 @@ from .dropped.restorer import (
     DroppedRestorer,
     FormatWarning,
     RestoredLine,
+    SpacingWarning,
     format_evidence,
     looks_dropped,
     parse_line,
+    spacing_anomalies,
 )
 from .errors import InputError, ModelError
 from .lm.general import load_general_model
@@ -468,6 +470,17 @@ def _repair_dropped(
             stacklevel=3,
         )
         return Repair(text, "dropped", [])
+    odd = spacing_anomalies(text)
+    if odd:
+        row, column = odd[0]
+        warnings.warn(
+            f"spacing breaks the dropped format in {len(odd)} place(s), first at line {row}, "
+            f"column {column} (an even run of spaces between words, or an odd one at a line's "
+            "end); read there as the nearest valid spacing, so a word boundary or a vanished "
+            "word may be wrong",
+            SpacingWarning,
+            stacklevel=3,
+        )
     inference = drop_set_inference(text, model, config, confirm=False)
     if drop_set is None and not inference.reliable:
         warnings.warn(

@@ -118,6 +118,30 @@ def parse_line(line: str) -> Line:
     return out
 
 
+class SpacingWarning(UserWarning):
+    """The dropped text's spacing breaks the format in places; it was read there as the nearest
+    valid spacing (:func:`spacing_anomalies`)."""
+
+
+_SPACE_RUN = regex.compile(r" +")
+
+
+def spacing_anomalies(text: str) -> list[tuple[int, int]]:
+    """``(line, column)`` (from 1) of every run of spaces that the format cannot produce: an
+    even run between two characters of a line (a word's characters are one space apart, words
+    three, and each vanished word adds two), or an odd run at a line's start or end (two spaces
+    per vanished word). :func:`parse_line` reads an even run as the odd one a space longer, and
+    an odd run at an edge as the even one a space shorter."""
+    out = []
+    for n, line in enumerate(text.split("\n"), 1):
+        line = line.rstrip("\r")
+        for m in _SPACE_RUN.finditer(line):
+            edge = m.start() == 0 or m.end() == len(line)
+            if (len(m.group()) % 2 == 0) != edge and line.strip(" "):
+                out.append((n, m.start() + 1))
+    return out
+
+
 def format_evidence(text: str) -> float:
     """How much *text* looks like the dropped format, in [0, 1].
 
