@@ -44,7 +44,7 @@ from ..search import Option, Problem, beam_search_chunked, beam_search_many
 from ..types import Edit
 from .config import DroppedConfig
 from .lexicon import ReductionIndex
-from .segmentation import MAX_LEN, DictionaryCut, jieba_cut
+from .segmentation import DictionaryCut, crossings, ends, jieba_cut
 
 _TOKEN = regex.compile(r" +|[^ ]")
 
@@ -330,21 +330,15 @@ class DroppedRestorer:
         crossed = total = 0
         for lat, ch, conf in zip(lattices, choices, confidences):
             texts = lat.texts(ch)
-            ends, at = [], 0
-            for t in texts:
-                at += len(t)
-                ends.append(at)
+            after = ends(texts)
             sure = {
-                ends[k]
+                after[k]
                 for k in range(len(texts) - 1)
                 if conf[k] >= below and conf[k + 1] >= below and texts[k] and texts[k + 1]
             }
             total += len(sure)
-            at = 0
-            for w in cut.cut("".join(texts)) if sure else ():
-                if 1 < len(w) <= MAX_LEN:
-                    crossed += sum(1 for b in range(at + 1, at + len(w)) if b in sure)
-                at += len(w)
+            if sure:
+                crossed += crossings(cut.cut("".join(texts)), sure)
         # a short text is taken to be cut by jieba's dictionary until it shows otherwise
         return crossed / (total + self.config.segment_prior)
 

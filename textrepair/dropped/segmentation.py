@@ -27,7 +27,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
+from itertools import accumulate
 
 #: the longest word, of the cut or recorded, a conflict is counted for: the project's damage
 #: simulator cuts longer words again into shorter ones (:func:`textrepair.noise.fine_segment`)
@@ -82,23 +84,29 @@ class DictionaryCut:
             whole = [True] * len(words)
         whole = [x for w, x in zip(words, whole) if w]
         words = [w for w in words if w]
-        bounds: set[int] = set()
-        at = 0
-        for w in words[:-1]:
-            at += len(w)
-            bounds.add(at)
-        n, at, cuts = 0, 0, set()
-        for w in self.cut("".join(words)):
-            if len(w) <= MAX_LEN and len(w) > 1:
-                n += sum(1 for b in range(at + 1, at + len(w)) if b in bounds)
-            at += len(w)
-            cuts.add(at)
-        at = 0
-        for w, one in zip(words, whole):
-            if one and 1 < len(w) <= MAX_LEN and self.freq.get(w):
-                n += sum(1 for c in range(at + 1, at + len(w)) if c in cuts)
-            at += len(w)
-        return n
+        cut = self.cut("".join(words))
+        in_dictionary = [one and bool(self.freq.get(w)) for w, one in zip(words, whole)]
+        return crossings(cut, set(ends(words[:-1]))) + crossings(
+            words, set(ends(cut)), in_dictionary
+        )
+
+
+def ends(words: Iterable[str]) -> list[int]:
+    """The offset after each of *words* in their concatenation."""
+    return list(accumulate(len(w) for w in words))
+
+
+def crossings(
+    words: Sequence[str], bounds: AbstractSet[int], counted: Sequence[bool] | None = None
+) -> int:
+    """How many of *bounds* (offsets into the concatenation of *words*) fall inside a word of two
+    to :data:`MAX_LEN` characters (of those *counted* marks, if given)."""
+    n, at = 0, 0
+    for k, w in enumerate(words):
+        if 1 < len(w) <= MAX_LEN and (counted is None or counted[k]):
+            n += sum(1 for b in range(at + 1, at + len(w)) if b in bounds)
+        at += len(w)
+    return n
 
 
 def summarise(freq: Mapping[str, int]) -> tuple[float, dict[str, int]]:
