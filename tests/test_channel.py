@@ -333,12 +333,10 @@ def test_auto_density_bounds_the_choice() -> None:
 
     model = textrepair.load_model()
     text = "推进医疗卫生服务体系建设。\n"
-    always = dataclasses.replace(OcrConfig(), auto_try_density=0.0, auto_channel_density=0.0)
-    never = dataclasses.replace(OcrConfig(), auto_try_density=0.0, auto_channel_density=1.0)
-    untried = dataclasses.replace(OcrConfig(), auto_try_density=1.0, auto_channel_density=0.0)
+    always = dataclasses.replace(OcrConfig(), auto_channel_density=0.0)
+    never = dataclasses.replace(OcrConfig(), auto_channel_density=1.0)
     assert glyph_edits(text, model, channel=AUTO, config=always)[0].channel is not None
     assert glyph_edits(text, model, channel=AUTO, config=never)[0].channel is None
-    assert glyph_edits(text, model, channel=AUTO, config=untried)[0].channel is None
 
 
 def test_the_default_channel_is_auto() -> None:

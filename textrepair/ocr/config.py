@@ -72,11 +72,9 @@ class OcrConfig:
 
     # --- a learnt channel (``--channel``)
     #: with ``channel="auto"`` (the default of :func:`textrepair.repair`,
-    #: :func:`~textrepair.ocr.repair.glyph_edits`): the shipped Tesseract channel reads a
-    #: document again where the glyph tables changed at least this share of its Han characters
-    #: (about what they change on clean general text, 4-5 in 10 000) ...
-    auto_try_density: float = 0.0005
-    #: ... and its reading is kept where it changes at least this share (dev)
+    #: :func:`~textrepair.ocr.repair.glyph_edits`): the shipped Tesseract channel's reading of a
+    #: document is kept where it changes at least this share of its Han characters, else the
+    #: glyph tables read it (dev)
     auto_channel_density: float = 0.003
     #: log10 weight of a learnt confusion rate c(t, o) / (n(t) + k) (dev)
     channel_offset: float = -2.0

@@ -1245,31 +1245,25 @@ def glyph_edits(
     """The corrector *text* is read with and its glyph edits (offsets into *text*).
 
     *channel* as :func:`make_corrector`, or ``"auto"``: the shipped channel, learnt from
-    Tesseract, where it finds the document noisy, else the glyph tables alone. The tables
-    read the document first. Where they change less than
-    :attr:`OcrConfig.auto_try_density` of its Han characters (about what they change on
-    clean general text) the page shows no sign of noise and that reading stands. Otherwise
-    the learnt channel reads it too, and its reading is kept if it changes at least
-    :attr:`OcrConfig.auto_channel_density`: on a page Tesseract read (0.2-6 % misread) it
-    mostly does; on a cleaner engine's page (0.01-1 %) or one misread unlike Tesseract, the
-    channel's many candidates cost more than they fix, and the tables' reading stands.
-    A text is one document here: ``textrepair restore`` and ``batch`` hand a file longer than
-    about 200 000 characters over in pieces of whole lines, each decided alone.
+    Tesseract, where it finds the document noisy, else the glyph tables alone. The channel
+    reads the document first, and its reading is kept where it changes at least
+    :attr:`OcrConfig.auto_channel_density` of the Han characters: on a page Tesseract read
+    (0.2-6 % misread) it mostly does; on a cleaner engine's page (0.01-1 %) or one misread
+    unlike Tesseract, the channel's many candidates cost more than they fix, and the tables
+    read the page again. A text is one document here: ``textrepair restore`` and ``batch``
+    hand a file longer than about 200 000 characters over in pieces of whole lines, each
+    decided alone.
     """
     if channel != AUTO:
         corrector = make_corrector(model, table, channel, config)
         return corrector, corrector.correct(text)
     cfg = config or _DEFAULT
-    tables = make_corrector(model, table, None, config)
-    edits = tables.correct(text)
-    n = max(1, len(_HAN.findall(text)))
-    if len(edits) < cfg.auto_try_density * n:
-        return tables, edits
     learnt = make_corrector(model, table, "tesseract", config)
     found = learnt.correct(text)
-    if len(found) >= cfg.auto_channel_density * n:
+    if len(found) >= cfg.auto_channel_density * len(_HAN.findall(text)):
         return learnt, found
-    return tables, edits
+    tables = make_corrector(model, table, None, config)
+    return tables, tables.correct(text)
 
 
 def repair_ocr(
