@@ -41,6 +41,11 @@ class DroppedConfig:
     max_fillers: int = 100
     #: ... and sequences of them for a gap where several words vanished
     max_filler_sequences: int = 60
+    #: sequences of such words added to each gap's options, ranked by the LM between the kept
+    #: characters around the gap (0: off) ...
+    context_fillers: int = 10
+    #: ... drawn from this many of the most probable such words
+    context_filler_pool: int = 300
     #: slots per independently decoded chunk of a long line
     chunk_slots: int = 64
 

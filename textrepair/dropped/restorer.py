@@ -211,6 +211,8 @@ class DroppedRestorer:
         self.lm: Scorer = (
             self.model if self.general is None else Interpolated(self.model, self.general, weight)
         )
+        #: the n-gram models alone: what ranks the options :meth:`context_fillers` adds
+        self.ngram_lm: Scorer = self.lm
         if self.matches is not None and self.config.long_match_weight > 0:
             self.lm = LongMatch(
                 self.lm,
@@ -237,7 +239,7 @@ class DroppedRestorer:
         """
         parsed = [parse_line(line) for line in lines]
         self.index.prepare(w.kept for p in parsed for w in p.words)  # one pass over the lexicon
-        lattices = [self.lattice(p) for p in parsed]
+        lattices = self.context_fillers([self.lattice(p) for p in parsed])
         choices = self._decode(lattices)
         confidences = self.confidences(lattices, choices)
         segment = self.config.segment_weight
@@ -449,6 +451,78 @@ class DroppedRestorer:
             at += m
             p = 10.0 ** (total - total.max())
             out[li][k] = float(p[choices[li][k]] / p.sum())
+        return out
+
+    def context_fillers(self, lattices: Sequence[Lattice]) -> list[Lattice]:
+        """The lattices with each vanished-word gap offered the sequences of drop-set words the LM
+        finds likeliest between the kept characters around it.
+
+        The gap's own options (:meth:`_filler_options`) are the sequences likeliest anywhere and
+        the runs the training text showed between the same two characters; a content word that
+        vanished whole (市民, 盛大) is seldom among them. Here the
+        :attr:`DroppedConfig.context_filler_pool` likeliest words are continued, a word at a time,
+        from the kept characters before the gap (as many as the n-gram models read; the long
+        matches are left to the decoder), the last word followed by the first two kept
+        characters after it, keeping the :attr:`DroppedConfig.context_fillers` best sequences by
+        LM score plus the options' own cost; those are added at that own cost. Every context is
+        searched once, all in one batch per word.
+        """
+        keep = self.config.context_fillers
+        pool = self.fillers.ranked[: self.config.context_filler_pool]
+        if not keep or not pool:
+            return list(lattices)
+        weight, bonus = self.config.word_weight, self.config.insert_bonus
+        texts = [w for w, _ in pool]
+        costs = np.array([weight * lp + bonus * len(w) for w, lp in pool])
+        lm = self.ngram_lm
+        n = lm.order - 1
+        at: dict[tuple[int, str, str], int] = {}  # (words, before, after) -> its search
+        gaps: list[tuple[int, int, int]] = []  # lattice, slot, search
+        for li, lat in enumerate(lattices):
+            words = lat.parsed.words
+            before = ""
+            for si, (kind, i) in enumerate(lat.kinds):
+                if kind == "word":
+                    before = (before + words[i].kept)[-n:]
+                elif lat.parsed.vanished[i]:
+                    after = words[i].kept[:2] if i < len(words) else ""
+                    key = (lat.parsed.vanished[i], before, after)
+                    gaps.append((li, si, at.setdefault(key, len(at))))
+        searches = list(at)
+        beams: list[list[tuple[str, float]]] = [[("", 0.0)] for _ in searches]
+        for step in range(max((k for k, _, _ in searches), default=0)):
+            states: list[State] = []
+            rows: list[str] = []
+            asked: list[tuple[int, int]] = []  # (search, hypotheses asked)
+            for g, (k, before, after) in enumerate(searches):
+                if step < k:
+                    tail = after if step == k - 1 else ""
+                    for seq, _ in beams[g]:
+                        states.extend([State((before + seq)[-n:], False)] * len(texts))
+                        rows.extend(w + tail for w in texts)
+                    asked.append((g, len(beams[g])))
+            scores = lm.score_continuations(states, rows) if rows else np.zeros(0)
+            done = 0
+            for g, m in asked:
+                block = scores[done : done + m * len(texts)].reshape(m, len(texts)) + costs
+                block += np.array([sc for _, sc in beams[g]])[:, None]
+                done += m * len(texts)
+                best = np.argsort(-block, axis=None)[:keep]
+                beams[g] = [
+                    (beams[g][j // len(texts)][0] + texts[j % len(texts)], float(block.flat[j]))
+                    for j in best
+                ]
+        out = [Lattice(lat.parsed, list(lat.slots), lat.kinds) for lat in lattices]
+        for li, si, g in gaps:
+            k, beam = searches[g][0], beams[g]
+            slot = out[li].slots[si]
+            have = {o.text for o in slot}
+            added = []
+            for seq, _ in beam:
+                if seq not in have and (lp := self.fillers.split(seq, k)) is not None:
+                    added.append(Option(seq, weight * lp + bonus * len(seq)))
+            if added:
+                out[li].slots[si] = [*slot, *added]
         return out
 
     def lattice(self, parsed: Line) -> Lattice:
