@@ -469,7 +469,7 @@ class DroppedRestorer:
         """
         keep = self.config.context_fillers
         pool = self.fillers.ranked[: self.config.context_filler_pool]
-        if not keep or not pool:
+        if keep <= 0 or not pool:
             return list(lattices)
         weight, bonus = self.config.word_weight, self.config.insert_bonus
         texts = [w for w, _ in pool]
