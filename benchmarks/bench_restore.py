@@ -22,6 +22,7 @@ alternating runs; the ratio is taken pair by pair.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import sys
 import time
@@ -108,8 +109,10 @@ def main() -> int:
     shipped = api.dropped_restorer(model, drop_set)
     api.restore(text, "dropped", model)
     cold = time.perf_counter() - t
-    # the same lattices decoded with the drafts' model alone, as the kenlm loop scores them
-    restorer = DroppedRestorer(model, shipped.index, shipped.drop_set, shipped.config)
+    # the same lattices decoded with the drafts' model alone, as the kenlm loop scores them (the
+    # lattices as built: the kenlm loop decodes restorer.lattice(), without the context search)
+    config = dataclasses.replace(shipped.config, context_fillers=0)
+    restorer = DroppedRestorer(model, shipped.index, shipped.drop_set, config)
     first = restore_numpy(restorer, text)
     scorer = KenlmLoopScorer(model)
     ours, theirs, full = [], [], []

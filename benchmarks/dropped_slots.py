@@ -67,7 +67,7 @@ def run(proxy: str, draw: str) -> dict[str, Counter[str]]:
     restorer = api.dropped_restorer(model, true_set, weight, CONFIG)
     lm, words = restorer.lm, restorer.words
     assert words is not None, "the word trigram is needed (textrepair fetch wordlm)"
-    lattices = restorer.context_fillers([restorer.lattice(parse_line(d)) for d, _, _ in lines])
+    lattices = restorer.lattices([parse_line(d) for d, _, _ in lines])
     choices = restorer._decode(lattices)
     stats: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
     for lat, chosen, (_, kept, gaps) in zip(lattices, choices, lines):

@@ -339,6 +339,20 @@ def test_auto_density_bounds_the_choice() -> None:
     assert glyph_edits(text, model, channel=AUTO, config=never)[0].channel is None
 
 
+def test_auto_asks_the_channel_even_where_the_tables_find_nothing() -> None:
+    """A Tesseract page of reviews on which the glyph tables change nothing, while the channel
+    changes more than 3 in 1 000 of its Han characters: the channel's reading is kept (the
+    tables read first used to leave such a page as read)."""
+    import textrepair
+    from textrepair.ocr.repair import AUTO, glyph_edits, make_corrector
+
+    model = textrepair.load_model()
+    page = (REAL / "reviews" / "rv02.zenhei.ocr.txt").read_text(encoding="utf-8")
+    assert make_corrector(model, channel=None).correct(page) == []
+    corrector, edits = glyph_edits(page, model, channel=AUTO)
+    assert corrector.channel is not None and len(edits) >= 5
+
+
 def test_the_default_channel_is_auto() -> None:
     from textrepair import api
 

@@ -108,9 +108,7 @@ def _disagreement(model: Model, damaged: str, config: DroppedConfig) -> float:
 
     weight = api.drop_set_inference(damaged, model, confirm=False).domain_weight
     restorer = api.dropped_restorer(model, sampled_drop_set("s0"), weight, config)
-    parsed = [parse_line(line) for line in damaged.split("\n")]
-    restorer.index.prepare(w.kept for p in parsed for w in p.words)
-    lattices = [restorer.lattice(p) for p in parsed]
+    lattices = restorer.lattices([parse_line(line) for line in damaged.split("\n")])
     choices = restorer._decode(lattices)
     return restorer.segment_disagreement(lattices, choices, restorer.confidences(lattices, choices))
 

@@ -16,8 +16,10 @@ The restorer turns that into a lattice for :func:`textrepair.search.beam_search`
 * each gap where ``k`` words vanished is a slot whose options are sequences of
   ``k`` words made only of ``D`` characters: the most probable ones overall, and
   every run of ``D`` characters the training text showed between the same two
-  kept characters (read off the LM's n-grams), weighed by their best split into
-  ``k`` lexicon words;
+  kept characters (read off the LM's n-grams), and the ones the n-gram models find
+  likeliest between the kept characters around the gap
+  (:meth:`DroppedRestorer.context_fillers`), weighed by their best split into ``k``
+  lexicon words;
 * the character LM scores the concatenation.
 
 Kept characters are never changed, dropped or reordered: every option of a
@@ -237,9 +239,7 @@ class DroppedRestorer:
         side (:func:`beam_search_chunked`), which only blurs the LM context of the
         first slot after each cut.
         """
-        parsed = [parse_line(line) for line in lines]
-        self.index.prepare(w.kept for p in parsed for w in p.words)  # one pass over the lexicon
-        lattices = self.context_fillers([self.lattice(p) for p in parsed])
+        lattices = self.lattices([parse_line(line) for line in lines])
         choices = self._decode(lattices)
         confidences = self.confidences(lattices, choices)
         segment = self.config.segment_weight
@@ -453,6 +453,13 @@ class DroppedRestorer:
             out[li][k] = float(p[choices[li][k]] / p.sum())
         return out
 
+    def lattices(self, parsed: Sequence[Line]) -> list[Lattice]:
+        """The search problems of parsed lines: each line's :meth:`lattice` (the lexicon read for
+        all their words in one pass), its gaps offered what their context asks for too
+        (:meth:`context_fillers`)."""
+        self.index.prepare(w.kept for p in parsed for w in p.words)
+        return self.context_fillers([self.lattice(p) for p in parsed])
+
     def context_fillers(self, lattices: Sequence[Lattice]) -> list[Lattice]:
         """The lattices with each vanished-word gap offered the sequences of drop-set words the LM
         finds likeliest between the kept characters around it.
@@ -461,14 +468,16 @@ class DroppedRestorer:
         the runs the training text showed between the same two characters; a content word that
         vanished whole (市民, 盛大) is seldom among them. Here the
         :attr:`DroppedConfig.context_filler_pool` likeliest words are continued, a word at a time,
-        from the kept characters before the gap (as many as the n-gram models read; the long
-        matches are left to the decoder), the last word followed by the first two kept
-        characters after it, keeping the :attr:`DroppedConfig.context_fillers` best sequences by
-        LM score plus the options' own cost; those are added at that own cost. Every context is
-        searched once, all in one batch per word.
+        from the kept characters before the gap (as many as the n-gram models read, from the
+        line's start if it is that close; the long matches are left to the decoder), the last
+        word followed by the first two kept characters after it (or the line's end). A beam of
+        the :attr:`DroppedConfig.context_fillers` best distinct sequences is kept at each word,
+        by LM score plus the words' own costs; the sequences of the last beam are added, at the
+        cost the gap's own options have (their best split into as many words as vanished).
+        Every context is searched once, all in one batch per word.
         """
         keep = self.config.context_fillers
-        pool = self.fillers.ranked[: self.config.context_filler_pool]
+        pool = self.fillers.ranked[: max(0, self.config.context_filler_pool)]
         if keep <= 0 or not pool:
             return list(lattices)
         weight, bonus = self.config.word_weight, self.config.insert_bonus
@@ -476,42 +485,52 @@ class DroppedRestorer:
         costs = np.array([weight * lp + bonus * len(w) for w, lp in pool])
         lm = self.ngram_lm
         n = lm.order - 1
-        at: dict[tuple[int, str, str], int] = {}  # (words, before, after) -> its search
+        #: (words, before, after, at the line's start, at its end) -> its search
+        at: dict[tuple[int, str, str, bool, bool], int] = {}
         gaps: list[tuple[int, int, int]] = []  # lattice, slot, search
         for li, lat in enumerate(lattices):
             words = lat.parsed.words
-            before = ""
+            before, read = "", 0
             for si, (kind, i) in enumerate(lat.kinds):
                 if kind == "word":
                     before = (before + words[i].kept)[-n:]
+                    read += len(words[i].kept)
                 elif lat.parsed.vanished[i]:
                     after = words[i].kept[:2] if i < len(words) else ""
-                    key = (lat.parsed.vanished[i], before, after)
+                    key = (lat.parsed.vanished[i], before, after, read < n, i == len(words))
                     gaps.append((li, si, at.setdefault(key, len(at))))
         searches = list(at)
         beams: list[list[tuple[str, float]]] = [[("", 0.0)] for _ in searches]
-        for step in range(max((k for k, _, _ in searches), default=0)):
-            states: list[State] = []
-            rows: list[str] = []
-            asked: list[tuple[int, int]] = []  # (search, hypotheses asked)
-            for g, (k, before, after) in enumerate(searches):
-                if step < k:
-                    tail = after if step == k - 1 else ""
-                    for seq, _ in beams[g]:
-                        states.extend([State((before + seq)[-n:], False)] * len(texts))
-                        rows.extend(w + tail for w in texts)
-                    asked.append((g, len(beams[g])))
-            scores = lm.score_continuations(states, rows) if rows else np.zeros(0)
-            done = 0
-            for g, m in asked:
-                block = scores[done : done + m * len(texts)].reshape(m, len(texts)) + costs
-                block += np.array([sc for _, sc in beams[g]])[:, None]
-                done += m * len(texts)
-                best = np.argsort(-block, axis=None)[:keep]
-                beams[g] = [
-                    (beams[g][j // len(texts)][0] + texts[j % len(texts)], float(block.flat[j]))
-                    for j in best
-                ]
+        for step in range(max((k for k, *_ in searches), default=0)):
+            for eos in (False, True):  # the last word of a gap at a line's end, then </s>
+                states: list[State] = []
+                rows: list[str] = []
+                asked: list[tuple[int, int]] = []  # (search, hypotheses asked)
+                for g, (k, before, after, start, end) in enumerate(searches):
+                    last = step == k - 1
+                    if step < k and eos == (last and end):
+                        for seq, _ in beams[g]:
+                            context = before + seq
+                            state = State(context[-n:], start and len(context) < n)
+                            states.extend([state] * len(texts))
+                            rows.extend(w + after if last else w for w in texts)
+                        asked.append((g, len(beams[g])))
+                if not rows:
+                    continue
+                scores = lm.score_continuations(states, rows, eos=eos)
+                done = 0
+                for g, m in asked:
+                    block = scores[done : done + m * len(texts)].reshape(m, len(texts)) + costs
+                    block += np.array([sc for _, sc in beams[g]])[:, None]
+                    done += m * len(texts)
+                    best: dict[str, float] = {}  # one place per sequence (有人+民, 有+人民)
+                    for j in np.argsort(-block, axis=None):
+                        seq = beams[g][j // len(texts)][0] + texts[j % len(texts)]
+                        if seq not in best:
+                            best[seq] = float(block.flat[j])
+                            if len(best) == keep:
+                                break
+                    beams[g] = list(best.items())
         out = [Lattice(lat.parsed, list(lat.slots), lat.kinds) for lat in lattices]
         for li, si, g in gaps:
             k, beam = searches[g][0], beams[g]

@@ -1260,7 +1260,7 @@ def glyph_edits(
     cfg = config or _DEFAULT
     learnt = make_corrector(model, table, "tesseract", config)
     found = learnt.correct(text)
-    if len(found) >= cfg.auto_channel_density * len(_HAN.findall(text)):
+    if len(found) >= cfg.auto_channel_density * max(1, len(_HAN.findall(text))):
         return learnt, found
     tables = make_corrector(model, table, None, config)
     return tables, tables.correct(text)
