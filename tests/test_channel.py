@@ -353,6 +353,32 @@ def test_auto_asks_the_channel_even_where_the_tables_find_nothing() -> None:
     assert corrector.channel is not None and len(edits) >= 5
 
 
+def test_on_a_page_the_channel_finds_clean_a_correction_needs_a_second_source() -> None:
+    """PP-OCRv4's reading of a newspaper page: the channel changes too little of it to be kept, so
+    the glyph tables read it. Their one correction there (a name, 田鸣, made the word 雷鸣) comes
+    from the context alone: neither the rendered look-alike table nor the channel's reading backs
+    it, and it is left out. Every correction that stays has one of the two behind it."""
+    import textrepair
+    from textrepair.ocr.repair import AUTO, glyph_edits, make_corrector
+
+    model = textrepair.load_model()
+    page = (REAL / "general" / "pd19040.uming.ppocr.txt").read_text(encoding="utf-8")
+    tables = make_corrector(model, channel=None)
+    own = tables.correct(page)
+    assert [(e.old, e.new) for e in own] == [("田", "雷")]
+    assert not tables.looks_alike("田", "雷")
+    corrector, edits = glyph_edits(page, model, channel=AUTO)
+    assert corrector.channel is None and edits == []
+    for name in ("pd19000.uming.ppocr.txt", "pd19120.notoserif.ppocr.txt"):
+        page = (REAL / "general" / name).read_text(encoding="utf-8")
+        corrector, edits = glyph_edits(page, model, channel=AUTO)
+        learnt = {
+            (e.offset, e.new) for e in make_corrector(model, channel="tesseract").correct(page)
+        }
+        assert corrector.channel is None and edits
+        assert all((e.offset, e.new) in learnt or tables.looks_alike(e.old, e.new) for e in edits)
+
+
 def test_the_default_channel_is_auto() -> None:
     from textrepair import api
 

@@ -232,6 +232,13 @@ class GlyphCorrector:
             cached = self._options[observed] = self._make_options(observed)
         return cached
 
+    def looks_alike(self, observed: str, true: str) -> bool:
+        """True if the rendered look-alike table offers *true* for *observed* (not a candidate that
+        only the context, the parts or the passages suggest)."""
+        return any(
+            t == true for t, _, _ in self.table.candidates(observed)[: self.config.max_candidates]
+        )
+
     def _make_options(self, observed: str) -> list[Option]:
         opts = [Option(observed, self.keep_cost(observed))]
         cands: dict[str, float] = {}
@@ -1250,7 +1257,10 @@ def glyph_edits(
     :attr:`OcrConfig.auto_channel_density` of the Han characters: on a page Tesseract read
     (0.2-6 % misread) it mostly does; on a cleaner engine's page (0.01-1 %) or one misread
     unlike Tesseract, the channel's many candidates cost more than they fix, and the tables
-    read the page again. A text is one document here: ``textrepair restore`` and ``batch``
+    read the page again. On such a page a correction of the tables stands where the channel's
+    reading made it too or the rendered look-alike table offers it; one that only the context,
+    a glyph's parts or the passages suggested, and the engine's record does not back, is left
+    out. A text is one document here: ``textrepair restore`` and ``batch``
     hand a file longer than about 200 000 characters over in pieces of whole lines, each
     decided alone.
     """
@@ -1263,7 +1273,12 @@ def glyph_edits(
     if len(found) >= cfg.auto_channel_density * max(1, len(_HAN.findall(text))):
         return learnt, found
     tables = make_corrector(model, table, None, config)
-    return tables, tables.correct(text)
+    agreed = {(e.offset, e.new) for e in found}
+    return tables, [
+        e
+        for e in tables.correct(text)
+        if (e.offset, e.new) in agreed or tables.looks_alike(e.old, e.new)
+    ]
 
 
 def repair_ocr(
