@@ -306,7 +306,8 @@ def test_engine_lines_are_put_in_reading_order() -> None:
 # --------------------------------------------------------------------------- channel="auto"
 def test_auto_keeps_the_learnt_channel_only_where_it_finds_the_page_noisy() -> None:
     """A page Tesseract read is repaired with the shipped channel; the same page read by a cleaner
-    engine, and the page itself, with the glyph tables alone."""
+    engine, and the page itself, with the glyph tables alone (those of their corrections that
+    have a second source)."""
     import textrepair
     from textrepair.ocr.repair import AUTO, glyph_edits, make_corrector
 
@@ -321,7 +322,8 @@ def test_auto_keeps_the_learnt_channel_only_where_it_finds_the_page_noisy() -> N
     for name, page in pages.items():
         corrector, edits = glyph_edits(page, model, channel=AUTO)
         chosen[name] = corrector.channel is not None
-        assert edits == corrector.correct(page)
+        own = corrector.correct(page)
+        assert edits == own if chosen[name] else all(e in own for e in edits)
         assert corrector is make_corrector(model, channel="tesseract" if chosen[name] else None)
     assert chosen == {"tesseract": True, "ppocr": False, "truth": False}
 
