@@ -503,34 +503,30 @@ class DroppedRestorer:
         beams: list[list[tuple[str, float]]] = [[("", 0.0)] for _ in searches]
         for step in range(max((k for k, *_ in searches), default=0)):
             for eos in (False, True):  # the last word of a gap at a line's end, then </s>
+                asked = [
+                    g
+                    for g, (k, _, _, _, end) in enumerate(searches)
+                    if step < k and eos == (step == k - 1 and end)
+                ]
                 states: list[State] = []
                 rows: list[str] = []
-                asked: list[tuple[int, int]] = []  # (search, hypotheses asked)
-                for g, (k, before, after, start, end) in enumerate(searches):
-                    last = step == k - 1
-                    if step < k and eos == (last and end):
-                        for seq, _ in beams[g]:
-                            context = before + seq
-                            state = State(context[-n:], start and len(context) < n)
-                            states.extend([state] * len(texts))
-                            rows.extend(w + after if last else w for w in texts)
-                        asked.append((g, len(beams[g])))
+                for g in asked:
+                    k, before, after, start, _ = searches[g]
+                    tail = after if step == k - 1 else ""
+                    for seq, _ in beams[g]:
+                        first = lm.begin_state() if start else lm.null_state()
+                        states.extend([first.extend(before + seq, lm.order)] * len(texts))
+                        rows.extend(w + tail for w in texts)
                 if not rows:
                     continue
                 scores = lm.score_continuations(states, rows, eos=eos)
                 done = 0
-                for g, m in asked:
-                    block = scores[done : done + m * len(texts)].reshape(m, len(texts)) + costs
+                for g in asked:
+                    m = len(beams[g]) * len(texts)
+                    block = scores[done : done + m].reshape(-1, len(texts)) + costs
                     block += np.array([sc for _, sc in beams[g]])[:, None]
-                    done += m * len(texts)
-                    best: dict[str, float] = {}  # one place per sequence (有人+民, 有+人民)
-                    for j in np.argsort(-block, axis=None):
-                        seq = beams[g][j // len(texts)][0] + texts[j % len(texts)]
-                        if seq not in best:
-                            best[seq] = float(block.flat[j])
-                            if len(best) == keep:
-                                break
-                    beams[g] = list(best.items())
+                    done += m
+                    beams[g] = _best_distinct(beams[g], texts, block, keep)
         out = [Lattice(lat.parsed, list(lat.slots), lat.kinds) for lat in lattices]
         for li, si, g in gaps:
             k, beam = searches[g][0], beams[g]
@@ -778,6 +774,20 @@ def _cut_for(lattices: Sequence[Lattice]) -> DictionaryCut:
     """jieba's dictionary cut over the words made of the characters the lattices' options use
     (the same cut of every text they can make)."""
     return jieba_cut({c for lat in lattices for slot in lat.slots for o in slot for c in o.text})
+
+
+def _best_distinct(
+    beam: Sequence[tuple[str, float]], words: Sequence[str], scores: np.ndarray, keep: int
+) -> list[tuple[str, float]]:
+    """The *keep* best distinct sequences of *beam*'s hypotheses each followed by one of *words*
+    (``scores[h, w]``): two paths to one string (有人+民, 有+人民) take one place."""
+    best: dict[str, float] = {}
+    for j in np.argsort(-scores, axis=None):
+        h, w = divmod(int(j), len(words))
+        best.setdefault(beam[h][0] + words[w], float(scores[h, w]))
+        if len(best) == keep:
+            break
+    return list(best.items())
 
 
 def _merged(

@@ -84,6 +84,7 @@ from .channel import Channel, SimilarityCurve, fit_similarity, load_channel
 from .config import AUTO, OcrConfig
 from .confusion import (
     ConfusionTable,
+    Entry,
     GlyphSpace,
     load_confusions,
     load_glyph_space,
@@ -235,14 +236,17 @@ class GlyphCorrector:
     def looks_alike(self, observed: str, true: str) -> bool:
         """True if the rendered look-alike table offers *true* for *observed* (not a candidate that
         only the context, the parts or the passages suggest)."""
-        return any(
-            t == true for t, _, _ in self.table.candidates(observed)[: self.config.max_candidates]
-        )
+        return any(t == true for t, _, _ in self._table_candidates(observed))
+
+    def _table_candidates(self, observed: str) -> list[Entry]:
+        """What the look-alike table offers for *observed*, best first, as many as the config
+        takes."""
+        return self.table.candidates(observed)[: self.config.max_candidates]
 
     def _make_options(self, observed: str) -> list[Option]:
         opts = [Option(observed, self.keep_cost(observed))]
         cands: dict[str, float] = {}
-        for true, sim, kind in self.table.candidates(observed)[: self.config.max_candidates]:
+        for true, sim, kind in self._table_candidates(observed):
             if true != observed and self.knows(true):
                 cands.setdefault(true, self.channel_cost(sim, kind))
         if self.channel is not None:
