@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import json
 import os
 import signal
@@ -57,6 +58,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, Protocol, TextIO, cast
 
 from .errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, InputError, TextrepairError
+from .gcpolicy import settled
 from .textio import (
     TEMP_SUFFIX,
     AtomicWriter,
@@ -186,9 +188,12 @@ def load_repair(repair_fn: RepairFn | None) -> BoundRepair:
 
 
 def _init_worker(repair_fn: RepairFn | None, parent: int) -> None:
-    """Pool initializer: die with the parent (even after ``kill -9``), then load the model."""
+    """Pool initializer: die with the parent (even after ``kill -9``), then load the model (a
+    forked worker has it already) and freeze it out of the collector's way
+    (:mod:`textrepair.gcpolicy`: this process is the pool's)."""
     _die_with_parent(parent)
     load_repair(repair_fn)
+    gc.freeze()
 
 
 def _die_with_parent(parent: int) -> None:
@@ -316,17 +321,21 @@ def _collect(future: _Result, task: Task) -> Outcome:
 
 def _run_local(tasks: list[Task], workers: int, scheduler: str | None) -> Iterator[Outcome]:
     """In-process for one worker; else a process pool loading the model once per worker."""
-    if workers == 1:
-        yield from map(process_task, tasks)
-        return
-    repair_fn = tasks[0].repair_fn if tasks else None
-    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(repair_fn, os.getpid()))
-    try:
-        futures: dict[Future[Outcome], Task] = {pool.submit(process_task, t): t for t in tasks}
-        for future in as_completed(futures):
-            yield _collect(future, futures[future])
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with settled() as collector:
+        collector.loaded()  # run_batch loaded the model; forked workers inherit it frozen
+        if workers == 1:
+            yield from map(process_task, tasks)
+            return
+        repair_fn = tasks[0].repair_fn if tasks else None
+        pool = ProcessPoolExecutor(
+            workers, initializer=_init_worker, initargs=(repair_fn, os.getpid())
+        )
+        try:
+            futures: dict[Future[Outcome], Task] = {pool.submit(process_task, t): t for t in tasks}
+            for future in as_completed(futures):
+                yield _collect(future, futures[future])
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _import_dask() -> Any:

@@ -185,14 +185,22 @@ def _restore_streaming(
     is read once into memory (bounded: :func:`textrepair.textio.read_once`).
     """
     from . import api
+    from .gcpolicy import settled
     from .textio import iter_chunks, repair_stream
-
-    def repair(piece: str, k: str | None):  # type: ignore[no-untyped-def]
-        return api.repair(piece, k, model, drop_set=drop_set, punct=punct, channel=channel)  # type: ignore[arg-type]
 
     out = io.TextIOWrapper(sink, encoding="utf-8", newline="", write_through=True)
     try:
-        with _open_decoded(name) as stream, Ticker(name, enabled=sys.stderr.isatty()) as ticker:
+        with (
+            _open_decoded(name) as stream,
+            Ticker(name, enabled=sys.stderr.isatty()) as ticker,
+            settled() as collector,
+        ):
+
+            def repair(piece: str, k: str | None):  # type: ignore[no-untyped-def]
+                done = api.repair(piece, k, model, drop_set=drop_set, punct=punct, channel=channel)  # type: ignore[arg-type]
+                collector.loaded()  # the first piece loaded the models
+                return done
+
             repair_stream(ticker.count(iter_chunks(stream)), out, kind, repair)
     except UnicodeDecodeError as exc:
         raise InputError(
@@ -352,13 +360,14 @@ def cmd_learn_channel(args: argparse.Namespace) -> int:
 
 def cmd_collate(args: argparse.Namespace) -> int:
     from .collate import collate
+    from .gcpolicy import settled
 
     _refuse_writing_inputs(args.output, args.inputs)
     texts = [_read_input(name) for name in args.inputs]
     kinds = args.kinds.split(",") if args.kinds else None
     if kinds is not None and (len(kinds) != len(texts) or not set(kinds) <= set(KINDS)):
         raise InputError(f"--kinds needs one of {', '.join(KINDS)} per witness, comma-separated")
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, settled():  # one call: loading, mostly
         warnings.simplefilter("always")
         result = collate(texts, args.model, kinds=kinds)  # type: ignore[arg-type]
     with _output(args.output) as out:
