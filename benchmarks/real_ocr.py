@@ -32,6 +32,7 @@ truth (do no harm).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import tempfile
@@ -160,6 +161,7 @@ def run(
                 warm.add(id(model))
                 for c in ("tesseract", None) if channel == AUTO else (channel,):
                     make_corrector(model, channel=c, config=config).correct(ocr[:300])
+                gc.freeze()  # timed as a batch worker repairs: the loaded heap frozen
             t0 = time.perf_counter()
             # the corrector that read it ("auto" picks one per document) gives the coverage
             corrector, found = glyph_edits(ocr, model, channel=channel, config=config)

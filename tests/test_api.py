@@ -315,3 +315,18 @@ def test_preload_builds_the_glyph_corrector_that_ocr_repair_then_reuses() -> Non
     textrepair.repair("我们在树林里散步，他在树下休息。", kind="ocr")
     info = ocr_repair._corrector.cache_info()
     assert info.currsize == 2 and info.misses == 2  # the repair found the preloaded correctors
+
+
+def test_preload_freezes_only_when_asked() -> None:
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    api.preload()
+    assert gc.get_freeze_count() == 0  # a program's collector is its own
+    try:
+        model = api.preload(freeze=True)
+        assert gc.get_freeze_count() > 0
+        assert gc.isenabled()
+        assert textrepair.restore("我们在树林里散步，他在树下休息。", kind="ocr", model=model)
+    finally:
+        gc.unfreeze()

@@ -4,23 +4,28 @@ models load, the loaded heap frozen after, and the process's collector as it was
 from __future__ import annotations
 
 import gc
+import importlib
+from contextlib import nullcontext as _nothing
 from pathlib import Path
 
 import pytest
 
 from textrepair import cli, textio
 from textrepair.batch import run_batch
-from textrepair.gcpolicy import settled
+from textrepair.gcpolicy import paused, settled
 from textrepair.types import Edit, Repair
 
 
 @pytest.fixture(autouse=True)
 def _collector_restored():
-    """Every test starts and ends with the collector on and nothing frozen."""
+    """Every test starts and ends with the collector on and nothing frozen (a test that froze
+    objects on purpose hands them back itself)."""
     assert gc.isenabled() and gc.get_freeze_count() == 0
     yield
+    left = (gc.isenabled(), gc.get_freeze_count())
     gc.enable()
     gc.unfreeze()
+    assert left == (True, 0)
 
 
 def test_off_while_loading_frozen_after_and_restored():
@@ -38,10 +43,38 @@ def test_off_while_loading_frozen_after_and_restored():
 
 def test_a_disabled_collector_stays_disabled():
     gc.disable()
-    with settled() as collector:
-        collector.loaded()
-        assert not gc.isenabled()  # frozen, but left off as the caller had it
-    assert not gc.isenabled() and gc.get_freeze_count() == 0
+    try:
+        with settled() as collector:
+            collector.loaded()
+            assert not gc.isenabled()  # frozen, but left off as the caller had it
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+
+
+def test_what_the_program_froze_stays_frozen():
+    held = [[i] for i in range(100)]  # noqa: F841  (alive while frozen)
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        with settled() as collector:
+            assert not gc.isenabled()
+            collector.loaded()
+            assert gc.isenabled()
+        assert gc.get_freeze_count() == before  # neither frozen further nor handed back
+    finally:
+        gc.unfreeze()
+
+
+def test_paused():
+    with paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    with paused():
+        pass
+    assert not gc.isenabled()
+    gc.enable()
 
 
 def test_restored_when_the_block_fails():
@@ -70,6 +103,45 @@ def test_batch_repairs_with_the_loaded_heap_frozen(tmp_path: Path):
     assert len(SEEN) == 3
     assert all(enabled and frozen > 0 for enabled, frozen in SEEN)
     assert gc.isenabled() and gc.get_freeze_count() == 0  # the caller's process as it was
+
+
+def freeze_count_repair(text: str, kind: str | None = None, model: object = None) -> Repair:
+    """A fake restorer whose output is the collector's frozen count in the worker."""
+    return Repair(str(gc.get_freeze_count()), "ocr", [])
+
+
+def test_pool_workers_repair_with_the_heap_frozen(tmp_path: Path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(4):
+        (src / f"{i}.txt").write_text("文本", encoding="utf-8")
+    run_batch(src, tmp_path / "out", workers=2, repair_fn=freeze_count_repair, progress=False)
+    counts = [int((tmp_path / "out" / f"{i}.txt").read_text(encoding="utf-8")) for i in range(4)]
+    assert all(c > 0 for c in counts)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("command", [["restore", "--format", "json"], ["collate"]])
+def test_one_call_commands_repair_without_collections(monkeypatch, tmp_path: Path, command):
+    seen: list[bool] = []
+
+    def fake_repair(text, kind=None, model=None, **options):  # noqa: ANN001
+        seen.append(gc.isenabled())
+        return Repair(text, "clean", [])
+
+    def fake_collate(texts, model=None, **options):  # noqa: ANN001
+        seen.append(gc.isenabled())
+        raise SystemExit(0)  # what collate returns is not what this test is about
+
+    monkeypatch.setattr("textrepair.api.repair", fake_repair)
+    monkeypatch.setattr(importlib.import_module("textrepair.collate"), "collate", fake_collate)
+    path = tmp_path / "scan.txt"
+    path.write_text("一段文字\n", encoding="utf-8")
+    inputs = [str(path)] * (2 if command == ["collate"] else 1)
+    with pytest.raises(SystemExit) if command == ["collate"] else _nothing():
+        cli.main([*command, *inputs, "-o", str(tmp_path / "out.txt")])
+    assert seen == [False]
+    assert gc.isenabled()
 
 
 def test_restore_loads_without_collections_then_freezes(monkeypatch, tmp_path: Path, capsys):

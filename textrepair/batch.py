@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, Protocol, TextIO, cast
 
 from .errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, InputError, TextrepairError
-from .gcpolicy import settled
+from .gcpolicy import paused, settled
 from .textio import (
     TEMP_SUFFIX,
     AtomicWriter,
@@ -192,8 +192,10 @@ def _init_worker(repair_fn: RepairFn | None, parent: int) -> None:
     forked worker has it already) and freeze it out of the collector's way
     (:mod:`textrepair.gcpolicy`: this process is the pool's)."""
     _die_with_parent(parent)
-    load_repair(repair_fn)
-    gc.freeze()
+    with paused():  # a spawned worker loads it here
+        load_repair(repair_fn)
+    if not gc.get_freeze_count():  # a forked one inherited it frozen
+        gc.freeze()
 
 
 def _die_with_parent(parent: int) -> None:
@@ -591,7 +593,8 @@ def run_batch(
             if channel != AUTO:  # the default: the preloaded repair, which forked workers share
                 repair_fn = functools.partial(repair, channel=channel)
     if engine == "local":
-        load_repair(repair_fn)  # fail early; forked workers inherit the loaded model
+        with paused():  # no collection walks the model while it loads (gcpolicy)
+            load_repair(repair_fn)  # fail early; forked workers inherit the loaded model
     out_root.mkdir(parents=True, exist_ok=True)
     records = _start_report(report_path, out_root, rels, resume)
     tasks = [

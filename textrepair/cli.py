@@ -66,6 +66,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from . import api
     from .dropped.dropset import read_drop_set
     from .dropped.restorer import FormatWarning
+    from .gcpolicy import paused
 
     kind = None if args.kind == "auto" else args.kind
     drop_set = read_drop_set(args.drop_set) if args.drop_set else None
@@ -77,9 +78,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if args.explain or args.format == "json":
             # the edits index the whole input, so it is read at once
             text = _read_input(args.input)
-            result = api.repair(
-                text, kind, args.model, drop_set=drop_set, punct=args.punct, channel=args.channel
-            )
+            with paused():  # one repair: mostly loading (textrepair.gcpolicy)
+                result = api.repair(
+                    text,
+                    kind,
+                    args.model,
+                    drop_set=drop_set,
+                    punct=args.punct,
+                    channel=args.channel,
+                )
             _write_result(out, args.format, result.text, {"input": args.input, **result.to_dict()})
             if args.explain:
                 from .explain import format_edits
@@ -360,14 +367,14 @@ def cmd_learn_channel(args: argparse.Namespace) -> int:
 
 def cmd_collate(args: argparse.Namespace) -> int:
     from .collate import collate
-    from .gcpolicy import settled
+    from .gcpolicy import paused
 
     _refuse_writing_inputs(args.output, args.inputs)
     texts = [_read_input(name) for name in args.inputs]
     kinds = args.kinds.split(",") if args.kinds else None
     if kinds is not None and (len(kinds) != len(texts) or not set(kinds) <= set(KINDS)):
         raise InputError(f"--kinds needs one of {', '.join(KINDS)} per witness, comma-separated")
-    with warnings.catch_warnings(record=True) as caught, settled():  # one call: loading, mostly
+    with warnings.catch_warnings(record=True) as caught, paused():  # one call: loading, mostly
         warnings.simplefilter("always")
         result = collate(texts, args.model, kinds=kinds)  # type: ignore[arg-type]
     with _output(args.output) as out:
