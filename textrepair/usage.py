@@ -30,6 +30,7 @@ from .normalize import HAN
 from .resources import beside_model, read_model_text
 
 
+@lru_cache(maxsize=1)
 def _jieba_path() -> Path:
     """jieba's bundled dictionary, found without importing jieba: its import (0.13 s, its HMM
     tables and their helpers) was the largest single cost of a cold run, and the repairers

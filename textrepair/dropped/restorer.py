@@ -513,8 +513,8 @@ class DroppedRestorer:
                 for g in asked:
                     k, before, after, start, _ = searches[g]
                     tail = after if step == k - 1 else ""
+                    first = lm.begin_state() if start else lm.null_state()
                     for seq, _ in beams[g]:
-                        first = lm.begin_state() if start else lm.null_state()
                         states.extend([first.extend(before + seq, lm.order)] * len(texts))
                         rows.extend(w + tail for w in texts)
                 if not rows:
