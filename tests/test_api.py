@@ -311,7 +311,11 @@ def test_preload_builds_the_glyph_corrector_that_ocr_repair_then_reuses() -> Non
     assert (
         corrector.words is not None and corrector.glyphs is not None
     )  # the tables forked workers inherit
-    assert ocr_repair.make_corrector(model, channel="tesseract").channel is not None
+    learnt = ocr_repair.make_corrector(model, channel="tesseract")
+    assert learnt.channel is not None
+    # what they would build on first use is built, once for both: workers inherit it
+    assert "_neighbours" in vars(corrector) and "_similarity_curve" in vars(learnt)
+    assert corrector._neighbours is learnt._neighbours
     textrepair.repair("我们在树林里散步，他在树下休息。", kind="ocr")
     info = ocr_repair._corrector.cache_info()
     assert info.currsize == 2 and info.misses == 2  # the repair found the preloaded correctors

@@ -81,3 +81,34 @@ def test_a_compressed_binary_model_is_read_through_an_uncompressed_copy(
     assert model.path == packed
     texts = ["甲乙丙丁", "丁戊甲"]
     assert np.array_equal(model.score(texts), Model(packed).score(texts))
+
+
+def test_the_similarity_curve_is_fitted_once_per_channel_and_glyph_space(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from collections import Counter
+
+    from textrepair.ocr import channel as ch
+    from textrepair.ocr.confusion import GlyphSpace
+
+    unit = np.array([[1, 0, 0], [0.6, 0.8, 0], [0, 0, 1], [0, 0.6, 0.8]])
+    glyphs = GlyphSpace(list("甲乙丙丁"), unit)
+    seen = ch.Channel(Counter({("甲", "乙"): 3, ("丙", "丙"): 9, ("甲", "甲"): 5}))
+    fits: list[int] = []
+    fit = ch.fit_similarity
+
+    def counted(*args: object) -> ch.SimilarityCurve:
+        fits.append(1)
+        return fit(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ch, "fit_similarity", counted)
+    first = ch.similarity_curve(seen, glyphs, list("甲乙丙丁"))
+    assert first == fit(seen, glyphs, list("甲乙丙丁"))
+    assert ch.similarity_curve(seen, glyphs, list("甲乙丙丁")) == first and len(fits) == 1
+    # another channel (甲 read as 丙, unlike it), glyph space or vocabulary is fitted anew
+    other = ch.Channel(Counter({("甲", "丙"): 3, ("丙", "丙"): 9, ("甲", "甲"): 5}))
+    assert ch.similarity_curve(other, glyphs, list("甲乙丙丁")) != first
+    moved = GlyphSpace(list("甲乙丙丁"), unit[[0, 3, 2, 1]])
+    ch.similarity_curve(seen, moved, list("甲乙丙丁"))
+    ch.similarity_curve(seen, glyphs, list("甲乙丙"))
+    assert len(fits) == 4

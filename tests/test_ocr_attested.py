@@ -71,3 +71,20 @@ def test_a_flagged_characters_neighbours_keep_a_subset_of_their_candidates() -> 
     # with general usage, a window narrower than its slack (2) is the usage slack's
     words = GeneralWords({"休息": 60, "树林": 20, "河边": 20})
     assert screened(0.0, words=words) == screened(2.0, words=words)
+
+
+def test_bigram_neighbours_are_what_each_character_was_seen_beside() -> None:
+    import random
+
+    from textrepair.ocr.repair import bigram_neighbours
+
+    rng = random.Random(7)
+    bigrams = ["".join(rng.choice("甲乙丙丁戊己") for _ in range(2)) for _ in range(60)]
+    succ: dict[str, set[str]] = {}
+    pred: dict[str, set[str]] = {}
+    for a, b in bigrams:
+        succ.setdefault(a, set()).add(b)
+        pred.setdefault(b, set()).add(a)
+    found = bigram_neighbours([*bigrams, "x", ""])  # not a bigram: left out
+    assert found.succ == succ and found.pred == pred
+    assert bigram_neighbours([]) == ({}, {})

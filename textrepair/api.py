@@ -128,9 +128,9 @@ def preload(model: Model | str | Path | None = None, *, freeze: bool = False) ->
     from .ocr.repair import make_corrector
 
     loaded = _model(model)
-    make_corrector(loaded)
+    make_corrector(loaded).warm()
     if load_channel() is not None:  # the default ("auto") reads a noisy page with it
-        make_corrector(loaded, channel="tesseract")
+        make_corrector(loaded, channel="tesseract").warm()
     if freeze:
         gc.freeze()
     return loaded

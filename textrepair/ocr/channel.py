@@ -28,6 +28,7 @@ Tesseract's hOCR with ``lstm_choice_mode=2``, :mod:`textrepair.ocr.hocr`), which
 from __future__ import annotations
 
 import bisect
+import hashlib
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -252,6 +253,23 @@ class SimilarityCurve:
 
     def __call__(self, similarity: float) -> float:
         return self._values[max(0, bisect.bisect_right(self.bins, similarity) - 1)]  # type: ignore[attr-defined, no-any-return]
+
+
+def similarity_curve(channel: Channel, glyphs: GlyphSpace, vocab: Sequence[str]) -> SimilarityCurve:
+    """:func:`fit_similarity`, kept in the disk cache (:mod:`textrepair.cache`) under the content
+    of what it is fitted on: a product of every misread character's glyph with the whole
+    vocabulary's, the largest cost of loading a channel."""
+    from ..cache import cached
+
+    confusions = sorted(
+        (o, t, c) for o, trues in channel.confusions.items() for t, c in trues.items()
+    )
+    parts = [
+        hashlib.sha256(repr(confusions).encode("utf-8")).hexdigest(),
+        glyphs.digest(),
+        hashlib.sha256("".join(vocab).encode("utf-8")).hexdigest(),
+    ]
+    return cached("similarity-curve", parts, lambda: fit_similarity(channel, glyphs, vocab))
 
 
 def fit_similarity(channel: Channel, glyphs: GlyphSpace, vocab: Sequence[str]) -> SimilarityCurve:

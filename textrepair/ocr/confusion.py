@@ -19,6 +19,7 @@ tables are cached, so each file is read once per process.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import zipfile
 from collections import defaultdict
@@ -192,6 +193,16 @@ class GlyphSpace:
         self.source = source
         self._index = {ch: i for i, ch in enumerate(chars)}
         self._vectors = vectors.astype(np.float32)
+        self._digest = ""
+
+    def digest(self) -> str:
+        """SHA-256 of the space's characters and vectors (what a value derived from it depends
+        on); worked out once."""
+        if not self._digest:
+            h = hashlib.sha256("".join(self._index).encode("utf-8"))
+            h.update(np.ascontiguousarray(self._vectors).tobytes())
+            self._digest = h.hexdigest()
+        return self._digest
 
     def __contains__(self, ch: object) -> bool:
         return ch in self._index

@@ -58,6 +58,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import regex
@@ -80,7 +81,7 @@ from ..usage import (
     words_path_for,
 )
 from .calibration import Calibration, Vocabulary, features, load_calibration
-from .channel import Channel, SimilarityCurve, fit_similarity, load_channel
+from .channel import Channel, SimilarityCurve, load_channel, similarity_curve
 from .config import AUTO, OcrConfig
 from .confusion import (
     ConfusionTable,
@@ -165,13 +166,6 @@ class GlyphCorrector:
         # per character read: its part and look-alike candidates, each with its channel cost
         self._part_sets: dict[str, dict[str, float]] = {}
         self._lookalikes: dict[str, dict[str, float]] = {}
-        in_context = self.parts is not None or self.splits or self.glyphs is not None
-        self._neighbours = _bigram_neighbours(self.model.bigrams) if in_context else ({}, {})
-        #: the general model's bigrams, where a part candidate may also have been seen next to a
-        #: neighbour
-        self._general_bigrams: frozenset[str] = frozenset(
-            self.general.bigrams if self.general is not None else ()
-        )
         self._siblings: dict[tuple[str, int, tuple[str, ...]], set[str]] = {}
         for ch, (op, kids) in (self.splits or {}).items():
             if ch in self.model:
@@ -425,18 +419,24 @@ class GlyphCorrector:
         )
 
     @cached_property
-    def _context(
-        self,
-    ) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], frozenset[str]]:
-        """Successors and predecessors of each character in either model's bigrams, and those
-        bigrams."""
-        bigrams = frozenset(self._general_bigrams) | frozenset(self.model.bigrams)
-        succ, pred = _bigram_neighbours(bigrams)
-        return (
-            {k: frozenset(v) for k, v in succ.items()},
-            {k: frozenset(v) for k, v in pred.items()},
-            bigrams,
-        )
+    def _neighbours(self) -> Neighbours:
+        """Successors and predecessors of each character in either model's bigrams (one index per
+        pair of models, shared by every corrector over them: :func:`neighbours_of`)."""
+        return neighbours_of(self.model, self.general)
+
+    def warm(self) -> GlyphCorrector:
+        """Build now what the corrector otherwise builds on first use (the bigram neighbours, the
+        channel's similarity curve), e.g. before a process forks its workers; returns itself."""
+        if (
+            self.parts is not None
+            or self.splits
+            or self.glyphs is not None
+            or self.channel is not None
+        ):
+            self._neighbours
+        if self.channel is not None:
+            self._similarity_curve
+        return self
 
     @cached_property
     def _similarity_curve(self) -> SimilarityCurve:
@@ -449,7 +449,7 @@ class GlyphCorrector:
                 set(self.model.vocab) | set(self.general.vocab if self.general is not None else ())
             )
             return SimilarityCurve((-1.0,), (subs,), (subs * vocab,))
-        return fit_similarity(self.channel, self.glyphs, self._glyph_vocabulary)
+        return similarity_curve(self.channel, self.glyphs, self._glyph_vocabulary)
 
     def context_options(
         self, observed: str, left: str, right: str, before: str = "", after: str = ""
@@ -467,9 +467,9 @@ class GlyphCorrector:
         """
         if not self.config.context_candidates or self.channel is None or not (left or right):
             return []
-        succ, pred, bigrams = self._context
-        unseen = (bool(left) and left + observed not in bigrams) + (
-            bool(right) and observed + right not in bigrams
+        succ, pred = self._neighbours
+        unseen = (bool(left) and observed not in succ.get(left, _NONE)) + (
+            bool(right) and observed not in pred.get(right, _NONE)
         )
         if unseen < min(self.config.context_unseen, bool(left) + bool(right)):
             return []
@@ -606,22 +606,6 @@ class GlyphCorrector:
     ) -> list[str]:
         """Those of *cands* seen next to *left* or *right* by the LM or, when built, the general
         model; sorted."""
-        near = set(self._seen_near(cands, left, right))
-        if self._general_bigrams:
-            succ, pred = self._general_neighbours
-            near |= _common(succ.get(left, _NONE), cands)
-            near |= _common(pred.get(right, _NONE), cands)
-        return sorted(near)
-
-    @cached_property
-    def _general_neighbours(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-        """Characters seen after / before each character in the general model's bigrams."""
-        return _bigram_neighbours(self._general_bigrams)
-
-    def _seen_near(
-        self, cands: AbstractSet[str] | Mapping[str, object], left: str, right: str
-    ) -> list[str]:
-        """Those of *cands* the LM has seen right after *left* or right before *right*, sorted."""
         succ, pred = self._neighbours
         return sorted(
             _common(succ.get(left, _NONE), cands) | _common(pred.get(right, _NONE), cands)
@@ -1167,19 +1151,54 @@ def _common(
     return seen & (cands.keys() if isinstance(cands, Mapping) else cands)
 
 
-def _bigram_neighbours(bigrams: Iterable[str]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+class Neighbours(NamedTuple):
+    """Per character, the characters seen right after it (``succ``) and right before it
+    (``pred``) in a set of bigrams."""
+
+    succ: dict[str, frozenset[str]]
+    pred: dict[str, frozenset[str]]
+
+
+@lru_cache(maxsize=4)
+def neighbours_of(model: Model, general: Model | None = None) -> Neighbours:
+    """:func:`bigram_neighbours` of *model*'s bigrams and *general*'s: built once per pair of
+    models and shared (the general model's 400 000 bigrams make it a 100 MB index)."""
+    return bigram_neighbours([*model.bigrams, *(general.bigrams if general is not None else ())])
+
+
+def bigram_neighbours(bigrams: Iterable[str]) -> Neighbours:
     """Characters seen after / before each character in *bigrams* (two-character strings).
 
-    Each character is one string object throughout (indexing a string makes a new one for
-    every non-Latin-1 character: for the general model's bigrams, 60 MB of copies).
+    Grouped with numpy, so Python touches each character once, not each bigram. Each
+    character is one string object throughout (indexing a string makes a new one for every
+    non-Latin-1 character: for the general model's bigrams, 60 MB of copies).
+
+    >>> bigram_neighbours(["甲乙", "甲丙", "丙乙"]).pred["乙"] == frozenset("甲丙")
+    True
     """
-    succ: dict[str, set[str]] = {}
-    pred: dict[str, set[str]] = {}
-    for pair in bigrams:
-        a, b = sys.intern(pair[0]), sys.intern(pair[1])
-        succ.setdefault(a, set()).add(b)
-        pred.setdefault(b, set()).add(a)
-    return succ, pred
+    joined = "".join(b for b in bigrams if len(b) == 2)
+    if not joined:
+        return Neighbours({}, {})
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).reshape(-1, 2)
+    present = np.bincount(cp.ravel())
+    chars = np.flatnonzero(present)
+    index = np.zeros(len(present), dtype=np.int64)
+    index[chars] = np.arange(len(chars))
+    ids = index[cp]
+    objects = [sys.intern(chr(c)) for c in chars.tolist()]
+    out = []
+    for key, value in ((0, 1), (1, 0)):
+        order = np.argsort(ids[:, key], kind="stable")
+        keys = ids[order, key]
+        values = [objects[i] for i in ids[order, value].tolist()]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]).tolist()
+        out.append(
+            {
+                objects[keys[a]]: frozenset(values[a:b])
+                for a, b in zip(starts, [*starts[1:], len(keys)])
+            }
+        )
+    return Neighbours(out[0], out[1])
 
 
 def make_corrector(
