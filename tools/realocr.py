@@ -36,7 +36,8 @@ ranges, the engine's version). Sets:
   model from), lines :data:`CHANNEL_LINES` (a different slice for each face; the
   first 330 pages), then :data:`MORE_CHANNEL_LINES`; reviews the general model trains
   on (:func:`channel_review_documents`, a second register); then all those lines again,
-  each in another face (:data:`SECOND_CHANNEL_LINES`). Tesseract also writes
+  each in another face (:data:`SECOND_CHANNEL_LINES`), and the first two runs of each a third
+  time, in a third face (:data:`THIRD_CHANNEL_LINES`). Tesseract also writes
   hOCR with its choices for the pages it reads: what it weighed at each character, kept
   in ``build/real_ocr_choices/`` and counted there into ``alternatives.tsv`` (of the pages
   whose choices are kept; near misses, an experiment: docs/experiments.md). The committed
@@ -145,10 +146,16 @@ SECOND_CHANNEL_LINES = {
     face: CHANNEL_LINES[after] + MORE_CHANNEL_LINES[after]
     for face, after in zip(FACES, [*list(FACES)[1:], next(iter(FACES))])
 }
+#: a third reading of the first two runs of :data:`CHANNEL_LINES` of each face, in the face two
+#: on in :data:`FACES`
+THIRD_CHANNEL_LINES = {
+    face: CHANNEL_LINES[after][:2]
+    for face, after in zip(FACES, [*list(FACES)[2:], *list(FACES)[:2]])
+}
 #: reviews for the channel: this many documents of about this many characters, drawn from the
 #: reviews the general model trains on (never the held-out ones the benchmark scores), dealt
 #: to the faces in turn: a second register (everyday first-person writing) for the channel
-CHANNEL_REVIEW_DOCS = 100
+CHANNEL_REVIEW_DOCS = 200
 CHANNEL_REVIEW_DOC_CHARS = 3600
 #: the benchmark's general text: held out from the general model
 HELD_OUT_LINES = range(HELD_OUT_START, HELD_OUT_START + 160)
@@ -437,6 +444,7 @@ def set_jobs(
             truths[d] = t
             jobs.append((set_name, d, faces[k % len(faces)], t))
         jobs += lines_in_faces(set_name, SECOND_CHANNEL_LINES, corpus.newspaper, truths)
+        jobs += lines_in_faces(set_name, THIRD_CHANNEL_LINES, corpus.newspaper, truths)
     elif set_name == "general":
         assert corpus is not None
         truths = general_documents(HELD_OUT_LINES, corpus.newspaper)
