@@ -112,3 +112,5 @@ def test_the_similarity_curve_is_fitted_once_per_channel_and_glyph_space(
     ch.similarity_curve(seen, moved, list("甲乙丙丁"))
     ch.similarity_curve(seen, glyphs, list("甲乙丙"))
     assert len(fits) == 4
+    monkeypatch.setattr(ch, "CURVE_VERSION", ch.CURVE_VERSION + 1)  # the fit itself changed
+    assert ch.similarity_curve(seen, glyphs, list("甲乙丙丁")) == first and len(fits) == 5

@@ -79,12 +79,12 @@ def test_bigram_neighbours_are_what_each_character_was_seen_beside() -> None:
     from textrepair.ocr.repair import bigram_neighbours
 
     rng = random.Random(7)
-    bigrams = ["".join(rng.choice("甲乙丙丁戊己") for _ in range(2)) for _ in range(60)]
+    bigrams = ["".join(rng.choice("甲乙丙丁戊己𠀀𪚥") for _ in range(2)) for _ in range(60)]
     succ: dict[str, set[str]] = {}
     pred: dict[str, set[str]] = {}
     for a, b in bigrams:
         succ.setdefault(a, set()).add(b)
         pred.setdefault(b, set()).add(a)
-    found = bigram_neighbours([*bigrams, "x", ""])  # not a bigram: left out
+    found = bigram_neighbours([*bigrams, "x", "", "甲乙丙"])  # not bigrams: left out
     assert found.succ == succ and found.pred == pred
     assert bigram_neighbours([]) == ({}, {})

@@ -255,21 +255,33 @@ class SimilarityCurve:
         return self._values[max(0, bisect.bisect_right(self.bins, similarity) - 1)]  # type: ignore[attr-defined, no-any-return]
 
 
+#: bump when :func:`fit_similarity` counts differently (it is part of the curve's cache key)
+CURVE_VERSION = 1
+
+
 def similarity_curve(channel: Channel, glyphs: GlyphSpace, vocab: Sequence[str]) -> SimilarityCurve:
-    """:func:`fit_similarity`, kept in the disk cache (:mod:`textrepair.cache`) under the content
-    of what it is fitted on: a product of every misread character's glyph with the whole
-    vocabulary's, the largest cost of loading a channel."""
+    """:func:`fit_similarity`, its counts kept in the disk cache (:mod:`textrepair.cache`) under
+    the content of what it is fitted on and how (:data:`CURVE_VERSION`, the bins): a product
+    of every misread character's glyph with the whole vocabulary's, the largest cost of
+    loading a channel."""
     from ..cache import cached
 
     confusions = sorted(
         (o, t, c) for o, trues in channel.confusions.items() for t, c in trues.items()
     )
     parts = [
+        CURVE_VERSION,
+        SIMILARITY_BINS,
         hashlib.sha256(repr(confusions).encode("utf-8")).hexdigest(),
         glyphs.digest(),
-        hashlib.sha256("".join(vocab).encode("utf-8")).hexdigest(),
+        hashlib.sha256(repr(list(vocab)).encode("utf-8")).hexdigest(),
     ]
-    return cached("similarity-curve", parts, lambda: fit_similarity(channel, glyphs, vocab))
+
+    def counts() -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
+        curve = fit_similarity(channel, glyphs, vocab)
+        return curve.bins, curve.hits, curve.pairs
+
+    return SimilarityCurve(*cached("similarity-counts", parts, counts))
 
 
 def fit_similarity(channel: Channel, glyphs: GlyphSpace, vocab: Sequence[str]) -> SimilarityCurve:

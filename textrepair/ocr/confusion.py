@@ -191,6 +191,7 @@ class GlyphSpace:
                 f"glyph space {source}: vectors must be floating point, not {vectors.dtype}"
             )
         self.source = source
+        self._chars = list(chars)
         self._index = {ch: i for i, ch in enumerate(chars)}
         self._vectors = vectors.astype(np.float32)
         self._digest = ""
@@ -199,8 +200,8 @@ class GlyphSpace:
         """SHA-256 of the space's characters and vectors (what a value derived from it depends
         on); worked out once."""
         if not self._digest:
-            h = hashlib.sha256("".join(self._index).encode("utf-8"))
-            h.update(np.ascontiguousarray(self._vectors).tobytes())
+            h = hashlib.sha256(repr(self._chars).encode("utf-8"))
+            h.update(np.ascontiguousarray(self._vectors).data)
             self._digest = h.hexdigest()
         return self._digest
 

@@ -52,6 +52,7 @@ from __future__ import annotations
 import bisect
 import math
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -1159,10 +1160,19 @@ class Neighbours(NamedTuple):
     pred: dict[str, frozenset[str]]
 
 
-@lru_cache(maxsize=4)
+_NEIGHBOURS_LOCK = threading.Lock()
+
+
 def neighbours_of(model: Model, general: Model | None = None) -> Neighbours:
     """:func:`bigram_neighbours` of *model*'s bigrams and *general*'s: built once per pair of
-    models and shared (the general model's 400 000 bigrams make it a 100 MB index)."""
+    models (behind a lock, so threads share one) and shared by every corrector over them (the
+    general model's 400 000 bigrams make it a 100 MB index)."""
+    with _NEIGHBOURS_LOCK:
+        return _neighbours_of(model, general)
+
+
+@lru_cache(maxsize=2)  # the shipped pair, and one more (a benchmark's fold of the drafts)
+def _neighbours_of(model: Model, general: Model | None) -> Neighbours:
     return bigram_neighbours([*model.bigrams, *(general.bigrams if general is not None else ())])
 
 
@@ -1179,7 +1189,8 @@ def bigram_neighbours(bigrams: Iterable[str]) -> Neighbours:
     joined = "".join(b for b in bigrams if len(b) == 2)
     if not joined:
         return Neighbours({}, {})
-    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).reshape(-1, 2)
+    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cp = cp.reshape(-1, 2)
     present = np.bincount(cp.ravel())
     chars = np.flatnonzero(present)
     index = np.zeros(len(present), dtype=np.int64)
