@@ -603,5 +603,5 @@ def test_the_shipped_channel_is_what_make_channel_learns_from_the_committed_page
     ]
     skipped: list[tuple[str, str]] = []
     learnt = learn(pages, skipped)
-    assert len(pages) - len(skipped) >= 500 and len(skipped) <= 3
+    assert len(pages) - len(skipped) >= 500 and len(skipped) <= len(pages) // 200  # few
     assert learnt.counts == read_channel(ROOT / "models" / "channel.tsv").counts

@@ -36,12 +36,13 @@ ranges, the engine's version). Sets:
   model from), lines :data:`CHANNEL_LINES` (a different slice for each face; the
   first 330 pages), then :data:`MORE_CHANNEL_LINES`; reviews the general model trains
   on (:func:`channel_review_documents`, a second register); then all those lines again,
-  each in another face (:data:`SECOND_CHANNEL_LINES`), and the first two runs of each a third
-  time, in a third face (:data:`THIRD_CHANNEL_LINES`). Tesseract also writes
-  hOCR with its choices for the pages it reads: what it weighed at each character, kept
-  in ``build/real_ocr_choices/`` and counted there into ``alternatives.tsv`` (of the pages
-  whose choices are kept; near misses, an experiment: docs/experiments.md). The committed
-  PP-OCRv4 readings are of the first 55 pages, which its own channel experiment used.
+  each in another face (:data:`SECOND_CHANNEL_LINES`), and a third time in a third face
+  (:data:`THIRD_CHANNEL_LINES`).
+  Tesseract also writes hOCR with its choices for the pages it reads: what it weighed at
+  each character, kept in ``build/real_ocr_choices/`` and counted there into
+  ``alternatives.tsv`` (of the pages whose choices are kept; near misses, an experiment:
+  docs/experiments.md). The committed PP-OCRv4 readings are of the first 55 pages, which
+  its own channel experiment used.
 * ``general`` -- the benchmark's general text: lines :data:`HELD_OUT_LINES`,
   which the general model is *not* trained on (``HELD_OUT_START`` in
   :mod:`textrepair.lm.general`), in the three benchmark faces.
@@ -146,10 +147,9 @@ SECOND_CHANNEL_LINES = {
     face: CHANNEL_LINES[after] + MORE_CHANNEL_LINES[after]
     for face, after in zip(FACES, [*list(FACES)[1:], next(iter(FACES))])
 }
-#: a third reading of the first two runs of :data:`CHANNEL_LINES` of each face, in the face two
-#: on in :data:`FACES`
+#: a third reading of the lines above, each in the face two on in :data:`FACES`
 THIRD_CHANNEL_LINES = {
-    face: CHANNEL_LINES[after][:2]
+    face: CHANNEL_LINES[after] + MORE_CHANNEL_LINES[after]
     for face, after in zip(FACES, [*list(FACES)[2:], *list(FACES)[:2]])
 }
 #: reviews for the channel: this many documents of about this many characters, drawn from the
