@@ -36,8 +36,8 @@ ranges, the engine's version). Sets:
   model from), lines :data:`CHANNEL_LINES` (a different slice for each face; the
   first 330 pages), then :data:`MORE_CHANNEL_LINES`; reviews the general model trains
   on (:func:`channel_review_documents`, a second register); then all those lines again,
-  each in another face (:data:`SECOND_CHANNEL_LINES`), and a third time in a third face
-  (:data:`THIRD_CHANNEL_LINES`).
+  each in another face (:data:`SECOND_CHANNEL_LINES`), and a third and fourth time in a
+  third and fourth face (:data:`THIRD_CHANNEL_LINES`, :data:`FOURTH_CHANNEL_LINES`).
   Tesseract also writes hOCR with its choices for the pages it reads: what it weighed at
   each character, kept in ``build/real_ocr_choices/`` and counted there into
   ``alternatives.tsv`` (of the pages whose choices are kept; near misses, an experiment:
@@ -147,15 +147,21 @@ SECOND_CHANNEL_LINES = {
     face: CHANNEL_LINES[after] + MORE_CHANNEL_LINES[after]
     for face, after in zip(FACES, [*list(FACES)[1:], next(iter(FACES))])
 }
-#: a third reading of the lines above, each in the face two on in :data:`FACES`
+#: a third and a fourth reading of the lines above, each in the face two and three on in
+#: :data:`FACES`
 THIRD_CHANNEL_LINES = {
     face: CHANNEL_LINES[after] + MORE_CHANNEL_LINES[after]
     for face, after in zip(FACES, [*list(FACES)[2:], *list(FACES)[:2]])
 }
-#: reviews for the channel: this many documents of about this many characters, drawn from the
-#: reviews the general model trains on (never the held-out ones the benchmark scores), dealt
-#: to the faces in turn: a second register (everyday first-person writing) for the channel
-CHANNEL_REVIEW_DOCS = 200
+FOURTH_CHANNEL_LINES = {
+    face: CHANNEL_LINES[after] + MORE_CHANNEL_LINES[after]
+    for face, after in zip(FACES, [*list(FACES)[3:], *list(FACES)[:3]])
+}
+#: reviews for the channel: up to this many documents of about this many characters, drawn from
+#: the reviews the general model trains on (never the held-out ones the benchmark scores), dealt
+#: to the faces in turn: a second register (everyday first-person writing) for the channel.
+#: Their pool holds about 290: all of it
+CHANNEL_REVIEW_DOCS = 300
 CHANNEL_REVIEW_DOC_CHARS = 3600
 #: the benchmark's general text: held out from the general model
 HELD_OUT_LINES = range(HELD_OUT_START, HELD_OUT_START + 160)
@@ -445,6 +451,7 @@ def set_jobs(
             jobs.append((set_name, d, faces[k % len(faces)], t))
         jobs += lines_in_faces(set_name, SECOND_CHANNEL_LINES, corpus.newspaper, truths)
         jobs += lines_in_faces(set_name, THIRD_CHANNEL_LINES, corpus.newspaper, truths)
+        jobs += lines_in_faces(set_name, FOURTH_CHANNEL_LINES, corpus.newspaper, truths)
     elif set_name == "general":
         assert corpus is not None
         truths = general_documents(HELD_OUT_LINES, corpus.newspaper)
