@@ -141,22 +141,19 @@ MORE_CHANNEL_LINES = {
     )
     for i, face in enumerate(FACES)
 }
-#: a second reading of the lines above, each in another face (the next one in :data:`FACES`):
-#: the same text on other pages, in another face's shapes and another draw of the noise
-SECOND_CHANNEL_LINES = {
-    face: CHANNEL_LINES[after] + MORE_CHANNEL_LINES[after]
-    for face, after in zip(FACES, [*list(FACES)[1:], next(iter(FACES))])
-}
-#: a third and a fourth reading of the lines above, each in the face two and three on in
-#: :data:`FACES`
-THIRD_CHANNEL_LINES = {
-    face: CHANNEL_LINES[after] + MORE_CHANNEL_LINES[after]
-    for face, after in zip(FACES, [*list(FACES)[2:], *list(FACES)[:2]])
-}
-FOURTH_CHANNEL_LINES = {
-    face: CHANNEL_LINES[after] + MORE_CHANNEL_LINES[after]
-    for face, after in zip(FACES, [*list(FACES)[3:], *list(FACES)[:3]])
-}
+
+
+def read_again(shift: int) -> dict[str, tuple[range, ...]]:
+    """The lines of :data:`CHANNEL_LINES` and :data:`MORE_CHANNEL_LINES` once more, each face's
+    in the face *shift* places on in :data:`FACES`: the same text on other pages, in another
+    face's shapes and another draw of the noise."""
+    faces = list(FACES)
+    after = faces[shift:] + faces[:shift]
+    return {face: CHANNEL_LINES[a] + MORE_CHANNEL_LINES[a] for face, a in zip(faces, after)}
+
+
+#: the second, third and fourth readings of those lines, each in the next face on
+SECOND_CHANNEL_LINES, THIRD_CHANNEL_LINES, FOURTH_CHANNEL_LINES = (read_again(k) for k in (1, 2, 3))
 #: reviews for the channel: up to this many documents of about this many characters, drawn from
 #: the reviews the general model trains on (never the held-out ones the benchmark scores), dealt
 #: to the faces in turn: a second register (everyday first-person writing) for the channel.

@@ -28,7 +28,6 @@ Tesseract's hOCR with ``lstm_choice_mode=2``, :mod:`textrepair.ocr.hocr`), which
 from __future__ import annotations
 
 import bisect
-import hashlib
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -269,13 +268,7 @@ def similarity_curve(channel: Channel, glyphs: GlyphSpace, vocab: Sequence[str])
     confusions = sorted(
         (o, t, c) for o, trues in channel.confusions.items() for t, c in trues.items()
     )
-    parts = [
-        CURVE_VERSION,
-        SIMILARITY_BINS,
-        hashlib.sha256(repr(confusions).encode("utf-8")).hexdigest(),
-        glyphs.digest(),
-        hashlib.sha256(repr(list(vocab)).encode("utf-8")).hexdigest(),
-    ]
+    parts = [CURVE_VERSION, SIMILARITY_BINS, confusions, glyphs.digest(), list(vocab)]
 
     def counts() -> tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]:
         curve = fit_similarity(channel, glyphs, vocab)
