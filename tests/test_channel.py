@@ -538,6 +538,33 @@ def test_a_pair_never_seen_costs_more_where_its_true_character_is_seldom_misread
     assert engine.learnt_costs("丙", ["甲"])[0] > jia
 
 
+def test_learnt_costs_are_kept_per_pair_and_bounded() -> None:
+    ch = learn([("p", "甲乙丙丁" * 5 + "甲乙" * 5, "甲己丙丁" * 4 + "甲乙丙丁" + "甲乙" * 5)])
+    small = GlyphCorrector(MODEL, EMPTY_TABLE, channel=ch)
+    small = dataclasses.replace(small, config=dataclasses.replace(small.config, learnt_cache=2))
+    trues = ["乙", "甲", "乙", "己"]
+    first = small.learnt_costs("丙", trues)
+    assert first == small._learnt_costs("丙", trues)  # what is kept is what is computed
+    assert first[0] == first[2]
+    # asked again, in another order and beside pairs not asked before: the same costs
+    again = small.learnt_costs("丙", ["己", "丁", "乙"])
+    assert again == [first[3], small._learnt_costs("丙", ["丁"])[0], first[0]]
+    for read in "丁己戊":
+        small.learnt_costs(read, ["甲"])
+        assert len(small._learnt) <= 2
+
+
+def test_common_members_whichever_side_is_smaller() -> None:
+    from textrepair.ocr.repair import _common
+
+    many = frozenset(chr(0x4E00 + i) for i in range(500))
+    few = {"丁": 1.0, "一": 2.0, "A": 3.0}
+    assert _common(many, few) == {"丁", "一"}
+    assert _common(frozenset("一A"), few) == {"一", "A"}
+    assert _common(frozenset("B"), set("AB")) == {"B"}
+    assert _common(frozenset(), few) == set()
+
+
 def test_a_channel_that_saw_no_misreading_still_repairs() -> None:
     from textrepair.ocr.hocr import read_choices
 

@@ -167,6 +167,8 @@ class GlyphCorrector:
         # per character read: its part and look-alike candidates, each with its channel cost
         self._part_sets: dict[str, dict[str, float]] = {}
         self._lookalikes: dict[str, dict[str, float]] = {}
+        # per character read: the channel's cost of each true character asked for so far
+        self._learnt: dict[str, dict[str, float]] = {}
         self._siblings: dict[tuple[str, int, tuple[str, ...]], set[str]] = {}
         for ch, (op, kids) in (self.splits or {}).items():
             if ch in self.model:
@@ -303,6 +305,18 @@ class GlyphCorrector:
         candidate (the look-alike table, the IDS tables, the context, the channel),
         this is its cost: the sources propose, the engine's record decides.
         """
+        known = self._learnt.get(observed)
+        if known is None:
+            if len(self._learnt) >= self.config.learnt_cache:  # keep memory bounded
+                self._learnt.clear()
+            known = self._learnt[observed] = {}
+        missing = [t for t in dict.fromkeys(trues) if t not in known]
+        if missing:
+            known.update(zip(missing, self._learnt_costs(observed, missing)))
+        return [known[t] for t in trues]
+
+    def _learnt_costs(self, observed: str, trues: list[str]) -> list[float]:
+        """:meth:`learnt_costs`, computed."""
         assert self.channel is not None
         sims = (
             self.glyphs.similarities(observed, trues)
@@ -1148,8 +1162,14 @@ def clause_window(k: int, n: int, clauses: Collection[int], radius: int) -> tupl
 def _common(
     seen: AbstractSet[str], cands: AbstractSet[str] | Mapping[str, object]
 ) -> AbstractSet[str]:
-    """The members of *seen* in *cands* (a set, or a mapping's keys), the smaller iterated."""
-    return seen & (cands.keys() if isinstance(cands, Mapping) else cands)
+    """The members of *seen* in *cands* (a set, or a mapping's keys), the smaller iterated.
+
+    Iterated here, not by ``&``: a frozenset ``&`` a mapping's keys walks the whole frozenset
+    (a common character's neighbours, thousands) to find the few candidates.
+    """
+    if len(cands) < len(seen):
+        return {c for c in cands if c in seen}
+    return {c for c in seen if c in cands}
 
 
 class Neighbours(NamedTuple):
