@@ -841,16 +841,26 @@ class GlyphCorrector:
                             cheapest[o.text] = o
                     slots[k] = slots[k] + self._relearn(ch, [slots[k][0], *cheapest.values()])[1:]
         rows: list[str] = []
-        where: list[tuple[int, int]] = []
+        asked: list[int] = []  # the characters with replacements to score, in order
         for k, opts in enumerate(slots):
             if len(opts) > 1:
                 left, right = han[max(0, k - n) : k], han[k + 1 : k + 1 + n]
                 rows.extend(left + o.text + right for o in opts)
-                where.extend((k, j) for j in range(len(opts)))
+                asked.append(k)
         if not rows:
             return slots
         scores = lm.score(rows, bos=False, eos=False)
-        base = {k: scores[i] for i, (k, j) in enumerate(where) if j == 0}
+        # every row at once: its character, its option's index, its LM gain and margin over the
+        # reading (the reading is each character's first row)
+        sizes = np.fromiter((len(slots[k]) for k in asked), dtype=np.int64, count=len(asked))
+        firsts = np.cumsum(sizes) - sizes
+        row_k = np.repeat(np.asarray(asked, dtype=np.int64), sizes)
+        row_j = np.arange(len(rows)) - np.repeat(firsts, sizes)
+        costs = np.fromiter(
+            (o.cost for k in asked for o in slots[k]), dtype=np.float64, count=len(rows)
+        )
+        gains = scores - np.repeat(scores[firsts], sizes)
+        margins = gains + costs - np.repeat(costs[firsts], sizes)
         keep: dict[int, list[Option]] = {}
         slack = (
             self.config.usage_slack
@@ -863,15 +873,18 @@ class GlyphCorrector:
         # a neighbour of a flagged character keeps at least what any character keeps
         run_floor = self.config.screen_margin - max(self.config.run_slack, slack)
         in_run: dict[int, list[Option]] = {}  # what a neighbour of a flagged character keeps
-        for (k, j), sc in zip(where, scores):
-            opt = slots[k][j]
-            margin = sc - base[k] + opt.cost - slots[k][0].cost
-            if j == 0 or margin > run_floor:
-                in_run.setdefault(k, []).append(opt)
-            if j == 0 or margin > self.config.screen_margin - slack:
-                keep.setdefault(k, []).append(opt)
-                if j and margin <= self.config.screen_margin:
-                    on_trial[k, opt.text] = float(sc - base[k])
+        first = row_j == 0
+        for i in np.flatnonzero(first | (margins > run_floor)).tolist():
+            k = int(row_k[i])
+            in_run.setdefault(k, []).append(slots[k][int(row_j[i])])
+        held = first | (margins > self.config.screen_margin - slack)
+        trial = held & ~first & (margins <= self.config.screen_margin)
+        for i in np.flatnonzero(held).tolist():
+            k = int(row_k[i])
+            opt = slots[k][int(row_j[i])]
+            keep.setdefault(k, []).append(opt)
+            if trial[i]:
+                on_trial[k, opt.text] = float(gains[i])
         flagged = [
             k for k, opts in keep.items() if any((k, o.text) not in on_trial for o in opts[1:])
         ]
