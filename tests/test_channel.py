@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from textrepair.errors import InputError, ModelError
@@ -102,6 +103,17 @@ def test_similarity_curve_backs_off_to_the_mean_rate_where_it_saw_nothing() -> N
     assert curve(0.9) > 50 * curve(0.1)
     empty = SimilarityCurve((0.0, 0.5), (0.0, 100.0), (0.0, 1_000.0))
     assert empty(0.1) == pytest.approx(empty.rate)
+
+
+def test_similarity_curve_in_arrays_gives_the_same_numbers_as_one_call_each() -> None:
+    from textrepair.ocr.channel import SIMILARITY_BINS
+
+    bins = len(SIMILARITY_BINS)
+    curve = SimilarityCurve(
+        SIMILARITY_BINS, tuple(float(i % 4) for i in range(bins)), (500.0,) * bins
+    )
+    sims = [-1.0, -0.4, -0.35, 0.0, 0.1, 0.3, 0.55, 0.9, 1.0, 1.5, *np.linspace(-0.5, 1.1, 97)]
+    assert curve.log10_of(np.array(sims)).tolist() == [math.log10(curve(s)) for s in sims]
 
 
 # --------------------------------------------------------------------------- in the corrector

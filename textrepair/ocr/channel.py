@@ -28,6 +28,7 @@ Tesseract's hOCR with ``lstm_choice_mode=2``, :mod:`textrepair.ocr.hocr`), which
 from __future__ import annotations
 
 import bisect
+import math
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -35,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from ..errors import InputError, ModelError
@@ -252,6 +254,16 @@ class SimilarityCurve:
 
     def __call__(self, similarity: float) -> float:
         return self._values[max(0, bisect.bisect_right(self.bins, similarity) - 1)]  # type: ignore[attr-defined, no-any-return]
+
+    def log10_of(self, similarities: np.ndarray) -> np.ndarray:
+        """``log10(self(s))`` for each of *similarities*, in one array operation (the same
+        numbers as one call per similarity)."""
+        logs = getattr(self, "_logs", None)
+        if logs is None:
+            logs = np.array([math.log10(v) for v in self._values])  # type: ignore[attr-defined]
+            object.__setattr__(self, "_logs", logs)
+        at = np.searchsorted(np.asarray(self.bins), similarities, side="right") - 1
+        return logs[np.maximum(at, 0)]  # type: ignore[no-any-return]
 
 
 #: bump when :func:`fit_similarity` counts differently (it is part of the curve's cache key)

@@ -503,12 +503,13 @@ class GlyphCorrector:
         )
         before, after = before or left, after or right
         lm = self.lm.score([before + t + after for t in cands], bos=False, eos=False)
-        curve = self._similarity_curve
-        merit = [float(sc) + math.log10(curve(sim)) for sc, sim in zip(lm, sims)]
-        best = sorted(range(len(pool)), key=lambda i: -merit[i])[: self.config.context_max]
-        best += sorted(range(len(pool), len(cands)), key=lambda i: -merit[i])[
-            : self.config.context_one_sided
-        ]
+        merit = -(lm + self._similarity_curve.log10_of(np.asarray(sims, dtype=np.float64)))
+        # the best of each group, ties in the order offered (a stable sort, as sorted() is)
+        best = np.argsort(merit[: len(pool)], kind="stable")[: self.config.context_max].tolist()
+        best += (
+            len(pool)
+            + np.argsort(merit[len(pool) :], kind="stable")[: self.config.context_one_sided]
+        ).tolist()
         return [
             Option(cands[i], -math.inf) for i in best
         ]  # no glyph-table cost: costed by _relearn
