@@ -577,6 +577,20 @@ def test_common_members_whichever_side_is_smaller() -> None:
     assert _common(frozenset(), few) == set()
 
 
+def test_a_digit_is_never_made_another_digit() -> None:
+    # the model has only ever seen 一九四九年; a page that says 一九七九年 states another year
+    years = Model(ngram_model=estimate(["他在一九四九年来到北京"] * 6 + PHRASES * 6, 4))
+    table = ConfusionTable([("七", "四", 0.9, "whole"), ("兀", "九", 0.9, "whole")])
+    keeps = GlyphCorrector(years, table)
+    assert keeps.correct("他在一九七九年来到北京") == []
+    swaps = dataclasses.replace(keeps, config=dataclasses.replace(keeps.config, digits_stay=False))
+    ((edit),) = swaps.correct("他在一九七九年来到北京")
+    assert (edit.old, edit.new) == ("七", "四")
+    # a digit misread as another character is still put back
+    (edit,) = keeps.correct("他在一兀四九年来到北京")
+    assert (edit.old, edit.new) == ("兀", "九")
+
+
 def test_a_channel_that_saw_no_misreading_still_repairs() -> None:
     from textrepair.ocr.hocr import read_choices
 

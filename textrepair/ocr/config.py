@@ -183,3 +183,8 @@ class OcrConfig:
     general_text_below: float = 0.5
     #: ... and a correction is made where its calibrated probability of being right reaches this
     min_probability: float = 0.5
+    #: a Chinese digit (〇一二...九) read is never replaced by another: which number a text
+    #: states is a fact of the page, and the LMs only know which numbers are common (一九七九年
+    #: made 一九四九年); a digit read for another character, or another character for a digit,
+    #: is still corrected
+    digits_stay: bool = True

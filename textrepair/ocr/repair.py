@@ -104,6 +104,8 @@ _RANGE_ONE = regex.compile(
 )
 _HAN = HAN
 _NONE: frozenset[str] = frozenset()
+#: the Chinese digits (:attr:`OcrConfig.digits_stay`)
+DIGITS = frozenset("〇一二三四五六七八九")
 # stand-ins for <s> and </s> while a document's n-grams are counted as strings (never Han)
 _BOS_MARK, _EOS_MARK = "\x02", "\x03"
 
@@ -841,6 +843,10 @@ class GlyphCorrector:
                         ):
                             cheapest[o.text] = o
                     slots[k] = slots[k] + self._relearn(ch, [slots[k][0], *cheapest.values()])[1:]
+        if self.config.digits_stay:
+            for k, ch in enumerate(han):
+                if ch in DIGITS and len(slots[k]) > 1:
+                    slots[k] = [slots[k][0], *(o for o in slots[k][1:] if o.text not in DIGITS)]
         rows: list[str] = []
         asked: list[int] = []  # the characters with replacements to score, in order
         for k, opts in enumerate(slots):
