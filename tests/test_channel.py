@@ -563,7 +563,8 @@ def test_learnt_costs_are_kept_per_pair_and_bounded() -> None:
     assert again == [first[3], small._learnt_costs("丙", ["丁"])[0], first[0]]
     for read in "丁己戊":
         small.learnt_costs(read, ["甲"])
-        assert len(small._learnt) <= 2
+        assert sum(map(len, small._learnt.values())) == small._learnt_pairs <= 2
+    assert small.learnt_costs("丁", ["甲"]) == small._learnt_costs("丁", ["甲"])
 
 
 def test_common_members_whichever_side_is_smaller() -> None:

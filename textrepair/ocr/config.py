@@ -169,10 +169,10 @@ class OcrConfig:
     group_han: int = 20000
     #: unseen glyphs whose look-alikes are kept computed (the cache is emptied when full)
     lookalike_cache: int = 64
-    #: characters read whose learnt costs (:meth:`~textrepair.ocr.repair.GlyphCorrector.
-    #: learnt_costs`) are kept computed, each for the true characters asked about (emptied when
-    #: full)
-    learnt_cache: int = 4096
+    #: (read, true) pairs whose learnt costs (:meth:`~textrepair.ocr.repair.GlyphCorrector.
+    #: learnt_costs`) are kept computed, about 60 bytes each (emptied when full: on general
+    #: text a page asks for some 12 000 new ones)
+    learnt_cache: int = 250_000
 
     # --- the decision
     #: a correction is made when its local confidence reaches this (simulated)

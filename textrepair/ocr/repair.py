@@ -171,6 +171,7 @@ class GlyphCorrector:
         self._lookalikes: dict[str, dict[str, float]] = {}
         # per character read: the channel's cost of each true character asked for so far
         self._learnt: dict[str, dict[str, float]] = {}
+        self._learnt_pairs = 0
         self._siblings: dict[tuple[str, int, tuple[str, ...]], set[str]] = {}
         for ch, (op, kids) in (self.splits or {}).items():
             if ch in self.model:
@@ -309,11 +310,15 @@ class GlyphCorrector:
         """
         known = self._learnt.get(observed)
         if known is None:
-            if len(self._learnt) >= self.config.learnt_cache:  # keep memory bounded
-                self._learnt.clear()
             known = self._learnt[observed] = {}
         missing = [t for t in dict.fromkeys(trues) if t not in known]
         if missing:
+            if self._learnt_pairs + len(missing) > self.config.learnt_cache:
+                self._learnt.clear()  # memory bounded: start afresh (a reader keeps its own row)
+                known = self._learnt[observed] = {}
+                missing = list(dict.fromkeys(trues))
+                self._learnt_pairs = 0
+            self._learnt_pairs += len(missing)
             known.update(zip(missing, self._learnt_costs(observed, missing)))
         return [known[t] for t in trues]
 
