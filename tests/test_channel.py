@@ -565,6 +565,22 @@ def test_learnt_costs_are_kept_per_pair_and_bounded() -> None:
         small.learnt_costs(read, ["甲"])
         assert sum(map(len, small._learnt.values())) == small._learnt_pairs <= 2
     assert small.learnt_costs("丁", ["甲"]) == small._learnt_costs("丁", ["甲"])
+    none = dataclasses.replace(small, config=dataclasses.replace(small.config, learnt_cache=0))
+    assert none.learnt_costs("丙", trues) == first
+    assert not any(none._learnt.values())
+
+
+def test_a_pair_s_glyph_similarity_does_not_depend_on_what_is_asked_with_it() -> None:
+    # the corrector keeps a pair's learnt cost for later pages: it must not depend on the batch
+    from textrepair.ocr.confusion import GlyphSpace
+
+    rng = np.random.default_rng(7)
+    chars = [chr(0x4E00 + i) for i in range(600)]
+    space = GlyphSpace(chars, rng.standard_normal((600, 64)).astype(np.float32))
+    alone = [space.similarities(chars[0], [c])[0] for c in chars[1:]]
+    for size in (2, 7, 64, 599):
+        batch = chars[1 : 1 + size]
+        assert space.similarities(chars[0], batch) == alone[:size]
 
 
 def test_common_members_whichever_side_is_smaller() -> None:
@@ -580,8 +596,14 @@ def test_common_members_whichever_side_is_smaller() -> None:
 
 def test_a_digit_is_never_made_another_digit() -> None:
     # the model has only ever seen 一九四九年; a page that says 一九七九年 states another year
-    years = Model(ngram_model=estimate(["他在一九四九年来到北京"] * 6 + PHRASES * 6, 4))
-    table = ConfusionTable([("七", "四", 0.9, "whole"), ("兀", "九", 0.9, "whole")])
+    years = Model(
+        ngram_model=estimate(
+            ["他在一九四九年来到北京"] * 6 + ["我们要统一思想认识"] * 6 + PHRASES * 6, 4
+        )
+    )
+    table = ConfusionTable(
+        [("七", "四", 0.9, "whole"), ("兀", "九", 0.9, "whole"), ("二", "一", 0.9, "whole")]
+    )
     keeps = GlyphCorrector(years, table)
     assert keeps.correct("他在一九七九年来到北京") == []
     swaps = dataclasses.replace(keeps, config=dataclasses.replace(keeps.config, digits_stay=False))
@@ -590,6 +612,9 @@ def test_a_digit_is_never_made_another_digit() -> None:
     # a digit misread as another character is still put back
     (edit,) = keeps.correct("他在一兀四九年来到北京")
     assert (edit.old, edit.new) == ("兀", "九")
+    # and a digit in a word, not in a number, is a character like any other
+    (edit,) = keeps.correct("我们要统二思想认识")
+    assert (edit.old, edit.new) == ("二", "一")
 
 
 def test_a_channel_that_saw_no_misreading_still_repairs() -> None:

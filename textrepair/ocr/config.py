@@ -171,7 +171,7 @@ class OcrConfig:
     lookalike_cache: int = 64
     #: (read, true) pairs whose learnt costs (:meth:`~textrepair.ocr.repair.GlyphCorrector.
     #: learnt_costs`) are kept computed, about 60 bytes each (emptied when full: on general
-    #: text a page asks for some 12 000 new ones)
+    #: text a page asks for some 12 000 new ones; 0: none kept)
     learnt_cache: int = 250_000
 
     # --- the decision
@@ -183,8 +183,9 @@ class OcrConfig:
     general_text_below: float = 0.5
     #: ... and a correction is made where its calibrated probability of being right reaches this
     min_probability: float = 0.5
-    #: a Chinese digit (〇一二...九) read is never replaced by another: which number a text
-    #: states is a fact of the page, and the LMs only know which numbers are common (一九七九年
-    #: made 一九四九年); a digit read for another character, or another character for a digit,
-    #: is still corrected
+    #: a Chinese digit (〇一二...九) read inside a number (next to another numeral: 一九七九,
+    #: 三十) is never replaced by another digit: which number a text states is a fact of the
+    #: page, and the LMs only know which numbers are common (一九七九年 made 一九四九年). A digit
+    #: in a word (统二 for 统一), a digit read for another character and another character read
+    #: for a digit are still corrected
     digits_stay: bool = True

@@ -229,7 +229,14 @@ class GlyphSpace:
         if i is None:
             return [0.0] * len(candidates)
         rows = [k for k in known if k is not None]
-        sims = iter((self._vectors[rows] @ self._vectors[i]).tolist()) if rows else iter(())
+        # row by row (einsum's own loop): a pair's similarity to the last bit is the same
+        # whatever else is asked with it, which a matrix product's blocking does not promise
+        # (the corrector keeps what it computed for later pages)
+        sims = (
+            iter(np.einsum("ij,j->i", self._vectors[rows], self._vectors[i]).tolist())
+            if rows
+            else iter(())
+        )
         return [next(sims) if k is not None else 0.0 for k in known]
 
 

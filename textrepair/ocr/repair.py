@@ -104,8 +104,22 @@ _RANGE_ONE = regex.compile(
 )
 _HAN = HAN
 _NONE: frozenset[str] = frozenset()
-#: the Chinese digits (:attr:`OcrConfig.digits_stay`)
+#: the Chinese digits (:attr:`OcrConfig.digits_stay`) ...
 DIGITS = frozenset("〇一二三四五六七八九")
+#: ... and what else makes a number with them
+NUMERALS = DIGITS | frozenset("零十百千万亿两")
+
+
+def _digits_in_numbers(han: str) -> list[int]:
+    """Where *han* has a Chinese digit next to another numeral character (一九七九, 三十, 二〇):
+    part of a number, not of a word such as 统一 or 再三."""
+    return [
+        k
+        for k, ch in enumerate(han)
+        if ch in DIGITS and (han[k - 1 : k] in NUMERALS or han[k + 1 : k + 2] in NUMERALS)
+    ]
+
+
 # stand-ins for <s> and </s> while a document's n-grams are counted as strings (never Han)
 _BOS_MARK, _EOS_MARK = "\x02", "\x03"
 
@@ -312,14 +326,20 @@ class GlyphCorrector:
         if known is None:
             known = self._learnt[observed] = {}
         missing = [t for t in dict.fromkeys(trues) if t not in known]
-        if missing:
-            if self._learnt_pairs + len(missing) > self.config.learnt_cache:
-                self._learnt.clear()  # memory bounded: start afresh (a reader keeps its own row)
-                known = self._learnt[observed] = {}
-                missing = list(dict.fromkeys(trues))
-                self._learnt_pairs = 0
-            self._learnt_pairs += len(missing)
-            known.update(zip(missing, self._learnt_costs(observed, missing)))
+        if not missing:
+            return [known[t] for t in trues]
+        cap = self.config.learnt_cache
+        if len(set(trues)) > cap:  # more than may be kept at all: computed, not kept
+            return self._learnt_costs(observed, trues)
+        if self._learnt_pairs + len(missing) > cap:
+            # memory bounded: start afresh (a reader in another thread keeps its own row; the
+            # count is then approximate, never unbounded)
+            self._learnt.clear()
+            known = self._learnt[observed] = {}
+            missing = list(dict.fromkeys(trues))
+            self._learnt_pairs = 0
+        self._learnt_pairs += len(missing)
+        known.update(zip(missing, self._learnt_costs(observed, missing)))
         return [known[t] for t in trues]
 
     def _learnt_costs(self, observed: str, trues: list[str]) -> list[float]:
@@ -849,8 +869,8 @@ class GlyphCorrector:
                             cheapest[o.text] = o
                     slots[k] = slots[k] + self._relearn(ch, [slots[k][0], *cheapest.values()])[1:]
         if self.config.digits_stay:
-            for k, ch in enumerate(han):
-                if ch in DIGITS and len(slots[k]) > 1:
+            for k in _digits_in_numbers(han):
+                if len(slots[k]) > 1:
                     slots[k] = [slots[k][0], *(o for o in slots[k][1:] if o.text not in DIGITS)]
         rows: list[str] = []
         asked: list[int] = []  # the characters with replacements to score, in order
