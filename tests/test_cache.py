@@ -114,3 +114,36 @@ def test_the_similarity_curve_is_fitted_once_per_channel_and_glyph_space(
     assert len(fits) == 4
     monkeypatch.setattr(ch, "CURVE_VERSION", ch.CURVE_VERSION + 1)  # the fit itself changed
     assert ch.similarity_curve(seen, glyphs, list("甲乙丙丁")) == first and len(fits) == 5
+
+
+def test_a_confusion_table_and_a_channel_are_parsed_once_per_content(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textrepair.ocr import channel as ch
+    from textrepair.ocr import confusion as cf
+
+    table = tmp_path / "t.tsv"
+    table.write_text("夭\t天\t0.8\twhole\n木\t林\t0.6\twhole\n", encoding="utf-8")
+    channel = tmp_path / "c.tsv"
+    ch.write_channel(ch.learn([("p", "甲乙丙丁" * 5, "甲己丙丁" * 5)]), channel)
+    cf._cached.cache_clear()
+    ch._cached.cache_clear()
+    first_table, first_channel = cf.load_confusions(table), ch.load_channel(channel)
+    assert len(list(cache_home.glob("confusion-*.pickle"))) == 1
+    assert len(list(cache_home.glob("channel-*.pickle"))) == 1
+
+    def parse(*args: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(cf, "read_table", parse)
+    monkeypatch.setattr(ch, "read_channel", parse)
+    cf._cached.cache_clear()  # as a new process would
+    ch._cached.cache_clear()
+    again_table, again_channel = cf.load_confusions(table), ch.load_channel(channel)
+    assert again_table is not first_table and again_channel is not first_channel
+    assert again_table.candidates("夭") == first_table.candidates("夭")
+    assert again_table.source == str(table.resolve())
+    assert again_channel.confusions == first_channel.confusions
+    assert again_channel.true_count == first_channel.true_count
+    cf._cached.cache_clear()
+    ch._cached.cache_clear()

@@ -112,9 +112,20 @@ def read_table(path: Path) -> ConfusionTable:
     return ConfusionTable(rows, source=str(path))
 
 
+#: bump when :class:`ConfusionTable`'s attributes change (part of its disk cache key)
+TABLE_LAYOUT = 1
+
+
 @lru_cache(maxsize=None)
 def _cached(path: Path) -> ConfusionTable:
-    return read_table(path)
+    """The table at *path*, parsed once per content: a later process reads it back from the disk
+    cache (:mod:`textrepair.cache`; 0.2 s for the shipped 250 000 rows against 0.8 s parsed)."""
+    from ..cache import cached, file_digest
+
+    digest = file_digest(str(path))
+    if not digest:  # not there: the parser says so
+        return read_table(path)
+    return cached("confusion", [str(path), digest, TABLE_LAYOUT], lambda: read_table(path))
 
 
 def load_confusions(path: str | Path | None = None, *, name: str = "confusion") -> ConfusionTable:
