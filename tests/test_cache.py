@@ -147,3 +147,20 @@ def test_a_confusion_table_and_a_channel_are_parsed_once_per_content(
     assert again_channel.true_count == first_channel.true_count
     cf._cached.cache_clear()
     ch._cached.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "general",
+    [{"中国": 5, "人民": 3, "的": 40}, {}, {"": 2, "甲": 1}, {"甲\n乙": 2, "丙": 1}],
+)
+def test_a_word_model_comes_back_from_its_pickle_the_same(general: dict[str, int]) -> None:
+    import pickle
+    from collections import Counter
+
+    from textrepair.dropped.lexicon import WordModel
+
+    model = WordModel(Counter({"卫生": 2}), general=general)
+    back = pickle.loads(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back.logp == model.logp and list(back.logp) == list(model.logp)
+    assert back.floor == model.floor
+    assert "_words" not in vars(back) and "_logp" not in vars(back)

@@ -26,7 +26,7 @@ from .dropped.dropset import (
     fragment_evidence,
     infer_drop_set_mixed,
 )
-from .dropped.lexicon import DOMAIN_WEIGHT, ReductionIndex, WordModel
+from .dropped.lexicon import DOMAIN_WEIGHT, LEXICON_LAYOUT, ReductionIndex, WordModel
 from .dropped.restorer import (
     DroppedRestorer,
     FormatWarning,
@@ -143,7 +143,7 @@ def _model(model: Model | str | Path | None) -> Model:
 def _lexicon_key(words_file: str, domain_weight: float) -> list[object]:
     """What a word model is derived from: jieba's dictionary and the model's word counts (by
     content), and the domain's share."""
-    return [jieba_digest(), file_digest(words_file), domain_weight]
+    return [jieba_digest(), file_digest(words_file), domain_weight, LEXICON_LAYOUT]
 
 
 def _word_model(words_file: str, domain_weight: float = DOMAIN_WEIGHT) -> WordModel:

@@ -22,12 +22,19 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 
+import numpy as np
+
 from ..usage import jieba_dictionary
 from .config import DroppedConfig
 
 #: Weight of the domain (training-text) counts against the general dictionary, unless a
 #: document's own fit says otherwise (:attr:`DroppedConfig.lexicon_domain_weight`).
 DOMAIN_WEIGHT = DroppedConfig().lexicon_domain_weight
+
+
+#: how a :class:`WordModel` is pickled (part of its disk cache key): 2 since its words come in one
+#: string and their probabilities in one array
+LEXICON_LAYOUT = 2
 
 
 class WordModel:
@@ -54,6 +61,24 @@ class WordModel:
 
     def __contains__(self, w: str) -> bool:
         return w in self.logp
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (the disk cache keeps the model) as its words in one string and their
+        probabilities in one array: read back in half the time of a pickled dict."""
+        words = "\n".join(self.logp)
+        if words.count("\n") != max(len(self.logp) - 1, 0):  # a word holding a newline
+            return dict(self.__dict__)
+        probs = np.fromiter(self.logp.values(), dtype=np.float64, count=len(self.logp))
+        state = {k: v for k, v in self.__dict__.items() if k != "logp"}
+        return {**state, "_words": words, "_logp": probs.tobytes()}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        state = dict(state)
+        words, probs = state.pop("_words", None), state.pop("_logp", None)
+        self.__dict__.update(state)
+        if isinstance(words, str) and isinstance(probs, bytes):
+            keys = words.split("\n")  # no word: no probability either, and zip() stops there
+            self.logp = dict(zip(keys, np.frombuffer(probs, dtype=np.float64).tolist()))
 
     def reductions(self, drop_set: Collection[str]) -> "ReductionIndex":
         return ReductionIndex(self, drop_set)
