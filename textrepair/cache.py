@@ -82,6 +82,16 @@ def cached(name: str, parts: Iterable[object], build: Callable[[], T]) -> T:
     return value
 
 
+def parsed_once(name: str, path: Path, layout: int, parse: Callable[[Path], T]) -> T:
+    """``parse(path)``, or what an earlier run kept of it under *name*, the file's path and
+    content, and the *layout* of the parsed value (bump it when its attributes change). A file
+    that is not there is handed to *parse*, whose error names it."""
+    digest = file_digest(str(path))
+    if not digest:
+        return parse(path)
+    return cached(name, [str(path), digest, layout], lambda: parse(path))
+
+
 def cached_file(
     name: str, parts: Iterable[object], suffix: str, write: Callable[[Path], None]
 ) -> Path | None:

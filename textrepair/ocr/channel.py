@@ -251,6 +251,9 @@ class SimilarityCurve:
             (h + 1.0) / (n + 1.0 / max(rate, 1e-12)) for h, n in zip(self.hits, self.pairs)
         )
         object.__setattr__(self, "_values", values)
+        # the same, for arrays of similarities (log10_of)
+        object.__setattr__(self, "_edges", np.asarray(self.bins, dtype=np.float64))
+        object.__setattr__(self, "_logs", np.array([math.log10(v) for v in values]))
 
     def __call__(self, similarity: float) -> float:
         return self._values[max(0, bisect.bisect_right(self.bins, similarity) - 1)]  # type: ignore[attr-defined, no-any-return]
@@ -258,12 +261,9 @@ class SimilarityCurve:
     def log10_of(self, similarities: np.ndarray) -> np.ndarray:
         """``log10(self(s))`` for each of *similarities*, in one array operation (the same
         numbers as one call per similarity)."""
-        logs = getattr(self, "_logs", None)
-        if logs is None:
-            logs = np.array([math.log10(v) for v in self._values])  # type: ignore[attr-defined]
-            object.__setattr__(self, "_logs", logs)
-        at = np.searchsorted(np.asarray(self.bins), similarities, side="right") - 1
-        return logs[np.maximum(at, 0)]  # type: ignore[no-any-return]
+        edges: np.ndarray = self._edges  # type: ignore[attr-defined]
+        at = edges.searchsorted(similarities, side="right") - 1
+        return self._logs[np.maximum(at, 0)]  # type: ignore[attr-defined, no-any-return]
 
 
 #: bump when :func:`fit_similarity` counts differently (it is part of the curve's cache key)
@@ -440,12 +440,9 @@ CHANNEL_LAYOUT = 1
 def _cached(path: Path) -> Channel:
     """The channel at *path*, parsed once per content: a later process reads it back from the disk
     cache (:mod:`textrepair.cache`; 0.05 s for the shipped one against 0.3 s parsed)."""
-    from ..cache import cached, file_digest
+    from ..cache import parsed_once
 
-    digest = file_digest(str(path))
-    if not digest:  # not there: the parser says so
-        return read_channel(path)
-    return cached("channel", [str(path), digest, CHANNEL_LAYOUT], lambda: read_channel(path))
+    return parsed_once("channel", path, CHANNEL_LAYOUT, read_channel)
 
 
 def load_channel(path: str | Path | None = None) -> Channel | None:

@@ -322,24 +322,21 @@ class GlyphCorrector:
         candidate (the look-alike table, the IDS tables, the context, the channel),
         this is its cost: the sources propose, the engine's record decides.
         """
-        known = self._learnt.get(observed)
-        if known is None:
-            known = self._learnt[observed] = {}
-        missing = [t for t in dict.fromkeys(trues) if t not in known]
-        if not missing:
-            return [known[t] for t in trues]
+        distinct = list(dict.fromkeys(trues))
         cap = self.config.learnt_cache
-        if len(set(trues)) > cap:  # more than may be kept at all: computed, not kept
+        if len(distinct) > cap:  # more than may be kept at all: computed, not kept
             return self._learnt_costs(observed, trues)
+        known = self._learnt.setdefault(observed, {})
+        missing = [t for t in distinct if t not in known]
         if self._learnt_pairs + len(missing) > cap:
             # memory bounded: start afresh (a reader in another thread keeps its own row; the
             # count is then approximate, never unbounded)
             self._learnt.clear()
             known = self._learnt[observed] = {}
-            missing = list(dict.fromkeys(trues))
-            self._learnt_pairs = 0
-        self._learnt_pairs += len(missing)
-        known.update(zip(missing, self._learnt_costs(observed, missing)))
+            missing, self._learnt_pairs = distinct, 0
+        if missing:
+            self._learnt_pairs += len(missing)
+            known.update(zip(missing, self._learnt_costs(observed, missing)))
         return [known[t] for t in trues]
 
     def _learnt_costs(self, observed: str, trues: list[str]) -> list[float]:
