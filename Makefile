@@ -14,7 +14,7 @@ ORDER  ?= 6
 
 install: $(STAMP)
 
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): setup.cfg setup.py pyproject.toml textrepair/lm/_kernel.c
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "textrepair needs Python >= 3.11"'
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
 	  echo "python3 -m venv failed; installing Debian's python3-venv"; \

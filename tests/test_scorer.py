@@ -15,11 +15,15 @@ from pathlib import Path
 import kenlm
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import textrepair
+import textrepair.lm.scorer as scorer_module
 from textrepair.corpus import files_with_role, units_from_files
 from textrepair.errors import ModelError
 from textrepair.lm import Model, State, estimate, read_arpa, write_arpa
+from textrepair.lm.scorer import BEGIN, CHAR, END, Forest
 
 TOL = 1e-4
 N_STRINGS = 20_000
@@ -338,3 +342,83 @@ def test_hashed_bigrams_score_as_the_dense_array(
         hashed.score(strings[:2000]), dense.score(strings[:2000]), rtol=0, atol=1e-9
     )
     np.testing.assert_allclose(ours.score(strings[:2000]), dense.score(strings[:2000]), atol=1e-9)
+
+
+# --------------------------------------------------------------------------- the compiled loop
+
+
+def test_the_compiled_loop_is_built() -> None:
+    # `make install` builds it (setup.py); without it scoring is right but slower
+    assert scorer_module._kernel is not None
+
+
+def _both_ways(
+    model: Model, forest: Forest
+) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    model.compiled = False  # an instance attribute: the class keeps the default
+    try:
+        numpy_way = model._node_scores_matched(forest)
+    finally:
+        del model.compiled
+    return model._node_scores_matched(forest), numpy_way
+
+
+def test_compiled_scores_equal_numpy_scores_to_the_bit(
+    models: tuple[Model, kenlm.Model], strings: list[str]
+) -> None:
+    ours, _ = models
+    rng = random.Random(7)
+    for _ in range(50):
+        rows = rng.sample(strings, rng.randint(1, 60))
+        forest, _, _ = Forest.of_rows(rows, [rng.random() < 0.5 for _ in rows], rng.random() < 0.5)
+        (q, longest), (q0, longest0) = _both_ways(ours, forest)
+        assert np.array_equal(q, q0) and np.array_equal(longest, longest0)
+        states = [
+            State(s[-rng.randint(0, 6) :], rng.random() < 0.3) for s in rng.sample(strings, 9)
+        ]
+        conts = [s[: rng.randint(0, 5)] for s in rng.sample(strings, 9)]
+        forest, _ = Forest.of_continuations(states, conts, rng.random() < 0.5)
+        (q, longest), (q0, longest0) = _both_ways(ours, forest)
+        assert np.array_equal(q, q0) and np.array_equal(longest, longest0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_compiled_scores_on_any_forest(data: st.DataObject, small_arpa: Path) -> None:
+    """Any tree shape (a parent anywhere before its child), any characters, <s> and </s>."""
+    ours = _small_model(small_arpa)
+    chars = vocab_chars(ours)
+    n = data.draw(st.integers(0, 40))
+    parent = [data.draw(st.integers(-1, i - 1)) for i in range(n)]
+    mark = [data.draw(st.sampled_from([CHAR, CHAR, CHAR, BEGIN, END])) for _ in range(n)]
+    text = [data.draw(st.sampled_from(chars[:40] + UNSEEN)) for _ in range(n)]
+    forest = Forest(
+        np.array([ord(c) for c in text], dtype=np.uint32),
+        np.array(mark, dtype=np.int8),
+        np.array(parent, dtype=np.int64),
+        np.ones(n, dtype=bool),
+    )
+    (q, longest), (q0, longest0) = _both_ways(ours, forest)
+    assert np.array_equal(q, q0) and np.array_equal(longest, longest0)
+
+
+_SMALL: dict[Path, Model] = {}
+
+
+def _small_model(path: Path) -> Model:
+    if path not in _SMALL:
+        _SMALL[path] = Model(path)
+    return _SMALL[path]
+
+
+def test_the_compiled_loop_refuses_a_malformed_forest(small_arpa: Path) -> None:
+    ours = _small_model(small_arpa)
+    cp = np.array([ord("国"), ord("家")], dtype=np.uint32)
+    mark = np.zeros(2, dtype=np.int8)
+    with pytest.raises(ValueError, match="parent must come before"):
+        ours._node_scores_matched(Forest(cp, mark, np.array([1, -1]), np.ones(2, dtype=bool)))
+    with pytest.raises(TypeError, match="bytes"):
+        scorer_module._kernel.node_scores(
+            cp.astype(np.uint64), mark, np.array([-1, 0]), *ours._kernel_model, np.empty(2),
+            np.empty(2, dtype=np.int8)
+        )  # fmt: skip

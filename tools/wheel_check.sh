@@ -18,6 +18,8 @@ WHEEL=$(ls "$WORK"/dist/textrepair-*.whl)
 echo "wheel: $(basename "$WHEEL") ($(du -k "$WHEEL" | cut -f1) KB)"
 "$PY" -m venv "$WORK/venv"
 "$WORK/venv/bin/python" -m pip install -q "$WHEEL"
+"$WORK/venv/bin/python" -c 'from textrepair.lm import _kernel' ||
+  { echo "the wheel lacks the scorer's compiled loop (textrepair/lm/_kernel.c)" >&2; exit 1; }
 
 mkdir "$WORK/elsewhere"
 cd "$WORK/elsewhere"

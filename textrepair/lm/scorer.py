@@ -33,6 +33,11 @@ import numpy as np
 
 from ..errors import ModelError
 from .arpa import read_arpa
+
+try:  # the inner loop compiled (setup.py); without it the numpy version gives the same numbers
+    from . import _kernel
+except ImportError:  # pragma: no cover - a build where the C compiler was missing
+    _kernel = None  # type: ignore[assignment]
 from .train import BOS, EOS, UNK, NgramModel
 
 UNK_ID, BOS_ID, EOS_ID = 0, 1, 2
@@ -349,6 +354,16 @@ class Model(Scorer):
     """A character n-gram model loaded from ARPA (or its binary form, ``.npz``) into numpy
     arrays."""
 
+    #: score with the compiled inner loop where it was built (False: the numpy version, the
+    #: reference it is tested against)
+    compiled: bool = True
+    #: the model's arrays as the compiled loop reads them (made on its first call; the same
+    #: arrays where their types already are the loop's)
+    _kernel_model: (
+        tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]
+        | None
+    ) = None
+
     def __init__(
         self,
         path: str | Path | None = None,
@@ -533,6 +548,8 @@ class Model(Scorer):
         nodes where an n-gram was found and ``hashes`` their hashes; order ``n`` is probed
         at a node only where the (n-1)-grams ending at it and at its parent were both found.
         """
+        if _kernel is not None and self.compiled:
+            return self._compiled_scores(forest)
         N = self.order
         tok = self._ids(forest)
         parent = forest.parent
@@ -568,6 +585,35 @@ class Model(Scorer):
                 ctx[found] = table.b[slot]
         inner = np.flatnonzero(parent >= 0)
         q[inner] += ctx[parent[inner]]
+        return q, longest
+
+    def _compiled_scores(self, forest: Forest) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`_node_scores_matched` by the compiled loop (``_kernel.c``): node by node, the
+        same lookups and the same numbers."""
+        if self._kernel_model is None:  # the model's arrays in the types the loop reads
+            self._kernel_model = (
+                np.ascontiguousarray(self._cp_table, dtype=np.int64),
+                np.ascontiguousarray(self._uni_q, dtype=np.float64),
+                np.ascontiguousarray(self._uni_b, dtype=np.float64),
+                [
+                    (
+                        np.ascontiguousarray(t.keys, dtype=np.uint64),
+                        np.ascontiguousarray(t.q, dtype=np.float32),
+                        np.ascontiguousarray(t.b, dtype=np.float32),
+                    )
+                    for t in self._tables
+                ],
+            )
+        q = np.empty(len(forest.cp), dtype=np.float64)
+        longest = np.empty(len(forest.cp), dtype=np.int8)
+        _kernel.node_scores(
+            np.ascontiguousarray(forest.cp, dtype=np.uint32),
+            np.ascontiguousarray(forest.mark, dtype=np.int8),
+            np.ascontiguousarray(forest.parent, dtype=np.int64),
+            *self._kernel_model,
+            q,
+            longest,
+        )
         return q, longest
 
     def matched_orders(self, text: str) -> np.ndarray:

@@ -1,0 +1,18 @@
+"""The one compiled part: the n-gram scorer's inner loop (textrepair/lm/_kernel.c).
+
+Everything else is declared in setup.cfg. The extension is optional: where it cannot be
+built the scorer runs its numpy version, which gives the same numbers.
+"""
+
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=[
+        Extension(
+            "textrepair.lm._kernel",
+            ["textrepair/lm/_kernel.c"],
+            extra_compile_args=["-O2"],
+            optional=True,
+        )
+    ]
+)

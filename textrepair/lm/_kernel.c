@@ -1,0 +1,214 @@
+/* The n-gram scorer's inner loop in C: textrepair.lm.scorer.Model._node_scores_matched.
+ *
+ * The same numbers as the numpy version, node by node (parents come before their children):
+ * the token ids of a Forest's nodes, then for each node the longest n-gram ending at it that
+ * the hash tables hold, its folded q, and the folded back-off b of the longest context found
+ * ending at its parent. Only the buffer protocol is used (no numpy headers): the caller
+ * passes contiguous arrays of the documented types and the output arrays to fill.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define MULT 0x9E3779B97F4A7C15ULL
+#define FIB (0x9E3779B97F4A7C15ULL ^ 0x5851F42D4C957F2DULL)
+#define MAX_ORDER 16
+#define BEGIN 1
+#define END 2
+#define BOS_ID 1
+#define EOS_ID 2
+
+typedef struct {
+    Py_buffer keys, q, b;
+    uint64_t mask;
+    unsigned shift;
+} table_t;
+
+static int get(PyObject *obj, Py_buffer *view, Py_ssize_t itemsize, int writable, const char *what) {
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0)) < 0)
+        return -1;
+    if (view->itemsize != itemsize) {
+        PyErr_Format(PyExc_TypeError, "%s: items of %zd bytes expected, got %zd", what, itemsize,
+                     view->itemsize);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+/* slot of key h in a table, or -1 */
+static inline int64_t find(const table_t *t, uint64_t h) {
+    const uint64_t *keys = (const uint64_t *)t->keys.buf;
+    uint64_t s = (h * FIB) >> t->shift;
+    for (;;) {
+        uint64_t k = keys[s];
+        if (k == h) return (int64_t)s;
+        if (k == 0) return -1;
+        s = (s + 1) & t->mask;
+    }
+}
+
+static PyObject *node_scores(PyObject *self, PyObject *args) {
+    PyObject *o_cp, *o_mark, *o_parent, *o_cp_table, *o_uni_q, *o_uni_b, *o_tables, *o_q, *o_longest;
+    if (!PyArg_ParseTuple(args, "OOOOOOOOO", &o_cp, &o_mark, &o_parent, &o_cp_table, &o_uni_q,
+                          &o_uni_b, &o_tables, &o_q, &o_longest))
+        return NULL;
+    Py_buffer cp = {0}, mark = {0}, parent = {0}, cp_table = {0}, uni_q = {0}, uni_b = {0}, q = {0},
+              longest = {0};
+    table_t tables[MAX_ORDER];
+    Py_ssize_t ntables = 0, acquired = 0;
+    PyObject *result = NULL;
+    uint64_t *hashes = NULL;
+    double *ctx = NULL;
+    int64_t *tok = NULL;
+
+    if (get(o_cp, &cp, 4, 0, "cp") < 0) goto done;
+    if (get(o_mark, &mark, 1, 0, "mark") < 0) goto done;
+    if (get(o_parent, &parent, 8, 0, "parent") < 0) goto done;
+    if (get(o_cp_table, &cp_table, 8, 0, "cp_table") < 0) goto done;
+    if (get(o_uni_q, &uni_q, 8, 0, "uni_q") < 0) goto done;
+    if (get(o_uni_b, &uni_b, 8, 0, "uni_b") < 0) goto done;
+    if (get(o_q, &q, 8, 1, "q") < 0) goto done;
+    if (get(o_longest, &longest, 1, 1, "longest") < 0) goto done;
+    Py_ssize_t n = cp.len / 4;
+    if (mark.len != n || parent.len / 8 != n || q.len / 8 != n || longest.len != n) {
+        PyErr_SetString(PyExc_ValueError, "node arrays of different lengths");
+        goto done;
+    }
+    if (!PyList_Check(o_tables) || PyList_GET_SIZE(o_tables) + 1 > MAX_ORDER) {
+        PyErr_SetString(PyExc_TypeError, "tables: a list of (keys, q, b) per order >= 2");
+        goto done;
+    }
+    ntables = PyList_GET_SIZE(o_tables);
+    for (acquired = 0; acquired < ntables; acquired++) {
+        PyObject *item = PyList_GET_ITEM(o_tables, acquired);
+        table_t *t = &tables[acquired];
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3) {
+            PyErr_SetString(PyExc_TypeError, "tables: a list of (keys, q, b) per order >= 2");
+            goto done;
+        }
+        if (get(PyTuple_GET_ITEM(item, 0), &t->keys, 8, 0, "keys") < 0) goto done;
+        if (get(PyTuple_GET_ITEM(item, 1), &t->q, 4, 0, "table q") < 0) {
+            PyBuffer_Release(&t->keys);
+            goto done;
+        }
+        if (get(PyTuple_GET_ITEM(item, 2), &t->b, 4, 0, "table b") < 0) {
+            PyBuffer_Release(&t->keys);
+            PyBuffer_Release(&t->q);
+            goto done;
+        }
+        Py_ssize_t slots = t->keys.len / 8;
+        if (slots < 2 || (slots & (slots - 1)) || t->q.len / 4 != slots || t->b.len / 4 != slots) {
+            PyBuffer_Release(&t->keys);
+            PyBuffer_Release(&t->q);
+            PyBuffer_Release(&t->b);
+            PyErr_SetString(PyExc_ValueError, "a hash table's size is not a power of two");
+            goto done;
+        }
+        unsigned bits = 0;
+        while (((Py_ssize_t)1 << bits) < slots) bits++;
+        t->mask = (uint64_t)slots - 1;
+        t->shift = 64 - bits;
+    }
+    {
+        const int order = (int)ntables + 1;
+        const uint32_t *cps = (const uint32_t *)cp.buf;
+        const int8_t *marks = (const int8_t *)mark.buf;
+        const int64_t *par = (const int64_t *)parent.buf;
+        const int64_t *cpt = (const int64_t *)cp_table.buf;
+        const Py_ssize_t ncpt = cp_table.len / 8, nuni = uni_q.len / 8;
+        const double *uq = (const double *)uni_q.buf, *ub = (const double *)uni_b.buf;
+        double *out_q = (double *)q.buf;
+        int8_t *out_long = (int8_t *)longest.buf;
+        int bad = 0; /* 1: a token id outside the unigrams, 2: a parent after its child */
+        if (ncpt < 1) {
+            PyErr_SetString(PyExc_ValueError, "empty code point table");
+            goto done;
+        }
+        hashes = PyMem_Malloc(sizeof(uint64_t) * (size_t)(n ? n : 1) * (size_t)order);
+        ctx = PyMem_Malloc(sizeof(double) * (size_t)(n ? n : 1));
+        tok = PyMem_Malloc(sizeof(int64_t) * (size_t)(n ? n : 1));
+        if (!hashes || !ctx || !tok) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        Py_BEGIN_ALLOW_THREADS /* only the buffers below are touched: other threads may run */
+        for (Py_ssize_t i = 0; i < n && !bad; i++) {
+            uint32_t c = cps[i];
+            int64_t id = cpt[(Py_ssize_t)c < ncpt - 1 ? (Py_ssize_t)c : ncpt - 1];
+            if (marks[i] == BEGIN) id = BOS_ID;
+            else if (marks[i] == END) id = EOS_ID;
+            if (id < 0 || id >= nuni) bad = 1;
+            tok[i] = id;
+        }
+        for (Py_ssize_t i = 0; i < n && !bad; i++) {
+            int64_t id = tok[i], p = par[i];
+            uint64_t *h = hashes + (size_t)i * (size_t)order; /* h[k]: hash of the (k+1)-gram */
+            double qv = uq[id];
+            int best = 1;
+            ctx[i] = ub[id];
+            h[0] = (uint64_t)id + 1;
+            if (p >= i) {
+                bad = 2;
+                break;
+            }
+            if (p >= 0) {
+                const uint64_t *hp = hashes + (size_t)p * (size_t)order;
+                int plong = out_long[p];
+                /* order k is probed where the (k-1)-grams ending here and at the parent were
+                   both found (ARPA's prefix/suffix property) */
+                for (int k = 2; k <= order && best == k - 1 && plong >= k - 1; k++) {
+                    uint64_t hk = hp[k - 2] * MULT + ((uint64_t)id + 1);
+                    const table_t *t = &tables[k - 2];
+                    int64_t s = find(t, hk);
+                    if (s < 0) break;
+                    h[k - 1] = hk;
+                    qv = (double)((const float *)t->q.buf)[s];
+                    best = k;
+                    if (k < order) ctx[i] = (double)((const float *)t->b.buf)[s];
+                }
+                qv += ctx[p];
+            }
+            out_q[i] = qv;
+            out_long[i] = (int8_t)best;
+        }
+        Py_END_ALLOW_THREADS
+        if (bad) {
+            PyErr_SetString(PyExc_ValueError, bad == 1 ? "token id outside the unigram arrays"
+                                                       : "a node's parent must come before it");
+            goto done;
+        }
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    for (Py_ssize_t k = 0; k < acquired; k++) {
+        PyBuffer_Release(&tables[k].keys);
+        PyBuffer_Release(&tables[k].q);
+        PyBuffer_Release(&tables[k].b);
+    }
+    PyMem_Free(hashes);
+    PyMem_Free(ctx);
+    PyMem_Free(tok);
+    PyBuffer_Release(&cp);
+    PyBuffer_Release(&mark);
+    PyBuffer_Release(&parent);
+    PyBuffer_Release(&cp_table);
+    PyBuffer_Release(&uni_q);
+    PyBuffer_Release(&uni_b);
+    PyBuffer_Release(&q);
+    PyBuffer_Release(&longest);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"node_scores", node_scores, METH_VARARGS,
+     "node_scores(cp, mark, parent, cp_table, uni_q, uni_b, tables, q, longest): fill q "
+     "(float64) and longest (int8) for every node of a forest."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel",
+                                    "The n-gram scorer's inner loop in C.", -1, methods};
+
+PyMODINIT_FUNC PyInit__kernel(void) { return PyModule_Create(&module); }
