@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+import warnings
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,6 +22,7 @@ import regex
 import textrepair
 from textrepair import api, noise
 from textrepair.corpus import CORPORA_DIR, files_with_role, read_text
+from textrepair.edits import apply_edits
 from textrepair.lm import estimate, write_arpa
 from textrepair.normalize import paragraphs
 
@@ -334,3 +336,24 @@ def test_preload_freezes_only_when_asked() -> None:
         assert textrepair.restore("我们在树林里散步，他在树下休息。", kind="ocr", model=model)
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("kind", ["dropped", "ocr"])
+def test_crlf_line_ends_repair_as_lf_ones_and_stay(kind: str) -> None:
+    draft = DRAFTS[0]
+    paras = paragraphs(read_text(draft))[:12]
+    if kind == "dropped":
+        lf = "\n".join(noise.drop(p, drop_set_from(other(draft))) for p in paras) + "\n"
+    else:
+        lf, _ = noise.ocr(
+            "\n\n".join(paras), rate=0.01, rng=random.Random(3), wrap_every=14, halfwidth=True
+        )
+    crlf = lf.replace("\n", "\r\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = textrepair.repair(lf, kind=kind)  # type: ignore[arg-type]
+        windows = textrepair.repair(crlf, kind=kind)  # type: ignore[arg-type]
+    assert plain.edits  # something to repair
+    assert windows.text == plain.text.replace("\n", "\r\n")
+    assert apply_edits(crlf, windows.edits) == windows.text
+    assert len(windows.edits) == len(plain.edits)

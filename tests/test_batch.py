@@ -11,6 +11,7 @@ import codecs
 import functools
 import hashlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -395,3 +396,22 @@ def test_kind_auto_is_the_default_and_means_detect(tmp_path: Path) -> None:
         out = tmp_path / f"out{i}"
         assert batch_main(parse([str(folder), str(out), *argv]), repair_fn=record) == 0
     assert seen == [None, None, "ocr"]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names as bytes")
+def test_a_file_name_that_is_not_utf8_gets_its_line_and_the_rest_goes_on(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    names = [b"a.txt", b"b\xff.txt", b"c.txt"]
+    for name in names:
+        (src / os.fsdecode(name)).write_text("甲,乙", encoding="utf-8")
+    out = tmp_path / "out"
+    summary = run_batch(src, out, repair_fn=comma_repair, progress=False)
+    assert summary.total == 3 and summary.ok == 3
+    assert sorted(os.listdir(os.fsencode(out))) == sorted([*names, REPORT_NAME.encode()])
+    report = (out / REPORT_NAME).read_text(encoding="utf-8")  # valid UTF-8 throughout
+    assert sorted(json.loads(line)["path"] for line in report.splitlines()) == sorted(
+        os.fsdecode(n) for n in names
+    )
+    again = run_batch(src, out, resume=True, repair_fn=comma_repair, progress=False)
+    assert again.resumed == 3

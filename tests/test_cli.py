@@ -23,6 +23,7 @@ from textrepair.cli import build_parser, main
 from textrepair.corpus import files_with_role, read_text, units_from_files
 from textrepair.dropped.dropset import write_drop_set
 from textrepair.errors import EXIT_ERROR, EXIT_FORMAT
+from textrepair.lm.bundle import bundle_paths
 from textrepair.normalize import paragraphs
 from textrepair.usage import read_document_counts
 
@@ -478,3 +479,28 @@ def test_restore_dropped_with_broken_spacing_warns_where_and_restores(
         capsys, "restore", dropped_file, "--kind", "dropped", "--drop-set", drop_set_file
     )
     assert code == 0 and "spacing" not in err
+
+
+def test_train_and_learn_channel_never_write_their_inputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("近年来，我市持续推进医疗卫生服务体系建设。\n" * 20, encoding="utf-8")
+    truth, ocr = tmp_path / "t.txt", tmp_path / "o.txt"
+    truth.write_text("基层医疗机构的服务能力明显提升。\n" * 20, encoding="utf-8")
+    ocr.write_text("基层医疗机构的服务能力明显提升。\n" * 20, encoding="utf-8")
+    before = {p: sha(p) for p in (corpus, truth, ocr)}
+    beside = bundle_paths(tmp_path / "m.arpa")[1]  # what training writes beside the model
+    beside.write_bytes(corpus.read_bytes())
+    for argv in (
+        ["train", corpus, "-o", corpus],
+        ["train", "--punct", corpus, "-o", corpus],
+        ["train", beside, "-o", tmp_path / "m.arpa"],
+        ["learn-channel", truth, ocr, "-o", ocr],
+        ["learn-channel", truth, ocr, "-o", truth],
+    ):
+        code, _, err = run_cli(capsys, *argv)
+        assert_one_line_error(code, err)
+        assert "input" in err
+    assert {p: sha(p) for p in before} == before
+    assert not (tmp_path / "m.arpa").exists()

@@ -84,3 +84,30 @@ def test_forced_ocr_keeps_commands_tabs_and_every_character(path: Path) -> None:
     assert len(han_in) == len(han_out)
     # before: 至 -> 到 three times per tutor, where the page mostly writes 到 (the document model)
     assert [(a, b) for a, b in zip(han_in, han_out) if a != b] == []
+
+
+#: clean texts whose shape looks like a newspaper column's or a column join's, written here
+SHAPED = {
+    "a list": "苹果\n香蕉\n牛奶\n面包\n鸡蛋\n",
+    "a poem": "床前明月光\n疑是地上霜\n举头望明月\n低头思故乡\n",
+    "a poem with its marks": (
+        "静夜思\n李白\n\n床前明月光，\n疑是地上霜。\n举头望明月，\n低头思故乡。\n"
+    ),
+    "a list of equal items": (
+        "第一条　总则部分内容\n第二条　适用范围说明\n第三条　基本原则规定\n第四条　组织机构设置\n"
+    ),
+    "segmented words": "近年来 我市 持续 推进 医疗卫生 服务体系 建设 ， 基层 医疗机构 的 服务 能力 "
+    "明显 提升 。 今年 一季度 ， 全市 共 新建 社区卫生 服务中心 十二个 。\n" * 3,
+    "keywords": (
+        "关键词： 医疗 卫生 服务 体系 分级 诊疗 基层 医疗 机构\n"
+        "标签  社区卫生   家庭医生   健康管理\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("text", SHAPED.values(), ids=SHAPED.keys())
+def test_auto_leaves_lists_poems_and_spaced_words_alone(text: str) -> None:
+    assert textrepair.detect(text).kind == "clean"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert textrepair.repair(text).text == text

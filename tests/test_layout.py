@@ -71,17 +71,22 @@ def test_column_spaces_removed_between_chinese() -> None:
 
 
 def test_column_spaces_ideographic_and_runs() -> None:
-    text = "天气\u3000很好，我们  一起去\u3000 公园。"
-    assert apply_one(remove_column_wrap_spaces, text) == "天气很好，我们一起去公园。"
+    text = "天气\u3000很好，我们今天下午没有别的安排，就一起去\u3000 公园散步。"
+    assert apply_one(remove_column_wrap_spaces, text) == (
+        "天气很好，我们今天下午没有别的安排，就一起去公园散步。"
+    )
 
 
 def test_column_spaces_keep_latin_and_line_edges() -> None:
-    text = "  会上 讨论了 COVID 19 的防控，使用 HIS 系统 记录病例 3 次。\n  下一段 继续。"
+    text = (
+        "  会上 讨论了今年冬季 COVID 19 的防控工作，使用 HIS 系统 记录病例 3 次。"
+        "\n  下一段 继续说明。"
+    )
     out = apply_one(remove_column_wrap_spaces, text)
     assert "COVID 19" in out
     assert "使用 HIS 系统" in out
     assert out.startswith("  会上讨论了")
-    assert "\n  下一段继续。" in out
+    assert "\n  下一段继续说明。" in out
 
 
 def test_column_spaces_inside_numbers_and_ranges() -> None:

@@ -8,6 +8,7 @@ no shared mutable state, so concurrent calls are safe.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import threading
 import warnings
@@ -37,6 +38,7 @@ from .dropped.restorer import (
     parse_line,
     spacing_anomalies,
 )
+from .edits import apply_edits
 from .errors import InputError, ModelError
 from .lm.general import load_general_model
 from .lm.longmatch import MatchIndex, read_units, units_path_for
@@ -298,6 +300,18 @@ def repair(
         kind = detect(text).kind
     if kind == "clean":
         return Repair(text, "clean", [])
+    if "\r\n" in text:  # the restorers read lines ended by "\n"; the edits keep the "\r"
+        inner = repair(
+            text.replace("\r\n", "\n"),
+            kind,
+            model,
+            drop_set=drop_set,
+            punct=punct,
+            channel=channel,
+            config=config,
+        )
+        edits = _edits_on_crlf(text, inner.edits)
+        return Repair(apply_edits(text, edits), inner.kind, edits)
     if kind == "dropped":
         _unused(
             kind,
@@ -322,6 +336,27 @@ def repair(
             config=config if isinstance(config, OcrConfig) else None,
         )
     raise InputError(f"unknown kind {kind!r}: use 'dropped', 'ocr', 'clean' or None (detect)")
+
+
+def _edits_on_crlf(text: str, edits: list[Edit]) -> list[Edit]:
+    """*edits* on ``text.replace("\\r\\n", "\\n")`` as edits on *text*: each offset moved past
+    the ``\\r`` removed before it, so a line end an edit takes goes with its ``\\r``, and a line
+    end an edit writes is written as ``\\r\\n``."""
+    removed: list[int] = []  # offsets in the normalised text of the "\n" whose "\r" went
+    at = text.find("\r\n")
+    while at >= 0:
+        removed.append(at - len(removed))
+        at = text.find("\r\n", at + 2)
+
+    def where(offset: int) -> int:  # the normalised text's offset, in *text*
+        return offset + bisect.bisect_left(removed, offset)
+
+    out = []
+    for e in edits:
+        start, stop = where(e.offset), where(e.offset + len(e.old))
+        new = e.new.replace("\n", "\r\n")
+        out.append(Edit(start, text[start:stop], new, e.confidence, e.reason))
+    return out
 
 
 def _unused(kind: str, **given: bool) -> None:

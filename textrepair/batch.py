@@ -101,7 +101,12 @@ class Record:
     output_sha256: str = ""
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        line = json.dumps(asdict(self), ensure_ascii=False)
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8 (its bytes as surrogates)
+            line = json.dumps(asdict(self))  # escaped: the JSON reads back the same name
+        return line
 
     @classmethod
     def from_json(cls, line: str) -> Record | None:

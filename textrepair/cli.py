@@ -289,6 +289,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     if args.order < 1:
         raise InputError(f"--order must be at least 1 (got {args.order})")
+    _refuse_writing_inputs(args.output, args.corpus)
+    for path in [] if args.punct else bundle_paths(args.output)[1:]:  # written beside the model
+        if any(_same_file(name, str(path)) for name in args.corpus):
+            raise InputError(f"{path}: an input; training writes it beside {args.output}")
     if args.punct:
         from .corpus import read_text
         from .dropped.punct import train_model
@@ -334,6 +338,7 @@ def cmd_learn_channel(args: argparse.Namespace) -> int:
         raise InputError(
             f"learn-channel takes TRUTH OCR pairs: got {len(files)} files (an odd number)"
         )
+    _refuse_writing_inputs(args.output, [*files, *(args.merge or ())])
     triples = [
         (f"{t} / {o}", _read_input(t), _read_input(o)) for t, o in zip(files[::2], files[1::2])
     ]

@@ -64,6 +64,8 @@ _HEADING = regex.compile(
         |附件)""",
     regex.VERBOSE,
 )
+#: the number of a rule's or a law's article, chapter or section (``第一条``, ``第三章``)
+_ARTICLE = regex.compile(rf"第[{_NUMERALS}\d]+[章节条款]")
 _HEADING_CLOSE_PAREN = regex.compile(
     rf"(?m)^[{_HSPACE}]*([{_NUMERALS}]+)[{_HSPACE}]*\n?[{_HSPACE}]*[)）]"
 )
@@ -71,6 +73,10 @@ _HEADING_CLOSE_PAREN = regex.compile(
 _SENTENCE_PUNCT = frozenset("，。；")
 #: Punctuation after which a heading may follow on the next line.
 _SENTENCE_END = frozenset("。！？；：")
+#: what a line that ends with its sense ends with (a poem's line, a list's item)
+_LINE_END = frozenset("。！？；：，、.!?;:,")
+#: the narrowest column a wrapped text is taken to have (newspapers print 12-15 characters)
+MIN_COLUMN_WIDTH = 8
 #: ASCII symbols that glue a mark to a command or a path (``:q!``, ``:wq``, ``~/.vimrc``).
 _ASCII_SYMBOLS = frozenset("!#$&*+/:;<=>?@[\\]^_`{|}~")
 #: ... and, right after a mark, also a percent sign or a quote (``:%s``, ``:'<,'>``; ``5%,`` is
@@ -323,19 +329,27 @@ def fullwidth_punctuation(text: str) -> list[Edit]:
 
 
 def _column_width(lines: Sequence[str]) -> int | None:
-    """The wrap width, if most lines followed by another non-blank line share one length.
+    """The wrap width, if most lines followed by another non-blank line share one length, at
+    least :data:`MIN_COLUMN_WIDTH`, and most of the lines that long end inside a sentence.
 
-    Lines that end because the column ended are all (about) this long; clean text,
-    one paragraph per line, has no such mode.
+    Lines that end because the column ended are all (about) this long, and where they end
+    is where the column ran out, mostly inside a clause; clean text, one paragraph per
+    line, has no such mode, and a poem's lines or a list's items, however alike in length,
+    each end where their sense does (at punctuation, before the next item's marker, or
+    under the narrowest column).
     """
-    lengths = [
-        len(a.strip()) for a, b in zip(lines, lines[1:], strict=False) if a.strip() and b.strip()
-    ]
-    if len(lengths) < 3:
+    pairs = [(a.strip(), b.strip()) for a, b in zip(lines, lines[1:], strict=False)]
+    pairs = [(a, b) for a, b in pairs if a and b]  # a line followed by another non-blank one
+    if len(pairs) < 3:
         return None
+    lengths = [len(a) for a, _ in pairs]
     width, count = Counter(lengths).most_common(1)[0]
     near = sum(abs(n - width) <= 1 for n in lengths)
-    return width if count >= 3 and near * 2 > len(lengths) else None
+    if width < MIN_COLUMN_WIDTH or count < 3 or near * 2 <= len(lengths):
+        return None
+    full = [(a, b) for a, b in pairs if abs(len(a) - width) <= 1]
+    inside = sum(a[-1] not in _LINE_END and not _HEADING.match(b) for a, b in full)
+    return width if inside * 2 > len(full) else None
 
 
 def column_width(text: str) -> int | None:
@@ -394,8 +408,8 @@ def join_wrapped_lines(text: str) -> list[Edit]:
     """Remove newlines (and trailing spaces) that wrap a paragraph; keep paragraph breaks.
 
     >>> from textrepair.edits import apply_edits
-    >>> text = ("坚持以人民为中心\\n推进健康中国建\\n设，提高人民健\\n"
-    ...         "康水平，实现全\\n民健康。\\n\\n二、总体要求\\n")
+    >>> text = ("坚持以人民为中心推进\\n健康中国建设，提高人\\n民健康水平，实现全民\\n"
+    ...         "健康。\\n\\n二、总体要求\\n")
     >>> apply_edits(text, join_wrapped_lines(text))
     '坚持以人民为中心推进健康中国建设，提高人民健康水平，实现全民健康。\\n\\n二、总体要求\\n'
     """
@@ -474,26 +488,45 @@ def inside_words(text: str, start: int, end: int) -> bool:
     )
 
 
+def _after_marker(text: str, start: int) -> bool:
+    """The space at *start* follows the article number that starts a line (``第一条　总则``:
+    how rules and laws set their articles; an engine's space after ``（五）`` goes)."""
+    line = text[text.rfind("\n", 0, start) + 1 : start].lstrip(_HSPACE)
+    return bool(_ARTICLE.fullmatch(line))
+
+
 def remove_column_wrap_spaces(text: str) -> list[Edit]:
     """Delete space runs that joined newspaper column lines inside Chinese text.
 
     Only when the text shows the column pattern (at least :data:`_MIN_JOINS` such
     runs inside words, :func:`inside_words`, and one per :data:`_HAN_PER_JOIN` Han
     characters): a lone space between Chinese words in clean text
-    (``中共中央办公厅 国务院办公厅``) is a deliberate separator.
+    (``中共中央办公厅 国务院办公厅``) is a deliberate separator. So are spaces between
+    most words (a segmenter's output, a list of keywords): more than one run per
+    :data:`MIN_COLUMN_WIDTH` Han characters is denser than any column wraps. A space
+    after the article number that starts a line (``第一条　总则``) stays too.
     Spaces at line edges, between Latin words, and between Han and Latin stay.
 
     >>> from textrepair.edits import apply_edits
-    >>> text = "全面推进健 康中国建设，提高人民健 康水平，加强组 织领导，完善体 制机制。"
+    >>> text = ("全面推进健 康中国建设，不断提高人民健 康水平，"
+    ...         "切实加强组 织领导，持续完善体 制机制。")
     >>> apply_edits(text, remove_column_wrap_spaces(text))
-    '全面推进健康中国建设，提高人民健康水平，加强组织领导，完善体制机制。'
+    '全面推进健康中国建设，不断提高人民健康水平，切实加强组织领导，持续完善体制机制。'
     >>> remove_column_wrap_spaces("中共中央办公厅 国务院办公厅")
     []
+    >>> remove_column_wrap_spaces("我们 明天 一起 去 公园 散步")  # words spaced on purpose
+    []
     """
-    runs = [m for m in _SPACE_RUN.finditer(text) if _is_join_space(text, m.start(), m.end())]
+    runs = [
+        m
+        for m in _SPACE_RUN.finditer(text)
+        if _is_join_space(text, m.start(), m.end()) and not _after_marker(text, m.start())
+    ]
     han = len(_HAN.findall(text))
     inside = sum(inside_words(text, m.start(), m.end()) for m in runs)
     if inside < _MIN_JOINS or inside * _HAN_PER_JOIN < han:
+        return []
+    if inside * MIN_COLUMN_WIDTH > han:  # denser than any column wraps: words spaced on purpose
         return []
     return [Edit(m.start(), m.group(), "", 0.95, "layout") for m in runs]
 
