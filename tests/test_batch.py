@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -415,3 +416,32 @@ def test_a_file_name_that_is_not_utf8_gets_its_line_and_the_rest_goes_on(tmp_pat
     )
     again = run_batch(src, out, resume=True, repair_fn=comma_repair, progress=False)
     assert again.resumed == 3
+
+
+def warning_repair(text: str, kind: str | None = None, model: object = None) -> Repair:
+    """comma_repair, which also warns about every text holding 乙 (twice: said once)."""
+    if "乙" in text:
+        for _ in range(2):
+            warnings.warn("this text is too short to judge", UserWarning, stacklevel=2)
+    return comma_repair(text, kind, model)
+
+
+def test_a_warning_names_its_file_in_the_log_and_the_report(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("甲,丙", encoding="utf-8")
+    (src / "b.txt").write_text("甲,乙", encoding="utf-8")
+    out = tmp_path / "out"
+    summary = run_batch(src, out, repair_fn=warning_repair, progress=True)
+    assert summary.ok == 2
+    err = capsys.readouterr().err
+    assert err.count("warning: b.txt: this text is too short to judge") == 1
+    assert "a.txt: this" not in err
+    report = {
+        r["path"]: r
+        for r in map(json.loads, (out / REPORT_NAME).read_text(encoding="utf-8").splitlines())
+    }
+    assert report["b.txt"]["warnings"] == ["this text is too short to judge"]
+    assert report["a.txt"]["warnings"] == []
+    again = run_batch(src, out, resume=True, repair_fn=warning_repair, progress=False)
+    assert again.resumed == 2  # the report's lines, warnings and all, read back

@@ -209,6 +209,21 @@ MAX_COLUMN_WIDTH = 20
 CONFIDENCE_PER_MARK_RATE = 25
 
 
+def _check_text(text: object, what: str = "text") -> None:
+    """A TypeError unless *text* is a str, an InputError if it is not valid Unicode (a lone
+    surrogate, as a file name's undecodable bytes come out)."""
+    if not isinstance(text, str):
+        raise TypeError(f"{what} must be str, not {type(text).__name__}")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError(
+                f"{what} holds a lone surrogate (U+{ord(text[exc.start]):04X}) at offset "
+                f"{exc.start}: not valid Unicode text"
+            ) from None
+
+
 def detect(text: str) -> Detection:
     """Which kind of damage *text* shows: ``"dropped"``, ``"ocr"`` or ``"clean"``.
 
@@ -217,6 +232,7 @@ def detect(text: str) -> Detection:
     Japanese text is clean (:mod:`textrepair.script`). When unsure it answers
     ``"clean"``: no change beats a wrong change.
     """
+    _check_text(text)
     han = len(HAN.findall(text))
     if han == 0:
         return Detection("clean", 1.0)
@@ -294,8 +310,7 @@ def repair(
     >>> repair("通知如下：", kind="clean")
     Repair(text='通知如下：', kind='clean', edits=[])
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be str, not {type(text).__name__}")
+    _check_text(text)
     if kind is None:
         kind = detect(text).kind
     if kind == "clean":

@@ -50,6 +50,7 @@ import stat
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import ExitStack
@@ -99,6 +100,9 @@ class Record:
     encoding: str = ""
     #: sha256 of the output written (verified by ``--resume`` before trusting it)
     output_sha256: str = ""
+    #: what the repair warned of (a text too short to infer its drop set, spacing that breaks
+    #: the dropped format ...), each once
+    warnings: tuple[str, ...] = ()
 
     def to_json(self) -> str:
         line = json.dumps(asdict(self), ensure_ascii=False)
@@ -113,8 +117,9 @@ class Record:
         """Parse a report line; ``None`` for a torn or foreign line."""
         try:
             data = json.loads(line)
+            data["warnings"] = tuple(data.get("warnings", ()))  # absent from older reports
             record = cls(**{f.name: data[f.name] for f in fields(cls)})
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             return None
         return record if record.status in ("ok", "failed", "skipped") else None
 
@@ -248,10 +253,21 @@ def _scan(path: str) -> tuple[str, EncodingDetector]:
     return scan_file(path, _open_input)
 
 
-def _repair_file(task: Task, encoding: str) -> tuple[str | None, int]:
+def _repair_file(task: Task, encoding: str) -> tuple[str | None, int, tuple[str, ...]]:
+    """The file repaired into its output: its kind, the number of edits, and the distinct
+    warnings the repair gave (about the text: too short to infer its drop set, spacing that
+    breaks the dropped format ...)."""
     repair = load_repair(task.repair_fn)
-    with _open_input(task.src) as raw, AtomicWriter(task.dst) as out:
-        return repair_stream(iter_chunks(open_decoded(raw, encoding)), out, task.kind, repair)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        with (
+            _open_input(task.src) as raw,
+            open_decoded(raw, encoding) as text,
+            AtomicWriter(task.dst) as out,
+        ):
+            kind, edits = repair_stream(iter_chunks(text), out, task.kind, repair)
+    said = (str(w.message) for w in caught if issubclass(w.category, UserWarning))
+    return kind, edits, tuple(dict.fromkeys(said))
 
 
 def process_task(task: Task) -> Outcome:
@@ -274,7 +290,7 @@ def process_task(task: Task) -> Outcome:
     if prev is not None and prev.sha256 == sha and _output_intact(task.dst, prev.output_sha256):
         return Outcome(prev, resumed=True)
     try:
-        kind, edits = _repair_file(task, encoding)
+        kind, edits, said = _repair_file(task, encoding)
     except FileNotFoundError as exc:
         vanished = exc.filename == task.src
         return failed("file vanished during the run" if vanished else str(exc), sha, encoding)
@@ -298,7 +314,7 @@ def process_task(task: Task) -> Outcome:
                 out_sha,
             )
         )
-    return Outcome(Record(task.rel, "ok", kind, edits, "", sha, encoding, out_sha))
+    return Outcome(Record(task.rel, "ok", kind, edits, "", sha, encoding, out_sha, said))
 
 
 def _output_intact(path: str, expected: str) -> bool:
@@ -514,6 +530,9 @@ class Progress:
         record = outcome.record
         if record.status == "failed" and not outcome.resumed:
             self._say(f"textrepair batch: failed {record.path}: {record.error}")
+        if not outcome.resumed:
+            for message in record.warnings:
+                self._say(f"textrepair batch: warning: {record.path}: {message}")
         if self._bar is not None:
             self._bar.update(1)
         elif self.done % self._step == 0 or self.done == self.total:

@@ -130,6 +130,8 @@ def collate(
             f"collate takes two witnesses, a dropped copy and an OCR'd reprint (got "
             f"{len(witnesses)})"
         )
+    for i, w in enumerate(witnesses):
+        api._check_text(w, f"witness {i + 1}")
     given = list(kinds) if kinds is not None else [None] * len(witnesses)
     if len(given) != len(witnesses):
         raise InputError("kinds must name one kind per witness")
