@@ -357,3 +357,12 @@ def test_crlf_line_ends_repair_as_lf_ones_and_stay(kind: str) -> None:
     assert windows.text == plain.text.replace("\n", "\r\n")
     assert apply_edits(crlf, windows.edits) == windows.text
     assert len(windows.edits) == len(plain.edits)
+
+
+def test_carriage_returns_in_a_run_before_a_line_end() -> None:
+    text = "国家" + "\r" * 3000 + "\n政府\r\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = textrepair.repair(text, kind="ocr")
+    assert result.text.count("\r") == text.count("\r")
+    assert apply_edits(text, result.edits) == result.text

@@ -445,3 +445,25 @@ def test_a_warning_names_its_file_in_the_log_and_the_report(tmp_path: Path, caps
     assert report["a.txt"]["warnings"] == []
     again = run_batch(src, out, resume=True, repair_fn=warning_repair, progress=False)
     assert again.resumed == 2  # the report's lines, warnings and all, read back
+
+
+def test_tasks_run_in_threads_leave_the_warning_filters_alone(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    src = tmp_path / "in"
+    src.mkdir()
+    tasks = []
+    for i in range(8):
+        (src / f"{i}.txt").write_text("甲,乙", encoding="utf-8")
+        dst = tmp_path / "out" / f"{i}.txt"
+        dst.parent.mkdir(exist_ok=True)
+        tasks.append(
+            batch.Task(f"{i}.txt", str(src / f"{i}.txt"), str(dst), None, None, warning_repair)
+        )
+    before = list(warnings.filters)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with ThreadPoolExecutor(4) as pool:
+            outcomes = list(pool.map(batch.process_task, tasks))
+    assert all(o.record.status == "ok" for o in outcomes)
+    assert warnings.filters == before

@@ -422,3 +422,21 @@ def test_the_compiled_loop_refuses_a_malformed_forest(small_arpa: Path) -> None:
             cp.astype(np.uint64), mark, np.array([-1, 0]), *ours._kernel_model, np.empty(2),
             np.empty(2, dtype=np.int8)
         )  # fmt: skip
+
+
+def test_orders_above_the_compiled_loop_score_with_numpy(train_units: list[str]) -> None:
+    high = Model(ngram_model=estimate(train_units[:40], scorer_module.KERNEL_MAX_ORDER + 1))
+    assert high.score(["国家", "卫生健康"]).shape == (2,)
+
+
+def test_the_compiled_loop_refuses_unigram_arrays_of_different_lengths(small_arpa: Path) -> None:
+    ours = _small_model(small_arpa)
+    ours.score(["国家"])  # its arrays as the loop reads them
+    assert ours._kernel_model is not None
+    cp_table, uni_q, _, tables = ours._kernel_model
+    forest, _, _ = Forest.of_rows(["国家"], [True], True)
+    with pytest.raises(ValueError, match="different lengths"):
+        scorer_module._kernel.node_scores(
+            forest.cp, forest.mark, forest.parent, cp_table, uni_q, uni_q[:1], tables,
+            np.empty(len(forest.cp)), np.empty(len(forest.cp), dtype=np.int8),
+        )  # fmt: skip

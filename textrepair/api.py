@@ -315,18 +315,10 @@ def repair(
         kind = detect(text).kind
     if kind == "clean":
         return Repair(text, "clean", [])
-    if "\r\n" in text:  # the restorers read lines ended by "\n"; the edits keep the "\r"
-        inner = repair(
-            text.replace("\r\n", "\n"),
-            kind,
-            model,
-            drop_set=drop_set,
-            punct=punct,
-            channel=channel,
-            config=config,
-        )
-        edits = _edits_on_crlf(text, inner.edits)
-        return Repair(apply_edits(text, edits), inner.kind, edits)
+    # the restorers read lines ended by "\n"; CRLF text is repaired as LF, its edits then moved
+    # onto the text as given (each "\r" kept)
+    lf = text.replace("\r\n", "\n") if "\r\n" in text else text
+    result: Repair
     if kind == "dropped":
         _unused(
             kind,
@@ -334,8 +326,8 @@ def repair(
             config=config is not None and not isinstance(config, DroppedConfig),
         )
         dropped_config = config if isinstance(config, DroppedConfig) else None
-        return _repair_dropped(text, _model(model), drop_set, punct, dropped_config)
-    if kind == "ocr":
+        result = _repair_dropped(lf, _model(model), drop_set, punct, dropped_config)
+    elif kind == "ocr":
         from .ocr.repair import repair_ocr
 
         _unused(
@@ -344,13 +336,18 @@ def repair(
             punct=punct,
             config=config is not None and not isinstance(config, OcrConfig),
         )
-        return repair_ocr(
-            text,
+        result = repair_ocr(
+            lf,
             _model(model),
             channel=AUTO if channel is None else channel,
             config=config if isinstance(config, OcrConfig) else None,
         )
-    raise InputError(f"unknown kind {kind!r}: use 'dropped', 'ocr', 'clean' or None (detect)")
+    else:
+        raise InputError(f"unknown kind {kind!r}: use 'dropped', 'ocr', 'clean' or None (detect)")
+    if lf is text:
+        return result
+    edits = _edits_on_crlf(text, result.edits)
+    return Repair(apply_edits(text, edits), result.kind, edits)
 
 
 def _edits_on_crlf(text: str, edits: list[Edit]) -> list[Edit]:

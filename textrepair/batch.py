@@ -256,17 +256,30 @@ def _scan(path: str) -> tuple[str, EncodingDetector]:
 def _repair_file(task: Task, encoding: str) -> tuple[str | None, int, tuple[str, ...]]:
     """The file repaired into its output: its kind, the number of edits, and the distinct
     warnings the repair gave (about the text: too short to infer its drop set, spacing that
-    breaks the dropped format ...)."""
+    breaks the dropped format ...).
+
+    Warnings are caught only in a process's main thread (as the local pool and a LocalCluster's
+    one-thread workers run tasks): ``warnings.catch_warnings`` changes state the whole process
+    shares. In another thread they go where Python sends them, without the file's name.
+    """
     repair = load_repair(task.repair_fn)
+
+    def run() -> tuple[str | None, int]:
+        with _open_input(task.src) as raw, open_decoded(raw, encoding) as text:
+            with AtomicWriter(task.dst) as out:
+                return repair_stream(iter_chunks(text), out, task.kind, repair)
+
+    if threading.current_thread() is not threading.main_thread():
+        return (*run(), ())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        with (
-            _open_input(task.src) as raw,
-            open_decoded(raw, encoding) as text,
-            AtomicWriter(task.dst) as out,
-        ):
-            kind, edits = repair_stream(iter_chunks(text), out, task.kind, repair)
-    said = (str(w.message) for w in caught if issubclass(w.category, UserWarning))
+        kind, edits = run()
+    said = []
+    for w in caught:
+        if issubclass(w.category, UserWarning):
+            said.append(str(w.message))
+        else:  # not about the text: shown as it would have been
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return kind, edits, tuple(dict.fromkeys(said))
 
 

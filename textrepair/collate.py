@@ -131,7 +131,7 @@ def collate(
             f"{len(witnesses)})"
         )
     for i, w in enumerate(witnesses):
-        api._check_text(w, f"witness {i + 1}")
+        api._check_text(w, f"witnesses[{i}]")
     given = list(kinds) if kinds is not None else [None] * len(witnesses)
     if len(given) != len(witnesses):
         raise InputError("kinds must name one kind per witness")

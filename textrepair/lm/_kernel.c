@@ -72,6 +72,10 @@ static PyObject *node_scores(PyObject *self, PyObject *args) {
     if (get(o_q, &q, 8, 1, "q") < 0) goto done;
     if (get(o_longest, &longest, 1, 1, "longest") < 0) goto done;
     Py_ssize_t n = cp.len / 4;
+    if (uni_b.len != uni_q.len) {
+        PyErr_SetString(PyExc_ValueError, "uni_q and uni_b of different lengths");
+        goto done;
+    }
     if (mark.len != n || parent.len / 8 != n || q.len / 8 != n || longest.len != n) {
         PyErr_SetString(PyExc_ValueError, "node arrays of different lengths");
         goto done;

@@ -42,6 +42,8 @@ from .train import BOS, EOS, UNK, NgramModel
 
 UNK_ID, BOS_ID, EOS_ID = 0, 1, 2
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant (golden ratio)
+#: the highest order the compiled loop reads (``MAX_ORDER`` in ``_kernel.c``); numpy scores above
+KERNEL_MAX_ORDER = 16
 #: Bigrams go into a dense V x V array when V**2 is at most this (~4 M cells, 68 MB).
 DENSE_BIGRAMS_MAX = 4_000_000
 #: The ``q`` and ``b`` values of the bigram and higher tables: single precision, as kenlm
@@ -548,7 +550,7 @@ class Model(Scorer):
         nodes where an n-gram was found and ``hashes`` their hashes; order ``n`` is probed
         at a node only where the (n-1)-grams ending at it and at its parent were both found.
         """
-        if _kernel is not None and self.compiled:
+        if _kernel is not None and self.compiled and self.order <= KERNEL_MAX_ORDER:
             return self._compiled_scores(forest)
         N = self.order
         tok = self._ids(forest)

@@ -66,6 +66,9 @@ _HEADING = regex.compile(
 )
 #: the number of a rule's or a law's article, chapter or section (``第一条``, ``第三章``)
 _ARTICLE = regex.compile(rf"第[{_NUMERALS}\d]+[章节条款]")
+#: how far back from a space the start of its line is looked for (an article number and its
+#: indent are shorter)
+_ARTICLE_REACH = 24
 _HEADING_CLOSE_PAREN = regex.compile(
     rf"(?m)^[{_HSPACE}]*([{_NUMERALS}]+)[{_HSPACE}]*\n?[{_HSPACE}]*[)）]"
 )
@@ -491,8 +494,11 @@ def inside_words(text: str, start: int, end: int) -> bool:
 def _after_marker(text: str, start: int) -> bool:
     """The space at *start* follows the article number that starts a line (``第一条　总则``:
     how rules and laws set their articles; an engine's space after ``（五）`` goes)."""
-    line = text[text.rfind("\n", 0, start) + 1 : start].lstrip(_HSPACE)
-    return bool(_ARTICLE.fullmatch(line))
+    lo = max(0, start - _ARTICLE_REACH)
+    newline = text.rfind("\n", lo, start)
+    if newline < 0 and lo > 0:
+        return False  # the line began further back than any article number reaches
+    return bool(_ARTICLE.fullmatch(text[newline + 1 : start].lstrip(_HSPACE)))
 
 
 def remove_column_wrap_spaces(text: str) -> list[Edit]:
