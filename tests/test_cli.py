@@ -504,3 +504,34 @@ def test_train_and_learn_channel_never_write_their_inputs(
         assert "input" in err
     assert {p: sha(p) for p in before} == before
     assert not (tmp_path / "m.arpa").exists()
+
+
+def test_drop_set_says_when_the_text_is_not_dropped_or_too_short(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clean = tmp_path / "clean.txt"
+    clean.write_text("近年来，我市持续推进医疗卫生服务体系建设。\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "drop-set", clean)
+    assert code == EXIT_FORMAT and "does not look character-dropped" in err
+    assert "Traceback" not in err
+
+
+def test_output_to_a_folder_or_a_full_device_and_a_closed_stdin_are_one_line_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("近年来，我市持续推进医疗卫生服务体系建设。\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "restore", src, "-o", tmp_path)
+    assert_one_line_error(code, err)
+    assert "a folder" in err
+    if Path("/dev/full").exists():
+        code, _, err = run_cli(capsys, "restore", src, "-o", "/dev/full")
+        assert_one_line_error(code, err)
+        assert "/dev/full" in err
+    closed = subprocess.run(
+        [sys.executable, "-c", "import os, sys; os.close(0); sys.stdin = None; "
+         "from textrepair.cli import main; sys.exit(main(['restore']))"],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert_one_line_error(closed.returncode, closed.stderr)
+    assert "stdin" in closed.stderr

@@ -187,3 +187,10 @@ def test_paragraphs_in_another_order_are_collated_without_duplicates(clean: str)
     truth = han_only(clean)
     assert abs(len(han_only(result.text)) - len(truth)) < 0.01 * len(truth)
     assert Levenshtein.distance(truth, han_only(result.text)) < 0.01 * len(truth)
+
+
+def test_kinds_that_contradict_the_dropped_format_are_refused(clean: str) -> None:
+    dropped, ocr = witnesses(clean)
+    for kinds in (["ocr", "dropped"], ["ocr", "ocr"], ["dropped", "dropped"]):
+        with pytest.raises(InputError, match="dropped format"):
+            quiet_collate([dropped, ocr], kinds=kinds)

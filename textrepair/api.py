@@ -504,8 +504,28 @@ def drop_set_inference(
 
 
 def infer_drop_set_for(text: str, model: Model) -> list[str]:
-    """The drop set of *text*, inferred against the model's training text and general usage."""
-    return drop_set_inference(text, model).chars
+    """The drop set of *text*, inferred against the model's training text and general usage.
+
+    Warns (:class:`FormatWarning`) when the text is not in the dropped format, whose drop set
+    then means little, and (:class:`ShortTextWarning`) when it is too short for the inference
+    to be reliable."""
+    _check_text(text)
+    if not looks_dropped(text):
+        warnings.warn(
+            f"text does not look character-dropped (spacing evidence {format_evidence(text):.2f} "
+            "< 0.90): the characters it lacks say little of a deleted set",
+            FormatWarning,
+            stacklevel=2,
+        )
+    inference = drop_set_inference(text, model)
+    if not inference.reliable:
+        warnings.warn(
+            f"text too short to infer its drop set reliably ({inference.kept} kept characters); "
+            "characters may be missed",
+            ShortTextWarning,
+            stacklevel=2,
+        )
+    return inference.chars
 
 
 def _repair_dropped(

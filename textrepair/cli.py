@@ -48,6 +48,8 @@ def _read_input(name: str) -> str:
     from .textio import MAX_STREAM_BYTES, decode_bytes, is_regular_file, read_once
 
     if name == "-":
+        if sys.stdin is None:
+            raise InputError("stdin: closed; give a FILE")
         raw = sys.stdin.buffer.read(MAX_STREAM_BYTES + 1)
         if len(raw) > MAX_STREAM_BYTES:
             raise InputError(
@@ -148,9 +150,14 @@ def _output(name: str | None) -> Iterator[BinaryIO]:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise InputError(f"{name}: a folder; -o names the file to write")
     if st is not None and not stat.S_ISREG(st.st_mode):
-        with open(name, "wb") as device:
-            yield device
+        try:
+            with open(name, "wb") as device:
+                yield device
+        except OSError as exc:
+            raise InputError(f"{name}: cannot write there: {exc.strerror or exc}") from None
         return
     with contextlib.ExitStack() as stack:
         try:
@@ -324,10 +331,16 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_drop_set(args: argparse.Namespace) -> int:
     from . import api
+    from .dropped.restorer import FormatWarning
 
-    for ch in api.infer_drop_set_for(_read_input(args.input), api.load_model(args.model)):
+    text, model = _read_input(args.input), api.load_model(args.model)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        chars = api.infer_drop_set_for(text, model)
+    for ch in chars:
         print(ch)
-    return 0
+    _print_warnings(caught)
+    return EXIT_FORMAT if any(issubclass(w.category, FormatWarning) for w in caught) else EXIT_OK
 
 
 def cmd_learn_channel(args: argparse.Namespace) -> int:

@@ -44,6 +44,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .dropped.dropset import DropSetInference
+from .dropped.restorer import looks_dropped
 from .edits import origins
 from .errors import InputError
 from .lm.scorer import Model, Scorer
@@ -135,6 +136,14 @@ def collate(
     given = list(kinds) if kinds is not None else [None] * len(witnesses)
     if len(given) != len(witnesses):
         raise InputError("kinds must name one kind per witness")
+    for i, (w, k) in enumerate(zip(witnesses, given)):
+        # the dropped format is unmistakable either way: a kind that contradicts it is a mix-up
+        if k is not None and (k == "dropped") != looks_dropped(w):
+            is_or_not = "is not" if k == "dropped" else "is"
+            raise InputError(
+                f"witnesses[{i}] is given as {k} but {is_or_not} in the dropped format (spaced "
+                f"words); check the order of the kinds"
+            )
     found: list[Kind] = [k or api.detect(w).kind for w, k in zip(witnesses, given)]
     if sorted(found) not in (["dropped", "ocr"], ["ocr", "ocr"]):
         raise InputError(
