@@ -16,7 +16,7 @@ from textrepair.lm.longmatch import (
     units_path_for,
     write_units,
 )
-from textrepair.lm.scorer import State
+from textrepair.lm.scorer import BEGIN, CHAR, END, Forest, State
 
 ALPHABET = "甲乙丙丁戊"
 
@@ -154,3 +154,28 @@ def test_a_file_that_is_no_gap_index_is_a_model_error(tmp_path):
         np.savez(tmp_path / "broken.npz", **{**parts, name: broken})
         with pytest.raises(ModelError, match="broken.npz"):
             GapIndex.load(tmp_path / "broken.npz")
+
+
+@settings(max_examples=120, deadline=None)
+@given(data=st.data())
+def test_compiled_lookup_equals_the_numpy_lookup_on_any_forest(data: st.DataObject) -> None:
+    units = data.draw(st.lists(st.text(ALPHABET, min_size=1, max_size=30), min_size=1, max_size=4))
+    index = MatchIndex(units, data.draw(st.integers(1, 8)))
+    n = data.draw(st.integers(0, 30))
+    parent = [data.draw(st.integers(-1, i - 1)) for i in range(n)]
+    mark = [data.draw(st.sampled_from([CHAR, CHAR, CHAR, BEGIN, END])) for _ in range(n)]
+    text = [data.draw(st.sampled_from(ALPHABET + "x")) for _ in range(n)]
+    forest = Forest(
+        np.array([ord(c) for c in text], dtype=np.uint32),
+        np.array(mark, dtype=np.int8),
+        np.array(parent, dtype=np.int64),
+        np.ones(n, dtype=bool),
+    )
+    at = np.array(sorted(set(data.draw(st.lists(st.integers(0, max(n - 1, 0)))))) if n else [])
+    at = at.astype(np.int64)
+    min_context = data.draw(st.integers(1, 9))
+    compiled = index.lookup_nodes(forest, at, min_context)
+    index.compiled = False
+    reference = index.lookup_nodes(forest, at, min_context)
+    for a, b in zip(compiled, reference):
+        assert np.array_equal(a, b)

@@ -206,10 +206,193 @@ done:
     return result;
 }
 
+
+/* count of key in a sorted table (0 when absent) */
+static inline int64_t count_of(const uint64_t *keys, const int64_t *counts, Py_ssize_t n,
+                               uint64_t key) {
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (keys[mid] < key) lo = mid + 1;
+        else hi = mid;
+    }
+    return (lo < n && keys[lo] == key) ? counts[lo] : 0;
+}
+
+#define MAX_CONTEXT 64
+
+static PyObject *match_lookup(PyObject *self, PyObject *args) {
+    PyObject *o_cp, *o_mark, *o_parent, *o_digits, *o_at, *o_powers, *o_contexts, *o_wkeys,
+        *o_wcounts, *o_best, *o_ctx, *o_full;
+    long long foreign;
+    int min_context;
+    if (!PyArg_ParseTuple(args, "OOOOLOiOOOOOOO", &o_cp, &o_mark, &o_parent, &o_digits, &foreign,
+                          &o_at, &min_context, &o_powers, &o_contexts, &o_wkeys, &o_wcounts,
+                          &o_best, &o_ctx, &o_full))
+        return NULL;
+    Py_buffer cp = {0}, mark = {0}, parent = {0}, digits = {0}, at = {0}, powers = {0},
+              wkeys = {0}, wcounts = {0}, best = {0}, ctx = {0}, full = {0};
+    Py_buffer ckeys[MAX_CONTEXT + 1], ccounts[MAX_CONTEXT + 1];
+    Py_ssize_t ncontexts = 0, acquired = 0;
+    PyObject *result = NULL;
+    int64_t *memo = NULL; /* per context end: best, its count, (hash as int64); -1: not yet */
+    uint64_t *memo_h = NULL;
+
+    if (get(o_cp, &cp, 4, 0, "cp") < 0) goto done;
+    if (get(o_mark, &mark, 1, 0, "mark") < 0) goto done;
+    if (get(o_parent, &parent, 8, 0, "parent") < 0) goto done;
+    if (get(o_digits, &digits, 8, 0, "digits") < 0) goto done;
+    if (get(o_at, &at, 8, 0, "at") < 0) goto done;
+    if (get(o_powers, &powers, 8, 0, "powers") < 0) goto done;
+    if (get(o_wkeys, &wkeys, 8, 0, "window keys") < 0) goto done;
+    if (get(o_wcounts, &wcounts, 8, 0, "window counts") < 0) goto done;
+    if (get(o_best, &best, 8, 1, "best") < 0) goto done;
+    if (get(o_ctx, &ctx, 8, 1, "ctx") < 0) goto done;
+    if (get(o_full, &full, 8, 1, "full") < 0) goto done;
+    Py_ssize_t n = cp.len / 4, nat = at.len / 8, ndig = digits.len / 8;
+    if (mark.len != n || parent.len / 8 != n || best.len / 8 != nat || ctx.len / 8 != nat ||
+        full.len / 8 != nat || wkeys.len != wcounts.len || ndig < 1) {
+        PyErr_SetString(PyExc_ValueError, "arrays of inconsistent lengths");
+        goto done;
+    }
+    if (!PyList_Check(o_contexts) || PyList_GET_SIZE(o_contexts) > MAX_CONTEXT + 1 ||
+        PyList_GET_SIZE(o_contexts) < 1 ||
+        powers.len / 8 < PyList_GET_SIZE(o_contexts) - 1) {
+        PyErr_SetString(PyExc_ValueError, "contexts: a list of (keys, counts) per length 0..max");
+        goto done;
+    }
+    ncontexts = PyList_GET_SIZE(o_contexts);
+    for (acquired = 0; acquired < ncontexts; acquired++) {
+        PyObject *item = PyList_GET_ITEM(o_contexts, acquired);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) {
+            PyErr_SetString(PyExc_TypeError, "contexts: a list of (keys, counts)");
+            goto done;
+        }
+        if (get(PyTuple_GET_ITEM(item, 0), &ckeys[acquired], 8, 0, "context keys") < 0) goto done;
+        if (get(PyTuple_GET_ITEM(item, 1), &ccounts[acquired], 8, 0, "context counts") < 0) {
+            PyBuffer_Release(&ckeys[acquired]);
+            goto done;
+        }
+        if (ckeys[acquired].len != ccounts[acquired].len) {
+            PyBuffer_Release(&ckeys[acquired]);
+            PyBuffer_Release(&ccounts[acquired]);
+            PyErr_SetString(PyExc_ValueError, "context keys and counts of different lengths");
+            goto done;
+        }
+    }
+    memo = PyMem_Malloc(sizeof(int64_t) * 2 * (size_t)(n + 1));
+    memo_h = PyMem_Malloc(sizeof(uint64_t) * (size_t)(n + 1));
+    if (!memo || !memo_h) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    {
+        const uint32_t *cps = (const uint32_t *)cp.buf;
+        const int8_t *marks = (const int8_t *)mark.buf;
+        const int64_t *par = (const int64_t *)parent.buf, *ats = (const int64_t *)at.buf;
+        const int64_t *dig = (const int64_t *)digits.buf;
+        const uint64_t *pw = (const uint64_t *)powers.buf;
+        const int max_context = (int)ncontexts - 1;
+        int64_t *out_best = (int64_t *)best.buf, *out_ctx = (int64_t *)ctx.buf,
+                *out_full = (int64_t *)full.buf;
+        int bad = 0;
+        const int lo = min_context > 1 ? min_context : 1;
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i <= n; i++) memo[2 * i] = -1;
+        for (Py_ssize_t j = 0; j < nat && !bad; j++) {
+            int64_t t = ats[j];
+            if (t < 0 || t >= n) {
+                bad = 1;
+                break;
+            }
+            int64_t end = par[t] < 0 ? n : par[t]; /* node n: before every root */
+            if (end > n) {
+                bad = 1;
+                break;
+            }
+            if (memo[2 * end] < 0) {
+                uint64_t h = 0;
+                int64_t anc = end, k_best = 0, c_best = 0;
+                uint64_t h_best = 0;
+                for (int k = 1; k <= max_context; k++) {
+                    uint64_t d;
+                    if (anc >= n) d = (uint64_t)foreign;
+                    else if (marks[anc] != 0) d = (uint64_t)foreign;
+                    else {
+                        uint32_t c = cps[anc];
+                        d = (uint64_t)dig[(Py_ssize_t)c < ndig - 1 ? (Py_ssize_t)c : ndig - 1];
+                    }
+                    uint64_t hk = h + d * pw[k - 1];
+                    if (k >= lo) {
+                        int64_t c = count_of((const uint64_t *)ckeys[k].buf,
+                                             (const int64_t *)ccounts[k].buf, ckeys[k].len / 8, hk);
+                        if (c <= 0) break;
+                        k_best = k;
+                        c_best = c;
+                        h_best = hk;
+                    }
+                    h = hk;
+                    if (anc < n) {
+                        anc = par[anc] < 0 ? n : par[anc];
+                        if (anc > n) {
+                            bad = 1;
+                            break;
+                        }
+                    }
+                }
+                memo[2 * end] = k_best;
+                memo[2 * end + 1] = c_best;
+                memo_h[end] = h_best;
+            }
+            int64_t k_best = memo[2 * end];
+            out_best[j] = k_best;
+            out_ctx[j] = memo[2 * end + 1];
+            if (k_best > 0) {
+                uint64_t d_t = marks[t] != 0 ? (uint64_t)foreign
+                    : (uint64_t)dig[(Py_ssize_t)cps[t] < ndig - 1 ? (Py_ssize_t)cps[t] : ndig - 1];
+                out_full[j] = count_of((const uint64_t *)wkeys.buf, (const int64_t *)wcounts.buf,
+                                       wkeys.len / 8, d_t + MULT * memo_h[end]);
+            } else {
+                out_full[j] = 0;
+            }
+        }
+        Py_END_ALLOW_THREADS
+        if (bad) {
+            PyErr_SetString(PyExc_ValueError, "a node index outside the forest");
+            goto done;
+        }
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    for (Py_ssize_t k = 0; k < acquired; k++) {
+        PyBuffer_Release(&ckeys[k]);
+        PyBuffer_Release(&ccounts[k]);
+    }
+    PyMem_Free(memo);
+    PyMem_Free(memo_h);
+    PyBuffer_Release(&cp);
+    PyBuffer_Release(&mark);
+    PyBuffer_Release(&parent);
+    PyBuffer_Release(&digits);
+    PyBuffer_Release(&at);
+    PyBuffer_Release(&powers);
+    PyBuffer_Release(&wkeys);
+    PyBuffer_Release(&wcounts);
+    PyBuffer_Release(&best);
+    PyBuffer_Release(&ctx);
+    PyBuffer_Release(&full);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"node_scores", node_scores, METH_VARARGS,
      "node_scores(cp, mark, parent, cp_table, uni_q, uni_b, tables, q, longest): fill q "
      "(float64) and longest (int8) for every node of a forest."},
+    {"match_lookup", match_lookup, METH_VARARGS,
+     "match_lookup(cp, mark, parent, digits, foreign, at, min_context, powers, contexts, "
+     "window_keys, window_counts, best, ctx, full): fill the longest-match length, its "
+     "context's count and the full window's count for each node of at."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel",

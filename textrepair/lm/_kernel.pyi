@@ -11,3 +11,19 @@ def node_scores(
     q: Any,
     longest: Any,
 ) -> None: ...
+def match_lookup(
+    cp: Any,
+    mark: Any,
+    parent: Any,
+    digits: Any,
+    foreign: int,
+    at: Any,
+    min_context: int,
+    powers: Any,
+    contexts: list[tuple[Any, Any]],
+    window_keys: Any,
+    window_counts: Any,
+    best: Any,
+    ctx: Any,
+    full: Any,
+) -> None: ...

@@ -37,7 +37,10 @@ import numpy as np
 
 from ..errors import ModelError
 from ..resources import beside_model
-from .scorer import _MULT, CHAR, Forest, Scorer, State
+from .scorer import _MULT, CHAR, Forest, Scorer, State, _kernel
+
+#: the longest context the compiled loop looks up (``MAX_CONTEXT`` in ``_kernel.c``)
+KERNEL_MAX_CONTEXT = 64
 
 
 class _Alphabet:
@@ -61,6 +64,10 @@ class _Alphabet:
 
 class MatchIndex:
     """Counts of every substring of a training text (its units, never across two of them)."""
+
+    #: look up with the compiled loop where it was built (False: the numpy version, its
+    #: reference)
+    compiled: bool = True
 
     def __init__(self, units: Sequence[str], max_context: int = 24):
         if max_context < 1:
@@ -122,7 +129,10 @@ class MatchIndex:
         self, forest: Forest, at: np.ndarray, min_context: int = 1
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`lookup` for the nodes *at* of a :class:`~textrepair.lm.scorer.Forest`, each
-        read after the path to it."""
+        read after the path to it (by the compiled loop where it was built: the same
+        numbers)."""
+        if _kernel is not None and self.compiled and self.max_context <= KERNEL_MAX_CONTEXT:
+            return self._compiled_lookup(forest, at, min_context)
         foreign = self._alphabet.foreign
         n = len(forest.cp)
         # node n stands before every root: a foreign digit, its own parent
@@ -158,6 +168,49 @@ class MatchIndex:
         full_count = np.zeros(len(best), dtype=np.int64)
         full_count[seen] = self._count(self._windows, d[at[seen]] + _MULT * h[seen])
         return best, ctx_count, full_count
+
+
+    def _compiled_lookup(
+        self, forest: Forest, at: np.ndarray, min_context: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        at = np.ascontiguousarray(at, dtype=np.int64)
+        best = np.empty(len(at), dtype=np.int64)
+        ctx_count = np.empty(len(at), dtype=np.int64)
+        full_count = np.empty(len(at), dtype=np.int64)
+        _kernel.match_lookup(
+            np.ascontiguousarray(forest.cp, dtype=np.uint32),
+            np.ascontiguousarray(forest.mark, dtype=np.int8),
+            np.ascontiguousarray(forest.parent, dtype=np.int64),
+            self._digit_table,
+            self._alphabet.foreign,
+            at,
+            min_context,
+            self._powers,
+            self._kernel_contexts,
+            *self._kernel_windows,
+            best,
+            ctx_count,
+            full_count,
+        )
+        return best, ctx_count, full_count
+
+    @property
+    def _digit_table(self) -> np.ndarray:
+        return np.ascontiguousarray(self._alphabet._table, dtype=np.int64)
+
+    @property
+    def _kernel_contexts(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [
+            (np.ascontiguousarray(k, dtype=np.uint64), np.ascontiguousarray(c, dtype=np.int64))
+            for k, c in self._contexts
+        ]
+
+    @property
+    def _kernel_windows(self) -> tuple[np.ndarray, np.ndarray]:
+        keys, counts = self._windows
+        return np.ascontiguousarray(keys, dtype=np.uint64), np.ascontiguousarray(
+            counts, dtype=np.int64
+        )
 
 
 class GapIndex:
