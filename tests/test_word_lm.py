@@ -302,3 +302,46 @@ def test_a_long_suffix_is_searched_without_recursion(tiny: WordNgram) -> None:
     suffix = "树林休息" * 400  # deeper than the recursion limit: a boundary per character
     (score,) = tiny.logprob_many("休", ["息"], suffix, eos=True)
     assert score == pytest.approx(tiny.logprob("休息" + suffix, eos=True), abs=1e-6)
+
+
+def _both_ways(model: WordNgram, *args: object) -> tuple[list[float], list[float]]:
+    model.compiled = False  # an instance attribute: the class keeps the default
+    try:
+        python_way = model.logprob_many(*args)  # type: ignore[arg-type]
+    finally:
+        del model.compiled
+    return model.logprob_many(*args), python_way  # type: ignore[arg-type]
+
+
+def test_the_compiled_search_scores_as_the_python_one(tiny: WordNgram) -> None:
+    for args in (
+        ("", ["休息"], "", True, True),
+        ("树林", ["休", "息", "休息", ""], "树", False, True),
+        ("休", [""], "", False, False),
+        ("x树林", ["息休", "林树林"], "休息树林", True, False),
+    ):
+        compiled, python_way = _both_ways(tiny, *args)
+        assert compiled == python_way
+
+
+def test_the_compiled_search_on_the_real_model() -> None:
+    import random
+
+    from textrepair.corpus import files_with_role, read_text
+
+    model = words.load_word_model()
+    if model is None:
+        pytest.skip("the general word model is not fetched")
+    text = read_text(files_with_role("train")[0])
+    rng = random.Random(5)
+    for _ in range(300):
+        a = rng.randrange(len(text) - 30)
+        pl, ml, sl = rng.randint(0, 8), rng.randint(0, 3), rng.randint(0, 8)
+        middles = [text[a + pl : a + pl + ml]] + [
+            "".join(rng.choice(text[a : a + 40]) for _ in range(rng.randint(0, 3)))
+            for _ in range(rng.randint(0, 12))
+        ]
+        args = (text[a : a + pl], middles, text[a + pl + ml : a + pl + ml + sl])
+        bos, eos = rng.random() < 0.3, rng.random() < 0.3
+        compiled, python_way = _both_ways(model, *args, bos, eos)
+        assert compiled == python_way

@@ -385,6 +385,322 @@ done:
     return result;
 }
 
+/* ---- the word trigram's best segmentation (textrepair.lm.words.WordNgram.logprob_many) ----
+ * The same search as the Python version, step for step (the same dictionary orders, the same
+ * beam, the same sums), with kenlm's Python objects: its model's BaseScore and its State. */
+
+typedef struct {
+    PyObject *base_score; /* the model's bound BaseScore */
+    PyObject *model;
+    PyObject *state_type;
+    int max_word;
+    Py_ssize_t beam;
+} wctx_t;
+
+typedef struct {
+    PyObject *key;
+    double score;
+    Py_ssize_t order;
+} item_t;
+
+static int by_score_desc(const void *a, const void *b) {
+    const item_t *x = a, *y = b;
+    if (x->score > y->score) return -1;
+    if (x->score < y->score) return 1;
+    return x->order < y->order ? -1 : (x->order > y->order);
+}
+
+/* 1 if word is in the model's vocabulary, 0 if not, -1 on error */
+static int in_vocab(const wctx_t *w, PyObject *word) { return PySequence_Contains(w->model, word); }
+
+/* BaseScore(state, word, out) into *score; a new State in *out; -1 on error */
+static int base_score(const wctx_t *w, PyObject *state, PyObject *word, PyObject **out,
+                      double *score) {
+    *out = PyObject_CallNoArgs(w->state_type);
+    if (!*out) return -1;
+    PyObject *r = PyObject_CallFunctionObjArgs(w->base_score, state, word, *out, NULL);
+    if (!r) {
+        Py_CLEAR(*out);
+        return -1;
+    }
+    *score = PyFloat_AsDouble(r);
+    Py_DECREF(r);
+    if (*score == -1.0 && PyErr_Occurred()) {
+        Py_CLEAR(*out);
+        return -1;
+    }
+    return 0;
+}
+
+/* _expand: extend the best states at position i by the words text[i:j], first_end <= j <=
+   last_end. */
+static int expand(const wctx_t *w, PyObject **frontier, PyObject *text, Py_ssize_t i,
+                  Py_ssize_t first_end, Py_ssize_t last_end) {
+    PyObject *here = frontier[i];
+    Py_ssize_t size = PyDict_GET_SIZE(here);
+    if (size == 0) return 0;
+    item_t *items = PyMem_Malloc(sizeof(item_t) * (size_t)size);
+    if (!items) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    Py_ssize_t pos = 0, k = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(here, &pos, &key, &value)) {
+        items[k].key = key; /* borrowed: here is not written while it is expanded */
+        items[k].score = PyFloat_AS_DOUBLE(value);
+        items[k].order = k;
+        k++;
+    }
+    Py_ssize_t use = size;
+    if (size > w->beam) { /* heapq.nlargest: the best first, ties in their order */
+        qsort(items, (size_t)size, sizeof(item_t), by_score_desc);
+        use = w->beam;
+    }
+    int rc = 0;
+    Py_ssize_t stop = last_end < i + w->max_word ? last_end : i + w->max_word;
+    for (Py_ssize_t j = first_end; j <= stop && rc == 0; j++) {
+        PyObject *word = PyUnicode_Substring(text, i, j);
+        if (!word) {
+            rc = -1;
+            break;
+        }
+        if (j > i + 1) {
+            int known = in_vocab(w, word);
+            if (known <= 0) {
+                Py_DECREF(word);
+                if (known < 0) rc = -1;
+                continue;
+            }
+        }
+        PyObject *reached = frontier[j];
+        for (Py_ssize_t a = 0; a < use; a++) {
+            PyObject *out;
+            double sc;
+            if (base_score(w, items[a].key, word, &out, &sc) < 0) {
+                rc = -1;
+                break;
+            }
+            double total = items[a].score + sc;
+            PyObject *old = PyDict_GetItemWithError(reached, out);
+            if (!old && PyErr_Occurred()) {
+                Py_DECREF(out);
+                rc = -1;
+                break;
+            }
+            if (!old || total > PyFloat_AS_DOUBLE(old)) {
+                PyObject *f = PyFloat_FromDouble(total);
+                if (!f || PyDict_SetItem(reached, out, f) < 0) {
+                    Py_XDECREF(f);
+                    Py_DECREF(out);
+                    rc = -1;
+                    break;
+                }
+                Py_DECREF(f);
+            }
+            Py_DECREF(out);
+        }
+        Py_DECREF(word);
+    }
+    PyMem_Free(items);
+    return rc;
+}
+
+/* _completion: log10 P of the best segmentation of suffix[r:] (then </s> with eos) after
+   state, memoised in best (keys (state, r)). Recursive on the suffix: a few characters. */
+static int completion(const wctx_t *w, PyObject *best, PyObject *state, PyObject *suffix,
+                      Py_ssize_t r, int eos, double *value) {
+    PyObject *key = Py_BuildValue("(On)", state, r);
+    if (!key) return -1;
+    PyObject *known = PyDict_GetItemWithError(best, key);
+    if (known) {
+        *value = PyFloat_AS_DOUBLE(known);
+        Py_DECREF(key);
+        return 0;
+    }
+    if (PyErr_Occurred()) {
+        Py_DECREF(key);
+        return -1;
+    }
+    Py_ssize_t len = PyUnicode_GET_LENGTH(suffix);
+    double result;
+    if (r == len) {
+        result = 0.0;
+        if (eos) {
+            PyObject *out;
+            PyObject *end = PyUnicode_FromString("</s>");
+            if (!end || base_score(w, state, end, &out, &result) < 0) {
+                Py_XDECREF(end);
+                Py_DECREF(key);
+                return -1;
+            }
+            Py_DECREF(end);
+            Py_DECREF(out);
+        }
+    } else {
+        int have = 0;
+        result = 0.0;
+        Py_ssize_t stop = len < r + w->max_word ? len : r + w->max_word;
+        for (Py_ssize_t j = r + 1; j <= stop; j++) {
+            PyObject *word = PyUnicode_Substring(suffix, r, j);
+            if (!word) {
+                Py_DECREF(key);
+                return -1;
+            }
+            if (j > r + 1) {
+                int inv = in_vocab(w, word);
+                if (inv <= 0) {
+                    Py_DECREF(word);
+                    if (inv < 0) {
+                        Py_DECREF(key);
+                        return -1;
+                    }
+                    continue;
+                }
+            }
+            PyObject *after;
+            double sc, rest;
+            int err = base_score(w, state, word, &after, &sc);
+            Py_DECREF(word);
+            if (err < 0 || completion(w, best, after, suffix, j, eos, &rest) < 0) {
+                Py_XDECREF(after);
+                Py_DECREF(key);
+                return -1;
+            }
+            Py_DECREF(after);
+            double total = sc + rest;
+            if (!have || total > result) result = total;
+            have = 1;
+        }
+    }
+    PyObject *f = PyFloat_FromDouble(result);
+    if (!f || PyDict_SetItem(best, key, f) < 0) {
+        Py_XDECREF(f);
+        Py_DECREF(key);
+        return -1;
+    }
+    Py_DECREF(f);
+    Py_DECREF(key);
+    *value = result;
+    return 0;
+}
+
+static PyObject *word_logprob_many(PyObject *self, PyObject *args) {
+    PyObject *model, *state_type, *start, *prefix, *middles, *suffix;
+    int eos, max_word;
+    Py_ssize_t beam;
+    if (!PyArg_ParseTuple(args, "OOOUOUpin", &model, &state_type, &start, &prefix, &middles,
+                          &suffix, &eos, &max_word, &beam))
+        return NULL;
+    if (!PyList_Check(middles) || max_word < 1 || beam < 1) {
+        PyErr_SetString(PyExc_TypeError, "middles: a list of str; max_word, beam >= 1");
+        return NULL;
+    }
+    wctx_t w = {NULL, model, state_type, max_word, beam};
+    w.base_score = PyObject_GetAttrString(model, "BaseScore");
+    if (!w.base_score) return NULL;
+    PyObject *result = NULL, *best = NULL, *out = NULL;
+    PyObject **shared = NULL, **frontier = NULL;
+    Py_ssize_t p = PyUnicode_GET_LENGTH(prefix), nframe = 0;
+    shared = PyMem_Calloc((size_t)p + 1, sizeof(PyObject *));
+    if (!shared) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i <= p; i++)
+        if (!(shared[i] = PyDict_New())) goto done;
+    {
+        PyObject *zero = PyFloat_FromDouble(0.0);
+        if (!zero || PyDict_SetItem(shared[0], start, zero) < 0) {
+            Py_XDECREF(zero);
+            goto done;
+        }
+        Py_DECREF(zero);
+    }
+    for (Py_ssize_t i = 0; i < p; i++)
+        if (expand(&w, shared, prefix, i, i + 1, p) < 0) goto done;
+    if (!(best = PyDict_New()) || !(out = PyList_New(0))) goto done;
+    for (Py_ssize_t m = 0; m < PyList_GET_SIZE(middles); m++) {
+        PyObject *middle = PyList_GET_ITEM(middles, m);
+        if (!PyUnicode_Check(middle)) {
+            PyErr_SetString(PyExc_TypeError, "middles: a list of str");
+            goto done;
+        }
+        PyObject *text = PyUnicode_Concat(prefix, middle), *tmp;
+        if (!text) goto done;
+        tmp = PyUnicode_Concat(text, suffix);
+        Py_DECREF(text);
+        if (!(text = tmp)) goto done;
+        Py_ssize_t n = PyUnicode_GET_LENGTH(text), q = p + PyUnicode_GET_LENGTH(middle);
+        frontier = PyMem_Calloc((size_t)n + 1, sizeof(PyObject *));
+        if (!frontier) {
+            Py_DECREF(text);
+            PyErr_NoMemory();
+            goto done;
+        }
+        nframe = n + 1;
+        int rc = 0;
+        for (Py_ssize_t i = 0; i <= n && rc == 0; i++) {
+            if (i <= p) {
+                Py_INCREF(shared[i]);
+                frontier[i] = shared[i];
+            } else if (!(frontier[i] = PyDict_New())) {
+                rc = -1;
+            }
+        }
+        Py_ssize_t from = p - max_word + 1 > 0 ? p - max_word + 1 : 0;
+        for (Py_ssize_t i = from; i < p && rc == 0; i++) rc = expand(&w, frontier, text, i, p + 1, n);
+        for (Py_ssize_t i = p; i < q && rc == 0; i++) rc = expand(&w, frontier, text, i, i + 1, n);
+        double top = 0.0;
+        int have = 0;
+        for (Py_ssize_t j = q; j <= n && rc == 0; j++) {
+            Py_ssize_t pos = 0;
+            PyObject *state, *value;
+            while (rc == 0 && PyDict_Next(frontier[j], &pos, &state, &value)) {
+                double rest;
+                Py_INCREF(state); /* completion may write to other dicts, never this one */
+                rc = completion(&w, best, state, suffix, j - q, eos, &rest);
+                Py_DECREF(state);
+                if (rc == 0) {
+                    double total = PyFloat_AS_DOUBLE(value) + rest;
+                    if (!have || total > top) top = total;
+                    have = 1;
+                }
+            }
+        }
+        for (Py_ssize_t i = 0; i < nframe; i++) Py_XDECREF(frontier[i]);
+        PyMem_Free(frontier);
+        frontier = NULL;
+        Py_DECREF(text);
+        if (rc < 0) goto done;
+        if (!have) {
+            PyErr_SetString(PyExc_ValueError, "no segmentation reaches the end");
+            goto done;
+        }
+        PyObject *f = PyFloat_FromDouble(top);
+        if (!f || PyList_Append(out, f) < 0) {
+            Py_XDECREF(f);
+            goto done;
+        }
+        Py_DECREF(f);
+    }
+    result = out;
+    out = NULL;
+done:
+    if (frontier) {
+        for (Py_ssize_t i = 0; i < nframe; i++) Py_XDECREF(frontier[i]);
+        PyMem_Free(frontier);
+    }
+    if (shared) {
+        for (Py_ssize_t i = 0; i <= p; i++) Py_XDECREF(shared[i]);
+        PyMem_Free(shared);
+    }
+    Py_XDECREF(best);
+    Py_XDECREF(out);
+    Py_DECREF(w.base_score);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"node_scores", node_scores, METH_VARARGS,
      "node_scores(cp, mark, parent, cp_table, uni_q, uni_b, tables, q, longest): fill q "
@@ -393,6 +709,9 @@ static PyMethodDef methods[] = {
      "match_lookup(cp, mark, parent, digits, foreign, at, min_context, powers, contexts, "
      "window_keys, window_counts, best, ctx, full): fill the longest-match length, its "
      "context's count and the full window's count for each node of at."},
+    {"word_logprob_many", word_logprob_many, METH_VARARGS,
+     "word_logprob_many(model, State, start, prefix, middles, suffix, eos, max_word, beam): "
+     "log10 P of prefix + middle + suffix's best segmentation for each middle."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel",

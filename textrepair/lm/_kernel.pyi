@@ -27,3 +27,14 @@ def match_lookup(
     ctx: Any,
     full: Any,
 ) -> None: ...
+def word_logprob_many(
+    model: Any,
+    state_type: Any,
+    start: Any,
+    prefix: str,
+    middles: list[str],
+    suffix: str,
+    eos: bool,
+    max_word: int,
+    beam: int,
+) -> list[float]: ...

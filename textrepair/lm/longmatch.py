@@ -169,7 +169,6 @@ class MatchIndex:
         full_count[seen] = self._count(self._windows, d[at[seen]] + _MULT * h[seen])
         return best, ctx_count, full_count
 
-
     def _compiled_lookup(
         self, forest: Forest, at: np.ndarray, min_context: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -36,7 +36,9 @@ from typing import Protocol
 from ..errors import ModelError
 from ..resources import word_lm_path
 from ..search import BEAM as _SEARCH_BEAM
+from . import scorer as _scorer
 
+_kernel = _scorer._kernel
 #: the Debian package it comes from (:mod:`textrepair.build.wordlm` pins the version)
 PACKAGE = "libime-data-language-model"
 ENV = "TEXTREPAIR_WORD_LM"
@@ -65,6 +67,10 @@ class WordNgram:
     *bos* / *eos* say that the text starts / ends a clause (the model's ``<s>`` and
     ``</s>``); otherwise it is scored from a null context, as a piece of a longer text.
     """
+
+    #: search with the compiled loop where it was built (``_kernel.c``; False: the Python
+    #: version, its reference)
+    compiled: bool = True
 
     def __init__(self, path: str | Path, max_word: int = MAX_WORD, beam: int = BEAM) -> None:
         import kenlm
@@ -102,6 +108,11 @@ class WordNgram:
         """
         start = self._state()
         (self._model.BeginSentenceWrite if bos else self._model.NullContextWrite)(start)
+        if _kernel is not None and self.compiled:  # the same search, step for step, in C
+            return _kernel.word_logprob_many(
+                self._model, self._state, start, prefix, list(middles), suffix, eos,
+                self.max_word, self.beam,
+            )  # fmt: skip
         p = len(prefix)
         shared: list[dict[object, float]] = [{} for _ in range(p + 1)]
         shared[0][start] = 0.0
