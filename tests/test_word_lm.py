@@ -345,3 +345,9 @@ def test_the_compiled_search_on_the_real_model() -> None:
         bos, eos = rng.random() < 0.3, rng.random() < 0.3
         compiled, python_way = _both_ways(model, *args, bos, eos)
         assert compiled == python_way
+
+
+def test_a_long_suffix_is_searched_by_python(tiny: WordNgram) -> None:
+    suffix = "休息树林" * (words.KERNEL_MAX_SUFFIX // 4 + 1)  # the compiled search recurses
+    compiled, python_way = _both_ways(tiny, "树林", ["休", "息"], suffix, False, True)
+    assert compiled == python_way

@@ -488,7 +488,8 @@ static int expand(const wctx_t *w, PyObject **frontier, PyObject *text, Py_ssize
                 rc = -1;
                 break;
             }
-            if (!old || total > PyFloat_AS_DOUBLE(old)) {
+            /* as reached.get(out, -inf): a state first reached at -inf (or nan) stays out */
+            if (total > (old ? PyFloat_AS_DOUBLE(old) : -Py_HUGE_VAL)) {
                 PyObject *f = PyFloat_FromDouble(total);
                 if (!f || PyDict_SetItem(reached, out, f) < 0) {
                     Py_XDECREF(f);
@@ -507,7 +508,8 @@ static int expand(const wctx_t *w, PyObject **frontier, PyObject *text, Py_ssize
 }
 
 /* _completion: log10 P of the best segmentation of suffix[r:] (then </s> with eos) after
-   state, memoised in best (keys (state, r)). Recursive on the suffix: a few characters. */
+   state, memoised in best (keys (state, r)). Recursive, one level per character of the
+   suffix: the caller hands a suffix longer than KERNEL_MAX_SUFFIX (words.py) to Python. */
 static int completion(const wctx_t *w, PyObject *best, PyObject *state, PyObject *suffix,
                       Py_ssize_t r, int eos, double *value) {
     PyObject *key = Py_BuildValue("(On)", state, r);

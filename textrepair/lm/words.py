@@ -39,6 +39,9 @@ from ..search import BEAM as _SEARCH_BEAM
 from . import scorer as _scorer
 
 _kernel = _scorer._kernel
+#: the longest suffix the compiled search reads (it recurses once per character; the corrector
+#: and the restorer ask for a few)
+KERNEL_MAX_SUFFIX = 256
 #: the Debian package it comes from (:mod:`textrepair.build.wordlm` pins the version)
 PACKAGE = "libime-data-language-model"
 ENV = "TEXTREPAIR_WORD_LM"
@@ -108,7 +111,8 @@ class WordNgram:
         """
         start = self._state()
         (self._model.BeginSentenceWrite if bos else self._model.NullContextWrite)(start)
-        if _kernel is not None and self.compiled:  # the same search, step for step, in C
+        if _kernel is not None and self.compiled and len(suffix) <= KERNEL_MAX_SUFFIX:
+            # the same search, step for step, in C
             return _kernel.word_logprob_many(
                 self._model, self._state, start, prefix, list(middles), suffix, eos,
                 self.max_word, self.beam,
