@@ -22,12 +22,18 @@ from hypothesis import strategies as st
 import textrepair
 from textrepair import api, noise
 from textrepair.corpus import files_with_role, read_text, units_from_files
+from textrepair.dropped import restorer as restorer_module
 from textrepair.dropped.lexicon import WordModel
 from textrepair.dropped.restorer import DroppedRestorer, FormatWarning, looks_dropped, parse_line
 from textrepair.lm import Model, estimate, write_arpa
 from textrepair.normalize import paragraphs
 from textrepair.types import Edit
-from textrepair.usage import segment_counts, words_path_for, write_word_counts
+from textrepair.usage import (
+    most_frequent_chars,
+    segment_counts,
+    words_path_for,
+    write_word_counts,
+)
 
 LATIN_DIGITS = list("aZq09")
 
@@ -482,3 +488,16 @@ def test_the_national_dropped_witness_keeps_to_its_format() -> None:
 
     text = Path(__file__).resolve().parent.parent / "corpora" / "national_yijian_dropped.txt"
     assert spacing_anomalies(text.read_text(encoding="utf-8")) == []
+
+
+def test_confidences_in_small_batches_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    draft = files_with_role("train")[0]
+    text = "\n".join(
+        noise.drop(p, most_frequent_chars(60)) for p in paragraphs(read_text(draft))[:8]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        whole = textrepair.repair(text, kind="dropped")
+        monkeypatch.setattr(restorer_module, "CONFIDENCE_BATCH", 7)
+        batched = textrepair.repair(text, kind="dropped")
+    assert batched == whole and whole.edits

@@ -63,6 +63,11 @@ class RestoredLine(NamedTuple):
     word_ends: list[int]
 
 
+#: rows of one language-model call when the restorer weighs its choices (:meth:`DroppedRestorer.
+#: confidences`): a long document's slots in batches, its memory bounded
+CONFIDENCE_BATCH = 1 << 16
+
+
 class FormatWarning(UserWarning):
     """The text does not look like the character-dropped format; it was returned unchanged."""
 
@@ -419,14 +424,37 @@ class DroppedRestorer:
         Every option of a slot is scored in the window of its chosen neighbours
         (the LM's context before it, the n-gram model's after it) plus its prior cost; the chosen
         option's share of ``10 ** score`` over the slot's options is its
-        confidence. One batched LM call for all slots of all lines; with *only* (per line,
-        slot indexes), just those, the others keeping their *previous* confidences.
+        confidence. Batched LM calls of up to :data:`CONFIDENCE_BATCH` rows over all slots of
+        all lines (a row scores the same in any batch; a long document's rows at once took
+        hundreds of MB); with *only* (per line, slot indexes), just those, the others keeping
+        their *previous* confidences.
         """
         n = self.lm.order - 1
         right_n = self.model.order - 1
+        out = (
+            [[1.0] * len(lat.slots) for lat in lattices]
+            if previous is None
+            else [list(p) for p in previous]
+        )
         contexts: list[State] = []
         rows: list[str] = []
         owners: list[tuple[int, int, int]] = []  # (line, slot, number of options)
+
+        def flush() -> None:  # a batch's rows scored at once, each row as alone
+            scores = self.lm.score_continuations(contexts, rows)
+            at = 0
+            for li, k, m in owners:
+                slot = lattices[li].slots[k]
+                total = scores[at : at + m] + np.fromiter(
+                    (o.cost for o in slot), dtype=np.float64, count=m
+                )
+                at += m
+                p = 10.0 ** (total - total.max())
+                out[li][k] = float(p[choices[li][k]] / p.sum())
+            contexts.clear()
+            rows.clear()
+            owners.clear()
+
         for li, (lat, ch) in enumerate(zip(lattices, choices)):
             texts = lat.texts(ch)
             for k, slot in enumerate(lat.slots):
@@ -436,21 +464,10 @@ class DroppedRestorer:
                     contexts.extend([left] * len(slot))
                     rows.extend(o.text + right for o in slot)
                     owners.append((li, k, len(slot)))
-        out = (
-            [[1.0] * len(lat.slots) for lat in lattices]
-            if previous is None
-            else [list(p) for p in previous]
-        )
-        scores = self.lm.score_continuations(contexts, rows)
-        at = 0
-        for li, k, m in owners:
-            slot = lattices[li].slots[k]
-            total = scores[at : at + m] + np.fromiter(
-                (o.cost for o in slot), dtype=np.float64, count=m
-            )
-            at += m
-            p = 10.0 ** (total - total.max())
-            out[li][k] = float(p[choices[li][k]] / p.sum())
+                    if len(rows) >= CONFIDENCE_BATCH:
+                        flush()
+        if rows:
+            flush()
         return out
 
     def lattices(self, parsed: Sequence[Line]) -> list[Lattice]:
