@@ -1,7 +1,7 @@
-"""The one compiled part: the n-gram scorer's inner loop (textrepair/lm/_kernel.c).
+"""The one compiled part: textrepair's inner loops (textrepair/lm/_kernel.c).
 
 Everything else is declared in setup.cfg. The extension is optional: where it cannot be
-built the scorer runs its numpy version, which gives the same numbers.
+built, their numpy and Python versions run, which give the same numbers.
 """
 
 from setuptools import Extension, setup

@@ -512,20 +512,28 @@ def infer_drop_set_for(text: str, model: Model) -> list[str]:
     _check_text(text)
     if not looks_dropped(text):
         warnings.warn(
-            f"text does not look character-dropped (spacing evidence {format_evidence(text):.2f} "
-            "< 0.90): the characters it lacks say little of a deleted set",
+            f"{_not_dropped(text)}: the characters it lacks say little of a deleted set",
             FormatWarning,
             stacklevel=2,
         )
     inference = drop_set_inference(text, model)
     if not inference.reliable:
-        warnings.warn(
-            f"text too short to infer its drop set reliably ({inference.kept} kept characters); "
-            "characters may be missed",
-            ShortTextWarning,
-            stacklevel=2,
-        )
+        warnings.warn(_too_short(inference), ShortTextWarning, stacklevel=2)
     return inference.chars
+
+
+def _not_dropped(text: str) -> str:
+    """What a :class:`FormatWarning` says first."""
+    evidence = format_evidence(text)
+    return f"text does not look character-dropped (spacing evidence {evidence:.2f} < 0.90)"
+
+
+def _too_short(inference: DropSetInference) -> str:
+    """What a :class:`ShortTextWarning` says first."""
+    return (
+        f"text too short to infer its drop set reliably ({inference.kept} kept characters); "
+        "characters may be missed"
+    )
 
 
 def _repair_dropped(
@@ -536,13 +544,7 @@ def _repair_dropped(
     config: DroppedConfig | None = None,
 ) -> Repair:
     if not looks_dropped(text):
-        warnings.warn(
-            f"text does not look character-dropped (spacing evidence {format_evidence(text):.2f} "
-            f"< 0.90); "
-            "returned unchanged",
-            FormatWarning,
-            stacklevel=3,
-        )
+        warnings.warn(f"{_not_dropped(text)}; returned unchanged", FormatWarning, stacklevel=3)
         return Repair(text, "dropped", [])
     odd = spacing_anomalies(text)
     if odd:
@@ -558,8 +560,7 @@ def _repair_dropped(
     inference = drop_set_inference(text, model, config, confirm=False)
     if drop_set is None and not inference.reliable:
         warnings.warn(
-            f"text too short to infer its drop set reliably ({inference.kept} kept characters); "
-            "characters may be missed: give the drop set if you know it (--drop-set)",
+            f"{_too_short(inference)}: give the drop set if you know it (--drop-set)",
             ShortTextWarning,
             stacklevel=3,
         )

@@ -99,6 +99,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 args.input, kind, args.model, drop_set, args.punct, args.channel, out
             )
     _print_warnings(caught)
+    return _status(caught)
+
+
+def _status(caught: Sequence[warnings.WarningMessage]) -> int:
+    """Exit status 3 where a text was not in the dropped format it was given as, else 0."""
+    from .dropped.restorer import FormatWarning
+
     return EXIT_FORMAT if any(issubclass(w.category, FormatWarning) for w in caught) else EXIT_OK
 
 
@@ -331,7 +338,6 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_drop_set(args: argparse.Namespace) -> int:
     from . import api
-    from .dropped.restorer import FormatWarning
 
     text, model = _read_input(args.input), api.load_model(args.model)
     with warnings.catch_warnings(record=True) as caught:
@@ -340,7 +346,7 @@ def cmd_drop_set(args: argparse.Namespace) -> int:
     for ch in chars:
         print(ch)
     _print_warnings(caught)
-    return EXIT_FORMAT if any(issubclass(w.category, FormatWarning) for w in caught) else EXIT_OK
+    return _status(caught)
 
 
 def cmd_learn_channel(args: argparse.Namespace) -> int:

@@ -1,15 +1,20 @@
-/* The n-gram scorer's inner loop in C: textrepair.lm.scorer.Model._node_scores_matched.
+/* textrepair's inner loops in C, each giving the same numbers as its Python or numpy version
+ * (which stays as the reference the tests compare it with, and runs where nothing was compiled):
  *
- * The same numbers as the numpy version, node by node (parents come before their children):
- * the token ids of a Forest's nodes, then for each node the longest n-gram ending at it that
- * the hash tables hold, its folded q, and the folded back-off b of the longest context found
- * ending at its parent. Only the buffer protocol is used (no numpy headers): the caller
- * passes contiguous arrays of the documented types and the output arrays to fill.
+ * - node_scores: textrepair.lm.scorer.Model._node_scores_matched. Node by node (parents come
+ *   before their children): the token ids of a Forest's nodes, then for each node the longest
+ *   n-gram ending at it that the hash tables hold, its folded q, and the folded back-off b of
+ *   the longest context found ending at its parent.
+ * - match_lookup: textrepair.lm.longmatch.MatchIndex.lookup_nodes, the long matches.
+ * - word_logprob_many: textrepair.lm.words.WordNgram.logprob_many, the word trigram's best
+ *   segmentation, through kenlm's own Python objects.
+ *
+ * Arrays come through the buffer protocol only (no numpy headers): the callers pass contiguous
+ * arrays of the documented types and the output arrays to fill.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
-#include <string.h>
 
 #define MULT 0x9E3779B97F4A7C15ULL
 #define FIB (0x9E3779B97F4A7C15ULL ^ 0x5851F42D4C957F2DULL)
@@ -393,6 +398,7 @@ typedef struct {
     PyObject *base_score; /* the model's bound BaseScore */
     PyObject *model;
     PyObject *state_type;
+    PyObject *end; /* "</s>" */
     int max_word;
     Py_ssize_t beam;
 } wctx_t;
@@ -530,13 +536,10 @@ static int completion(const wctx_t *w, PyObject *best, PyObject *state, PyObject
         result = 0.0;
         if (eos) {
             PyObject *out;
-            PyObject *end = PyUnicode_FromString("</s>");
-            if (!end || base_score(w, state, end, &out, &result) < 0) {
-                Py_XDECREF(end);
+            if (base_score(w, state, w->end, &out, &result) < 0) {
                 Py_DECREF(key);
                 return -1;
             }
-            Py_DECREF(end);
             Py_DECREF(out);
         }
     } else {
@@ -598,9 +601,14 @@ static PyObject *word_logprob_many(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_TypeError, "middles: a list of str; max_word, beam >= 1");
         return NULL;
     }
-    wctx_t w = {NULL, model, state_type, max_word, beam};
+    wctx_t w = {NULL, model, state_type, NULL, max_word, beam};
     w.base_score = PyObject_GetAttrString(model, "BaseScore");
     if (!w.base_score) return NULL;
+    w.end = PyUnicode_FromString("</s>");
+    if (!w.end) {
+        Py_DECREF(w.base_score);
+        return NULL;
+    }
     PyObject *result = NULL, *best = NULL, *out = NULL;
     PyObject **shared = NULL, **frontier = NULL;
     Py_ssize_t p = PyUnicode_GET_LENGTH(prefix), nframe = 0;
@@ -700,6 +708,7 @@ done:
     Py_XDECREF(best);
     Py_XDECREF(out);
     Py_DECREF(w.base_score);
+    Py_DECREF(w.end);
     return result;
 }
 
@@ -717,6 +726,6 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_kernel",
-                                    "The n-gram scorer's inner loop in C.", -1, methods};
+                                    "textrepair's inner loops in C.", -1, methods};
 
 PyMODINIT_FUNC PyInit__kernel(void) { return PyModule_Create(&module); }

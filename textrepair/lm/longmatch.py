@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -68,6 +69,9 @@ class MatchIndex:
     #: look up with the compiled loop where it was built (False: the numpy version, its
     #: reference)
     compiled: bool = True
+    #: its arrays as the compiled loop reads them (made on its first call; the same arrays where
+    #: their types already are the loop's)
+    _kernel_index: tuple[Any, ...] | None = None
 
     def __init__(self, units: Sequence[str], max_context: int = 24):
         if max_context < 1:
@@ -172,6 +176,22 @@ class MatchIndex:
     def _compiled_lookup(
         self, forest: Forest, at: np.ndarray, min_context: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._kernel_index is None:  # the index's arrays in the types the loop reads
+            keys, counts = self._windows
+            self._kernel_index = (
+                np.ascontiguousarray(self._alphabet._table, dtype=np.int64),
+                self._powers,
+                [
+                    (
+                        np.ascontiguousarray(k, dtype=np.uint64),
+                        np.ascontiguousarray(c, dtype=np.int64),
+                    )
+                    for k, c in self._contexts
+                ],
+                np.ascontiguousarray(keys, dtype=np.uint64),
+                np.ascontiguousarray(counts, dtype=np.int64),
+            )
+        digits, powers, contexts, window_keys, window_counts = self._kernel_index
         at = np.ascontiguousarray(at, dtype=np.int64)
         best = np.empty(len(at), dtype=np.int64)
         ctx_count = np.empty(len(at), dtype=np.int64)
@@ -180,36 +200,19 @@ class MatchIndex:
             np.ascontiguousarray(forest.cp, dtype=np.uint32),
             np.ascontiguousarray(forest.mark, dtype=np.int8),
             np.ascontiguousarray(forest.parent, dtype=np.int64),
-            self._digit_table,
+            digits,
             self._alphabet.foreign,
             at,
             min_context,
-            self._powers,
-            self._kernel_contexts,
-            *self._kernel_windows,
+            powers,
+            contexts,
+            window_keys,
+            window_counts,
             best,
             ctx_count,
             full_count,
         )
         return best, ctx_count, full_count
-
-    @property
-    def _digit_table(self) -> np.ndarray:
-        return np.ascontiguousarray(self._alphabet._table, dtype=np.int64)
-
-    @property
-    def _kernel_contexts(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        return [
-            (np.ascontiguousarray(k, dtype=np.uint64), np.ascontiguousarray(c, dtype=np.int64))
-            for k, c in self._contexts
-        ]
-
-    @property
-    def _kernel_windows(self) -> tuple[np.ndarray, np.ndarray]:
-        keys, counts = self._windows
-        return np.ascontiguousarray(keys, dtype=np.uint64), np.ascontiguousarray(
-            counts, dtype=np.int64
-        )
 
 
 class GapIndex:

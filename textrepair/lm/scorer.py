@@ -33,12 +33,12 @@ import numpy as np
 
 from ..errors import ModelError
 from .arpa import read_arpa
+from .train import BOS, EOS, UNK, NgramModel
 
-try:  # the inner loop compiled (setup.py); without it the numpy version gives the same numbers
+try:  # the inner loops compiled (setup.py); without them the numpy and Python versions run
     from . import _kernel
 except ImportError:  # pragma: no cover - a build where the C compiler was missing
     _kernel = None  # type: ignore[assignment]
-from .train import BOS, EOS, UNK, NgramModel
 
 UNK_ID, BOS_ID, EOS_ID = 0, 1, 2
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant (golden ratio)

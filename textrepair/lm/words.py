@@ -36,9 +36,8 @@ from typing import Protocol
 from ..errors import ModelError
 from ..resources import word_lm_path
 from ..search import BEAM as _SEARCH_BEAM
-from . import scorer as _scorer
+from .scorer import _kernel
 
-_kernel = _scorer._kernel
 #: the longest suffix the compiled search reads (it recurses once per character; the corrector
 #: and the restorer ask for a few)
 KERNEL_MAX_SUFFIX = 256
