@@ -7,14 +7,16 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 #: a usage error (argparse's own status)
 EXIT_USAGE = 2
-#: ``restore --kind dropped`` on text not in that format: passed through unchanged
+#: ``restore --kind dropped`` on text not in that format (passed through unchanged), or
+#: ``drop-set`` on such text
 EXIT_FORMAT = 3
 #: ``batch`` finished, but some files failed (see its report)
 EXIT_PARTIAL = 4
 EXIT_STATUSES = (
     f"exit status: {EXIT_OK} success; {EXIT_ERROR} an error (one line on stderr); {EXIT_USAGE} a "
     f"usage error; {EXIT_FORMAT} restore --kind dropped on text not in that format (passed "
-    f"through unchanged); {EXIT_PARTIAL} batch finished but some files failed"
+    f"through unchanged), or drop-set on such text; {EXIT_PARTIAL} batch finished but some "
+    f"files failed"
 )
 
 
