@@ -242,8 +242,8 @@ def test_clean_text_gets_no_edit(corrector: GlyphCorrector, clean: str) -> None:
 
 
 def test_the_look_alike_cache_stays_bounded(model: Model) -> None:
-    LOOKALIKE_CACHE = _CFG.lookalike_cache
-    rare = [chr(0x9F98 - i) for i in range(LOOKALIKE_CACHE + 5)]  # rare glyphs the model never saw
+    pairs = 4  # (glyph, look-alike) pairs kept: each rare glyph below has one look-alike
+    rare = [chr(0x9F98 - i) for i in range(pairs + 5)]  # rare glyphs the model never saw
     vectors = np.eye(len(rare) + 1, dtype=np.float32)
     vectors[1:, 0] = 0.6  # every rare glyph is a little like 林
     vectors[1:, 1:] *= 0.8
@@ -251,7 +251,11 @@ def test_the_look_alike_cache_stays_bounded(model: Model) -> None:
         model,
         ConfusionTable([("夭", "天", 0.8, "whole")]),
         glyphs=GlyphSpace(["林", *rare], vectors),
+        config=OcrConfig(lookalike_cache=pairs),
     )
+    held = []
     for ch in rare:
         assert "林" in lookalikes(corrector, ch, "树", "里")
-        assert len(corrector._lookalikes) <= LOOKALIKE_CACHE
+        held.append(sum(map(len, corrector._lookalikes.values())))
+        assert held[-1] <= pairs
+    assert max(held) == pairs  # kept until full, then emptied

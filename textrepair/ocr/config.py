@@ -167,8 +167,10 @@ class OcrConfig:
     block_han: int = 4000
     #: ... decoded in groups of about this many, so memory does not grow with a text's length
     group_han: int = 20000
-    #: unseen glyphs whose look-alikes are kept computed (the cache is emptied when full)
-    lookalike_cache: int = 64
+    #: (unseen glyph, look-alike) pairs kept computed with their channel costs, about 70 bytes
+    #: each (emptied when full: a rare glyph has a few thousand look-alikes, a common one a few
+    #: hundred; general text asks for some 3 000 glyphs)
+    lookalike_cache: int = 250_000
     #: (read, true) pairs whose learnt costs (:meth:`~textrepair.ocr.repair.GlyphCorrector.
     #: learnt_costs`) are kept computed, about 60 bytes each (emptied when full: on general
     #: text a page asks for some 12 000 new ones; 0: none kept)

@@ -24,7 +24,7 @@ import sys
 import zipfile
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -233,19 +233,35 @@ class GlyphSpace:
         """Similarity of *observed* to each of *candidates* (0.0 for a character the space
         lacks)."""
         i = self._index.get(observed)
-        known = [self._index.get(c) for c in candidates]
         if i is None:
             return [0.0] * len(candidates)
-        rows = [k for k in known if k is not None]
-        # row by row (einsum's own loop): a pair's similarity to the last bit is the same
-        # whatever else is asked with it, which a matrix product's blocking does not promise
-        # (the corrector keeps what it computed for later pages)
-        sims = (
-            iter(np.einsum("ij,j->i", self._vectors[rows], self._vectors[i]).tolist())
-            if rows
-            else iter(())
-        )
-        return [next(sims) if k is not None else 0.0 for k in known]
+        joined = "".join(candidates)
+        if len(joined) == len(candidates):  # characters: their rows by code point, in one go
+            cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+            table = self._rows_by_code_point
+            at = table[np.minimum(cps, len(table) - 1)]
+        else:
+            at = np.fromiter(
+                (self._index.get(c, -1) for c in candidates), dtype=np.int64, count=len(candidates)
+            )
+        known = at >= 0
+        out = np.zeros(len(candidates))
+        if known.any():
+            # row by row (einsum's own loop): a pair's similarity to the last bit is the same
+            # whatever else is asked with it, which a matrix product's blocking does not promise
+            # (the corrector keeps what it computed for later pages)
+            out[known] = np.einsum("ij,j->i", self._vectors[at[known]], self._vectors[i])
+        return out.tolist()
+
+    @cached_property
+    def _rows_by_code_point(self) -> np.ndarray:
+        """Each code point's row in the space (-1 where it has none), up to the largest one the
+        space holds and one beyond it (where any larger code point is looked up)."""
+        single = [(ord(c), i) for c, i in self._index.items() if len(c) == 1]
+        table = np.full(max((cp for cp, _ in single), default=0) + 2, -1, dtype=np.int64)
+        for cp, i in single:
+            table[cp] = i
+        return table
 
 
 def read_glyph_space(path: Path) -> GlyphSpace:

@@ -59,7 +59,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 import regex
@@ -67,7 +67,7 @@ import regex
 from ..edits import apply_edits
 from ..lm.general import load_general_model, load_general_passages
 from ..lm.longmatch import GapIndex, read_units, units_path_for
-from ..lm.scorer import Cached, Interpolated, Model, Scorer
+from ..lm.scorer import Cached, Interpolated, Model, Scorer, State
 from ..lm.train import BOS, EOS, estimate_from_counts
 from ..lm.words import UsageModel, load_word_model
 from ..normalize import HAN
@@ -186,6 +186,7 @@ class GlyphCorrector:
         # per character read: the channel's cost of each true character asked for so far
         self._learnt: dict[str, dict[str, float]] = {}
         self._learnt_pairs = 0
+        self._lookalikes_held = 0
         self._siblings: dict[tuple[str, int, tuple[str, ...]], set[str]] = {}
         for ch, (op, kids) in (self.splits or {}).items():
             if ch in self.model:
@@ -299,13 +300,21 @@ class GlyphCorrector:
         """
         if self.channel is None or len(opts) < 2:
             return opts
-        learnt = self.learnt_costs(observed, [o.text for o in opts[1:]])
+        return [opts[0], *(Option(t, c) for t, c in self._relearn_costs(observed, opts[1:]))]
+
+    def _relearn_costs(
+        self, observed: str, replacements: Sequence[tuple[str, float]]
+    ) -> Sequence[tuple[str, float]]:
+        """:meth:`_relearn` of *replacements* (``(text, glyph-table cost)`` pairs, no reading),
+        as such pairs."""
+        if self.channel is None:
+            return replacements
+        learnt = self.learnt_costs(observed, [t for t, _ in replacements])
         table = self.config.glyph_table_offset
-        return [opts[0]] + [
-            Option(
-                o.text, math.log10(10.0 ** (o.cost + table) + 10.0**c) if o.cost > -math.inf else c
-            )
-            for o, c in zip(opts[1:], learnt)
+        log10, inf = math.log10, -math.inf
+        return [
+            (t, log10(10.0 ** (c + table) + 10.0**lc) if c > inf else lc)
+            for (t, c), lc in zip(replacements, learnt)
         ]
 
     def learnt_costs(self, observed: str, trues: list[str]) -> list[float]:
@@ -380,8 +389,9 @@ class GlyphCorrector:
         window = han[max(0, k - n) : k + n + 1]
         between = self._between(window, page, general)[min(k, n)] if window else ""
         gaps = self._word_gaps(han[max(0, k - 3) : k + 4], general)[min(k, 3)]
-        opts = self.options(han[k]) + self._options_in_context(han, k, between, gaps=gaps)
-        return {o.text for o in opts} - {han[k]}
+        found = [o.text for o in self.options(han[k])]
+        found += [t for t, _ in self._options_in_context(han, k, between, gaps=gaps)]
+        return set(found) - {han[k]}
 
     def attested(self, han: str) -> list[bool]:
         """Per character of *han*: True where it is taken as read
@@ -441,16 +451,17 @@ class GlyphCorrector:
         between: str = "",
         trigrams: Mapping[str, int] | None = None,
         gaps: str = "",
-    ) -> list[Option]:
-        """The candidates for ``han[k]`` that depend on its neighbours: parts, siblings,
-        look-alikes, the training text's passages (*between*: what it has between the
-        neighbours; *trigrams*: the page's trigram counts), the lexicon's words around it
-        (*gaps*, :meth:`_word_gaps`), context."""
+    ) -> list[tuple[str, float]]:
+        """The candidates for ``han[k]`` that depend on its neighbours, as ``(text, cost)`` pairs
+        (options or plain tuples): parts, siblings, look-alikes, the training text's passages
+        (*between*: what it has between the neighbours; *trigrams*: the page's trigram counts),
+        the lexicon's words around it (*gaps*, :meth:`_word_gaps`), context."""
         ch, left, right = han[k], han[k - 1 : k], han[k + 1 : k + 2]
-        extra = self.part_options(ch, left, right) + self.sibling_options(ch, left, right)
-        extra += self.lookalike_options(ch, left, right) + self.passage_options(
-            han, k, between, trigrams
-        )
+        extra: list[tuple[str, float]] = []
+        extra += self._part_pairs(ch, left, right)
+        extra += self._sibling_pairs(ch, left, right)
+        extra += self._lookalike_pairs(ch, left, right)
+        extra += self.passage_options(han, k, between, trigrams)
         if gaps:
             extra += self.passage_options(han, k, gaps, trigrams, self.config.word_gap_cost)
         return extra + self.context_options(
@@ -526,7 +537,9 @@ class GlyphCorrector:
             else [0.0] * len(cands)
         )
         before, after = before or left, after or right
-        lm = self.lm.score([before + t + after for t in cands], bos=False, eos=False)
+        lm = self.lm.score_continuations(
+            [State(before, False)] * len(cands), [t + after for t in cands]
+        )
         merit = -(lm + self._similarity_curve.log10_of(np.asarray(sims, dtype=np.float64)))
         # the best of each group, ties in the order offered (a stable sort, as sorted() is)
         best = np.argsort(merit[: len(pool)], kind="stable")[: self.config.context_max].tolist()
@@ -569,6 +582,11 @@ class GlyphCorrector:
     def part_options(self, observed: str, left: str, right: str) -> list[Option]:
         """Characters *observed* may be a lost-component reading of, that the LM has seen next to a
         neighbour."""
+        return [Option(t, c) for t, c in self._part_pairs(observed, left, right)]
+
+    def _part_pairs(self, observed: str, left: str, right: str) -> list[tuple[str, float]]:
+        """:meth:`part_options` as ``(text, cost)`` pairs (plain tuples: made many times faster
+        than options, in the screen's inner loop)."""
         if self.parts is None:
             return []
         cands = self._part_sets.get(observed)  # candidate -> its channel cost
@@ -578,11 +596,15 @@ class GlyphCorrector:
                 for t, sim, _ in self.parts.candidates(observed)
                 if self.knows(t) and t != observed
             }
-        return [Option(t, cands[t]) for t in self._seen_in_either(cands, left, right)]
+        return [(t, cands[t]) for t in self._seen_in_either(cands, left, right)]
 
     def sibling_options(self, observed: str, left: str, right: str) -> list[Option]:
         """For a rare glyph: known characters built like it with at most one component changed, seen
         in this context."""
+        return [Option(t, c) for t, c in self._sibling_pairs(observed, left, right)]
+
+    def _sibling_pairs(self, observed: str, left: str, right: str) -> list[tuple[str, float]]:
+        """:meth:`sibling_options` as ``(text, cost)`` pairs."""
         split = (self.splits or {}).get(observed)
         if split is None or not self._rare(observed):
             return []
@@ -592,7 +614,7 @@ class GlyphCorrector:
             cands |= self._siblings.get((op, i, kids[:i] + kids[i + 1 :]), set())
         cands.discard(observed)
         cost = self.channel_cost(self.config.sibling_similarity, "whole")
-        return [Option(t, cost) for t in self._seen_in_either(cands, left, right)]
+        return [(t, cost) for t in self._seen_in_either(cands, left, right)]
 
     def lookalike_options(self, observed: str, left: str, right: str) -> list[Option]:
         """For a glyph the LM never saw: every known character whose rendered glyph is like it, seen
@@ -603,6 +625,10 @@ class GlyphCorrector:
         (:attr:`OcrConfig.unseen_lookalike_min_similarity`). "Seen in this context" as for
         part candidates: next to a neighbour in either model's bigrams.
         """
+        return [Option(t, c) for t, c in self._lookalike_pairs(observed, left, right)]
+
+    def _lookalike_pairs(self, observed: str, left: str, right: str) -> list[tuple[str, float]]:
+        """:meth:`lookalike_options` as ``(text, cost)`` pairs."""
         if self.glyphs is None or observed not in self.glyphs or observed in self.model:
             return []
         like = self._lookalikes.get(observed)
@@ -613,10 +639,6 @@ class GlyphCorrector:
                 else self.config.unseen_lookalike_min_similarity
             )
             known = self._glyph_vocabulary
-            if (
-                len(self._lookalikes) >= self.config.lookalike_cache
-            ):  # a few thousand entries each: keep memory bounded
-                self._lookalikes.clear()
             sims = self.glyphs.similarities_to(observed, self._glyph_matrix)
             like = {}  # look-alike -> its channel cost
             if sims is not None:
@@ -624,8 +646,13 @@ class GlyphCorrector:
                 costs = self.channel_costs(sims[at], "lookalike").tolist()
                 # the vocabulary's own string objects, not new ones per look-alike
                 like = dict(zip(map(known.__getitem__, at.tolist()), costs))
+            if self._lookalikes_held + len(like) > self.config.lookalike_cache:
+                # memory bounded: start afresh (the count is approximate between threads)
+                self._lookalikes.clear()
+                self._lookalikes_held = 0
+            self._lookalikes_held += len(like)
             self._lookalikes[observed] = like
-        return [Option(t, like[t]) for t in self._seen_in_either(like, left, right)]
+        return [(t, like[t]) for t in self._seen_in_either(like, left, right)]
 
     @cached_property
     def _glyph_vocabulary(self) -> list[str]:
@@ -838,9 +865,12 @@ class GlyphCorrector:
         """
         n = lm.order - 1
         attested = self.attested(han)
-        slots = [
-            self.options(ch)[:1] if seen else self.options(ch) for ch, seen in zip(han, attested)
-        ]
+        # a slot's first entries are options; what the context adds are plain (text, cost) pairs
+        # until the screen keeps one (most it drops: a tuple is made far faster)
+        slots = cast(
+            list[list[tuple[str, float]]],
+            [self.options(ch)[:1] if seen else self.options(ch) for ch, seen in zip(han, attested)],
+        )
         if (
             self.parts is not None
             or self.splits
@@ -855,30 +885,36 @@ class GlyphCorrector:
                     continue
                 extra = self._options_in_context(han, k, between[k], trigrams, gaps[k])
                 if extra:
-                    seen = {o.text for o in slots[k]}
-                    cheapest: dict[str, Option] = {}
-                    for o in (
-                        extra
-                    ):  # a character offered by more than one source keeps its cheapest channel
-                        if o.text not in seen and (
-                            o.text not in cheapest or o.cost > cheapest[o.text].cost
-                        ):
-                            cheapest[o.text] = o
-                    slots[k] = slots[k] + self._relearn(ch, [slots[k][0], *cheapest.values()])[1:]
+                    # a character offered by more than one source keeps its cheapest channel, in
+                    # the place it was first offered
+                    cheapest: dict[str, float] = {}
+                    get = cheapest.get
+                    for t, c in extra:
+                        was = get(t)
+                        if was is None or c > was:
+                            cheapest[t] = c
+                    for t, _ in slots[k]:
+                        cheapest.pop(t, None)
+                    if cheapest:
+                        slots[k] = slots[k] + list(self._relearn_costs(ch, list(cheapest.items())))
         if self.config.digits_stay:
             for k in _digits_in_numbers(han):
                 if len(slots[k]) > 1:
-                    slots[k] = [slots[k][0], *(o for o in slots[k][1:] if o.text not in DIGITS)]
-        rows: list[str] = []
+                    slots[k] = [slots[k][0], *(o for o in slots[k][1:] if o[0] not in DIGITS)]
+        # each option scored after its left neighbours, which its slot's options share: the
+        # neighbours are read once per slot, and a gain is the difference of two continuations
+        states: list[State] = []
+        rows: list[str] = []  # the option and its right neighbours
         asked: list[int] = []  # the characters with replacements to score, in order
         for k, opts in enumerate(slots):
             if len(opts) > 1:
-                left, right = han[max(0, k - n) : k], han[k + 1 : k + 1 + n]
-                rows.extend(left + o.text + right for o in opts)
+                right = han[k + 1 : k + 1 + n]
+                states += [State(han[max(0, k - n) : k], False)] * len(opts)
+                rows.extend(t + right for t, _ in opts)
                 asked.append(k)
-        if not rows:
-            return slots
-        scores = lm.score(rows, bos=False, eos=False)
+        if not rows:  # no slot has a replacement: every slot is its reading's option alone
+            return cast(list[list[Option]], slots)
+        scores = lm.score_continuations(states, rows)
         # every row at once: its character, its option's index, its LM gain and margin over the
         # reading (the reading is each character's first row)
         sizes = np.fromiter((len(slots[k]) for k in asked), dtype=np.int64, count=len(asked))
@@ -886,7 +922,7 @@ class GlyphCorrector:
         row_k = np.repeat(np.asarray(asked, dtype=np.int64), sizes)
         row_j = np.arange(len(rows)) - np.repeat(firsts, sizes)
         costs = np.fromiter(
-            (o.cost for k in asked for o in slots[k]), dtype=np.float64, count=len(rows)
+            (c for k in asked for _, c in slots[k]), dtype=np.float64, count=len(rows)
         )
         gains = scores - np.repeat(scores[firsts], sizes)
         margins = gains + costs - np.repeat(costs[firsts], sizes)
@@ -903,14 +939,22 @@ class GlyphCorrector:
         run_floor = self.config.screen_margin - max(self.config.run_slack, slack)
         in_run: dict[int, list[Option]] = {}  # what a neighbour of a flagged character keeps
         first = row_j == 0
+
+        def as_option(k: int, j: int) -> Option:
+            """The *j*-th entry of slot *k*, made an option (once) if it was a plain pair."""
+            opt = slots[k][j]
+            if type(opt) is not Option:
+                opt = slots[k][j] = Option._make(opt)
+            return cast(Option, opt)
+
         for i in np.flatnonzero(first | (margins > run_floor)).tolist():
             k = int(row_k[i])
-            in_run.setdefault(k, []).append(slots[k][int(row_j[i])])
+            in_run.setdefault(k, []).append(as_option(k, int(row_j[i])))
         held = first | (margins > self.config.screen_margin - slack)
         trial = held & ~first & (margins <= self.config.screen_margin)
         for i in np.flatnonzero(held).tolist():
             k = int(row_k[i])
-            opt = slots[k][int(row_j[i])]
+            opt = as_option(k, int(row_j[i]))
             keep.setdefault(k, []).append(opt)
             if trial[i]:
                 on_trial[k, opt.text] = float(gains[i])
@@ -928,7 +972,7 @@ class GlyphCorrector:
             han,
             [
                 (in_run.get(k, opts) if k in near else keep.get(k, opts))
-                for k, opts in enumerate(slots)
+                for k, opts in enumerate(cast(list[list[Option]], slots))
             ],
             clauses,
         )
