@@ -251,6 +251,51 @@ class Forest(NamedTuple):
         cp, mark = np.concatenate([c_cp, k_cp]), np.concatenate([c_mark, k_mark])
         return cls(cp, mark, parent, owner >= 0), owner
 
+    @classmethod
+    def of_slots(
+        cls, text: str, at: Sequence[int], options: str, counts: Sequence[int], width: int
+    ) -> tuple["Forest", np.ndarray]:
+        """For each position ``k`` of *at*: one chain for its left neighbours ``text[k - width :
+        k]``, and under it a chain per option of ``k`` (the next ``counts[i]`` characters of
+        *options*): the option, then the right neighbours ``text[k + 1 : k + 1 + width]``.
+        With, per node, the index of the option it belongs to (-1 for the neighbours on the
+        left). The options' nodes are scored. Built in array operations: no string per option.
+        """
+        if len(options) != sum(counts):
+            raise ValueError("options must hold counts' sum of characters")
+        src = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        k = np.asarray(at, dtype=np.int64)
+        m = np.asarray(counts, dtype=np.int64)
+        left = np.minimum(k, width)
+        right = np.minimum(width, len(text) - 1 - k)
+        size = left + m * (1 + right)
+        off = np.zeros(len(k), dtype=np.int64)
+        np.cumsum(size[:-1], out=off[1:])
+        total = int(size.sum())
+        cp = np.empty(total, dtype=np.uint32)
+        parent = np.arange(-1, total - 1, dtype=np.int64)  # the node before, but where set below
+        owner = np.full(total, -1, dtype=np.int64)
+        # the left chains
+        slot = np.repeat(np.arange(len(k)), left)
+        pos = np.arange(len(slot)) - np.repeat(np.cumsum(left) - left, left)
+        cp[off[slot] + pos] = src[k[slot] - left[slot] + pos]
+        parent[off[left > 0]] = -1
+        # each option under its slot's left chain
+        slot = np.repeat(np.arange(len(k)), m)
+        j = np.arange(len(slot)) - np.repeat(np.cumsum(m) - m, m)
+        first = off[slot] + left[slot] + j * (1 + right[slot])
+        cp[first] = np.frombuffer(options.encode("utf-32-le"), dtype=np.uint32)
+        parent[first] = np.where(left[slot] > 0, off[slot] + left[slot] - 1, -1)
+        owner[first] = np.arange(len(slot))
+        # and its right neighbours after it
+        tail = right[slot]
+        which = np.repeat(np.arange(len(slot)), tail)
+        pos = np.arange(len(which)) - np.repeat(np.cumsum(tail) - tail, tail)
+        cp[first[which] + 1 + pos] = src[k[slot[which]] + 1 + pos]
+        owner[first[which] + 1 + pos] = which
+        mark = np.zeros(total, dtype=np.int8)
+        return cls(cp, mark, parent, owner >= 0), owner
+
 
 def _chains(
     rows: Sequence[str], bos: Sequence[bool], eos: bool
@@ -347,8 +392,28 @@ class Scorer:
         if len(states) == 0:
             return np.zeros(0)
         forest, owner = Forest.of_continuations(states, continuations, eos)
+        return self._owned_sums(forest, owner, len(states))
+
+    def score_options(
+        self, text: str, at: Sequence[int], options: str, counts: Sequence[int], width: int
+    ) -> np.ndarray:
+        """log10 p(option + right neighbours | left neighbours) of every one-character option
+        at each position ``k`` of *at* in *text*: ``counts[i]`` options, the next characters
+        of *options*; *width* neighbours either side (fewer at the text's ends), read
+        without ``<s>`` or ``</s>``. The same numbers as :meth:`score_continuations` with
+        ``State(text[k - width : k], False)`` and ``option + text[k + 1 : k + 1 + width]``,
+        without a string per option (:meth:`Forest.of_slots`)."""
+        if len(at) != len(counts):
+            raise ValueError("at and counts must have the same length")
+        if len(options) == 0:
+            return np.zeros(0)
+        forest, owner = Forest.of_slots(text, at, options, counts, width)
+        return self._owned_sums(forest, owner, len(options))
+
+    def _owned_sums(self, forest: Forest, owner: np.ndarray, n: int) -> np.ndarray:
+        """Per owner ``0..n-1``: the sum of its scored nodes' scores, in node order."""
         at = np.flatnonzero(forest.scored)
-        scores = np.bincount(owner[at], self._node_scores(forest)[at], minlength=len(states))
+        scores = np.bincount(owner[at], self._node_scores(forest)[at], minlength=n)
         return scores.astype(np.float64, copy=False)  # integer when every continuation is empty
 
 

@@ -903,27 +903,36 @@ class GlyphCorrector:
                     slots[k] = [slots[k][0], *(o for o in slots[k][1:] if o[0] not in DIGITS)]
         # each option scored after its left neighbours, which its slot's options share: the
         # neighbours are read once per slot, and a gain is the difference of two continuations
-        states: list[State] = []
-        rows: list[str] = []  # the option and its right neighbours
+        texts: list[str] = []
+        cost_list: list[float] = []
         asked: list[int] = []  # the characters with replacements to score, in order
+        sizes_list: list[int] = []
         for k, opts in enumerate(slots):
             if len(opts) > 1:
-                right = han[k + 1 : k + 1 + n]
-                states += [State(han[max(0, k - n) : k], False)] * len(opts)
-                rows.extend(t + right for t, _ in opts)
+                ts, cs = zip(*opts)
+                texts += ts
+                cost_list += cs
                 asked.append(k)
-        if not rows:  # no slot has a replacement: every slot is its reading's option alone
+                sizes_list.append(len(opts))
+        if not texts:  # no slot has a replacement: every slot is its reading's option alone
             return cast(list[list[Option]], slots)
-        scores = lm.score_continuations(states, rows)
+        joined = "".join(texts)
+        if len(joined) == len(texts):  # one character each: no string per row
+            scores = lm.score_options(han, asked, joined, sizes_list, n)
+        else:
+            scores = lm.score_continuations(
+                [State(han[max(0, k - n) : k], False) for k, m in zip(asked, sizes_list)
+                 for _ in range(m)],
+                [t + han[k + 1 : k + 1 + n] for k, t in zip(
+                    np.repeat(asked, sizes_list).tolist(), texts)],
+            )  # fmt: skip
         # every row at once: its character, its option's index, its LM gain and margin over the
         # reading (the reading is each character's first row)
-        sizes = np.fromiter((len(slots[k]) for k in asked), dtype=np.int64, count=len(asked))
+        sizes = np.asarray(sizes_list, dtype=np.int64)
         firsts = np.cumsum(sizes) - sizes
         row_k = np.repeat(np.asarray(asked, dtype=np.int64), sizes)
-        row_j = np.arange(len(rows)) - np.repeat(firsts, sizes)
-        costs = np.fromiter(
-            (c for k in asked for _, c in slots[k]), dtype=np.float64, count=len(rows)
-        )
+        row_j = np.arange(len(texts)) - np.repeat(firsts, sizes)
+        costs = np.asarray(cost_list, dtype=np.float64)
         gains = scores - np.repeat(scores[firsts], sizes)
         margins = gains + costs - np.repeat(costs[firsts], sizes)
         keep: dict[int, list[Option]] = {}
