@@ -256,6 +256,6 @@ def test_the_look_alike_cache_stays_bounded(model: Model) -> None:
     held = []
     for ch in rare:
         assert "林" in lookalikes(corrector, ch, "树", "里")
-        held.append(sum(map(len, corrector._lookalikes.values())))
+        held.append(sum(len(costs) for costs, _ in corrector._lookalikes.values()))
         assert held[-1] <= pairs
     assert max(held) == pairs  # kept until full, then emptied

@@ -181,8 +181,9 @@ class GlyphCorrector:
         ranked = sorted(counts.values(), reverse=True)
         self._common_count = ranked[min(self.config.rare_rank, len(ranked)) - 1]
         # per character read: its part and look-alike candidates, each with its channel cost
-        self._part_sets: dict[str, dict[str, float]] = {}
-        self._lookalikes: dict[str, dict[str, float]] = {}
+        # (each as a mapping to its cost, and the set of them for C-speed intersections)
+        self._part_sets: dict[str, tuple[dict[str, float], frozenset[str]]] = {}
+        self._lookalikes: dict[str, tuple[dict[str, float], frozenset[str]]] = {}
         # per character read: the channel's cost of each true character asked for so far
         self._learnt: dict[str, dict[str, float]] = {}
         self._learnt_pairs = 0
@@ -589,14 +590,16 @@ class GlyphCorrector:
         than options, in the screen's inner loop)."""
         if self.parts is None:
             return []
-        cands = self._part_sets.get(observed)  # candidate -> its channel cost
-        if cands is None:
-            cands = self._part_sets[observed] = {
+        held = self._part_sets.get(observed)
+        if held is None:
+            cands = {  # candidate -> its channel cost
                 t: self.channel_cost(sim, "part")
                 for t, sim, _ in self.parts.candidates(observed)
                 if self.knows(t) and t != observed
             }
-        return [(t, cands[t]) for t in self._seen_in_either(cands, left, right)]
+            held = self._part_sets[observed] = (cands, frozenset(cands))
+        cands, members = held
+        return [(t, cands[t]) for t in self._seen_in_either(members, left, right)]
 
     def sibling_options(self, observed: str, left: str, right: str) -> list[Option]:
         """For a rare glyph: known characters built like it with at most one component changed, seen
@@ -631,8 +634,8 @@ class GlyphCorrector:
         """:meth:`lookalike_options` as ``(text, cost)`` pairs."""
         if self.glyphs is None or observed not in self.glyphs or observed in self.model:
             return []
-        like = self._lookalikes.get(observed)
-        if like is None:
+        held = self._lookalikes.get(observed)
+        if held is None:
             floor = (
                 self.config.lookalike_min_similarity
                 if self._rare(observed)
@@ -651,8 +654,9 @@ class GlyphCorrector:
                 self._lookalikes.clear()
                 self._lookalikes_held = 0
             self._lookalikes_held += len(like)
-            self._lookalikes[observed] = like
-        return [(t, like[t]) for t in self._seen_in_either(like, left, right)]
+            held = self._lookalikes[observed] = (like, frozenset(like))
+        like, members = held
+        return [(t, like[t]) for t in self._seen_in_either(members, left, right)]
 
     @cached_property
     def _glyph_vocabulary(self) -> list[str]:
@@ -1259,9 +1263,12 @@ def _common(
 ) -> AbstractSet[str]:
     """The members of *seen* in *cands* (a set, or a mapping's keys), the smaller iterated.
 
-    Iterated here, not by ``&``: a frozenset ``&`` a mapping's keys walks the whole frozenset
-    (a common character's neighbours, thousands) to find the few candidates.
+    Two sets meet by ``&``, which iterates the smaller in C; a mapping's keys are iterated
+    here: a frozenset ``&`` a mapping's keys walks the whole frozenset (a common character's
+    neighbours, thousands) to find the few candidates.
     """
+    if isinstance(cands, (set, frozenset)) and isinstance(seen, (set, frozenset)):
+        return seen & cands
     if len(cands) < len(seen):
         return {c for c in cands if c in seen}
     return {c for c in seen if c in cands}
