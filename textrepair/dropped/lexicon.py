@@ -97,8 +97,10 @@ class ReductionIndex:
 
     def __init__(self, words: WordModel, drop_set: Collection[str]):
         self.words = words
-        self._entries = list(words.logp.items())
-        self._reduced = reduce_all([w for w, _ in self._entries], drop_set)
+        # tuples, not lists: out of the garbage collector's way once it has seen them (a full
+        # pass walks a list's every item, and these hold 350 000)
+        self._entries = tuple(words.logp.items())
+        self._reduced = tuple(reduce_all([w for w, _ in self._entries], drop_set))
         self.by_kept: dict[str, list[tuple[str, float]]] = {}
         self.prepare([""])
         #: the words made of drop-set characters only (a whole word that vanished)

@@ -452,26 +452,28 @@ class Model(Scorer):
         #: what built the model, when its build says (:meth:`save` keeps it; "" otherwise)
         self.stamp = ""
         self.order: int = ngram_model.order
-        self._long_ngrams = [
+        # tuples, not lists: a tuple of strings drops out of the garbage collector's full
+        # passes, which walk a list's every item (half a million here) each time
+        self._long_ngrams = tuple(
             "".join(g)
             for table in ngram_model.ngrams[2:]
             for g in table
             if all(len(w) == 1 for w in g)
-        ]
+        )
         #: the character bigrams of the training text (both tokens single characters)
-        self.bigrams: list[str] = (
-            ["".join(g) for g in ngram_model.ngrams[1] if all(len(w) == 1 for w in g)]
+        self.bigrams: tuple[str, ...] = (
+            tuple("".join(g) for g in ngram_model.ngrams[1] if all(len(w) == 1 for w in g))
             if ngram_model.order >= 2
-            else []
+            else ()
         )
         self._build(ngram_model)
 
-    _long_ngrams: list[str] | None
+    _long_ngrams: tuple[str, ...] | None
     #: a binary model's long n-grams as saved, until :attr:`long_ngrams` is first asked for
     _long_ngrams_packed: np.ndarray
 
     @property
-    def long_ngrams(self) -> list[str]:
+    def long_ngrams(self) -> tuple[str, ...]:
         """The n-grams of order >= 3 as strings (every context the training text showed).
 
         A binary model keeps them packed until they are first asked for: the general model's
@@ -479,7 +481,7 @@ class Model(Scorer):
         worker.
         """
         if self._long_ngrams is None:
-            self._long_ngrams = self._long_ngrams_packed.tolist()
+            self._long_ngrams = tuple(self._long_ngrams_packed.tolist())
             self._long_ngrams_packed = np.empty(0, dtype="<U4")
         return self._long_ngrams
 
@@ -567,7 +569,7 @@ class Model(Scorer):
                 words = [str(w) for w in z["vocab"]]
                 self._uni_q, self._uni_b = z["uni_q"], z["uni_b"]
                 self.unk_logprob = float(z["unk_logprob"])
-                self.bigrams = z["bigrams"].tolist()
+                self.bigrams = tuple(z["bigrams"].tolist())
                 self._long_ngrams = None
                 self._long_ngrams_packed = z["long_ngrams"]
                 self._tables = [
@@ -760,4 +762,6 @@ class Cached(Scorer):
     def _node_scores(self, forest: Forest) -> np.ndarray:
         a = self.base._node_scores(forest)
         b, longest = self.cache._node_scores_matched(forest)
-        return np.where(longest >= self.min_order, _mix(a, b, self.weight), a)
+        at = np.flatnonzero(longest >= self.min_order)  # few: mixed there only
+        a[at] = _mix(a[at], b[at], self.weight)
+        return a
