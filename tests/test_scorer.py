@@ -440,3 +440,31 @@ def test_the_compiled_loop_refuses_unigram_arrays_of_different_lengths(small_arp
             forest.cp, forest.mark, forest.parent, cp_table, uni_q, uni_q[:1], tables,
             np.empty(len(forest.cp)), np.empty(len(forest.cp), dtype=np.int8),
         )  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_score_options_equals_its_continuations(data: st.DataObject, small_arpa: Path) -> None:
+    """Each one-character option at a position, after up to *width* left neighbours and with up
+    to *width* right ones (fewer at the text's ends), scores what score_continuations gives the
+    same state and continuation, to the bit: the same nodes, summed in the same order."""
+    ours = _small_model(small_arpa)
+    chars = vocab_chars(ours)[:40] + UNSEEN
+    text = "".join(data.draw(st.lists(st.sampled_from(chars), min_size=1, max_size=20)))
+    at = data.draw(st.lists(st.integers(0, len(text) - 1), max_size=6))
+    counts = [data.draw(st.integers(0, 4)) for _ in at]
+    options = "".join(data.draw(st.sampled_from(chars)) for _ in range(sum(counts)))
+    width = data.draw(st.integers(0, 6))
+    got = ours.score_options(text, at, options, counts, width)
+    where = [k for k, m in zip(at, counts) for _ in range(m)]
+    states = [State(text[max(0, k - width) : k], False) for k in where]
+    rows = [o + text[k + 1 : k + 1 + width] for k, o in zip(where, options)]
+    assert got.tolist() == ours.score_continuations(states, rows).tolist()
+
+
+def test_score_options_refuses_options_that_do_not_add_up(small_arpa: Path) -> None:
+    ours = _small_model(small_arpa)
+    with pytest.raises(ValueError, match="counts"):
+        ours.score_options("国家卫生", [1, 2], "健康", [1, 2], 2)
+    with pytest.raises(ValueError, match="same length"):
+        ours.score_options("国家卫生", [1], "健康", [1, 1], 2)
