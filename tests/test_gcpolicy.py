@@ -36,8 +36,10 @@ def test_off_while_loading_frozen_after_and_restored():
         assert gc.isenabled()
         frozen = gc.get_freeze_count()
         assert frozen >= len(loaded)
+        more = [[i] for i in range(100)]  # tracked since: a second freeze would take them
         collector.loaded()  # only the first call freezes
-        assert gc.get_freeze_count() == frozen
+        # (a frozen object that another test's thread let go may die meanwhile: not ==)
+        assert gc.get_freeze_count() < frozen + len(more)
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
