@@ -55,6 +55,14 @@ def test_similarities_are_dot_products_and_unknown_chars_score_zero() -> None:
     assert space.similarities("林", ["林"]) == pytest.approx([1.0], abs=1e-6)
 
 
+def test_similarities_of_strings_that_are_not_single_characters() -> None:
+    """An empty string beside a two-character one has as many characters as strings: each is
+    still looked up whole, never as the characters of the two joined."""
+    space = GlyphSpace(["a", "b", "ab"], np.eye(3, dtype=np.float32))
+    assert space.similarities("a", ["", "ab"]) == [0.0, 0.0]
+    assert space.similarities("ab", ["", "ab", "a"]) == pytest.approx([0.0, 1.0, 0.0])
+
+
 def test_a_space_whose_shapes_disagree_is_a_model_error() -> None:
     with pytest.raises(ModelError, match="3 chars but vectors of shape"):
         GlyphSpace(list("abc"), np.zeros((2, 4), dtype=np.float32))

@@ -236,7 +236,7 @@ class GlyphSpace:
         if i is None:
             return [0.0] * len(candidates)
         joined = "".join(candidates)
-        if len(joined) == len(candidates):  # characters: their rows by code point, in one go
+        if len(joined) == len(candidates) and all(candidates):  # characters: by code point
             cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
             table = self._rows_by_code_point
             at = table[np.minimum(cps, len(table) - 1)]

@@ -921,7 +921,7 @@ class GlyphCorrector:
         if not texts:  # no slot has a replacement: every slot is its reading's option alone
             return cast(list[list[Option]], slots)
         joined = "".join(texts)
-        if len(joined) == len(texts):  # one character each: no string per row
+        if len(joined) == len(texts) and all(texts):  # one character each: no string per row
             scores = lm.score_options(han, asked, joined, sizes_list, n)
         else:
             scores = lm.score_continuations(
