@@ -167,7 +167,7 @@ class OcrConfig:
     block_han: int = 4000
     #: ... decoded in groups of about this many, so memory does not grow with a text's length
     group_han: int = 20000
-    #: (unseen glyph, look-alike) pairs kept computed with their channel costs, about 70 bytes
+    #: (unseen glyph, look-alike) pairs kept computed with their channel costs, about 100 bytes
     #: each (emptied when full: a rare glyph has a few thousand look-alikes, a common one a few
     #: hundred; general text asks for some 3 000 glyphs)
     lookalike_cache: int = 250_000
