@@ -9,7 +9,7 @@ import pytest
 
 from textrepair import api, noise
 from textrepair.dropped.config import DroppedConfig
-from textrepair.dropped.segmentation import DictionaryCut, jieba_cut
+from textrepair.dropped.segmentation import DictionaryCut, jieba_cut, summarise
 from textrepair.lm.scorer import Model
 from textrepair.normalize import han_only
 
@@ -53,6 +53,32 @@ def test_the_cut_is_jiebas_without_its_hmm() -> None:
     assert mine.cut(text) == cut.cut(text)
     assert all(n <= cut.longest[c] for c, n in mine.longest.items())
     assert jieba_cut("").cut("一二") == ["一", "二"]
+
+
+def test_the_cut_over_a_texts_characters_holds_exactly_the_words_made_of_them() -> None:
+    """The words of jieba's dictionary made only of the given characters, with their
+    frequencies, in the dictionary's order; the longest of each first character; words longer
+    than the columns looked up at once (八 characters and more) included where all of theirs
+    are given."""
+    import random
+
+    whole = jieba_cut()
+    long_words = [w for w in whole.freq if len(w) > 8][:20]
+    rng = random.Random(3)
+    pool = sorted({c for w in whole.freq for c in w})
+    for chars in [
+        set(rng.sample(pool, 2500)),
+        set(rng.sample(pool, 40)) | {"\U00020000", "a"},
+        {c for w in long_words for c in w} | set(rng.sample(pool, 500)),
+        {"的"},
+    ]:
+        mine = jieba_cut(chars)
+        expected = {w: f for w, f in whole.freq.items() if set(w) <= chars}
+        assert list(mine.freq.items()) == list(expected.items())
+        assert mine.longest == summarise(expected)[1] and mine.log_total == whole.log_total
+    assert set(long_words) <= set(jieba_cut({c for w in long_words for c in w}).freq)
+    cut_short = next(w for w in long_words if w[8] not in w[:8])
+    assert cut_short not in jieba_cut(set(cut_short[:8])).freq  # its ninth character not given
 
 
 def test_a_restoration_cut_across_a_recorded_boundary_conflicts() -> None:

@@ -30,6 +30,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from itertools import accumulate
+from typing import NamedTuple
+
+import numpy as np
 
 #: the longest word, of the cut or recorded, a conflict is counted for: the project's damage
 #: simulator cuts longer words again into shorter ones (:func:`textrepair.noise.fine_segment`)
@@ -141,11 +144,80 @@ def jieba_cut(chars: Iterable[str] | None = None) -> DictionaryCut:
     read (a document's characters hold about a tenth of its words)."""
     lines, log_total = _jieba_lines()
     if chars is None:
-        pattern = r"^([^\t\n]+)\t(\d+)$"
-    else:
-        allowed = "".join(sorted({c for c in chars if c not in "\t\n"}))
-        if not allowed:
-            return DictionaryCut({}, (log_total, {}))
-        pattern = "^([" + re.escape(allowed) + r"]+)\t(\d+)$"
-    freq = {m[1]: int(m[2]) for m in re.finditer(pattern, lines, re.M)}
-    return DictionaryCut(freq, (log_total, summarise(freq)[1]))
+        freq = {m[1]: int(m[2]) for m in re.finditer(r"^([^\t\n]+)\t(\d+)$", lines, re.M)}
+        return DictionaryCut(freq, (log_total, summarise(freq)[1]))
+    allowed = {c for c in chars if c not in "\t\n"}
+    if not allowed:
+        return DictionaryCut({}, (log_total, {}))
+    table = _jieba_table()
+    # the words' first WIDTH characters looked up a column at a time, each column only for the
+    # words whose characters so far are allowed (0 pads a short word: allowed)
+    known = np.zeros(table.top + 1, dtype=bool)
+    known[0] = True
+    cps = np.fromiter((ord(c) for c in allowed), dtype=np.int64, count=len(allowed))
+    known[cps[cps <= table.top]] = True
+    at = np.flatnonzero(known[table.cps[0]] & (table.ends > table.starts))
+    for column in table.cps[1:]:
+        at = at[known[column[at]]]
+    starts, ends = table.starts[at].tolist(), table.ends[at].tolist()
+    words = [lines[a:b] for a, b in zip(starts, ends)]
+    keep = [  # a word longer than WIDTH: the rest of it checked here (a few hundred words)
+        b - a <= _WIDTH or all(c in allowed for c in w[_WIDTH:])
+        for w, a, b in zip(words, starts, ends)
+    ]
+    freq = {w: f for w, f, k in zip(words, table.freqs[at].tolist(), keep) if k}
+    # the longest word starting with each character (summarise's second part), by code point
+    firsts = table.cps[0][at][keep]
+    most = np.zeros(table.top + 1, dtype=np.int64)
+    np.maximum.at(most, firsts, (table.ends[at] - table.starts[at])[keep])
+    starting = np.flatnonzero(most)
+    longest = dict(zip(map(chr, starting.tolist()), most[starting].tolist()))
+    return DictionaryCut(freq, (log_total, longest))
+
+
+#: the characters of each dictionary word :func:`jieba_cut` looks up as an array (longer words'
+#: rest is checked one by one)
+_WIDTH = 8
+
+
+class _WordTable(NamedTuple):
+    """jieba's dictionary lines (:func:`_jieba_lines`) as arrays: each word's place in the
+    string, its frequency, and its first :data:`_WIDTH` code points (0 after its end)."""
+
+    starts: np.ndarray  # int32
+    ends: np.ndarray  # int32
+    freqs: np.ndarray  # int64
+    cps: np.ndarray  # (_WIDTH, words), uint16 if every code point fits: row j the (j+1)-th
+    top: int  # the largest code point in cps
+
+
+@lru_cache(maxsize=1)
+def _jieba_table() -> _WordTable:
+    """:class:`_WordTable` of jieba's dictionary; kept in the disk cache beside its lines."""
+    from ..cache import cached
+    from ..usage import jieba_digest
+
+    def build() -> _WordTable:
+        lines, _ = _jieba_lines()
+        cp = np.frombuffer(lines.encode("utf-32-le"), dtype=np.uint32)
+        line_ends = np.flatnonzero(cp == 10)
+        starts = np.concatenate([[0], line_ends[:-1] + 1]).astype(np.int64)
+        ends = np.flatnonzero(cp == 9).astype(np.int64)  # one tab a line, after the word
+        freqs = np.array(re.findall(r"\t(\d+)\n", lines), dtype=np.int64)
+        if not len(starts) == len(ends) == len(freqs):
+            raise ValueError("jieba's dictionary lines are not word<TAB>frequency")
+        lens = ends - starts
+        cps = np.zeros((_WIDTH, len(starts)), dtype=np.uint32)
+        for j in range(_WIDTH):
+            has = lens > j
+            cps[j, has] = cp[starts[has] + j]
+        top = int(cps.max(initial=0))
+        return _WordTable(
+            starts.astype(np.int32),
+            ends.astype(np.int32),
+            freqs,
+            cps.astype(np.uint16) if top < 1 << 16 else cps,
+            top,
+        )
+
+    return cached("jieba-table", [jieba_digest(), _WIDTH, "by column", "compact"], build)
