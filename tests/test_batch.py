@@ -191,6 +191,20 @@ def test_in_dir_inside_out_dir_refused_when_an_output_would_land_in_it(tmp_path:
         run_batch(src, out, repair_fn=comma_repair, progress=False)
 
 
+def test_a_folder_of_out_dir_linked_into_in_dir_is_refused(tmp_path: Path) -> None:
+    """OUT_DIR/sub a symlink to IN_DIR/sub: the output for sub/a.txt would overwrite it."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    (src / "sub").mkdir(parents=True)
+    (src / "sub" / "a.txt").write_text("甲,乙", encoding="utf-8")
+    (src / "b.txt").write_text("丙,丁", encoding="utf-8")
+    out.mkdir()
+    (out / "sub").symlink_to(src / "sub")
+    with pytest.raises(batch.UsageError, match="would be written"):
+        run_batch(src, out, repair_fn=comma_repair, progress=False)
+    assert (src / "sub" / "a.txt").read_text(encoding="utf-8") == "甲,乙"
+    assert not (out / "b.txt").exists()  # refused before anything is written
+
+
 def test_bad_options_are_usage_errors(folder: Path, tmp_path: Path) -> None:
     out = str(tmp_path / "out")
     assert batch_main(parse([str(folder), out, "--workers", "0"]), repair_fn=comma_repair) == 1

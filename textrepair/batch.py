@@ -8,7 +8,8 @@ Design (each choice is what the command promises):
 * **Layout checks** (exit 1, nothing written): OUT_DIR may not be IN_DIR or inside it,
   and the report may not be inside IN_DIR. OUT_DIR *containing* IN_DIR is allowed
   (IN_DIR is walked, so nothing else in OUT_DIR is read) unless some output would land
-  inside IN_DIR itself or on the report, which is refused before anything is written.
+  inside IN_DIR itself or on the report, also through a folder of OUT_DIR that is a symlink,
+  which is refused before anything is written.
 * **Per file** (:func:`process_task`, the same function for every engine): one pass
   reads the file in blocks to hash it (sha256) and detect its encoding
   (:mod:`textrepair.textio`); a second pass repairs it in pieces of whole lines
@@ -469,10 +470,15 @@ def _check_layout(in_root: Path, out_root: Path, report: Path) -> None:
 
 
 def _check_targets(in_root: Path, out_root: Path, report: Path, rels: list[str]) -> None:
-    """With IN_DIR inside OUT_DIR, no output may land in IN_DIR or on the report."""
+    """No output may land in IN_DIR or on the report: with IN_DIR inside OUT_DIR, or through a
+    folder of OUT_DIR that is a symlink (into IN_DIR), where it would overwrite an input."""
     for rel in rels:
         target = out_root / rel
-        if _inside(target, in_root) or target == report:
+        # the folders as they resolve (a symlinked one followed; what does not exist yet, as
+        # written), the file's own name kept: an output file that is a symlink is replaced
+        # by the atomic write, never written through
+        real = target.parent.resolve() / target.name
+        if _inside(target, in_root) or _inside(real, in_root) or report in (target, real):
             raise UsageError(
                 f"the output for {rel} would be written to {target}; choose another OUT_DIR or "
                 f"--report"
