@@ -84,6 +84,8 @@ def test_learnt_counts_rates_and_round_trip(tmp_path: Path) -> None:
         (HEADER + "\n\t\t3\n", r":2: read and true must be single Han"),
         (HEADER + "\n甲\t乙\tx\n", r":2: count 'x' is not a whole number"),
         (HEADER + "\n# c\n甲\t乙\t-1\n", r":3: count -1 is negative"),
+        (HEADER + "\n甲\t乙\t" + "9" * 29 + "\n", r":2: count 9+ is more than a channel holds"),
+        (HEADER + "\n甲\t乙\t9223372036854775807\n", r":2: count .* is more than a channel"),
         (HEADER + "\n# only comments\n", "has no rows"),
         (HEADER + "\nア\tイ\t1\n", r":2: read and true must be single Han"),  # another script
     ],
@@ -500,6 +502,7 @@ def test_a_channel_learnt_from_hocr_keeps_its_near_misses(tmp_path: Path) -> Non
     [
         ("甲\t乙\t0\tx", "near-miss count 'x' is not a whole number"),
         ("甲\t乙\t0\t-2", "near-miss count -2 is negative"),
+        ("甲\t乙\t0\t" + "9" * 20, "near-miss count 9+ is more than a channel holds"),
         ("甲\t甲\t3\t2", "two different characters"),
         ("甲\t乙\t1\t2\t3", "expected read, true and count"),
     ],

@@ -385,6 +385,12 @@ def write_channel(channel: Channel, path: str | Path, comments: Sequence[str] = 
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+#: the largest count a channel file's row may hold: a trillion readings, far beyond any engine's
+#: record, and small enough that the rates' sums stay exact in floating point and in numpy's
+#: integers
+MAX_COUNT = 10**12
+
+
 def read_channel(path: str | Path) -> Channel:
     """Parse a channel file, or raise ModelError naming the file and line."""
     p = Path(path)
@@ -413,6 +419,8 @@ def read_channel(path: str | Path) -> Channel:
             raise ModelError(f"{p}:{n}: count {c!r} is not a whole number") from None
         if count < 0:
             raise ModelError(f"{p}:{n}: count {count} is negative")
+        if count > MAX_COUNT:
+            raise ModelError(f"{p}:{n}: count {count} is more than a channel holds ({MAX_COUNT})")
         counts[t, o] += count
         if len(fields) == 4:
             if not (o and t and o != t):
@@ -425,6 +433,10 @@ def read_channel(path: str | Path) -> Channel:
                 ) from None
             if weighed < 0:
                 raise ModelError(f"{p}:{n}: near-miss count {weighed} is negative")
+            if weighed > MAX_COUNT:
+                raise ModelError(
+                    f"{p}:{n}: near-miss count {weighed} is more than a channel holds ({MAX_COUNT})"
+                )
             near[t, o] += weighed
     counts, near = +counts, +near  # rows of near misses alone count nothing read
     if not counts and not near:
