@@ -88,6 +88,29 @@ def test_the_collation_beats_each_witness_and_knows_every_source(
     assert "，" in result.text and "。" in result.text  # the reprint's punctuation
 
 
+@pytest.mark.parametrize("crlf", [(True, True), (False, True), (True, False)])
+def test_crlf_witnesses_collate_as_with_lf_and_keep_their_line_ends(
+    clean: str, held_out_model: textrepair.Model, crlf: tuple[bool, bool]
+) -> None:
+    """Either witness with CRLF line ends: the collation of their LF forms, written with CRLF
+    (no bare \r inside a line), every source's offset in the witness as given."""
+    dropped, ocr = witnesses(clean)
+    given = [w.replace("\n", "\r\n") if c else w for w, c in zip((dropped, ocr), crlf)]
+    lf = quiet_collate([dropped, ocr], held_out_model, kinds=["dropped", "ocr"])
+    result = quiet_collate(given, held_out_model, kinds=["dropped", "ocr"])
+    assert result.text == lf.text.replace("\n", "\r\n")
+    assert "\r" not in result.text.replace("\r\n", "")
+    assert len(result.sources) == len(result.text)
+    for ch, src in zip(result.text, result.sources):
+        if src.how == "kept":
+            assert given[0][src.offset] == ch
+        if ch == "\r" and src.how in ("kept", "read") and crlf[src.witness]:
+            assert given[src.witness][src.offset : src.offset + 2] == "\r\n"
+    assert [d.why for d in result.disagreements] == [d.why for d in lf.disagreements]
+    for d in result.disagreements:
+        assert result.text[d.offset : d.offset + len(d.taken)] == d.taken
+
+
 @settings(max_examples=6, deadline=None)
 @given(seed=st.integers(0, 10_000), lose=st.sampled_from([0.0, 0.1, 0.3]))
 def test_kept_characters_of_the_dropped_copy_are_never_changed(

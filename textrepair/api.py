@@ -350,19 +350,22 @@ def repair(
     return Repair(apply_edits(text, edits), result.kind, edits)
 
 
-def _edits_on_crlf(text: str, edits: list[Edit]) -> list[Edit]:
-    """*edits* on ``text.replace("\\r\\n", "\\n")`` as edits on *text*: each offset moved past
-    the ``\\r`` removed before it, so a line end an edit takes goes with its ``\\r``, and a line
-    end an edit writes is written as ``\\r\\n``."""
+def _crlf_offsets(text: str) -> Callable[[int], int]:
+    """The offset in *text* of each offset in ``text.replace("\r\n", "\n")`` (a line end's
+    ``\n`` at its ``\r``)."""
     removed: list[int] = []  # offsets in the normalised text of the "\n" whose "\r" went
     at = text.find("\r\n")
     while at >= 0:
         removed.append(at - len(removed))
         at = text.find("\r\n", at + 2)
+    return lambda offset: offset + bisect.bisect_left(removed, offset)
 
-    def where(offset: int) -> int:  # the normalised text's offset, in *text*
-        return offset + bisect.bisect_left(removed, offset)
 
+def _edits_on_crlf(text: str, edits: list[Edit]) -> list[Edit]:
+    """*edits* on ``text.replace("\\r\\n", "\\n")`` as edits on *text*: each offset moved past
+    the ``\\r`` removed before it, so a line end an edit takes goes with its ``\\r``, and a line
+    end an edit writes is written as ``\\r\\n``."""
+    where = _crlf_offsets(text)
     out = []
     for e in edits:
         start, stop = where(e.offset), where(e.offset + len(e.old))

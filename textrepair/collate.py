@@ -36,7 +36,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Literal
@@ -133,6 +133,9 @@ def collate(
         )
     for i, w in enumerate(witnesses):
         api._check_text(w, f"witnesses[{i}]")
+    if any("\r\n" in w for w in witnesses):  # collated as with LF, the CRLF put back
+        lf = [w.replace("\r\n", "\n") for w in witnesses]
+        return _on_crlf(collate(lf, model, kinds=kinds), witnesses)
     given = list(kinds) if kinds is not None else [None] * len(witnesses)
     if len(given) != len(witnesses):
         raise InputError("kinds must name one kind per witness")
@@ -165,6 +168,30 @@ def collate(
         (ocr, api.repair(ocr, "ocr", loaded)),
         loaded,
         witnesses=(d, o),
+    )
+
+
+def _on_crlf(collation: Collation, witnesses: Sequence[str]) -> Collation:
+    """*collation* of the *witnesses* with their CRLF line ends made LF, as a collation of the
+    witnesses themselves: each line end written ``\r\n`` (both characters from the source of
+    the ``\n``), every source's offset in its witness as given, every disagreement's offset in
+    the new text."""
+    from . import api
+
+    where = [api._crlf_offsets(w) for w in witnesses]
+    sources: list[Source] = []
+    moved: list[int] = []  # per character of the collation: its offset in the new text
+    for ch, src in zip(collation.text, collation.sources):
+        moved.append(len(sources))
+        mapped = Source(src.witness, where[src.witness](src.offset), src.how)
+        sources += [mapped, mapped] if ch == "\n" else [mapped]
+    moved.append(len(sources))
+    return Collation(
+        collation.text.replace("\n", "\r\n"),
+        sources,
+        collation.kinds,
+        [replace(d, offset=moved[d.offset]) for d in collation.disagreements],
+        collation.agreement,
     )
 
 
