@@ -197,6 +197,32 @@ def test_two_reprints_are_collated_each_filling_what_the_other_lost(
         quiet_collate([first, stranger], kinds=["ocr", "ocr"])
 
 
+def test_a_worse_reprints_inventions_and_a_passage_it_read_elsewhere_are_left_out(
+    clean: str, held_out_model: textrepair.Model
+) -> None:
+    """A reprint with many misreadings (its rate learnt from where the two disagree), a
+    character it invented and a line it read at another place, collated with a clean one: the
+    invention is out, the line is written once, where the clean reprint has it."""
+    lines = clean.splitlines()
+    assert len(lines) >= 30
+    noisy, _ = noise.ocr("\n".join(lines), rate=0.05, rng=random.Random(4))
+    worse = noisy.splitlines()
+    moved = worse.pop(8)
+    worse.insert(25, moved)  # a line read out of order
+    k = len(worse[4]) // 2
+    worse[4] = worse[4][:k] + "丁" + worse[4][k:]  # a character the engine invented
+    result = quiet_collate(["\n".join(worse), clean], held_out_model, kinds=["ocr", "ocr"])
+    truth, got = han_only(clean), han_only(result.text)
+    assert got.count(han_only(lines[8])[:12]) == truth.count(han_only(lines[8])[:12]) == 1
+    assert got.find(han_only(lines[8])[:12]) == truth.find(han_only(lines[8])[:12])
+    assert got.count("丁") == truth.count("丁")
+    whys = {d.why for d in result.disagreements}
+    assert "a passage one reprint has elsewhere: once, where the likelier reprint has it" in whys
+    from rapidfuzz.distance import Levenshtein
+
+    assert Levenshtein.distance(truth, got) <= len(truth) // 200
+
+
 def test_paragraphs_in_another_order_are_collated_without_duplicates(clean: str) -> None:
     """Before: a reprint with two blocks of paragraphs swapped came out with both blocks twice
     (the reprint's copy kept as its own content, the dropped copy's restored again)."""

@@ -34,8 +34,9 @@ less than :data:`MIN_AGREEMENT` of the kept characters are refused (not one docu
 from __future__ import annotations
 
 import bisect
+import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -49,6 +50,7 @@ from .edits import origins
 from .errors import InputError
 from .lm.scorer import Model, Scorer
 from .normalize import HAN
+from .ocr.channel import Channel
 from .types import Kind, Repair
 
 #: share of the dropped copy's kept characters the reprint must also have
@@ -61,6 +63,18 @@ MAX_PLACE_SPAN = 12
 #: two reprints reading a stretch of at most this many characters differently (the same
 #: number in both): a misreading, decided by the LM; longer, each lost different text
 MAX_MISREAD = 3
+#: a passage only one reprint has, as like as this to one only the other has elsewhere
+#: (difflib's ratio), is one passage read at two places (:func:`_moved`)
+MOVED_RATIO = 0.7
+#: pseudo-readings at the engine's rate that a character's own rate of being dropped or invented
+#: is shrunk towards (a rare character's few readings say little)
+RATE_PRIOR = 300
+#: rounds of estimating two reprints' error rates from their disagreements (:func:`_reading_odds`)
+EM_ROUNDS = 4
+#: two reprints differing over at most this many characters: one of them misread, invented or
+#: dropped them (the LM, the channel and the reprints' error rates decide which); longer, a
+#: reprint lost a line or more, which the other fills
+MAX_GARBLE = 10
 #: agreements shorter than this between two disagreements are a coincidence
 MIN_AGREED = 3
 #: characters of the n-grams that place a reprint's paragraph among the kept characters
@@ -71,6 +85,8 @@ PUNCT = "，。、；"
 MIN_REPRINT_COUNT = 2
 
 How = Literal["kept", "read", "restored"]
+#: log10 P(read | true) for each of a list of true characters (``GlyphCorrector.learnt_costs``)
+LearntCosts = Callable[[str, list[str]], list[float]]
 
 
 @dataclass(frozen=True)
@@ -158,9 +174,9 @@ def collate(
         from .ocr.repair import make_corrector
 
         first, second = (api.repair(w, "ocr", loaded) for w in witnesses)
-        return _collate_reprints(
-            (witnesses[0], first), (witnesses[1], second), make_corrector(loaded).lm
-        )
+        corrector = make_corrector(loaded, channel="tesseract")
+        judge = _Judge(corrector.lm, corrector.learnt_costs, corrector.channel)
+        return _collate_reprints((witnesses[0], first), (witnesses[1], second), judge)
     d, o = found.index("dropped"), found.index("ocr")
     dropped, ocr = witnesses[d], witnesses[o]
     return collate_repairs(
@@ -483,7 +499,114 @@ def _gap_fills(
     return fills
 
 
-def _collate_reprints(a: tuple[str, Repair], b: tuple[str, Repair], lm: Scorer) -> Collation:
+def _short(tag: str, ra: str, rb: str) -> bool:
+    """True for a stretch of at most :data:`MAX_GARBLE` characters that two reprints read
+    differently, or that only one of them has."""
+    return tag != "equal" and 0 < max(len(ra), len(rb)) <= MAX_GARBLE
+
+
+@dataclass(frozen=True)
+class _Judge:
+    """What decides between two reprints' readings of a stretch: the LM, and the shipped
+    channel's record of what an engine misreads (*costs*), drops and invents (*channel*)."""
+
+    lm: Scorer
+    costs: LearntCosts | None = None
+    channel: Channel | None = None
+
+    def channel_terms(self, ra: str, rb: str) -> tuple[float, float]:
+        """``(log10 P(the second reads rb | ra is printed), log10 P(the first reads ra | rb is
+        printed))``: substitutions character by character where the lengths agree; where one
+        reprint has nothing, what the other's engine drops and this one's invents (each
+        character's rate shrunk towards the engine's rate for all characters by
+        :data:`RATE_PRIOR` pseudo-readings); 0 for no evidence either way."""
+        if len(ra) == len(rb):
+            return self._misread(rb, ra), self._misread(ra, rb)
+        if self.channel is None or (ra and rb):
+            return 0.0, 0.0
+        ch = self.channel
+        m = RATE_PRIOR
+        p_drop = (sum(ch.deletions.values()) + 1) / (sum(ch.true_count.values()) + 1)
+        p_made = (sum(ch.insertions.values()) + 1) / (sum(ch.read_count.values()) + 1)
+
+        def dropped(x: str) -> float:  # shrunk towards the engine's rate for all characters
+            return math.log10((ch.deletions[x] + m * p_drop) / (ch.true_count[x] + m))
+
+        def invented(x: str) -> float:
+            return math.log10((ch.insertions[x] + m * p_made) / (ch.read_count[x] + m))
+
+        here = ra or rb
+        lost, made = sum(map(dropped, here)), sum(map(invented, here))
+        return (lost, made) if ra else (made, lost)
+
+    def _misread(self, read: str, true: str) -> float:
+        """log10 P(an engine reads *read* where *true* (as long) is printed), character by
+        character (0 where they agree, or without costs)."""
+        if self.costs is None:
+            return 0.0
+        return sum(self.costs(o, [t])[0] for o, t in zip(read, true) if o != t)
+
+
+def _reading_odds(
+    sa: str, sb: str, regions: Sequence[tuple[str, int, int, int, int]], judge: _Judge
+) -> float:
+    """log10 odds that the first of two reprints is right where they disagree, from how often
+    each is wrong: ``log10((1 - e_a) e_b / (e_a (1 - e_b)))``, the noisy channel of two
+    independent readings with error rates *e_a* and *e_b* per character.
+
+    The rates are the reprints' own: where they disagree the LM and the channel prefer one
+    reading, the other counts as that reprint's error, and the rates and the decisions (the
+    preference plus these odds) are worked out again in turn a few times (hard EM), each
+    rate add-one smoothed. Two engines of like quality get odds near 0, and the preference
+    decides alone; one far worse loses its disagreements unless the LM is sure.
+    """
+    short = [
+        (i1, i2, j1, j2) for tag, i1, i2, j1, j2 in regions if _short(tag, sa[i1:i2], sb[j1:j2])
+    ]
+    if not short:
+        return 0.0
+    rows = []
+    for i1, i2, j1, j2 in short:
+        left, right = sa[max(0, i1 - 5) : i1], sa[i2 : i2 + 5] or sb[j2 : j2 + 5]
+        rows += [left + sa[i1:i2] + right, left + sb[j1:j2] + right]
+    scores = judge.lm.score(rows, bos=False, eos=False)
+    # > 0: the LM and the channel prefer the first reprint's reading
+    prefer = scores[0::2] - scores[1::2]
+    for k, (i1, i2, j1, j2) in enumerate(short):
+        a_right, b_right = judge.channel_terms(sa[i1:i2], sb[j1:j2])
+        prefer[k] += a_right - b_right
+    odds = 0.0
+    for _ in range(EM_ROUNDS):
+        first_loses = int(np.count_nonzero(prefer + odds < 0))
+        e_a = (first_loses + 1) / (len(sa) + 2)
+        e_b = (len(short) - first_loses + 1) / (len(sb) + 2)
+        odds = math.log10((1 - e_a) * e_b / (e_a * (1 - e_b)))
+    return odds
+
+
+def _moved(
+    sa: str, sb: str, regions: Sequence[tuple[str, int, int, int, int]], odds: float
+) -> set[int]:
+    """The regions to leave out: where a passage only one reprint has at this place is, nearly
+    as read (:data:`MOVED_RATIO`), a passage only the other has at another place (an engine
+    that read a column out of order), the copy of the reprint less likely right (*odds*,
+    :func:`_reading_odds`), so that it is written once."""
+    own = [
+        (k, sa[i1:i2] if tag == "delete" else sb[j1:j2], tag == "delete")
+        for k, (tag, i1, i2, j1, j2) in enumerate(regions)
+        if tag in ("delete", "insert") and not _short(tag, sa[i1:i2], sb[j1:j2])
+    ]
+    drop: set[int] = set()
+    for k, text, first in own:
+        if not first:
+            continue
+        for m, other, _ in (x for x in own if not x[2]):
+            if SequenceMatcher(None, text, other, autojunk=False).ratio() >= MOVED_RATIO:
+                drop.add(k if odds < 0 else m)
+    return drop
+
+
+def _collate_reprints(a: tuple[str, Repair], b: tuple[str, Repair], judge: _Judge) -> Collation:
     """Two OCR'd reprints (each ``(input, its OCR repair)``): aligned on their Han characters,
     the first one's text where they agree, the LM choosing where they read a character
     differently (the channel is symmetric between two readings), and each one's text where
@@ -514,8 +637,58 @@ def _collate_reprints(a: tuple[str, Repair], b: tuple[str, Repair], lm: Scorer) 
     def context(n: int = 5) -> str:
         return "".join(c for c in text[-3 * n :] if HAN.fullmatch(c))[-n:]
 
+    regions = _regions(matcher.get_opcodes())
+    odds = _reading_odds(sa, sb, regions, judge)
+    moved = _moved(sa, sb, regions, odds)
+    lm = judge.lm
     pos_a = 0  # the first reprint's text up to here is written
-    for tag, i1, i2, j1, j2 in _regions(matcher.get_opcodes()):
+    for k, (tag, i1, i2, j1, j2) in enumerate(regions):
+        ra, rb = sa[i1:i2], sb[j1:j2]
+        if k in moved:  # a passage the other reprint has elsewhere (the likelier place)
+            if tag == "delete":
+                copy(ta, a_from, 0, pos_a, ha[i1])
+                pos_a = ha[i2 - 1] + 1
+            disagreements.append(
+                Disagreement(
+                    len(text),
+                    "",
+                    f"{ra or rb}",
+                    "",
+                    "a passage one reprint has elsewhere: once, where the likelier reprint has it",
+                )
+            )
+            continue
+        if _short(tag, ra, rb):
+            # a few characters read differently, or only one reprint has them (one invented
+            # them or the other dropped them): the LM and the reprints' own odds decide
+            left = context()
+            right = sa[i2 : i2 + 5] or sb[j2 : j2 + 5]
+            scores = lm.score([left + ra + right, left + rb + right], bos=False, eos=False)
+            a_right, b_right = judge.channel_terms(ra, rb)
+            first_wins = float(scores[0]) + a_right + odds >= float(scores[1]) + b_right
+            # the first's text up to the stretch, then the reading taken
+            copy(ta, a_from, 0, pos_a, ha[i1] if i1 < len(ha) else len(ta))
+            at = len(text)
+            if ra and first_wins:
+                copy(ta, a_from, 0, ha[i1], ha[i2 - 1] + 1)
+            if ra:
+                pos_a = ha[i2 - 1] + 1
+            else:
+                pos_a = ha[i1] if i1 < len(ha) else len(ta)
+            if rb and not first_wins:
+                copy(tb, b_from, 1, hb[j1], hb[j2 - 1] + 1)
+            disagreements.append(
+                Disagreement(
+                    at,
+                    "",
+                    f"{ra or '-'} / {rb or '-'}",
+                    ra if first_wins else rb,
+                    "the reprints read it differently: the LM decides"
+                    if ra and rb
+                    else "only one reprint has it: the LM decides",
+                )
+            )
+            continue
         if tag in ("equal", "delete"):  # agreed, or only the first has it
             copy(ta, a_from, 0, pos_a, ha[i2 - 1] + 1)
             pos_a = ha[i2 - 1] + 1
@@ -524,7 +697,6 @@ def _collate_reprints(a: tuple[str, Repair], b: tuple[str, Repair], lm: Scorer) 
             copy(tb, b_from, 1, start, hb[j2] if j2 < len(hb) else len(tb))
             pos_a = ha[i1] if i1 < len(ha) else len(ta)  # the first's marks of the gap: not again
         else:
-            ra, rb = sa[i1:i2], sb[j1:j2]
             left, right = context(), "".join(ta[j] for j in ha[i2 : i2 + 5])
             misread = len(ra) == len(rb) <= MAX_MISREAD
             # a misreading: one of the two readings; else each lost different text: both, in
