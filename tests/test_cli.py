@@ -535,3 +535,24 @@ def test_output_to_a_folder_or_a_full_device_and_a_closed_stdin_are_one_line_err
     )  # fmt: skip
     assert_one_line_error(closed.returncode, closed.stderr)
     assert "stdin" in closed.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["learn-channel", "{a}", "-o", "{out}"], "TRUTH OCR pairs: got 1 files"),
+        (["collate", "{a}", "{a}", "--kinds", "bogus,ocr"], "--kinds needs one of"),
+        (["collate", "{a}", "{a}", "--kinds", "ocr"], "--kinds needs one of"),
+    ],
+)
+def test_arguments_that_do_not_fit_together_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    """Exit status 2, as the parser's own usage errors, with one line naming the problem."""
+    a = tmp_path / "a.txt"
+    a.write_text("国家卫生健康委员会。\n", encoding="utf-8")
+    filled = [x.format(a=a, out=tmp_path / "ch.tsv") for x in argv]
+    assert main(filled) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+    assert not (tmp_path / "ch.tsv").exists()

@@ -35,7 +35,16 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO, cast
 
-from .errors import EXIT_ERROR, EXIT_FORMAT, EXIT_OK, EXIT_STATUSES, InputError, TextrepairError
+from .errors import (
+    EXIT_ERROR,
+    EXIT_FORMAT,
+    EXIT_OK,
+    EXIT_STATUSES,
+    EXIT_USAGE,
+    ArgumentsError,
+    InputError,
+    TextrepairError,
+)
 from .lm.train import ORDER
 from .types import KINDS
 
@@ -354,7 +363,7 @@ def cmd_learn_channel(args: argparse.Namespace) -> int:
 
     files = args.pairs
     if len(files) % 2:
-        raise InputError(
+        raise ArgumentsError(
             f"learn-channel takes TRUTH OCR pairs: got {len(files)} files (an odd number)"
         )
     _refuse_writing_inputs(args.output, [*files, *(args.merge or ())])
@@ -397,7 +406,9 @@ def cmd_collate(args: argparse.Namespace) -> int:
     texts = [_read_input(name) for name in args.inputs]
     kinds = args.kinds.split(",") if args.kinds else None
     if kinds is not None and (len(kinds) != len(texts) or not set(kinds) <= set(KINDS)):
-        raise InputError(f"--kinds needs one of {', '.join(KINDS)} per witness, comma-separated")
+        raise ArgumentsError(
+            f"--kinds needs one of {', '.join(KINDS)} per witness, comma-separated"
+        )
     with warnings.catch_warnings(record=True) as caught, paused():  # one call: loading, mostly
         warnings.simplefilter("always")
         result = collate(texts, args.model, kinds=kinds)  # type: ignore[arg-type]
@@ -721,6 +732,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return batch_main(args)
         return int(args.func(args))
+    except ArgumentsError as exc:
+        print(f"textrepair: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except TextrepairError as exc:
         print(f"textrepair: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

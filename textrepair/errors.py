@@ -28,5 +28,10 @@ class InputError(TextrepairError, ValueError):
     """Bad input: unreadable, wrong encoding, wrong format, empty."""
 
 
+class ArgumentsError(TextrepairError, ValueError):
+    """Command-line arguments the parser took that do not fit together (a usage error: exit
+    status :data:`EXIT_USAGE`, as the parser's own)."""
+
+
 class ModelError(TextrepairError, ValueError):
     """A language model or table file that is missing, truncated or malformed."""
