@@ -87,6 +87,8 @@ def test_a_dropped_config_changes_the_dropped_repair() -> None:
         ("ocr", {"config": DroppedConfig()}, "config"),
         ("dropped", {"channel": "tesseract"}, "channel"),
         ("dropped", {"config": OcrConfig()}, "config"),
+        ("clean", {"punct": True}, "punct"),
+        ("clean", {"config": OcrConfig()}, "config"),
     ],
 )
 def test_an_option_that_does_nothing_for_the_kind_warns(
@@ -95,6 +97,21 @@ def test_an_option_that_does_nothing_for_the_kind_warns(
     text = "通过巡回指导推进工作。" if kind == "ocr" else DROPPED
     with pytest.warns(UserWarning, match=f"{named} does nothing for {kind} text"):
         textrepair.repair(text, kind=kind, **options)  # type: ignore[arg-type]
+
+
+def test_text_detected_clean_gets_no_warning_for_the_options_given() -> None:
+    """Options meant for the kind a text might have (a batch's --channel) are no mistake on a
+    text that turns out clean."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert textrepair.repair("Subject: hello", punct=True, channel="none").kind == "clean"
+
+
+def test_a_config_that_is_no_config_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="DroppedConfig or an OcrConfig, not dict"):
+        textrepair.repair("通过巡回指导推进工作。", kind="ocr", config={"a": 1})  # type: ignore[arg-type]
 
 
 def test_restore_has_the_same_explicit_signature_as_repair() -> None:

@@ -311,6 +311,18 @@ def repair(
     Repair(text='通知如下：', kind='clean', edits=[])
     """
     _check_text(text)
+    if config is not None and not isinstance(config, (DroppedConfig, OcrConfig)):
+        raise TypeError(
+            f"config must be a DroppedConfig or an OcrConfig, not {type(config).__name__}"
+        )
+    if kind == "clean":  # said so: every option does nothing (detected clean text: no warning)
+        _unused(
+            kind,
+            drop_set=drop_set is not None,
+            punct=punct,
+            channel=channel not in (None, AUTO),
+            config=config is not None,
+        )
     if kind is None:
         kind = detect(text).kind
     if kind == "clean":
