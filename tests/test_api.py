@@ -366,3 +366,19 @@ def test_carriage_returns_in_a_run_before_a_line_end() -> None:
         result = textrepair.repair(text, kind="ocr")
     assert result.text.count("\r") == text.count("\r")
     assert apply_edits(text, result.edits) == result.text
+
+
+@pytest.mark.parametrize("drop_set", [{"管理"}, {"的", " "}, ["的", 1], {"a"}])
+def test_a_drop_set_of_other_than_single_han_characters_is_refused(drop_set: object) -> None:
+    dropped = noise.drop("国家卫生健康委员会负责管理医疗服务", {"的", "理"})
+    with pytest.raises(textrepair.InputError, match="single Han characters"):
+        textrepair.repair(dropped, kind="dropped", drop_set=drop_set)  # type: ignore[arg-type]
+
+
+def test_a_drop_set_string_counts_as_its_characters() -> None:
+    dropped = noise.drop("国家卫生健康委员会负责管理医疗服务", {"的", "理"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        as_text = textrepair.repair(dropped, kind="dropped", drop_set="的理")
+        as_set = textrepair.repair(dropped, kind="dropped", drop_set={"的", "理"})
+    assert as_text == as_set

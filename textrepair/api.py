@@ -44,7 +44,7 @@ from .lm.general import load_general_model
 from .lm.longmatch import MatchIndex, read_units, units_path_for
 from .lm.scorer import Model
 from .lm.words import load_word_model
-from .normalize import HAN
+from .normalize import HAN, is_han
 from .ocr.config import AUTO, OcrConfig
 from .resources import DEFAULT_MODEL
 from .script import foreign_share
@@ -338,6 +338,13 @@ def repair(
             config=config is not None and not isinstance(config, DroppedConfig),
         )
         dropped_config = config if isinstance(config, DroppedConfig) else None
+        if drop_set is not None:
+            bad = [c for c in drop_set if not (isinstance(c, str) and len(c) == 1 and is_han(c))]
+            if bad:
+                raise InputError(
+                    f"drop_set entries must be single Han characters (a string counts as its "
+                    f"characters), got {bad[:5]!r}"
+                )
         result = _repair_dropped(lf, _model(model), drop_set, punct, dropped_config)
     elif kind == "ocr":
         from .ocr.repair import repair_ocr
