@@ -481,3 +481,20 @@ def test_tasks_run_in_threads_leave_the_warning_filters_alone(tmp_path: Path) ->
             outcomes = list(pool.map(batch.process_task, tasks))
     assert all(o.record.status == "ok" for o in outcomes)
     assert warnings.filters == before
+
+
+def test_a_failure_is_one_log_line_whatever_its_file_is_named(tmp_path: Path, capsys) -> None:
+    """A name with a newline (or an undecodable byte) is escaped in the log, as in the report."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    names = ["a\nb.txt", "tab\there.txt"]
+    if sys.platform.startswith("linux"):
+        names.append(os.fsdecode(b"bad\xff.txt"))
+    for name in names:
+        (src / name).write_bytes(b"\xff\xfe\x00\xd8 not text")  # undecodable: fails
+
+    summary = run_batch(src, out, repair_fn=comma_repair, progress=True)
+    assert summary.failed == len(names)
+    err = [ln for ln in capsys.readouterr().err.splitlines() if "failed" in ln]
+    assert len(err) == len(names)
+    assert any("a\\nb.txt" in ln for ln in err) and any("tab\\there.txt" in ln for ln in err)

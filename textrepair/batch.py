@@ -548,10 +548,10 @@ class Progress:
         self.done += 1
         record = outcome.record
         if record.status == "failed" and not outcome.resumed:
-            self._say(f"textrepair batch: failed {record.path}: {record.error}")
+            self._say(f"textrepair batch: failed {_shown(record.path)}: {_shown(record.error)}")
         if not outcome.resumed:
             for message in record.warnings:
-                self._say(f"textrepair batch: warning: {record.path}: {message}")
+                self._say(f"textrepair batch: warning: {_shown(record.path)}: {_shown(message)}")
         if self._bar is not None:
             self._bar.update(1)
         elif self.done % self._step == 0 or self.done == self.total:
@@ -566,6 +566,15 @@ class Progress:
             self._bar.write(line, file=self.stream)
         else:
             print(line, file=self.stream, flush=True)
+
+
+def _shown(text: str | None) -> str:
+    """*text* for one log line: a control character (a file name may hold a newline) or an
+    undecodable byte of a name escaped as Python writes it (``\\n``, ``\\udcff``)."""
+    text = text or ""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 # --------------------------------------------------------------------------- run
