@@ -219,7 +219,7 @@ def test_learn_channel_cli(tmp_path: Path) -> None:
     odd = subprocess.run(
         [*run, str(truth), "-o", str(tmp_path / "c.tsv")], capture_output=True, text=True
     )
-    assert odd.returncode == 1 and "pairs" in odd.stderr
+    assert odd.returncode == 2 and "pairs" in odd.stderr  # a usage error
     # with --skip-unaligned the pair that does not align is left out, with a warning naming it
     mixed = subprocess.run(
         [*run, "--skip-unaligned", str(truth), str(ocr), str(truth), str(other), "-o", str(out)],
