@@ -60,9 +60,6 @@ MIN_OWN_RUN = 10
 #: a kept character the reprint lacks is placed by the LM when its neighbours are this close in
 #: the reprint (further apart, the reprint lost a stretch: the dropped copy's restoration fills)
 MAX_PLACE_SPAN = 12
-#: two reprints reading a stretch of at most this many characters differently (the same
-#: number in both): a misreading, decided by the LM; longer, each lost different text
-MAX_MISREAD = 3
 #: a passage only one reprint has, as like as this to one only the other has elsewhere
 #: (difflib's ratio), is one passage read at two places (:func:`_moved`)
 MOVED_RATIO = 0.7
@@ -563,7 +560,7 @@ def _reading_odds(
     short = [
         (i1, i2, j1, j2) for tag, i1, i2, j1, j2 in regions if _short(tag, sa[i1:i2], sb[j1:j2])
     ]
-    if not short:
+    if not short or not sa or not sb:
         return 0.0
     rows = []
     for i1, i2, j1, j2 in short:
@@ -578,8 +575,9 @@ def _reading_odds(
     odds = 0.0
     for _ in range(EM_ROUNDS):
         first_loses = int(np.count_nonzero(prefer + odds < 0))
-        e_a = (first_loses + 1) / (len(sa) + 2)
-        e_b = (len(short) - first_loses + 1) / (len(sb) + 2)
+        # at most one error in two characters: a rate of 1 has no odds
+        e_a = min((first_loses + 1) / (len(sa) + 2), 0.5)
+        e_b = min((len(short) - first_loses + 1) / (len(sb) + 2), 0.5)
         odds = math.log10((1 - e_a) * e_b / (e_a * (1 - e_b)))
     return odds
 
@@ -597,12 +595,18 @@ def _moved(
         if tag in ("delete", "insert") and not _short(tag, sa[i1:i2], sb[j1:j2])
     ]
     drop: set[int] = set()
+    paired: set[int] = set()  # each passage of the second pairs with one of the first at most
     for k, text, first in own:
         if not first:
             continue
-        for m, other, _ in (x for x in own if not x[2]):
-            if SequenceMatcher(None, text, other, autojunk=False).ratio() >= MOVED_RATIO:
+        for m, other, _ in (x for x in own if not x[2] and x[0] not in paired):
+            if min(len(text), len(other)) < MOVED_RATIO * max(len(text), len(other)):
+                continue  # one much longer: the rest of it would be lost with it
+            matcher = SequenceMatcher(None, text, other, autojunk=False)
+            if matcher.quick_ratio() >= MOVED_RATIO and matcher.ratio() >= MOVED_RATIO:
                 drop.add(k if odds < 0 else m)
+                paired.add(m)
+                break
     return drop
 
 
@@ -638,8 +642,10 @@ def _collate_reprints(a: tuple[str, Repair], b: tuple[str, Repair], judge: _Judg
         return "".join(c for c in text[-3 * n :] if HAN.fullmatch(c))[-n:]
 
     regions = _regions(matcher.get_opcodes())
+    # a reprint with no Han characters has nothing to weigh: the other is written whole
+    decide = bool(sa and sb)
     odds = _reading_odds(sa, sb, regions, judge)
-    moved = _moved(sa, sb, regions, odds)
+    moved = _moved(sa, sb, regions, odds) if decide else set()
     lm = judge.lm
     pos_a = 0  # the first reprint's text up to here is written
     for k, (tag, i1, i2, j1, j2) in enumerate(regions):
@@ -658,7 +664,7 @@ def _collate_reprints(a: tuple[str, Repair], b: tuple[str, Repair], judge: _Judg
                 )
             )
             continue
-        if _short(tag, ra, rb):
+        if decide and _short(tag, ra, rb):
             # a few characters read differently, or only one reprint has them (one invented
             # them or the other dropped them): the LM and the reprints' own odds decide
             left = context()
@@ -666,15 +672,17 @@ def _collate_reprints(a: tuple[str, Repair], b: tuple[str, Repair], judge: _Judg
             scores = lm.score([left + ra + right, left + rb + right], bos=False, eos=False)
             a_right, b_right = judge.channel_terms(ra, rb)
             first_wins = float(scores[0]) + a_right + odds >= float(scores[1]) + b_right
-            # the first's text up to the stretch, then the reading taken
-            copy(ta, a_from, 0, pos_a, ha[i1] if i1 < len(ha) else len(ta))
+            # the first's text up to the stretch (where only the second has it: up to the Han
+            # character before it, so that it joins that word, before any mark), then the
+            # reading taken
+            upto = ha[i1] if ra else (ha[i1 - 1] + 1 if i1 else 0)
+            copy(ta, a_from, 0, pos_a, max(pos_a, upto))
+            pos_a = max(pos_a, upto)
             at = len(text)
             if ra and first_wins:
                 copy(ta, a_from, 0, ha[i1], ha[i2 - 1] + 1)
             if ra:
                 pos_a = ha[i2 - 1] + 1
-            else:
-                pos_a = ha[i1] if i1 < len(ha) else len(ta)
             if rb and not first_wins:
                 copy(tb, b_from, 1, hb[j1], hb[j2 - 1] + 1)
             disagreements.append(
@@ -698,32 +706,25 @@ def _collate_reprints(a: tuple[str, Repair], b: tuple[str, Repair], judge: _Judg
             pos_a = ha[i1] if i1 < len(ha) else len(ta)  # the first's marks of the gap: not again
         else:
             left, right = context(), "".join(ta[j] for j in ha[i2 : i2 + 5])
-            misread = len(ra) == len(rb) <= MAX_MISREAD
-            # a misreading: one of the two readings; else each lost different text: both, in
-            # the order the LM prefers
-            readings = [ra, rb] if misread else [ra + rb, rb + ra]
+            # longer than a misreading (those were decided above): each lost different text,
+            # both written, in the order the LM prefers
+            readings = [ra + rb, rb + ra]
             scores = lm.score([left + r + right for r in readings], bos=False, eos=False)
             first_wins = float(scores[0]) >= float(scores[1])
             copy(ta, a_from, 0, pos_a, ha[i1])  # the first's text up to the stretch
+            at = len(text)
             a_part = (ta, a_from, 0, ha[i1], ha[i2 - 1] + 1)
             b_part = (tb, b_from, 1, hb[j1], hb[j2 - 1] + 1)
-            if misread:
-                copy(*(a_part if first_wins else b_part))
-            else:
-                for part in (a_part, b_part) if first_wins else (b_part, a_part):
-                    copy(*part)
+            for part in (a_part, b_part) if first_wins else (b_part, a_part):
+                copy(*part)
             pos_a = ha[i2 - 1] + 1
             disagreements.append(
                 Disagreement(
-                    len(text),
+                    at,
                     "",
                     f"{ra} / {rb}",
-                    readings[0 if first_wins else 1]
-                    if misread
-                    else readings[0 if first_wins else 1],
-                    "the reprints read it differently: the LM decides"
-                    if misread
-                    else "each reprint lost what the other has: both, in the LM's order",
+                    readings[0 if first_wins else 1],
+                    "each reprint lost what the other has: both, in the LM's order",
                 )
             )
     copy(ta, a_from, 0, pos_a, len(ta))
