@@ -243,3 +243,43 @@ def test_kinds_that_contradict_the_dropped_format_are_refused(clean: str) -> Non
     for kinds in (["ocr", "dropped"], ["ocr", "ocr"], ["dropped", "dropped"]):
         with pytest.raises(InputError, match="dropped format"):
             quiet_collate([dropped, ocr], kinds=kinds)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        ("天地玄黄宇宙洪荒", "", "天地玄黄宇宙洪荒"),
+        ("", "天地玄黄宇宙洪荒", "天地玄黄宇宙洪荒"),
+        ("，。", "天地玄黄", "天地玄黄"),
+    ],
+)
+def test_a_reprint_with_no_han_characters_leaves_the_other_whole(
+    first: str, second: str, expected: str
+) -> None:
+    result = quiet_collate([first, second], kinds=["ocr", "ocr"])
+    assert han_only(result.text) == expected
+    assert len(result.sources) == len(result.text)
+
+
+def test_a_character_only_the_second_reprint_has_joins_the_word_before_the_mark() -> None:
+    """Where the LM takes the second reprint's extra character, it goes after the Han character
+    before it, not after the first reprint's punctuation."""
+    from textrepair.collate import _collate_reprints, _Judge
+    from textrepair.types import Repair
+
+    class Longer:  # an LM that prefers the longer reading
+        order = 3
+
+        def score(self, rows, bos=True, eos=True):  # type: ignore[no-untyped-def]
+            import numpy as np
+
+            return np.array([float(len(r)) for r in rows])
+
+    a, b = "天地玄，宇宙洪荒。", "天地玄黄，宇宙洪荒。"
+    result = _collate_reprints((a, Repair(a, "ocr")), (b, Repair(b, "ocr")), _Judge(Longer()))
+    assert result.text == "天地玄黄，宇宙洪荒。"
+    end_a, end_b = "辰宿列。", "辰宿列张。"
+    result = _collate_reprints(
+        (end_a, Repair(end_a, "ocr")), (end_b, Repair(end_b, "ocr")), _Judge(Longer())
+    )
+    assert result.text == "辰宿列张。"
