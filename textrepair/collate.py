@@ -39,6 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from difflib import SequenceMatcher
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -523,8 +524,7 @@ class _Judge:
             return 0.0, 0.0
         ch = self.channel
         m = RATE_PRIOR
-        p_drop = (sum(ch.deletions.values()) + 1) / (sum(ch.true_count.values()) + 1)
-        p_made = (sum(ch.insertions.values()) + 1) / (sum(ch.read_count.values()) + 1)
+        p_drop, p_made = self._engine_rates
 
         def dropped(x: str) -> float:  # shrunk towards the engine's rate for all characters
             return math.log10((ch.deletions[x] + m * p_drop) / (ch.true_count[x] + m))
@@ -535,6 +535,17 @@ class _Judge:
         here = ra or rb
         lost, made = sum(map(dropped, here)), sum(map(invented, here))
         return (lost, made) if ra else (made, lost)
+
+    @cached_property
+    def _engine_rates(self) -> tuple[float, float]:
+        """How often the channel's engine drops a character it should read, and prints one
+        where the page has none (add-one smoothed); worked out once."""
+        ch = self.channel
+        assert ch is not None
+        return (
+            (sum(ch.deletions.values()) + 1) / (sum(ch.true_count.values()) + 1),
+            (sum(ch.insertions.values()) + 1) / (sum(ch.read_count.values()) + 1),
+        )
 
     def _misread(self, read: str, true: str) -> float:
         """log10 P(an engine reads *read* where *true* (as long) is printed), character by
@@ -612,9 +623,9 @@ def _moved(
 
 def _collate_reprints(a: tuple[str, Repair], b: tuple[str, Repair], judge: _Judge) -> Collation:
     """Two OCR'd reprints (each ``(input, its OCR repair)``): aligned on their Han characters,
-    the first one's text where they agree, the LM choosing where they read a character
-    differently (the channel is symmetric between two readings), and each one's text where
-    the other lost it."""
+    the first one's text where they agree; a short difference decided by the *judge* (the LM,
+    the channel and the reprints' odds: :func:`_reading_odds`); a passage one read at another
+    place written once (:func:`_moved`); and each one's text where the other lost it."""
     (a_in, a_rep), (b_in, b_rep) = a, b
     ta, tb = a_rep.text, b_rep.text
     a_from, b_from = origins(a_in, a_rep.edits), origins(b_in, b_rep.edits)
@@ -658,7 +669,7 @@ def _collate_reprints(a: tuple[str, Repair], b: tuple[str, Repair], judge: _Judg
                 Disagreement(
                     len(text),
                     "",
-                    f"{ra or rb}",
+                    ra or rb,
                     "",
                     "a passage one reprint has elsewhere: once, where the likelier reprint has it",
                 )

@@ -5,13 +5,15 @@ Small pure functions, each doing one named thing (in the spirit of ftfy):
 * :func:`to_fullwidth_punct` / :func:`to_halfwidth_digits` — width of punctuation and digits;
 * :func:`collapse_whitespace` — whitespace;
 * :func:`han_only`, :func:`is_han`, :data:`HAN` — Han extraction with ``regex``'s ``\\p{Han}``;
-* :func:`lm_units` — how clean text is cut into the units the language model sees.
+* :func:`lm_units` — how clean text is cut into the units the language model sees;
+* :func:`single_code_points` — the code points of strings that are one character each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+import numpy as np
 import regex
 
 HAN = regex.compile(r"\p{Han}")
@@ -35,6 +37,15 @@ HALF_TO_FULL_PUNCT = {
     "(": "（",
     ")": "）",
 }
+
+
+def single_code_points(strings: Sequence[str]) -> np.ndarray | None:
+    """The code point of each of *strings* (uint32, in one pass), or None unless every one is a
+    single character (an empty string beside a two-character one is no pair of characters)."""
+    joined = "".join(strings)
+    if len(joined) != len(strings) or not all(strings):
+        return None
+    return np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
 
 
 def is_han(ch: str) -> bool:

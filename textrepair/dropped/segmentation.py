@@ -166,13 +166,7 @@ def jieba_cut(chars: Iterable[str] | None = None) -> DictionaryCut:
         for w, a, b in zip(words, starts, ends)
     ]
     freq = {w: f for w, f, k in zip(words, table.freqs[at].tolist(), keep) if k}
-    # the longest word starting with each character (summarise's second part), by code point
-    firsts = table.cps[0][at][keep]
-    most = np.zeros(table.top + 1, dtype=np.int64)
-    np.maximum.at(most, firsts, (table.ends[at] - table.starts[at])[keep])
-    starting = np.flatnonzero(most)
-    longest = dict(zip(map(chr, starting.tolist()), most[starting].tolist()))
-    return DictionaryCut(freq, (log_total, longest))
+    return DictionaryCut(freq, (log_total, summarise(freq)[1]))
 
 
 #: the characters of each dictionary word :func:`jieba_cut` looks up as an array (longer words'

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
+from ..normalize import single_code_points
 from ..resources import MODELS_DIR, read_model_text
 
 KINDS = ("whole", "part")
@@ -235,9 +236,8 @@ class GlyphSpace:
         i = self._index.get(observed)
         if i is None:
             return [0.0] * len(candidates)
-        joined = "".join(candidates)
-        if len(joined) == len(candidates) and all(candidates):  # characters: by code point
-            cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        cps = single_code_points(candidates)
+        if cps is not None:  # characters: their rows by code point, in one go
             table = self._rows_by_code_point
             at = table[np.minimum(cps, len(table) - 1)]
         else:

@@ -70,7 +70,7 @@ from ..lm.longmatch import GapIndex, read_units, units_path_for
 from ..lm.scorer import Cached, Interpolated, Model, Scorer, State
 from ..lm.train import BOS, EOS, estimate_from_counts
 from ..lm.words import UsageModel, load_word_model
-from ..normalize import HAN
+from ..normalize import HAN, single_code_points
 from ..script import foreign_spans
 from ..search import Option, Problem, beam_search_many
 from ..types import Edit, Reason, Repair
@@ -920,9 +920,8 @@ class GlyphCorrector:
                 sizes_list.append(len(opts))
         if not texts:  # no slot has a replacement: every slot is its reading's option alone
             return cast(list[list[Option]], slots)
-        joined = "".join(texts)
-        if len(joined) == len(texts) and all(texts):  # one character each: no string per row
-            scores = lm.score_options(han, asked, joined, sizes_list, n)
+        if single_code_points(texts) is not None:  # one character each: no string per row
+            scores = lm.score_options(han, asked, "".join(texts), sizes_list, n)
         else:
             scores = lm.score_continuations(
                 [State(han[max(0, k - n) : k], False) for k, m in zip(asked, sizes_list)
